@@ -1,0 +1,2 @@
+/* placeholder: arch/arch.c */
+typedef int pesim_placeholder_arch_arch_c;

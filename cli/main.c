@@ -1,0 +1,2 @@
+#include "pesim.h"
+int main(void) { return 0; }

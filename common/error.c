@@ -1,0 +1,121 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "pesim/error.h"
+
+const char *pesim_err_name(int err)
+{
+    switch (err) {
+    case PESIM_OK:
+        return "PESIM_OK";
+#define NAME_CASE(name, value, msg)                                             \
+    case PESIM_E_##name:                                                        \
+        return "PESIM_E_" #name;
+        PESIM_ERRNO_MAP(NAME_CASE)
+#undef NAME_CASE
+    }
+    return "PESIM_E_UNKNOWN";
+}
+
+const char *pesim_strerror(int err)
+{
+    switch (err) {
+    case PESIM_OK:
+        return "success";
+#define MSG_CASE(name, value, msg)                                              \
+    case PESIM_E_##name:                                                        \
+        return msg;
+        PESIM_ERRNO_MAP(MSG_CASE)
+#undef MSG_CASE
+    }
+    return "unknown error";
+}
+
+struct pesim_diags {
+    struct pesim_diag *items;
+    size_t count, cap;
+};
+
+pesim_diags *pesim_diags_create(void) { return calloc(1, sizeof(pesim_diags)); }
+
+void pesim_diags_destroy(pesim_diags *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->count; i++) {
+        free((char *)d->items[i].file);
+        free((char *)d->items[i].msg);
+    }
+    free(d->items);
+    free(d);
+}
+
+static char *dup_or_empty(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    char *p = malloc(n + 1);
+    if (p) {
+        if (n)
+            memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+int pesim_diags_vadd(pesim_diags *d, const char *file, unsigned line,
+                     unsigned col, const char *fmt, va_list ap)
+{
+    if (!d)
+        return 0; /* callers that do not want messages pass NULL */
+    if (d->count == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 8;
+        struct pesim_diag *items = realloc(d->items, cap * sizeof *items);
+        if (!items)
+            return PESIM_E_NOMEM;
+        d->items = items;
+        d->cap = cap;
+    }
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    char *msg = malloc(n > 0 ? (size_t)n + 1 : 1);
+    char *f = dup_or_empty(file);
+    if (!msg || !f) {
+        free(msg);
+        free(f);
+        return PESIM_E_NOMEM;
+    }
+    vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    d->items[d->count++] = (struct pesim_diag){f, line, col, msg};
+    return 0;
+}
+
+int pesim_diags_add(pesim_diags *d, const char *file, unsigned line,
+                    unsigned col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = pesim_diags_vadd(d, file, line, col, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+size_t pesim_diags_count(const pesim_diags *d) { return d ? d->count : 0; }
+
+const struct pesim_diag *pesim_diags_get(const pesim_diags *d, size_t i)
+{
+    return d && i < d->count ? &d->items[i] : NULL;
+}
+
+void pesim_diags_print(const pesim_diags *d, FILE *out)
+{
+    for (size_t i = 0; d && i < d->count; i++) {
+        const struct pesim_diag *g = &d->items[i];
+        const char *file = g->file[0] ? g->file : "pesim";
+        if (g->line)
+            fprintf(out, "%s:%u:%u: error: %s\n", file, g->line, g->col, g->msg);
+        else
+            fprintf(out, "%s: error: %s\n", file, g->msg);
+    }
+}

@@ -1,0 +1,2 @@
+/* placeholder: dataflows/os.c */
+typedef int pesim_placeholder_dataflows_os_c;

@@ -1,0 +1,2 @@
+/* placeholder: energy/energy.c */
+typedef int pesim_placeholder_energy_energy_c;

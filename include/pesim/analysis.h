@@ -1,0 +1,67 @@
+/* pesim — closed-form analysis of a mapping (docs/model.md).
+ * A pure function of (arch, layer, mapping): no allocation, no I/O; cheap
+ * enough for a mapper to call millions of times. */
+#ifndef PESIM_ANALYSIS_H
+#define PESIM_ANALYSIS_H
+
+#include "pesim/mapping.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Word counts at one storage level for one data space. */
+struct pesim_access {
+    uint64_t tile_words; /* largest tile the level holds (per PE for RF) */
+    uint64_t reads;      /* words read out (to the child, MAC, or parent) */
+    uint64_t fills;      /* words written in from the parent */
+    uint64_t updates;    /* outputs: psum words written in from below */
+};
+
+struct pesim_analysis {
+    uint64_t macs;         /* useful MACs: N*G*M*C*P*Q*R*S */
+    uint64_t ideal_cycles; /* non-empty temporal iterations (1 MAC/PE/cycle) */
+    uint32_t pes;
+    uint32_t active_pes;   /* PEs given work at some time */
+    double util_spatial;   /* active_pes / pes */
+    double util_temporal;  /* macs / (pes * ideal_cycles) */
+
+    /* acc[level][ds]; all zero where a level keeps no copy of ds. */
+    struct pesim_access acc[PESIM_LEVEL_COUNT][PESIM_DS_COUNT];
+    /* NoC, per data space: words delivered to PEs (per destination) and
+     * words sent by the source (a multicast counts once); outputs also
+     * count psum words moved from PEs towards the GLB. */
+    uint64_t noc_words[PESIM_DS_COUNT];
+    uint64_t noc_sends[PESIM_DS_COUNT];
+    uint64_t spatial_reductions; /* psum additions done in the array */
+
+    /* Capacity: words needed per level per data space (double-buffered
+     * where configured) and whether each level fits. */
+    uint64_t need_words[PESIM_LEVEL_COUNT][PESIM_DS_COUNT];
+    bool fits;
+};
+
+/* Analyze. Precondition: pesim_map_check passed for (arch, l, m).
+ * Returns 0, or PESIM_E_RANGE if a count would overflow 64 bits. The
+ * result is filled even when tiles do not fit (out->fits false). */
+int pesim_map_analyze(const struct pesim_arch *arch,
+                      const struct pesim_layer *l,
+                      const struct pesim_mapping *m,
+                      struct pesim_analysis *out);
+
+/* Explain capacity overflows of an analysis: one diag per overflowing
+ * level and data space with the amount, e.g.
+ *   "rf.inputs: tile needs 15 words, capacity 12 words (over by 3)".
+ * Returns 0 when everything fits, PESIM_E_NOFIT otherwise. */
+int pesim_map_check_fit(const struct pesim_arch *arch,
+                        const struct pesim_analysis *a, const char *file,
+                        pesim_diags *diags);
+
+/* Total reads + fills + updates of a level (all data spaces). */
+uint64_t pesim_analysis_level_accesses(const struct pesim_analysis *a,
+                                       enum pesim_level lv);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,34 @@
+/* pesim — dataflow templates and their mappers (docs/dataflows.md).
+ * A dataflow is a set of constraints and a template over the one mapping
+ * model; its mapper picks a valid mapping of the template for a layer. */
+#ifndef PESIM_DATAFLOW_H
+#define PESIM_DATAFLOW_H
+
+#include "pesim/analysis.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct pesim_dataflow pesim_dataflow;
+
+/* Registered dataflows in a fixed order (the order `compare` prints). */
+size_t pesim_df_count(void);
+const pesim_dataflow *pesim_df_get(size_t i);
+/* By short name ("ws", "os"); NULL if none. */
+const pesim_dataflow *pesim_df_find(const char *name);
+const char *pesim_df_name(const pesim_dataflow *df);        /* "ws" */
+const char *pesim_df_title(const pesim_dataflow *df);       /* "weight-stationary" */
+
+/* Find the best mapping of the template for the layer on the arch:
+ * highest utilization among mappings whose tiles fit every buffer, ties
+ * broken by energy, then deterministically. Returns 0, or PESIM_E_NOMAP
+ * (with a diag saying why) when nothing fits. */
+int pesim_df_map(const pesim_dataflow *df, const struct pesim_arch *arch,
+                 const struct pesim_layer *l, struct pesim_mapping *out,
+                 pesim_diags *diags);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

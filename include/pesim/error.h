@@ -1,0 +1,70 @@
+/* pesim — error codes and diagnostics. */
+#ifndef PESIM_ERROR_H
+#define PESIM_ERROR_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Every error code, once: name, value, message. Functions return 0 or one
+ * of the negative PESIM_E_* values. */
+#define PESIM_ERRNO_MAP(X)                                              \
+    X(NOMEM, -1, "out of memory")                                      \
+    X(IO, -2, "cannot read or write a file")                           \
+    X(INVALID, -3, "invalid input")                                     \
+    X(NOTFOUND, -4, "not found")                                        \
+    X(NOFIT, -5, "mapping does not fit the buffers")                   \
+    X(RANGE, -6, "value out of range")                                  \
+    X(NOMAP, -7, "no valid mapping")                                    \
+    X(SIM, -8, "simulation failure")
+
+enum pesim_errno {
+    PESIM_OK = 0,
+#define PESIM_ERRNO_ENUM(name, value, msg) PESIM_E_##name = (value),
+    PESIM_ERRNO_MAP(PESIM_ERRNO_ENUM)
+#undef PESIM_ERRNO_ENUM
+};
+
+/* "PESIM_E_NOFIT" style name and a one-line message; "unknown error" for
+ * values not in the map. Static strings. */
+const char *pesim_err_name(int err);
+const char *pesim_strerror(int err);
+
+/* A list of diagnostics, each "file:line:col: error: message".
+ * Loaders append every error they find instead of stopping at the first, so
+ * that a user sees all of them in one run. Positions are 1-based; line 0
+ * means "no position" (printed as "file: error: ..."). */
+typedef struct pesim_diags pesim_diags;
+
+struct pesim_diag {
+    const char *file; /* owned by the list */
+    unsigned line;
+    unsigned col;
+    const char *msg; /* owned by the list */
+};
+
+/* Create an empty list; NULL when out of memory. */
+pesim_diags *pesim_diags_create(void);
+void pesim_diags_destroy(pesim_diags *d);
+/* Append one error; the message is printf-formatted. Returns 0 or
+ * PESIM_E_NOMEM (the list then keeps what it had). */
+int pesim_diags_add(pesim_diags *d, const char *file, unsigned line,
+                    unsigned col, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+int pesim_diags_vadd(pesim_diags *d, const char *file, unsigned line,
+                     unsigned col, const char *fmt, va_list ap);
+size_t pesim_diags_count(const pesim_diags *d);
+const struct pesim_diag *pesim_diags_get(const pesim_diags *d, size_t i);
+/* Print every diagnostic, one per line, in the order they were added. */
+void pesim_diags_print(const pesim_diags *d, FILE *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

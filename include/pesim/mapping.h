@@ -1,0 +1,67 @@
+/* pesim — the one mapping model: a loop nest over storage levels.
+ *
+ * Nest order, outermost first:
+ *   DRAM temporal loops, GLB temporal loops, spatial loops (the NoC fan-out
+ *   over the array), RF temporal loops, MAC.
+ * Each loop is (dim, bound); spatial loops also have an axis. The tile a
+ * level holds is spanned by the loops below it. Bounds need not divide the
+ * dimension: the product of a dimension's bounds must be >= the dimension,
+ * and out-of-range indices are skipped (partial last tiles, idle PEs).
+ * docs/model.md gives the exact semantics. */
+#ifndef PESIM_MAPPING_H
+#define PESIM_MAPPING_H
+
+#include "pesim/workload.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PESIM_MAX_LOOPS 16 /* per level, and for the spatial list */
+
+struct pesim_loop {
+    uint8_t dim;  /* enum pesim_dim */
+    uint8_t axis; /* enum pesim_axis; spatial loops only */
+    uint32_t bound;
+};
+
+struct pesim_mapping {
+    /* temporal[level], outermost first */
+    struct pesim_loop temporal[PESIM_LEVEL_COUNT][PESIM_MAX_LOOPS];
+    uint8_t ntemporal[PESIM_LEVEL_COUNT];
+    struct pesim_loop spatial[PESIM_MAX_LOOPS]; /* outermost first */
+    uint8_t nspatial;
+    /* bypass[level][ds]: the level keeps no copy of ds. DRAM never bypasses. */
+    bool bypass[PESIM_LEVEL_COUNT][PESIM_DS_COUNT];
+};
+
+/* Load an explicit mapping from YAML (docs/config.md, "Mapping"). The
+ * mapping is checked against the layer (coverage, dimension names) by
+ * pesim_map_check, not here. Errors as pesim_arch_load. */
+int pesim_mapping_load(const char *path, struct pesim_mapping *out,
+                       pesim_diags *diags);
+int pesim_mapping_load_string(const char *text, size_t len, const char *file,
+                              struct pesim_mapping *out, pesim_diags *diags);
+
+/* Append loops; PESIM_E_RANGE when a list is full or bound is 0. */
+int pesim_mapping_add_temporal(struct pesim_mapping *m, enum pesim_level lv,
+                               enum pesim_dim dim, uint32_t bound);
+int pesim_mapping_add_spatial(struct pesim_mapping *m, enum pesim_dim dim,
+                              uint32_t bound, enum pesim_axis axis);
+
+/* Check a mapping against a layer and architecture: each dimension's
+ * bounds cover it; spatial products fit the array per axis; bypass only
+ * where allowed (the GLB bypasses what it cannot hold). Every problem goes
+ * to diags with `file` (no position). 0 or PESIM_E_INVALID. Capacity is
+ * checked separately (pesim_map_check_fit). */
+int pesim_map_check(const struct pesim_arch *arch, const struct pesim_layer *l,
+                    const struct pesim_mapping *m, const char *file,
+                    pesim_diags *diags);
+
+/* Write the mapping as YAML that pesim_mapping_load reads back unchanged. */
+int pesim_mapping_write_yaml(const struct pesim_mapping *m, FILE *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,67 @@
+/* pesim — layer workloads in the book's notation. */
+#ifndef PESIM_WORKLOAD_H
+#define PESIM_WORKLOAD_H
+
+#include "pesim/arch.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum pesim_layer_kind {
+    PESIM_LAYER_CONV,
+    PESIM_LAYER_FC,   /* P = Q = 1, R = H, S = W */
+    PESIM_LAYER_GEMM, /* (m x k) . (k x n): N = m, C = k, M = n, rest 1 */
+    PESIM_LAYER_KIND_COUNT
+};
+
+struct pesim_layer {
+    char name[PESIM_NAME_MAX];
+    enum pesim_layer_kind kind;
+    uint64_t dim[PESIM_DIM_COUNT]; /* N G M C P Q R S, all >= 1 */
+    uint32_t stride[2];            /* U: rows, cols */
+    uint32_t pad[2];               /* zero padding per side: rows, cols */
+    uint32_t dilation[2];          /* rows, cols */
+};
+
+struct pesim_workload {
+    char name[PESIM_NAME_MAX];
+    size_t count;
+    struct pesim_layer *layers; /* owned; free with pesim_workload_free */
+};
+
+/* Load a workload (YAML file, or a shipped name such as "alexnet").
+ * Errors as pesim_arch_load. *out owns its layers on success. */
+int pesim_workload_load(const char *name_or_path, struct pesim_workload *out,
+                        pesim_diags *diags);
+int pesim_workload_load_string(const char *text, size_t len, const char *file,
+                               struct pesim_workload *out, pesim_diags *diags);
+void pesim_workload_free(struct pesim_workload *wl);
+
+/* Keep only the layers a selector names, in workload order. A selector is
+ * a comma-separated list of: a layer name; a range "first:last" of names
+ * (inclusive, workload order); or a kind "conv", "fc", "gemm" (when no
+ * layer has that name). PESIM_E_NOTFOUND (with a diag) when an item
+ * matches nothing. */
+int pesim_workload_select(struct pesim_workload *wl, const char *selector,
+                          pesim_diags *diags);
+/* Set N (batch) of every conv and fc layer; checks overflow. */
+int pesim_workload_set_batch(struct pesim_workload *wl, uint64_t batch,
+                             pesim_diags *diags);
+
+/* Derived sizes. Input plane size including padding:
+ * H = (P-1)*U + (R-1)*dil + 1; the unpadded input is H - 2*pad. */
+uint64_t pesim_layer_h(const struct pesim_layer *l);
+uint64_t pesim_layer_w(const struct pesim_layer *l);
+uint64_t pesim_layer_macs(const struct pesim_layer *l);
+/* Words of each data space (inputs over the padded plane). */
+uint64_t pesim_layer_ds_words(const struct pesim_layer *l, enum pesim_ds ds);
+const char *pesim_layer_kind_name(enum pesim_layer_kind kind);
+
+/* Shipped workload names (workloads/lib/NAME.yaml), NULL-terminated. */
+const char *const *pesim_workload_presets(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
