@@ -695,6 +695,22 @@ void pesim_cfg_defaults(const struct cfg_section *sec, void *obj)
     }
 }
 
+/* A section must be given when flagged so or when it has a required key;
+ * otherwise its defaults stand in for it. */
+static bool section_required(const struct cfg_key *k)
+{
+    if (k->flags & CFG_F_REQUIRED)
+        return true;
+    for (size_t j = 0; j < k->sub->nkeys; j++) {
+        const struct cfg_key *s = &k->sub->keys[j];
+        if (s->def || (s->flags & CFG_F_OPTIONAL))
+            continue;
+        if (s->type != CFG_SECTION || section_required(s))
+            return true;
+    }
+    return false;
+}
+
 void pesim_cfg_walk(struct cfg_ctx *ctx, const struct cfg_section *sec,
                     void *obj, yaml_node_t *node, const char *path)
 {
@@ -741,15 +757,8 @@ void pesim_cfg_walk(struct cfg_ctx *ctx, const struct cfg_section *sec,
         const struct cfg_key *k = &sec->keys[i];
         if (given[i] || k->def || (k->flags & CFG_F_OPTIONAL))
             continue;
-        if (k->type == CFG_SECTION && !ctx->in_set) {
-            bool required = false;
-            for (size_t j = 0; j < k->sub->nkeys; j++)
-                if (!k->sub->keys[j].def &&
-                    !(k->sub->keys[j].flags & CFG_F_OPTIONAL))
-                    required = true;
-            if (!required)
-                continue;
-        }
+        if (k->type == CFG_SECTION && !section_required(k))
+            continue;
         char full[PATH_MAX_LEN], exp[512];
         pesim_cfg_join(full, sizeof full, path, k->name);
         pesim_cfg_expected(k, exp, sizeof exp);
@@ -970,8 +979,8 @@ static void write_table(FILE *out, const struct cfg_section *sec,
             snprintf(def, sizeof def, "`%s`", k->def);
         else if (k->flags & CFG_F_OPTIONAL)
             snprintf(def, sizeof def, "(optional)");
-        else if (k->type == CFG_SECTION)
-            snprintf(def, sizeof def, "required");
+        else if (k->type == CFG_SECTION && !section_required(k))
+            snprintf(def, sizeof def, "see below");
         else
             snprintf(def, sizeof def, "required");
         fprintf(out, "| `%s` | %s | %s | %s | %s | %s |\n", k->name,

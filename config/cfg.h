@@ -39,6 +39,8 @@ enum cfg_type {
                              (zero after pesim_cfg_defaults); the section's
                              check decides what absence means */
 #define CFG_F_LIST 2u     /* docs: a custom list of `sub` items ("key[]") */
+#define CFG_F_REQUIRED 4u /* a section that must be given even though each
+                             of its keys is optional */
 
 struct cfg_ctx;
 struct cfg_key;

@@ -78,7 +78,7 @@ static const struct cfg_key pe_array_keys[] = {
     {.name = "scratchpad", .type = CFG_SECTION, .unit = "",
      .desc = "Register file (scratchpad) capacity of each PE",
      .offset = offsetof(struct pesim_pe_array_cfg, rf),
-     .sub = &scratchpad_section},
+     .sub = &scratchpad_section, .flags = CFG_F_REQUIRED},
 };
 
 const struct cfg_section pesim_pe_array_section = {
