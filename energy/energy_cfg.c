@@ -1,2 +1,37 @@
-/* placeholder: energy/energy_cfg.c */
-typedef int pesim_placeholder_energy_energy_cfg_c;
+/* Schema of the energy table (energy: cost per action). Defaults are the
+ * book's normalized costs per 16-bit access (Sze et al., Efficient
+ * Processing of Deep Neural Networks, 2020, ch. 5: MAC 1, RF 1, NoC 2,
+ * GLB 6, DRAM 200). */
+#include <stddef.h>
+
+#include "arch/arch_in.h"
+
+static const char *const unit_names[] = {"normalized", "pJ", NULL};
+
+_Static_assert(sizeof(enum pesim_energy_unit) == sizeof(int),
+               "CFG_ENUM stores an int");
+
+#define COST(NAME, FIELD, DEF, DESC)                                           \
+    {.name = NAME, .type = CFG_DOUBLE, .dmin = 0, .dmax = 1e9, .def = DEF,    \
+     .unit = "(unit)", .desc = DESC,                                           \
+     .offset = offsetof(struct pesim_energy_cfg, FIELD)}
+
+static const struct cfg_key energy_keys[] = {
+    {.name = "unit", .type = CFG_ENUM, .names = unit_names,
+     .def = "normalized", .unit = "",
+     .desc = "Unit of every cost below: normalized to a MAC, or pJ",
+     .offset = offsetof(struct pesim_energy_cfg, unit)},
+    COST("mac", mac, "1", "One multiply-accumulate"),
+    COST("rf_read", rf_read, "1", "One word read from a PE scratchpad"),
+    COST("rf_write", rf_write, "1", "One word written to a PE scratchpad"),
+    COST("noc", noc, "2", "One word delivered to or moved between PEs"),
+    COST("glb_read", glb_read, "6", "One word read from the GLB"),
+    COST("glb_write", glb_write, "6", "One word written to the GLB"),
+    COST("dram_read", dram_read, "200", "One word read from DRAM"),
+    COST("dram_write", dram_write, "200", "One word written to DRAM"),
+    COST("leakage_per_cycle", leakage_per_cycle, "0",
+         "Static energy of the whole accelerator per cycle"),
+};
+
+const struct cfg_section pesim_energy_section = {
+    energy_keys, sizeof energy_keys / sizeof energy_keys[0], NULL};

@@ -1,2 +1,97 @@
-/* placeholder: memory/memory_cfg.c */
-typedef int pesim_placeholder_memory_memory_cfg_c;
+/* Schema of the memories: the global buffer (glb) and DRAM (dram), with
+ * their cross-key checks. */
+#include <math.h>
+#include <stddef.h>
+
+#include "arch/arch_in.h"
+
+static void glb_check(struct cfg_ctx *ctx, const char *path, void *obj)
+{
+    const struct pesim_glb_cfg *glb = obj;
+    if (glb->capacity_bytes != 0)
+        return;
+    /* A GLB of 0 bytes is allowed (everything streams from DRAM), but then
+     * it cannot hold anything. */
+    for (size_t i = 0; i < PESIM_DS_COUNT; i++)
+        if (glb->holds[i]) {
+            pesim_cfg_error_key(ctx, path, "holds",
+                                "holds %s but capacity_bytes is 0, expected "
+                                "[] for a GLB without capacity",
+                                pesim_ds_name((enum pesim_ds)i));
+            return;
+        }
+}
+
+static const struct cfg_key glb_keys[] = {
+    {.name = "capacity_bytes", .type = CFG_U64, .umin = 0,
+     .umax = 1ull << 50, .unit = "bytes",
+     .desc = "Total capacity (0 = no GLB; then holds must be [])",
+     .offset = offsetof(struct pesim_glb_cfg, capacity_bytes)},
+    {.name = "banks", .type = CFG_U32, .umin = 1, .umax = 4096, .def = "1",
+     .unit = "", .desc = "Independently accessed banks",
+     .offset = offsetof(struct pesim_glb_cfg, banks)},
+    {.name = "bank_words_per_cycle", .type = CFG_U32, .umin = 1,
+     .umax = 65536, .def = "1", .unit = "words/cycle",
+     .desc = "Words one bank reads or writes per cycle",
+     .offset = offsetof(struct pesim_glb_cfg, bank_words_per_cycle)},
+    {.name = "read_ports", .type = CFG_U32, .umin = 1, .umax = 64, .def = "1",
+     .unit = "", .desc = "Reads that can start per cycle",
+     .offset = offsetof(struct pesim_glb_cfg, read_ports)},
+    {.name = "write_ports", .type = CFG_U32, .umin = 1, .umax = 64,
+     .def = "1", .unit = "", .desc = "Writes that can start per cycle",
+     .offset = offsetof(struct pesim_glb_cfg, write_ports)},
+    {.name = "holds", .type = CFG_DS_LIST,
+     .def = "[weights, inputs, outputs]", .unit = "",
+     .desc = "Data spaces the GLB may store; the others bypass it",
+     .offset = offsetof(struct pesim_glb_cfg, holds)},
+    {.name = "double_buffer", .type = CFG_BOOL, .def = "false", .unit = "",
+     .desc = "Tiles take twice their size so fills overlap compute",
+     .offset = offsetof(struct pesim_glb_cfg, double_buffer)},
+};
+
+const struct cfg_section pesim_glb_section = {
+    glb_keys, sizeof glb_keys / sizeof glb_keys[0], glb_check};
+
+static void dram_check(struct cfg_ctx *ctx, const char *path, void *obj)
+{
+    struct pesim_arch_in *in = obj;
+    if (!pesim_cfg_given(ctx, path, "latency_ns"))
+        return;
+    if (pesim_cfg_given(ctx, path, "latency_cycles") && ctx->loading) {
+        pesim_cfg_error_key(ctx, path, "latency_ns",
+                            "given together with latency_cycles, expected "
+                            "only one of them");
+        return;
+    }
+    /* ns -> core cycles, rounding up: a partial cycle is a whole stall.
+     * The small epsilon keeps exact products (50 ns at 200 MHz) exact. */
+    double cycles = ceil(in->dram_latency_ns * in->a.clock_mhz / 1000.0 - 1e-9);
+    if (cycles < 0)
+        cycles = 0;
+    if (!(cycles <= 4294967295.0)) {
+        pesim_cfg_error_key(ctx, path, "latency_ns",
+                            "got %g ns = %.0f cycles at %g MHz, expected at "
+                            "most 4294967295 cycles",
+                            in->dram_latency_ns, cycles, in->a.clock_mhz);
+        return;
+    }
+    in->a.dram.latency_cycles = (uint32_t)cycles;
+}
+
+static const struct cfg_key dram_keys[] = {
+    {.name = "bandwidth_gbps", .type = CFG_DOUBLE, .dmin = 1e-6, .dmax = 1e6,
+     .unit = "GB/s", .desc = "Sustained bandwidth, 1 GB/s = 1e9 bytes/s",
+     .offset = offsetof(struct pesim_arch_in, a.dram.bandwidth_gbps)},
+    {.name = "latency_cycles", .type = CFG_U32, .umin = 0,
+     .umax = 4294967295ull, .def = "0", .unit = "cycles",
+     .desc = "Access latency in core cycles",
+     .offset = offsetof(struct pesim_arch_in, a.dram.latency_cycles)},
+    {.name = "latency_ns", .type = CFG_DOUBLE, .dmin = 0, .dmax = 1e9,
+     .unit = "ns", .flags = CFG_F_OPTIONAL,
+     .desc = "Access latency in ns instead of latency_cycles; converted "
+             "with clock_mhz, rounded up",
+     .offset = offsetof(struct pesim_arch_in, dram_latency_ns)},
+};
+
+const struct cfg_section pesim_dram_section = {
+    dram_keys, sizeof dram_keys / sizeof dram_keys[0], dram_check};

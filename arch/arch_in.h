@@ -1,0 +1,26 @@
+/* pesim — internal: what the architecture loader fills, and the schema
+ * sections each component contributes (pe_array/, memory/, energy/). */
+#ifndef PESIM_ARCH_ARCH_IN_H
+#define PESIM_ARCH_ARCH_IN_H
+
+#include "config/cfg.h"
+#include "pesim/arch.h"
+
+/* The public struct plus inputs that are converted on load: DRAM latency
+ * may be given in ns and becomes core cycles once the clock is known. */
+struct pesim_arch_in {
+    struct pesim_arch a;
+    double dram_latency_ns;
+};
+
+/* Object of each section, relative to its key's offset:
+ *   pe_array: struct pesim_pe_array_cfg     noc: struct pesim_noc_cfg[3]
+ *   glb:      struct pesim_glb_cfg          energy: struct pesim_energy_cfg
+ *   dram:     struct pesim_arch_in (its check needs the clock) */
+extern const struct cfg_section pesim_pe_array_section;
+extern const struct cfg_section pesim_noc_section;
+extern const struct cfg_section pesim_glb_section;
+extern const struct cfg_section pesim_dram_section;
+extern const struct cfg_section pesim_energy_section;
+
+#endif

@@ -1,0 +1,177 @@
+/* pesim — internal: schema-driven YAML configuration (not a public header).
+ *
+ * Every configurable component describes its keys in a schema table
+ * (struct cfg_key): name, type, bounds or enum names, default as YAML text,
+ * unit, one-line description and where the value lives (offsetof). One walker
+ * validates a libyaml document against the tables, `--set` overrides go
+ * through the same value parsers, and docs/config.md is generated from the
+ * same tables, so the three can never disagree.
+ *
+ * Errors are collected in a context, never printed or fatal: every problem is
+ * recorded with its 1-based position and flushed to a pesim_diags list in file
+ * order by pesim_cfg_finish. The message form is
+ *   "KEY.PATH: WHAT, expected WHAT". */
+#ifndef PESIM_CONFIG_CFG_H
+#define PESIM_CONFIG_CFG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <yaml.h>
+
+#include "pesim/error.h"
+
+enum cfg_type {
+    CFG_U32,     /* uint32_t in [umin, umax] */
+    CFG_U64,     /* uint64_t in [umin, umax] */
+    CFG_DOUBLE,  /* finite double in [dmin, dmax] */
+    CFG_BOOL,    /* bool: true | false */
+    CFG_STRING,  /* char[umax + 1], at most umax bytes */
+    CFG_ENUM,    /* int: index into names */
+    CFG_DS_LIST, /* bool[PESIM_DS_COUNT]: list of data-space names */
+    CFG_SECTION, /* a mapping walked with `sub` */
+    CFG_CUSTOM,  /* parsed by `parse`; `type_doc` names the type */
+};
+
+/* Key flags. */
+#define CFG_F_OPTIONAL 1u /* no default: absent leaves the field as it is
+                             (zero after pesim_cfg_defaults); the section's
+                             check decides what absence means */
+#define CFG_F_LIST 2u     /* docs: a custom list of `sub` items ("key[]") */
+#define CFG_F_REQUIRED 4u /* a section that must be given even though each
+                             of its keys is optional */
+
+struct cfg_ctx;
+struct cfg_key;
+
+/* Parse `node` into the key's field of `obj` (obj + key->offset). Report
+ * problems with pesim_cfg_error; return 0 or PESIM_E_INVALID. */
+typedef int (*cfg_parse_fn)(struct cfg_ctx *ctx, const struct cfg_key *key,
+                            yaml_node_t *node, const char *path, void *obj);
+/* Cross-key check of a section after its keys were read (or after a --set):
+ * may normalize `obj`; reports with pesim_cfg_error_key. */
+typedef void (*cfg_check_fn)(struct cfg_ctx *ctx, const char *path, void *obj);
+
+struct cfg_key {
+    const char *name;
+    enum cfg_type type;
+    uint64_t umin, umax;      /* integers; umax is the max length of strings */
+    double dmin, dmax;        /* doubles */
+    const char *const *names; /* enums: NULL-terminated */
+    const char *def;          /* default as YAML text; NULL = required */
+    const char *unit;         /* "" when none */
+    const char *desc;         /* one line, for docs/config.md */
+    size_t offset;            /* of the field (or sub-object) in the object */
+    const struct cfg_section *sub; /* CFG_SECTION */
+    cfg_parse_fn parse;            /* CFG_CUSTOM */
+    const char *type_doc;          /* CFG_CUSTOM: type and what is expected */
+    unsigned flags;                /* CFG_F_* */
+    int aux;                       /* free for custom parsers */
+};
+
+struct cfg_section {
+    const struct cfg_key *keys;
+    size_t nkeys;
+    cfg_check_fn check; /* may be NULL */
+};
+
+/* A recorded error (private to cfg.c, here so the context can live on the
+ * stack without allocation). */
+struct cfg_err;
+struct cfg_rec;
+
+struct cfg_ctx {
+    const char *file;     /* name used in messages */
+    bool loading;         /* a whole document is being read */
+    bool in_set;          /* --set: checks run once, at the end */
+    yaml_document_t *doc; /* the document being walked (set by the caller) */
+    unsigned col_offset;  /* --set: column of the value in the assignment */
+    struct cfg_err *errs; /* collected errors */
+    size_t nerrs, caperrs;
+    struct cfg_rec *recs; /* positions of the keys given, by path */
+    size_t nrecs, caprecs;
+    bool nomem;
+};
+
+/* Start a context; `file` must outlive it. */
+void pesim_cfg_init(struct cfg_ctx *ctx, const char *file);
+/* Move the errors, in position order, to diags and free the context.
+ * Returns 0, PESIM_E_INVALID when there were errors, or PESIM_E_NOMEM. */
+int pesim_cfg_finish(struct cfg_ctx *ctx, pesim_diags *diags);
+bool pesim_cfg_failed(const struct cfg_ctx *ctx);
+
+/* Parse YAML text into doc (caller deletes it on 0). A syntax error is
+ * reported at libyaml's problem mark and PESIM_E_INVALID returned; an empty
+ * document is an error too. */
+int pesim_cfg_parse(struct cfg_ctx *ctx, const char *text, size_t len,
+                    yaml_document_t *doc);
+
+/* Fill every default of a section into obj (recursively). */
+void pesim_cfg_defaults(const struct cfg_section *sec, void *obj);
+/* Validate `node` (must be a mapping) against `sec` and store into obj:
+ * unknown, duplicate and missing keys, every value, then the checks. `path`
+ * is the dotted prefix of the section ("" at the root). */
+void pesim_cfg_walk(struct cfg_ctx *ctx, const struct cfg_section *sec,
+                    void *obj, yaml_node_t *node, const char *path);
+/* Parse one value of `key` (any type) into obj + key->offset. */
+int pesim_cfg_value(struct cfg_ctx *ctx, const struct cfg_key *key,
+                    yaml_node_t *node, const char *path, void *obj);
+/* Run every section's check, innermost first, without a document (used
+ * after --set and by validate). */
+void pesim_cfg_check_all(struct cfg_ctx *ctx, const struct cfg_section *sec,
+                         void *obj, const char *path);
+
+/* Apply "dotted.key=value" to obj (size obj_size) under root; errors at
+ * "--set:1:COL" (ctx->file should be "--set"). obj unchanged on error. */
+int pesim_cfg_set(struct cfg_ctx *ctx, const struct cfg_section *root,
+                  void *obj, size_t obj_size, const char *assignment);
+
+/* Report "PATH: message" at a node (NULL node: no position). */
+void pesim_cfg_error(struct cfg_ctx *ctx, const yaml_node_t *node,
+                     const char *path, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/* Report "SECPATH.KEY: message" at the key's value, or at the enclosing
+ * section when the key was not given. */
+void pesim_cfg_error_key(struct cfg_ctx *ctx, const char *secpath,
+                         const char *key, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/* Whether SECPATH.KEY was given in this document or --set. */
+bool pesim_cfg_given(const struct cfg_ctx *ctx, const char *secpath,
+                     const char *key);
+/* "SECPATH.KEY" ("KEY" at the root, "SECPATH" for an empty key). */
+void pesim_cfg_join(char *buf, size_t size, const char *secpath,
+                    const char *key);
+/* Human text of what a key expects ("an integer in [1, 4096]"). */
+void pesim_cfg_expected(const struct cfg_key *key, char *buf, size_t size);
+/* Scalar helpers for custom parsers: strict decimal u64 in [min, max]. */
+int pesim_cfg_u64(struct cfg_ctx *ctx, yaml_node_t *node, const char *path,
+                  uint64_t min, uint64_t max, const char *expected,
+                  uint64_t *out);
+/* Read a whole file (NUL-terminated, malloc'ed); NULL if unreadable. */
+char *pesim_cfg_read_file(const char *path, size_t *len);
+/* Text of a scalar node, or NULL for other kinds. */
+const char *pesim_cfg_scalar(const yaml_node_t *node);
+const char *pesim_cfg_kind_name(const yaml_node_t *node);
+
+/* Markdown reference of a schema: one table per section, sub-sections
+ * after their parent, titled by `prefix`-qualified paths. */
+int pesim_cfg_write_markdown(FILE *out, const struct cfg_section *root,
+                             const char *prefix);
+/* Rewrite every "<!-- schema:NAME -->...<!-- /schema:NAME -->" block of a
+ * Markdown text with the generated reference. *out is malloc'ed. */
+int pesim_cfg_doc_update(const char *text, size_t len, char **out);
+
+/* The root schemas of the three file kinds (arch.c, workload.c,
+ * mapping_yaml.c), for the docs generator and tests. */
+const struct cfg_section *pesim_arch_schema(void);
+const struct cfg_section *pesim_workload_schema(void);
+const struct cfg_section *pesim_mapping_schema(void);
+
+#endif
