@@ -1,2 +1,427 @@
-/* placeholder: dataflows/analysis.c */
-typedef int pesim_placeholder_dataflows_analysis_c;
+/* Closed-form analysis of a mapping. docs/model.md derives every formula;
+ * the comments here say which rule a function implements. */
+#include <string.h>
+
+#include "dataflows/nest.h"
+#include "pesim/analysis.h"
+
+/* Where the tile of a transfer sits in the nest. The loops in `above`
+ * iterate outside the tile; the rest span it. */
+struct view {
+    uint64_t above;   /* positions iterating over tiles */
+    uint64_t refetch; /* temporal positions whose iterations bring a new tile */
+};
+
+/* Both stride and dilation above 1: rare, so count on a bitmap of the span
+ * (kept off the fast path's stack frame). */
+static __attribute__((noinline)) uint64_t proj_strided(uint64_t ep, uint64_t er,
+                                                       uint64_t u, uint64_t dil)
+{
+    unsigned char seen[1u << 16];
+    uint64_t span = (ep - 1) * u + (er - 1) * dil + 1;
+    if (span > sizeof seen * 8)
+        return ep * er < span ? ep * er : span; /* see model.md, "Limits" */
+    memset(seen, 0, (size_t)(span + 7) / 8);
+    uint64_t n = 0;
+    for (uint64_t p = 0; p < ep; p++)
+        for (uint64_t r = 0; r < er; r++) {
+            uint64_t h = p * u + r * dil;
+            if (!(seen[h >> 3] & (1u << (h & 7)))) {
+                seen[h >> 3] |= (unsigned char)(1u << (h & 7));
+                n++;
+            }
+        }
+    return n;
+}
+
+/* |{p*u + r*dil : 0 <= p < ep, 0 <= r < er}|: distinct input rows touched by
+ * ep output rows and er filter rows. */
+static uint64_t proj(uint64_t ep, uint64_t er, uint64_t u, uint64_t dil)
+{
+    if (ep == 0 || er == 0)
+        return 0;
+    if (ep == 1)
+        return er;
+    if (er == 1)
+        return ep;
+    if (dil == 1)
+        return er >= u ? (ep - 1) * u + er : ep * er;
+    if (u == 1)
+        return ep >= dil ? (er - 1) * dil + ep : ep * er;
+    return proj_strided(ep, er, u, dil);
+}
+
+/* Product of a dim's bounds at positions in `mask`. */
+static uint64_t mask_product(const struct nest *nt, unsigned d, uint64_t mask)
+{
+    uint64_t p = 1;
+    for (int i = 0; i < nt->n; i++)
+        if ((nt->dim_mask[d] & mask) >> i & 1)
+            p *= nt->bound[i];
+    return p;
+}
+
+/* A dim's tile digits are its least significant ones: true whenever the
+ * tile is a suffix of the nest. */
+static bool tile_is_suffix(const struct nest *nt, unsigned d, uint64_t above)
+{
+    bool in_tile = false;
+    for (int i = 0; i < nt->n; i++) {
+        if (!(nt->dim_mask[d] >> i & 1))
+            continue;
+        bool a = above >> i & 1;
+        if (in_tile && a)
+            return false;
+        in_tile = !a;
+    }
+    return true;
+}
+
+/* Tiles of one dim as (size, multiplicity) classes: full tiles and the
+ * partial last one. */
+struct classes {
+    uint64_t size[2], mult[2];
+};
+
+static struct classes tile_classes(uint64_t dim_size, uint64_t tile)
+{
+    struct classes c = {{0, 0}, {0, 0}};
+    if (tile >= dim_size) {
+        c.size[0] = dim_size;
+        c.mult[0] = 1;
+        return c;
+    }
+    c.size[0] = tile;
+    c.mult[0] = dim_size / tile;
+    c.size[1] = dim_size % tile;
+    c.mult[1] = c.size[1] ? 1 : 0;
+    return c;
+}
+
+/* Enumerate the index sets of dim d's tiles (one per combination of its
+ * loops in `above`), calling back with the sorted valid indices. Used only
+ * for input rows whose tiles are not contiguous (see model.md). */
+#define ENUM_MAX 4096
+struct tile_list {
+    uint32_t count;            /* tiles */
+    uint32_t len[ENUM_MAX];    /* valid indices per tile */
+    uint32_t start[ENUM_MAX];  /* offset into idx */
+    uint32_t idx[ENUM_MAX * 4];
+    uint32_t nidx;
+};
+
+static bool enum_tiles(const struct nest *nt, unsigned d, uint64_t above,
+                       uint64_t size, struct tile_list *tl)
+{
+    int pos[NEST_MAX], np = 0;
+    for (int i = 0; i < nt->n; i++)
+        if (nt->dim_mask[d] >> i & 1)
+            pos[np++] = i;
+    uint64_t combos = mask_product(nt, d, above);
+    uint64_t inner = mask_product(nt, d, ~above);
+    if (combos > ENUM_MAX || combos * inner > ENUM_MAX * 4)
+        return false;
+    tl->count = 0;
+    tl->nidx = 0;
+    for (uint64_t a = 0; a < combos; a++) {
+        uint32_t first = tl->nidx;
+        for (uint64_t t = 0; t < inner; t++) {
+            /* decode (a, t) into digits of the above and tile loops */
+            uint64_t ra = a, rt = t, index = 0;
+            for (int k = np - 1; k >= 0; k--) {
+                int i = pos[k];
+                uint64_t digit;
+                if (above >> i & 1) {
+                    digit = ra % nt->bound[i];
+                    ra /= nt->bound[i];
+                } else {
+                    digit = rt % nt->bound[i];
+                    rt /= nt->bound[i];
+                }
+                index += digit * nt->stride[i];
+            }
+            if (index < size)
+                tl->idx[tl->nidx++] = (uint32_t)index;
+        }
+        if (tl->nidx > first) {
+            tl->start[tl->count] = first;
+            tl->len[tl->count++] = tl->nidx - first;
+        }
+    }
+    return true;
+}
+
+/* Sum over tile pairs of distinct input rows, general (slow) case. */
+static __attribute__((noinline)) uint64_t rows_enumerated(const struct nest *nt, uint64_t above,
+                                unsigned dp, unsigned dr, uint64_t sp,
+                                uint64_t sr, uint64_t u, uint64_t dil,
+                                bool *ok)
+{
+    struct tile_list tp, tr;
+    unsigned char seen[1u << 13];
+    if (!enum_tiles(nt, dp, above, sp, &tp) || !enum_tiles(nt, dr, above, sr, &tr)) {
+        *ok = false;
+        return 0;
+    }
+    uint64_t span = (sp - 1) * u + (sr - 1) * dil + 1;
+    if (span > sizeof seen * 8) {
+        *ok = false;
+        return 0;
+    }
+    uint64_t total = 0;
+    for (uint32_t a = 0; a < tp.count; a++)
+        for (uint32_t b = 0; b < tr.count; b++) {
+            memset(seen, 0, (size_t)(span + 7) / 8);
+            for (uint32_t i = 0; i < tp.len[a]; i++)
+                for (uint32_t j = 0; j < tr.len[b]; j++) {
+                    uint64_t h = tp.idx[tp.start[a] + i] * u + tr.idx[tr.start[b] + j] * dil;
+                    if (!(seen[h >> 3] & (1u << (h & 7)))) {
+                        seen[h >> 3] |= (unsigned char)(1u << (h & 7));
+                        total++;
+                    }
+                }
+        }
+    return total;
+}
+
+/* Sum over all tiles (combinations of `above` loops) of the distinct input
+ * rows (or columns) the tile touches. */
+static uint64_t rows_sum(const struct nest *nt, const struct pesim_layer *l,
+                         uint64_t above, unsigned dp, unsigned dr, int axis,
+                         bool *ok)
+{
+    uint64_t sp = l->dim[dp], sr = l->dim[dr];
+    uint64_t u = l->stride[axis], dil = l->dilation[axis];
+    if (!tile_is_suffix(nt, dp, above) || !tile_is_suffix(nt, dr, above))
+        return rows_enumerated(nt, above, dp, dr, sp, sr, u, dil, ok);
+    struct classes cp = tile_classes(sp, mask_product(nt, dp, ~above));
+    struct classes cr = tile_classes(sr, mask_product(nt, dr, ~above));
+    uint64_t total = 0;
+    for (int a = 0; a < 2; a++)
+        for (int b = 0; b < 2; b++)
+            total += cp.mult[a] * cr.mult[b] * proj(cp.size[a], cr.size[b], u, dil);
+    return total;
+}
+
+/* Words moved into (or out of) all tiles of `ds` over the run, counting
+ * irrelevant dims over the loops in `count_mask` (see model.md, "Transfer
+ * count"). Relevant dims contribute their whole size: the tiles of a dim
+ * partition it, partial last tiles included. */
+static uint64_t words(const struct nest *nt, const struct pesim_layer *l,
+                      enum pesim_ds ds, uint64_t above, uint64_t count_mask,
+                      bool *ok)
+{
+    uint64_t w = 1;
+    for (unsigned d = 0; d < PESIM_DIM_COUNT; d++) {
+        if (!pesim_dim_relevant(ds, d))
+            w *= nest_count(nt, d, count_mask, l->dim[d]);
+        else if (ds != PESIM_DS_INPUTS ||
+                 (d != PESIM_DIM_P && d != PESIM_DIM_Q && d != PESIM_DIM_R &&
+                  d != PESIM_DIM_S))
+            w *= l->dim[d];
+    }
+    if (ds == PESIM_DS_INPUTS) {
+        w *= rows_sum(nt, l, above, PESIM_DIM_P, PESIM_DIM_R, 0, ok);
+        w *= rows_sum(nt, l, above, PESIM_DIM_Q, PESIM_DIM_S, 1, ok);
+    }
+    return w;
+}
+
+/* Temporal loops in `temporal` (a mask) from the innermost one relevant to
+ * ds outward: iterating them brings a new tile. Irrelevant loops inside the
+ * innermost relevant one reuse the resident tile. */
+static uint64_t refetch_loops(const struct nest *nt, enum pesim_ds ds,
+                              uint64_t temporal)
+{
+    for (int i = nt->n - 1; i >= 0; i--)
+        if ((temporal >> i & 1) && pesim_dim_relevant(ds, nt->dim[i]))
+            return temporal & ((UINT64_C(2) << i) - 1);
+    return 0;
+}
+
+/* Largest tile of ds spanned by the loops not in `above`. */
+static uint64_t tile_words(const struct nest *nt, const struct pesim_layer *l,
+                           enum pesim_ds ds, uint64_t above)
+{
+    uint64_t ext[PESIM_DIM_COUNT];
+    for (unsigned d = 0; d < PESIM_DIM_COUNT; d++) {
+        uint64_t t = mask_product(nt, d, ~above);
+        ext[d] = t < l->dim[d] ? t : l->dim[d];
+    }
+    uint64_t w = 1;
+    for (unsigned d = 0; d < PESIM_DIM_COUNT; d++)
+        if (pesim_dim_relevant(ds, d) &&
+            !(ds == PESIM_DS_INPUTS && d >= PESIM_DIM_P))
+            w *= ext[d];
+    if (ds == PESIM_DS_INPUTS)
+        w *= proj(ext[PESIM_DIM_P], ext[PESIM_DIM_R], l->stride[0], l->dilation[0]) *
+             proj(ext[PESIM_DIM_Q], ext[PESIM_DIM_S], l->stride[1], l->dilation[1]);
+    return w;
+}
+
+/* Levels that keep a copy of ds, outermost first; PESIM_LEVEL_COUNT stands
+ * for the MAC. */
+static int chain(const struct pesim_arch *arch, const struct pesim_mapping *m,
+                 enum pesim_ds ds, int *lv)
+{
+    int n = 0;
+    lv[n++] = PESIM_LEVEL_DRAM;
+    if (arch->glb.holds[ds] && !m->bypass[PESIM_LEVEL_GLB][ds])
+        lv[n++] = PESIM_LEVEL_GLB;
+    if (!m->bypass[PESIM_LEVEL_RF][ds])
+        lv[n++] = PESIM_LEVEL_RF;
+    lv[n++] = PESIM_LEVEL_COUNT;
+    return n;
+}
+
+/* The tile-side and the source-side views of a transfer into `child`. */
+static void views(const struct nest *nt, int child, enum pesim_ds ds,
+                  struct view *in, struct view *src)
+{
+    uint64_t all = nt->n >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << nt->n) - 1;
+    uint64_t upto_sp = (UINT64_C(1) << nt->sp_start) - 1;
+    if (child == PESIM_LEVEL_GLB) {
+        uint64_t above = (UINT64_C(1) << nt->glb_start) - 1;
+        in->above = above;
+        in->refetch = refetch_loops(nt, ds, above & nt->temporal_mask);
+        *src = *in;
+    } else if (child == PESIM_LEVEL_RF) {
+        in->above = (UINT64_C(1) << nt->rf_start) - 1;
+        in->refetch = refetch_loops(nt, ds, upto_sp & nt->temporal_mask);
+        src->above = upto_sp;
+        src->refetch = in->refetch;
+    } else { /* the MAC keeps nothing: every temporal loop brings new data */
+        in->above = all;
+        in->refetch = all & nt->temporal_mask;
+        src->above = all & nt->temporal_mask;
+        src->refetch = in->refetch;
+    }
+}
+
+static void add_sat(uint64_t *acc, uint64_t v) { *acc = *acc > UINT64_MAX - v ? UINT64_MAX : *acc + v; }
+
+static void transfer(const struct pesim_arch *arch, const struct nest *nt,
+                     const struct pesim_layer *l, enum pesim_ds ds, int parent,
+                     int child, struct pesim_analysis *out, bool *ok)
+{
+    struct view in, src;
+    views(nt, child, ds, &in, &src);
+    bool crossing = parent <= PESIM_LEVEL_GLB && child >= PESIM_LEVEL_RF;
+    bool collapse = crossing && arch->noc[ds].multicast;
+    uint64_t inst = in.above & nt->spatial_mask; /* spatial copies above the tile */
+    uint64_t per_pe = words(nt, l, ds, in.above, in.refetch | inst, ok);
+    uint64_t sent = collapse ? words(nt, l, ds, src.above, src.refetch, ok) : per_pe;
+    bool storage = child < PESIM_LEVEL_COUNT;
+
+    if (ds != PESIM_DS_OUTPUTS) {
+        add_sat(&out->acc[parent][ds].reads, sent);
+        if (storage)
+            add_sat(&out->acc[child][ds].fills, per_pe);
+        if (crossing) {
+            add_sat(&out->noc_words[ds], per_pe);
+            add_sat(&out->noc_sends[ds], sent);
+        }
+        return;
+    }
+    if (crossing && !collapse) {
+        /* No reduction network: each PE's partial sums go to the parent,
+         * which adds them (read-modify-write, but for an element's first). */
+        if (storage)
+            add_sat(&out->acc[child][ds].reads, per_pe);
+        add_sat(&out->acc[parent][ds].updates, per_pe);
+        add_sat(&out->acc[parent][ds].reads, per_pe - words(nt, l, ds, src.above, 0, ok));
+        add_sat(&out->noc_words[ds], per_pe);
+        add_sat(&out->noc_sends[ds], per_pe);
+        return;
+    }
+    /* Outputs: every residency ends with a drain up; every residency but an
+     * element's first brings the partial sum back down. Spatial copies over
+     * reduction dims are summed in the array on the way up. */
+    uint64_t first = crossing ? words(nt, l, ds, src.above, 0, ok)
+                              : words(nt, l, ds, in.above, inst, ok);
+    uint64_t reload = sent - first;
+    if (storage) {
+        add_sat(&out->acc[child][ds].reads, per_pe);
+        add_sat(&out->acc[child][ds].fills, reload);
+    }
+    add_sat(&out->acc[parent][ds].updates, sent);
+    add_sat(&out->acc[parent][ds].reads, reload);
+    if (crossing) {
+        add_sat(&out->noc_words[ds], per_pe + reload);
+        add_sat(&out->noc_sends[ds], sent + reload);
+        add_sat(&out->spatial_reductions, per_pe - sent);
+    }
+}
+
+static void capacity(const struct pesim_arch *arch, const struct nest *nt,
+                     const struct pesim_layer *l, const struct pesim_mapping *m,
+                     struct pesim_analysis *out)
+{
+    uint64_t glb_above = (UINT64_C(1) << nt->glb_start) - 1;
+    uint64_t rf_above = (UINT64_C(1) << nt->rf_start) - 1;
+    uint64_t glb_bytes = 0, rf_shared = 0;
+    out->fits = true;
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+        int lv[4];
+        int n = chain(arch, m, ds, lv);
+        for (int i = 1; i < n - 1; i++) {
+            uint64_t above = lv[i] == PESIM_LEVEL_GLB ? glb_above : rf_above;
+            uint64_t t = tile_words(nt, l, ds, above);
+            out->acc[lv[i]][ds].tile_words = t;
+            if (lv[i] == PESIM_LEVEL_GLB) {
+                uint64_t need = arch->glb.double_buffer ? 2 * t : t;
+                out->need_words[lv[i]][ds] = need;
+                glb_bytes += need * ((arch->word_bits[ds] + 7) / 8);
+            } else {
+                out->need_words[lv[i]][ds] = t;
+                rf_shared += t;
+                if (!arch->pe_array.rf.shared && t > arch->pe_array.rf.words[ds])
+                    out->fits = false;
+            }
+        }
+    }
+    if (glb_bytes > arch->glb.capacity_bytes)
+        out->fits = false;
+    if (arch->pe_array.rf.shared && rf_shared > arch->pe_array.rf.shared_words)
+        out->fits = false;
+}
+
+int pesim_map_analyze(const struct pesim_arch *arch, const struct pesim_layer *l,
+                      const struct pesim_mapping *m, struct pesim_analysis *out)
+{
+    struct nest nt;
+    memset(out, 0, sizeof *out);
+    int rc = nest_build(m, &nt);
+    if (rc)
+        return rc;
+    bool ok = true;
+    out->macs = pesim_layer_macs(l);
+    out->pes = pesim_arch_pes(arch);
+    uint64_t cycles = 1, active = 1;
+    for (unsigned d = 0; d < PESIM_DIM_COUNT; d++) {
+        cycles *= nest_count(&nt, d, nt.temporal_mask, l->dim[d]);
+        active *= nest_count(&nt, d, nt.spatial_mask, l->dim[d]);
+    }
+    out->ideal_cycles = cycles;
+    out->active_pes = (uint32_t)active;
+    out->util_spatial = out->pes ? (double)active / out->pes : 0;
+    out->util_temporal = out->pes && cycles ? (double)out->macs / ((double)out->pes * (double)cycles) : 0;
+
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+        int lv[4];
+        int n = chain(arch, m, ds, lv);
+        for (int i = 0; i + 1 < n; i++)
+            transfer(arch, &nt, l, ds, lv[i], lv[i + 1], out, &ok);
+    }
+    capacity(arch, &nt, l, m, out);
+    return ok ? 0 : PESIM_E_RANGE;
+}
+
+uint64_t pesim_analysis_level_accesses(const struct pesim_analysis *a,
+                                       enum pesim_level lv)
+{
+    uint64_t n = 0;
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+        n += a->acc[lv][ds].reads + a->acc[lv][ds].fills + a->acc[lv][ds].updates;
+    return n;
+}

@@ -1,2 +1,15 @@
-/* placeholder: dataflows/os.c */
-typedef int pesim_placeholder_dataflows_os_c;
+/* Output-stationary (book §5.7.2; ShiDianNao): each PE keeps partial sums
+ * in its RF and accumulates over the C, R, S loops innermost; weights are
+ * multicast to the PEs of different output pixels, inputs stream from the
+ * GLB. Output rows and columns (or channels) spread over the array. */
+#include "dataflows/template.h"
+
+const struct pesim_dataflow df_os = {
+    .name = "os",
+    .title = "output-stationary",
+    .axis_dims = {{PESIM_DIM_Q, PESIM_DIM_M, PESIM_DIM_N}, {PESIM_DIM_P, PESIM_DIM_M, PESIM_DIM_G}},
+    .naxis_dims = {3, 3},
+    .rf_keeps = {[PESIM_DS_OUTPUTS] = true},
+    .rf_dims = {PESIM_DIM_C, PESIM_DIM_R, PESIM_DIM_S},
+    .nrf_dims = 3,
+};

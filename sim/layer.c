@@ -1,2 +1,133 @@
-/* placeholder: sim/layer.c */
-typedef int pesim_placeholder_sim_layer_c;
+/* Running a layer. Until the cycle-level engines land, cycles are the
+ * analysis's ideal compute cycles or, when larger, the cycles the busiest
+ * shared resource needs at its peak bandwidth (a roofline; model.md). */
+#include <math.h>
+#include <string.h>
+
+#include "pesim/sim.h"
+
+static const char *const bound_names[PESIM_BOUND_COUNT] = {"compute", "dram",
+                                                           "glb", "noc"};
+
+const char *pesim_bound_name(enum pesim_bound b)
+{
+    return (unsigned)b < PESIM_BOUND_COUNT ? bound_names[b] : NULL;
+}
+
+static uint64_t div_up(uint64_t a, uint64_t b) { return b ? (a + b - 1) / b : 0; }
+
+static void bounds(const struct pesim_arch *arch, const struct pesim_analysis *a,
+                   uint64_t *out)
+{
+    out[PESIM_BOUND_COMPUTE] = a->ideal_cycles;
+    double bytes = 0;
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+        const struct pesim_access *x = &a->acc[PESIM_LEVEL_DRAM][ds];
+        bytes += (double)(x->reads + x->fills + x->updates) * arch->word_bits[ds] / 8.0;
+    }
+    double per_cycle = pesim_arch_dram_bytes_per_cycle(arch);
+    out[PESIM_BOUND_DRAM] = per_cycle > 0 ? (uint64_t)ceil(bytes / per_cycle) : 0;
+    uint64_t glb_words = pesim_analysis_level_accesses(a, PESIM_LEVEL_GLB);
+    out[PESIM_BOUND_GLB] = div_up(glb_words, (uint64_t)arch->glb.banks *
+                                                 arch->glb.bank_words_per_cycle);
+    uint64_t noc = 0;
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+        uint64_t c = div_up(a->noc_sends[ds], arch->noc[ds].width_words);
+        noc = c > noc ? c : noc;
+    }
+    out[PESIM_BOUND_NOC] = noc;
+}
+
+static void finish(const struct pesim_arch *arch, struct pesim_layer_result *r)
+{
+    r->bound = PESIM_BOUND_COMPUTE;
+    r->cycles = r->bound_cycles[PESIM_BOUND_COMPUTE];
+    for (unsigned b = 1; b < PESIM_BOUND_COUNT; b++)
+        if (r->bound_cycles[b] > r->cycles) {
+            r->cycles = r->bound_cycles[b];
+            r->bound = b;
+        }
+    struct pesim_analysis *a = &r->analysis;
+    a->util_temporal = a->pes && r->cycles
+                           ? (double)a->macs / ((double)a->pes * (double)r->cycles)
+                           : 0;
+    r->latency_us = arch->clock_mhz > 0 ? (double)r->cycles / arch->clock_mhz : 0;
+    pesim_energy_compute(&arch->energy, a, r->cycles, &r->energy);
+}
+
+int pesim_sim_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
+                    const struct pesim_mapping *m, const char *file,
+                    struct pesim_layer_result *out, pesim_diags *diags)
+{
+    memset(out, 0, sizeof *out);
+    out->layer = *l;
+    out->mapping = *m;
+    int rc = pesim_map_check(arch, l, m, file, diags);
+    if (rc)
+        return rc;
+    rc = pesim_map_analyze(arch, l, m, &out->analysis);
+    if (rc) {
+        pesim_diags_add(diags, file, 0, 0, "layer %s: %s", l->name, pesim_strerror(rc));
+        return rc;
+    }
+    rc = pesim_map_check_fit(arch, &out->analysis, file, diags);
+    if (rc)
+        return rc;
+    bounds(arch, &out->analysis, out->bound_cycles);
+    finish(arch, out);
+    return 0;
+}
+
+void pesim_sim_total(const struct pesim_arch *arch,
+                     const struct pesim_layer_result *r, size_t n,
+                     struct pesim_layer_result *t)
+{
+    memset(t, 0, sizeof *t);
+    snprintf(t->layer.name, sizeof t->layer.name, "total");
+    struct pesim_analysis *a = &t->analysis;
+    a->pes = pesim_arch_pes(arch);
+    double busy = 0; /* PE-cycles with a PE assigned, for spatial utilization */
+    for (size_t i = 0; i < n; i++) {
+        const struct pesim_analysis *x = &r[i].analysis;
+        a->macs += x->macs;
+        a->ideal_cycles += x->ideal_cycles;
+        a->active_pes = x->active_pes > a->active_pes ? x->active_pes : a->active_pes;
+        busy += (double)x->active_pes * (double)r[i].cycles;
+        for (unsigned lv = 0; lv < PESIM_LEVEL_COUNT; lv++)
+            for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+                struct pesim_access *s = &a->acc[lv][ds];
+                const struct pesim_access *y = &x->acc[lv][ds];
+                s->reads += y->reads;
+                s->fills += y->fills;
+                s->updates += y->updates;
+                s->tile_words = y->tile_words > s->tile_words ? y->tile_words : s->tile_words;
+                uint64_t nw = x->need_words[lv][ds];
+                a->need_words[lv][ds] = nw > a->need_words[lv][ds] ? nw : a->need_words[lv][ds];
+            }
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+            a->noc_words[ds] += x->noc_words[ds];
+            a->noc_sends[ds] += x->noc_sends[ds];
+        }
+        a->spatial_reductions += x->spatial_reductions;
+        for (unsigned b = 0; b < PESIM_BOUND_COUNT; b++)
+            t->bound_cycles[b] += r[i].bound_cycles[b];
+        t->cycles += r[i].cycles;
+    }
+    a->fits = true;
+    a->util_spatial = t->cycles && a->pes ? busy / ((double)a->pes * (double)t->cycles) : 0;
+    /* Per layer the largest bound sets the cycles; the total's bound is the
+     * one that set the most cycles summed over layers. */
+    uint64_t by[PESIM_BOUND_COUNT] = {0};
+    for (size_t i = 0; i < n; i++)
+        by[r[i].bound] += r[i].cycles;
+    t->bound = PESIM_BOUND_COMPUTE;
+    for (unsigned b = 1; b < PESIM_BOUND_COUNT; b++)
+        if (by[b] > by[t->bound])
+            t->bound = b;
+    uint64_t cycles = t->cycles;
+    enum pesim_bound bound = t->bound;
+    a->util_temporal = a->pes && cycles ? (double)a->macs / ((double)a->pes * (double)cycles) : 0;
+    t->latency_us = arch->clock_mhz > 0 ? (double)cycles / arch->clock_mhz : 0;
+    pesim_energy_compute(&arch->energy, a, cycles, &t->energy);
+    t->bound = bound;
+}

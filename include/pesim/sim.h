@@ -29,6 +29,8 @@ struct pesim_layer_result {
     enum pesim_bound bound;                /* which one set `cycles` */
     double latency_us;                     /* cycles / clock */
 };
+/* In a result, analysis.util_temporal is macs / (pes * cycles), over the
+ * cycles above rather than the ideal ones. */
 
 /* Run one layer with a given mapping. Checks the mapping (diags with
  * `file`) and capacity; PESIM_E_INVALID / PESIM_E_NOFIT on failure. */

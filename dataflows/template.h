@@ -1,0 +1,29 @@
+/* Internal: a dataflow template = constraints over the one mapping model
+ * plus preferences the simple mapper follows (docs/dataflows.md). */
+#ifndef PESIM_DATAFLOWS_TEMPLATE_H
+#define PESIM_DATAFLOWS_TEMPLATE_H
+
+#include "pesim/dataflow.h"
+
+#define TEMPLATE_DIMS 4
+
+struct pesim_dataflow {
+    const char *name;  /* "ws" */
+    const char *title; /* "weight-stationary" */
+    /* Dims the array may spread, per axis (x, y), in preference order; the
+     * mapper puts one or two of them on each axis. */
+    uint8_t axis_dims[PESIM_AXIS_COUNT][TEMPLATE_DIMS];
+    uint8_t naxis_dims[PESIM_AXIS_COUNT];
+    /* The RF keeps these data spaces; the others bypass it. */
+    bool rf_keeps[PESIM_DS_COUNT];
+    /* RF temporal loops, outermost first: the stationary data's reuse. */
+    uint8_t rf_dims[PESIM_DIM_COUNT];
+    uint8_t nrf_dims;
+};
+
+/* The shared mapper (mapper.c): spatial choice, greedy fit, loop order. */
+int df_map_template(const struct pesim_dataflow *df,
+                    const struct pesim_arch *arch, const struct pesim_layer *l,
+                    struct pesim_mapping *out, pesim_diags *diags);
+
+#endif
