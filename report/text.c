@@ -29,6 +29,8 @@ static void fmt_energy(char *buf, size_t size, double v)
 {
     if (!isfinite(v))
         snprintf(buf, size, "-");
+    else if (v == 0)
+        snprintf(buf, size, "0");
     else if (v >= 1e18)
         snprintf(buf, size, "%.3e", v);
     else if (v >= 1000)
