@@ -35,7 +35,7 @@ void pesim_cli_run_help(FILE *out)
         "do not fit), 2 bad input (options, files, --set).\n"
         "\n"
         "example:\n"
-        "  pesim run --arch eyeriss-v1 --workload alexnet --layers conv1 "
+        "  pesim run --arch eyeriss-v1 --workload alexnet --layers CONV1 "
         "--dataflow ws --format json\n",
         out);
 }

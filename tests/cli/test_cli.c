@@ -504,7 +504,7 @@ static void test_text(void **state)
     proc_free(&r);
     r = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet");
     expect(&r, 0, "\ntotal ", NULL);
-    assert_non_null(strstr(r.out, "\nconv1 "));
+    assert_non_null(strstr(r.out, "\nCONV1 "));
     assert_non_null(strstr(r.out, "DRAM accesses (words)"));
     assert_non_null(strstr(r.out, "\nleakage "));
     proc_free(&r);
