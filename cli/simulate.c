@@ -3,16 +3,18 @@
 
 #include "cli/cli.h"
 
-/* Move the diags of one layer into the caller's list, each message
- * prefixed with the dataflow and layer so that a whole-network run says
- * where it failed. */
+/* Move the diags of one layer into the caller's list. Messages that do
+ * not say which layer they are about get "layer NAME: " in front, so that
+ * a whole-network run says where it failed. */
 static void move_diags(pesim_diags *to, pesim_diags *from, const char *df,
                        const char *layer)
 {
     for (size_t i = 0; i < pesim_diags_count(from); i++) {
         const struct pesim_diag *g = pesim_diags_get(from, i);
+        bool named = strncmp(g->msg, "layer ", 6) == 0;
         pesim_diags_add(to, g->file[0] ? g->file : df, g->line, g->col,
-                        "%s, layer %s: %s", df, layer, g->msg);
+                        "%s%s%s%s", named ? "" : "layer ", named ? "" : layer,
+                        named ? "" : ": ", g->msg);
     }
 }
 
@@ -36,8 +38,8 @@ int pesim_cli_simulate(const struct pesim_arch *arch,
             rc = pesim_sim_layer(arch, l, &m, name, &out[i], local);
         if (rc) {
             move_diags(diags, local, name, l->name);
-            pesim_diags_add(diags, name, 0, 0, "%s, layer %s: %s (%s)", name,
-                            l->name, pesim_strerror(rc), pesim_err_name(rc));
+            pesim_diags_add(diags, name, 0, 0, "layer %s: %s (%s)", l->name,
+                            pesim_strerror(rc), pesim_err_name(rc));
         }
         pesim_diags_destroy(local);
     }

@@ -394,6 +394,37 @@ static void test_bad_input_exits_2(void **state)
     }
 }
 
+/* A GLB of 16 bytes holds no tile of CONV1: the mapper finds nothing. */
+static void test_simulation_failure_exits_1(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/pesim-test-nomap-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[512];
+    snprintf(path, sizeof path, "%s/out.json", dir);
+    struct proc_result r = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet",
+                               "--layers", "CONV1", "--set", "glb.capacity_bytes=16",
+                               "--format", "json", "-o", path);
+    expect(&r, 1, NULL, "ws: error: layer CONV1: no valid mapping (PESIM_E_NOMAP)");
+    assert_int_equal(r.out_len, 0);
+    proc_free(&r);
+    assert_int_equal(access(path, F_OK), -1);
+    assert_int_equal(rmdir(dir), 0); /* empty: no temporary left either */
+
+    r = RUN("compare", "--arch", "eyeriss-v1", "--workload", "alexnet", "--layers",
+            "CONV1", "--set", "glb.capacity_bytes=16");
+    expect(&r, 1, NULL, "PESIM_E_NOMAP");
+    /* Every dataflow is tried: each one reports its failure. */
+    for (size_t i = 0; i < pesim_df_count(); i++) {
+        char want[64];
+        snprintf(want, sizeof want, "%s: error: layer CONV1: no valid mapping",
+                 pesim_df_name(pesim_df_get(i)));
+        expect(&r, 1, NULL, want);
+    }
+    assert_int_equal(r.out_len, 0);
+    proc_free(&r);
+}
+
 static void test_main_job_json(void **state)
 {
     (void)state;
@@ -631,6 +662,7 @@ int main(void)
         cmocka_unit_test(test_version),
         cmocka_unit_test(test_help),
         cmocka_unit_test(test_bad_input_exits_2),
+        cmocka_unit_test(test_simulation_failure_exits_1),
         cmocka_unit_test(test_main_job_json),
         cmocka_unit_test(test_run_json),
         cmocka_unit_test(test_deterministic),
