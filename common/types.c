@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "common/dims.h"
 #include "common/embed.h"
 #include "pesim.h"
 
@@ -12,18 +13,6 @@ static const char *const level_names[PESIM_LEVEL_COUNT] = {"dram", "glb",
 static const char *const elevel_names[PESIM_EL_COUNT] = {"dram", "glb", "noc",
                                                          "rf", "mac"};
 static const char *const axis_names[PESIM_AXIS_COUNT] = {"x", "y"};
-
-/* relevant[ds] as a bit set over enum pesim_dim. */
-#define BIT(d) (1u << (d))
-static const unsigned relevant[PESIM_DS_COUNT] = {
-    [PESIM_DS_WEIGHTS] = BIT(PESIM_DIM_G) | BIT(PESIM_DIM_M) | BIT(PESIM_DIM_C) |
-                         BIT(PESIM_DIM_R) | BIT(PESIM_DIM_S),
-    [PESIM_DS_INPUTS] = BIT(PESIM_DIM_N) | BIT(PESIM_DIM_G) | BIT(PESIM_DIM_C) |
-                        BIT(PESIM_DIM_P) | BIT(PESIM_DIM_Q) | BIT(PESIM_DIM_R) |
-                        BIT(PESIM_DIM_S),
-    [PESIM_DS_OUTPUTS] = BIT(PESIM_DIM_N) | BIT(PESIM_DIM_G) | BIT(PESIM_DIM_M) |
-                         BIT(PESIM_DIM_P) | BIT(PESIM_DIM_Q),
-};
 
 #define NAME_OF(table, count, v) ((unsigned)(v) < (count) ? (table)[v] : NULL)
 
@@ -70,7 +59,7 @@ int pesim_level_parse(const char *name, enum pesim_level *out)
 
 bool pesim_dim_relevant(enum pesim_ds ds, enum pesim_dim dim)
 {
-    return (unsigned)ds < PESIM_DS_COUNT && (relevant[ds] & BIT(dim)) != 0;
+    return (unsigned)dim < PESIM_DIM_COUNT && (pesim_ds_dims(ds) & PESIM_DIM_BIT(dim)) != 0;
 }
 
 const struct pesim_embedded *pesim_embed_find(const struct pesim_embedded *t,

@@ -2,8 +2,135 @@
  * the comments here say which rule a function implements. */
 #include <string.h>
 
-#include "dataflows/nest.h"
+#include "common/dims.h"
 #include "pesim/analysis.h"
+
+#define NEST_MAX (PESIM_MAX_LOOPS * (PESIM_LEVEL_COUNT + 1))
+
+struct nest {
+    uint8_t n;
+    uint8_t dim[NEST_MAX];
+    uint32_t bound[NEST_MAX];
+    uint64_t stride[NEST_MAX]; /* product of the inner bounds of the same dim,
+                                  saturated at UINT64_MAX */
+    /* First position of each part: DRAM temporal starts at 0. */
+    uint8_t glb_start, sp_start, rf_start;
+    uint64_t spatial_mask;  /* positions of spatial loops */
+    uint64_t temporal_mask; /* positions of temporal loops */
+    uint64_t dim_mask[PESIM_DIM_COUNT];
+    uint8_t dn[PESIM_DIM_COUNT];                 /* loops per dim */
+    uint8_t dpos[PESIM_DIM_COUNT][NEST_MAX];     /* their positions, outer first */
+};
+
+/* Positions [0, k) as a mask; k may be 64. */
+static uint64_t below(unsigned k) { return k >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << k) - 1; }
+
+/* ---- Flattening: the nest and its per-dimension digits ---- */
+
+static void push(struct nest *nt, const struct pesim_loop *lp, bool spatial)
+{
+    if (lp->bound <= 1)
+        return;
+    uint8_t i = nt->n++;
+    nt->dim[i] = lp->dim;
+    nt->bound[i] = lp->bound;
+    uint64_t bit = UINT64_C(1) << i;
+    if (spatial)
+        nt->spatial_mask |= bit;
+    else
+        nt->temporal_mask |= bit;
+    nt->dim_mask[lp->dim] |= bit;
+    nt->dpos[lp->dim][nt->dn[lp->dim]++] = i;
+}
+
+static void push_level(struct nest *nt, const struct pesim_mapping *m,
+                       enum pesim_level lv)
+{
+    for (unsigned i = 0; i < m->ntemporal[lv] && i < PESIM_MAX_LOOPS; i++)
+        push(nt, &m->temporal[lv][i], false);
+}
+
+static int nest_build(const struct pesim_mapping *m, struct nest *nt)
+{
+    /* Only the counters and masks need clearing: the per-loop arrays are
+     * written before they are read (the nest is rebuilt on every call, so
+     * zeroing its 2 KB would dominate the analysis). */
+    nt->n = 0;
+    nt->spatial_mask = nt->temporal_mask = 0;
+    for (unsigned d = 0; d < PESIM_DIM_COUNT; d++) {
+        nt->dim_mask[d] = 0;
+        nt->dn[d] = 0;
+    }
+    for (unsigned lv = 0; lv < PESIM_LEVEL_COUNT; lv++)
+        for (unsigned i = 0; i < m->ntemporal[lv] && i < PESIM_MAX_LOOPS; i++)
+            if (m->temporal[lv][i].bound == 0 ||
+                m->temporal[lv][i].dim >= PESIM_DIM_COUNT)
+                return PESIM_E_INVALID;
+    for (unsigned i = 0; i < m->nspatial && i < PESIM_MAX_LOOPS; i++)
+        if (m->spatial[i].bound == 0 || m->spatial[i].dim >= PESIM_DIM_COUNT)
+            return PESIM_E_INVALID;
+
+    push_level(nt, m, PESIM_LEVEL_DRAM);
+    nt->glb_start = nt->n;
+    push_level(nt, m, PESIM_LEVEL_GLB);
+    nt->sp_start = nt->n;
+    for (unsigned i = 0; i < m->nspatial && i < PESIM_MAX_LOOPS; i++)
+        push(nt, &m->spatial[i], true);
+    nt->rf_start = nt->n;
+    push_level(nt, m, PESIM_LEVEL_RF);
+
+    /* Strides: a loop's weight within its dimension's mixed-radix index. */
+    uint64_t inner[PESIM_DIM_COUNT];
+    for (unsigned d = 0; d < PESIM_DIM_COUNT; d++)
+        inner[d] = 1;
+    for (int i = nt->n - 1; i >= 0; i--) {
+        unsigned d = nt->dim[i];
+        nt->stride[i] = inner[d];
+        inner[d] = inner[d] > UINT64_MAX / nt->bound[i] ? UINT64_MAX
+                                                          : inner[d] * nt->bound[i];
+    }
+    return 0;
+}
+
+/* Digit DP over the dim's masked loops, most significant first. `limit` is
+ * the largest index still allowed. Once a digit is strictly below its top
+ * value, every combination of the lower masked digits fits: their largest
+ * index is below the digit's stride. */
+static uint64_t nest_count(const struct nest *nt, unsigned dim, uint64_t mask,
+                    uint64_t size)
+{
+    if (size == 0)
+        return 0;
+    uint64_t loops = nt->dim_mask[dim] & mask;
+    if (loops == 0)
+        return 1;
+    if (loops == nt->dim_mask[dim]) /* all of them: every index, as they cover it */
+        return size;
+    uint32_t bound[NEST_MAX];
+    uint64_t stride[NEST_MAX], rest[NEST_MAX + 1];
+    int k = 0;
+    for (int j = 0; j < nt->dn[dim]; j++) {
+        int i = nt->dpos[dim][j];
+        if (mask >> i & 1) {
+            bound[k] = nt->bound[i];
+            stride[k++] = nt->stride[i];
+        }
+    }
+    rest[k] = 1;
+    for (int j = k - 1; j >= 0; j--)
+        rest[j] = rest[j + 1] * bound[j];
+    uint64_t limit = size - 1, total = 0;
+    for (int j = 0; j < k; j++) {
+        uint64_t top = limit / stride[j];
+        if (top >= bound[j]) /* every digit value fits, with any rest */
+            return total + rest[j];
+        total += top * rest[j + 1];
+        limit -= top * stride[j];
+    }
+    return total + 1; /* the path that took the top digit throughout */
+}
+
+/* ---- Transfer counts ---- */
 
 /* Where the tile of a transfer sits in the nest. The loops in `above`
  * iterate outside the tile; the rest span it. */
@@ -55,9 +182,9 @@ static uint64_t proj(uint64_t ep, uint64_t er, uint64_t u, uint64_t dil)
 static uint64_t mask_product(const struct nest *nt, unsigned d, uint64_t mask)
 {
     uint64_t p = 1;
-    for (int i = 0; i < nt->n; i++)
-        if ((nt->dim_mask[d] & mask) >> i & 1)
-            p *= nt->bound[i];
+    for (int j = 0; j < nt->dn[d]; j++)
+        if (mask >> nt->dpos[d][j] & 1)
+            p *= nt->bound[nt->dpos[d][j]];
     return p;
 }
 
@@ -66,10 +193,8 @@ static uint64_t mask_product(const struct nest *nt, unsigned d, uint64_t mask)
 static bool tile_is_suffix(const struct nest *nt, unsigned d, uint64_t above)
 {
     bool in_tile = false;
-    for (int i = 0; i < nt->n; i++) {
-        if (!(nt->dim_mask[d] >> i & 1))
-            continue;
-        bool a = above >> i & 1;
+    for (int j = 0; j < nt->dn[d]; j++) {
+        bool a = above >> nt->dpos[d][j] & 1;
         if (in_tile && a)
             return false;
         in_tile = !a;
@@ -212,12 +337,11 @@ static uint64_t words(const struct nest *nt, const struct pesim_layer *l,
                       bool *ok)
 {
     uint64_t w = 1;
+    unsigned rel = pesim_ds_dims(ds);
     for (unsigned d = 0; d < PESIM_DIM_COUNT; d++) {
-        if (!pesim_dim_relevant(ds, d))
+        if (!(rel >> d & 1))
             w *= nest_count(nt, d, count_mask, l->dim[d]);
-        else if (ds != PESIM_DS_INPUTS ||
-                 (d != PESIM_DIM_P && d != PESIM_DIM_Q && d != PESIM_DIM_R &&
-                  d != PESIM_DIM_S))
+        else if (ds != PESIM_DS_INPUTS || d < PESIM_DIM_P)
             w *= l->dim[d];
     }
     if (ds == PESIM_DS_INPUTS) {
@@ -233,9 +357,10 @@ static uint64_t words(const struct nest *nt, const struct pesim_layer *l,
 static uint64_t refetch_loops(const struct nest *nt, enum pesim_ds ds,
                               uint64_t temporal)
 {
+    unsigned rel = pesim_ds_dims(ds);
     for (int i = nt->n - 1; i >= 0; i--)
-        if ((temporal >> i & 1) && pesim_dim_relevant(ds, nt->dim[i]))
-            return temporal & ((UINT64_C(2) << i) - 1);
+        if ((temporal >> i & 1) && (rel >> nt->dim[i] & 1))
+            return temporal & below((unsigned)i + 1);
     return 0;
 }
 
@@ -249,9 +374,9 @@ static uint64_t tile_words(const struct nest *nt, const struct pesim_layer *l,
         ext[d] = t < l->dim[d] ? t : l->dim[d];
     }
     uint64_t w = 1;
+    unsigned rel = pesim_ds_dims(ds);
     for (unsigned d = 0; d < PESIM_DIM_COUNT; d++)
-        if (pesim_dim_relevant(ds, d) &&
-            !(ds == PESIM_DS_INPUTS && d >= PESIM_DIM_P))
+        if ((rel >> d & 1) && !(ds == PESIM_DS_INPUTS && d >= PESIM_DIM_P))
             w *= ext[d];
     if (ds == PESIM_DS_INPUTS)
         w *= proj(ext[PESIM_DIM_P], ext[PESIM_DIM_R], l->stride[0], l->dilation[0]) *
@@ -278,15 +403,15 @@ static int chain(const struct pesim_arch *arch, const struct pesim_mapping *m,
 static void views(const struct nest *nt, int child, enum pesim_ds ds,
                   struct view *in, struct view *src)
 {
-    uint64_t all = nt->n >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << nt->n) - 1;
-    uint64_t upto_sp = (UINT64_C(1) << nt->sp_start) - 1;
+    uint64_t all = below(nt->n);
+    uint64_t upto_sp = below(nt->sp_start);
     if (child == PESIM_LEVEL_GLB) {
-        uint64_t above = (UINT64_C(1) << nt->glb_start) - 1;
+        uint64_t above = below(nt->glb_start);
         in->above = above;
         in->refetch = refetch_loops(nt, ds, above & nt->temporal_mask);
         *src = *in;
     } else if (child == PESIM_LEVEL_RF) {
-        in->above = (UINT64_C(1) << nt->rf_start) - 1;
+        in->above = below(nt->rf_start);
         in->refetch = refetch_loops(nt, ds, upto_sp & nt->temporal_mask);
         src->above = upto_sp;
         src->refetch = in->refetch;
@@ -357,8 +482,8 @@ static void capacity(const struct pesim_arch *arch, const struct nest *nt,
                      const struct pesim_layer *l, const struct pesim_mapping *m,
                      struct pesim_analysis *out)
 {
-    uint64_t glb_above = (UINT64_C(1) << nt->glb_start) - 1;
-    uint64_t rf_above = (UINT64_C(1) << nt->rf_start) - 1;
+    uint64_t glb_above = below(nt->glb_start);
+    uint64_t rf_above = below(nt->rf_start);
     uint64_t glb_bytes = 0, rf_shared = 0;
     out->fits = true;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
