@@ -1,2 +1,319 @@
-/* placeholder: report/text.c */
-typedef int pesim_placeholder_report_text_c;
+/* Human-readable text (docs/cli.md, "Text"). Tables are laid out in two
+ * passes over the same cell function — widths first, then the rows — so
+ * nothing is allocated and every column lines up. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/walk.h"
+
+#define CELL 48
+
+/* 1234567 -> "1,234,567". */
+static void fmt_grouped(char *buf, size_t size, uint64_t v)
+{
+    char raw[32];
+    int n = snprintf(raw, sizeof raw, "%llu", (unsigned long long)v);
+    size_t o = 0;
+    for (int i = 0; i < n && o + 2 < size; i++) {
+        if (i && (n - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = raw[i];
+    }
+    buf[o] = '\0';
+}
+
+/* Energies: grouped integers from 1000 up, two decimals below, "-" when
+ * not finite. */
+static void fmt_energy(char *buf, size_t size, double v)
+{
+    if (!isfinite(v))
+        snprintf(buf, size, "-");
+    else if (v == 0)
+        snprintf(buf, size, "0");
+    else if (v >= 1e18)
+        snprintf(buf, size, "%.3e", v);
+    else if (v >= 1000)
+        fmt_grouped(buf, size, (uint64_t)llround(v));
+    else
+        snprintf(buf, size, "%.2f", v);
+}
+
+static void fmt_fixed(char *buf, size_t size, const char *f, double v)
+{
+    if (isfinite(v))
+        snprintf(buf, size, f, v);
+    else
+        snprintf(buf, size, "-");
+}
+
+/* A non-negative value with `decimals` decimals and a grouped integer
+ * part: 12549.43 -> "12,549.4". */
+static void fmt_dec(char *buf, size_t size, double v, int decimals)
+{
+    if (!isfinite(v) || v < 0 || v >= 1e18) {
+        fmt_fixed(buf, size, "%g", v);
+        return;
+    }
+    char frac[32];
+    snprintf(frac, sizeof frac, "%.*f", decimals, v);
+    /* Round once, then split, so 999.96 becomes "1,000.0". */
+    char *dot = strchr(frac, '.');
+    uint64_t ip = strtoull(frac, NULL, 10);
+    fmt_grouped(buf, size, ip);
+    if (dot) {
+        size_t n = strlen(buf);
+        snprintf(buf + n, size - n, "%s", dot);
+    }
+}
+
+static void fmt_pct(char *buf, size_t size, double part, double whole)
+{
+    if (whole > 0 && isfinite(part) && isfinite(whole))
+        snprintf(buf, size, "%.1f%%", 100.0 * part / whole);
+    else
+        snprintf(buf, size, "-");
+}
+
+static uint64_t dram_accesses(const struct pesim_analysis *a)
+{
+    uint64_t n = 0;
+    for (int ds = 0; ds < PESIM_DS_COUNT; ds++) {
+        const struct pesim_access *x = &a->acc[PESIM_LEVEL_DRAM][ds];
+        n += x->reads + x->fills + x->updates;
+    }
+    return n;
+}
+
+/* A table is a cell function over (row, col); row -1 is the header.
+ * Column 0 is left-aligned, the others right-aligned. */
+typedef void (*cell_fn)(const void *data, int row, int col, char *buf,
+                        size_t size);
+
+static void table(FILE *out, const void *data, int rows, int cols,
+                  cell_fn cell)
+{
+    enum { MAX_COLS = 16 };
+    size_t width[MAX_COLS] = {0};
+    char buf[CELL];
+    if (cols > MAX_COLS)
+        cols = MAX_COLS;
+    for (int r = -1; r < rows; r++)
+        for (int c = 0; c < cols; c++) {
+            cell(data, r, c, buf, sizeof buf);
+            size_t n = strlen(buf);
+            if (n > width[c])
+                width[c] = n;
+        }
+    for (int r = -1; r < rows; r++) {
+        for (int c = 0; c < cols; c++) {
+            cell(data, r, c, buf, sizeof buf);
+            if (c == 0)
+                fprintf(out, "%-*s", (int)width[c], buf);
+            else
+                fprintf(out, "  %*s", (int)width[c], buf);
+        }
+        fputc('\n', out);
+        if (r == -1) {
+            size_t total = 0;
+            for (int c = 0; c < cols; c++)
+                total += width[c] + (c ? 2 : 0);
+            for (size_t i = 0; i < total; i++)
+                fputc('-', out);
+            fputc('\n', out);
+        }
+    }
+}
+
+/* ---- run: one row per layer, then the total ---------------------------- */
+
+static const char *const run_head[] = {
+    "layer", "MACs", "cycles", "latency (us)", "energy/MAC",
+    "util spatial", "util temporal", "DRAM accesses (words)", "bound"};
+enum { RUN_COLS = sizeof run_head / sizeof run_head[0] };
+
+static void result_cell(const struct pesim_layer_result *r, const char *name,
+                        int col, char *buf, size_t size)
+{
+    const struct pesim_analysis *a = &r->analysis;
+    switch (col) {
+    case 0: snprintf(buf, size, "%s", name); break;
+    case 1: fmt_grouped(buf, size, a->macs); break;
+    case 2: fmt_grouped(buf, size, r->cycles); break;
+    case 3: fmt_dec(buf, size, r->latency_us, 1); break;
+    case 4: fmt_fixed(buf, size, "%.3f", r->energy.per_mac); break;
+    case 5: fmt_pct(buf, size, a->util_spatial, 1); break;
+    case 6: fmt_pct(buf, size, a->util_temporal, 1); break;
+    case 7: fmt_grouped(buf, size, dram_accesses(a)); break;
+    case 8: snprintf(buf, size, "%s", pesim_report_bound_name(r->bound)); break;
+    default: buf[0] = '\0';
+    }
+}
+
+static void run_cell(const void *data, int row, int col, char *buf,
+                     size_t size)
+{
+    const struct pesim_run *run = data;
+    if (row < 0)
+        snprintf(buf, size, "%s", run_head[col]);
+    else if ((size_t)row < run->n)
+        result_cell(&run->layers[row], run->layers[row].layer.name, col, buf,
+                    size);
+    else
+        result_cell(&run->total, "total", col, buf, size);
+}
+
+/* ---- energy breakdown: levels x data spaces ---------------------------- */
+
+static const char *const energy_head[] = {"level", "weights", "inputs",
+                                          "outputs", "total", "share"};
+
+static void energy_cell(const void *data, int row, int col, char *buf,
+                        size_t size)
+{
+    const struct pesim_energy *e = data;
+    /* Rows: the five energy levels, leakage, total. */
+    enum { LEAK = PESIM_EL_COUNT, TOTAL };
+    if (row < 0) {
+        snprintf(buf, size, "%s", energy_head[col]);
+        return;
+    }
+    double v = 0;
+    if (col == 0) {
+        snprintf(buf, size, "%s",
+                 row < PESIM_EL_COUNT ? pesim_elevel_name((enum pesim_elevel)row)
+                 : row == LEAK        ? "leakage"
+                                      : "total");
+        return;
+    }
+    if (col <= PESIM_DS_COUNT) {
+        int ds = col - 1;
+        if (row < PESIM_EL_MAC)
+            v = e->by[row][ds];
+        else if (row == TOTAL)
+            v = e->by_data[ds];
+        else {
+            snprintf(buf, size, "-");
+            return;
+        }
+        fmt_energy(buf, size, v);
+        return;
+    }
+    v = row < PESIM_EL_COUNT ? e->by_level[row] : row == LEAK ? e->leakage
+                                                              : e->total;
+    if (col == 4)
+        fmt_energy(buf, size, v);
+    else
+        fmt_pct(buf, size, v, e->total);
+}
+
+static const char *unit_title(const struct pesim_report_ctx *ctx)
+{
+    if (ctx && ctx->arch && ctx->arch->energy.unit == PESIM_ENERGY_NORMALIZED)
+        return "normalized, MAC = 1";
+    return pesim_report_unit(ctx);
+}
+
+static void title(FILE *out, const struct pesim_report_ctx *ctx)
+{
+    const struct pesim_arch *arch = ctx ? ctx->arch : NULL;
+    fprintf(out, "pesim %s: arch %s", pesim_version(), arch ? arch->name : "?");
+    if (arch)
+        fprintf(out, " (%ux%u PEs, %g MHz)", (unsigned)arch->pe_array.rows,
+                (unsigned)arch->pe_array.cols, arch->clock_mhz);
+    fprintf(out, ", workload %s",
+            ctx && ctx->workload ? ctx->workload : "?");
+}
+
+static const char *df_title(const char *name)
+{
+    const pesim_dataflow *df = name ? pesim_df_find(name) : NULL;
+    return df ? pesim_df_title(df) : NULL;
+}
+
+int pesim_report_text_run(FILE *out, const struct pesim_report_ctx *ctx,
+                          const struct pesim_run *run)
+{
+    const char *dtitle = df_title(run->dataflow);
+    title(out, ctx);
+    fprintf(out, ", dataflow %s", run->dataflow ? run->dataflow : "?");
+    if (dtitle)
+        fprintf(out, " (%s)", dtitle);
+    fputs("\n\n", out);
+    table(out, run, (int)run->n + 1, RUN_COLS, run_cell);
+    fprintf(out, "\nEnergy of the total by level and data space (%s):\n\n",
+            unit_title(ctx));
+    table(out, &run->total.energy, PESIM_EL_COUNT + 2, 6, energy_cell);
+    return ferror(out) ? PESIM_E_IO : 0;
+}
+
+/* ---- compare: one row per dataflow ------------------------------------- */
+
+static const char *const cmp_head[] = {
+    "dataflow", "cycles", "latency (ms)", "energy", "energy/MAC",
+    "util spatial", "util temporal", "DRAM accesses (words)"};
+enum { CMP_COLS = sizeof cmp_head / sizeof cmp_head[0] };
+
+struct cmp {
+    const struct pesim_run *runs;
+};
+
+static void cmp_cell(const void *data, int row, int col, char *buf,
+                     size_t size)
+{
+    const struct cmp *c = data;
+    if (row < 0) {
+        snprintf(buf, size, "%s", cmp_head[col]);
+        return;
+    }
+    const struct pesim_run *run = &c->runs[row];
+    const struct pesim_layer_result *t = &run->total;
+    switch (col) {
+    case 0: snprintf(buf, size, "%s", run->dataflow ? run->dataflow : "?"); break;
+    case 1: fmt_grouped(buf, size, t->cycles); break;
+    case 2: fmt_dec(buf, size, t->latency_us / 1000.0, 3); break;
+    case 3: fmt_energy(buf, size, t->energy.total); break;
+    case 4: fmt_fixed(buf, size, "%.3f", t->energy.per_mac); break;
+    case 5: fmt_pct(buf, size, t->analysis.util_spatial, 1); break;
+    case 6: fmt_pct(buf, size, t->analysis.util_temporal, 1); break;
+    case 7: fmt_grouped(buf, size, dram_accesses(&t->analysis)); break;
+    default: buf[0] = '\0';
+    }
+}
+
+int pesim_report_text_compare(FILE *out, const struct pesim_report_ctx *ctx,
+                              const struct pesim_run *runs, size_t n)
+{
+    struct cmp c = {runs};
+    char buf[CELL];
+    title(out, ctx);
+    size_t layers = n ? runs[0].n : 0;
+    fprintf(out, ", %zu layer%s\n\n", layers, layers == 1 ? "" : "s");
+    table(out, &c, (int)n, CMP_COLS, cmp_cell);
+    fprintf(out, "\nEnergy share by level and data space (%s):\n\n",
+            unit_title(ctx));
+    for (size_t i = 0; i < n; i++) {
+        const struct pesim_energy *e = &runs[i].total.energy;
+        const char *dtitle = df_title(runs[i].dataflow);
+        fprintf(out, "%s", runs[i].dataflow ? runs[i].dataflow : "?");
+        if (dtitle)
+            fprintf(out, " (%s)", dtitle);
+        fputs("\n  level:", out);
+        for (int lv = 0; lv < PESIM_EL_COUNT; lv++) {
+            fmt_pct(buf, sizeof buf, e->by_level[lv], e->total);
+            fprintf(out, "  %s %s", pesim_elevel_name((enum pesim_elevel)lv),
+                    buf);
+        }
+        if (e->leakage != 0) {
+            fmt_pct(buf, sizeof buf, e->leakage, e->total);
+            fprintf(out, "  leakage %s", buf);
+        }
+        fputs("\n  data: ", out);
+        for (int ds = 0; ds < PESIM_DS_COUNT; ds++) {
+            fmt_pct(buf, sizeof buf, e->by_data[ds], e->total);
+            fprintf(out, "  %s %s", pesim_ds_name((enum pesim_ds)ds), buf);
+        }
+        fputc('\n', out);
+    }
+    return ferror(out) ? PESIM_E_IO : 0;
+}

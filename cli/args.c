@@ -1,0 +1,284 @@
+/* Option parsing and loading shared by `pesim run` and `pesim compare`. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+enum opt_id {
+    OPT_ARCH, OPT_WORKLOAD, OPT_LAYER, OPT_LAYERS, OPT_BATCH, OPT_DATAFLOW,
+    OPT_MAPPING, OPT_SET, OPT_FORMAT, OPT_OUTPUT, OPT_HELP,
+};
+
+/* The option table: long name, short name, takes a value, needs a flag. */
+static const struct opt {
+    const char *name;
+    const char *shortname;
+    enum opt_id id;
+    bool value;
+    unsigned needs;
+} opts[] = {
+    {"--arch", NULL, OPT_ARCH, true, 0},
+    {"--workload", NULL, OPT_WORKLOAD, true, 0},
+    {"--layer", NULL, OPT_LAYER, true, 0},
+    {"--layers", NULL, OPT_LAYERS, true, 0},
+    {"--batch", NULL, OPT_BATCH, true, 0},
+    {"--dataflow", NULL, OPT_DATAFLOW, true, PESIM_CLI_OPT_DATAFLOW},
+    {"--mapping", NULL, OPT_MAPPING, true, PESIM_CLI_OPT_MAPPING},
+    {"--set", NULL, OPT_SET, true, 0},
+    {"--format", NULL, OPT_FORMAT, true, 0},
+    {"--output", "-o", OPT_OUTPUT, true, 0},
+    {"--help", "-h", OPT_HELP, false, 0},
+};
+
+/* Report a bad option value; returns PESIM_E_INVALID for `return bad(...)`. */
+static int bad(pesim_diags *d, const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static int bad(pesim_diags *d, const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int e = pesim_diags_vadd(d, cmd, 0, 0, fmt, ap);
+    va_end(ap);
+    return e ? e : PESIM_E_INVALID;
+}
+
+static int append_selector(struct pesim_cli_opts *o, const char *sel)
+{
+    size_t old = o->layers ? strlen(o->layers) : 0;
+    size_t add = strlen(sel);
+    char *p = realloc(o->layers, old + add + 2);
+    if (!p)
+        return PESIM_E_NOMEM;
+    if (old)
+        p[old++] = ',';
+    memcpy(p + old, sel, add + 1);
+    o->layers = p;
+    return 0;
+}
+
+/* A strict unsigned decimal: digits only, no sign, no overflow. */
+static bool parse_u64(const char *s, uint64_t *out)
+{
+    if (!s[0] || strspn(s, "0123456789") != strlen(s))
+        return false;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return false;
+    *out = v;
+    return true;
+}
+
+static int apply(struct pesim_cli_opts *o, const struct opt *op,
+                 const char *val, pesim_diags *d)
+{
+    switch (op->id) {
+    case OPT_ARCH: o->arch = val; break;
+    case OPT_WORKLOAD: o->workload = val; break;
+    case OPT_LAYER:
+    case OPT_LAYERS:
+        if (!val[0])
+            return bad(d, o->cmd, "%s: expected a layer selector, got ''",
+                                   op->name);
+        return append_selector(o, val);
+    case OPT_BATCH:
+        if (!parse_u64(val, &o->batch) || o->batch == 0)
+            return bad(d, o->cmd, "--batch: expected a positive integer, got '%s'",
+                                   val);
+        o->have_batch = true;
+        break;
+    case OPT_DATAFLOW: o->dataflow = val; break;
+    case OPT_MAPPING: o->mapping = val; break;
+    case OPT_SET: {
+        const char **p = realloc(o->sets, (o->nsets + 1) * sizeof *p);
+        if (!p)
+            return PESIM_E_NOMEM;
+        o->sets = p;
+        o->sets[o->nsets++] = val;
+        break;
+    }
+    case OPT_FORMAT:
+        if (strcmp(val, "text") == 0)
+            o->format = PESIM_FORMAT_TEXT;
+        else if (strcmp(val, "json") == 0)
+            o->format = PESIM_FORMAT_JSON;
+        else if (strcmp(val, "csv") == 0)
+            o->format = PESIM_FORMAT_CSV;
+        else
+            return bad(d, o->cmd, "--format: expected one of text, json, csv, got '%s'",
+                                   val);
+        break;
+    case OPT_OUTPUT:
+        if (!val[0])
+            return bad(d, o->cmd, "-o: expected a file name, got ''");
+        o->output = val;
+        break;
+    case OPT_HELP: o->help = true; break;
+    }
+    return 0;
+}
+
+int pesim_cli_parse(struct pesim_cli_opts *o, const char *cmd, unsigned allowed,
+                    int argc, char **argv, pesim_diags *d)
+{
+    int rc = 0;
+    memset(o, 0, sizeof *o);
+    o->cmd = cmd;
+    o->format = PESIM_FORMAT_TEXT;
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
+        size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+        const struct opt *op = NULL;
+        for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++)
+            if ((strlen(opts[k].name) == len && strncmp(opts[k].name, arg, len) == 0) ||
+                (!eq && opts[k].shortname && strcmp(opts[k].shortname, arg) == 0))
+                op = &opts[k];
+        if (!op || (op->needs && !(allowed & op->needs))) {
+            pesim_diags_add(d, cmd, 0, 0,
+                            arg[0] == '-' ? "unknown option '%s' (see '%s --help')"
+                                          : "unexpected argument '%s' (see '%s --help')",
+                            arg, cmd);
+            rc = PESIM_E_INVALID;
+            continue;
+        }
+        const char *val = NULL;
+        if (op->value) {
+            if (eq)
+                val = eq + 1;
+            else if (i + 1 < argc)
+                val = argv[++i];
+            else {
+                pesim_diags_add(d, cmd, 0, 0, "%s: missing value", arg);
+                rc = PESIM_E_INVALID;
+                continue;
+            }
+        } else if (eq) {
+            pesim_diags_add(d, cmd, 0, 0, "%s takes no value", op->name);
+            rc = PESIM_E_INVALID;
+            continue;
+        }
+        int e = apply(o, op, val, d);
+        if (e == PESIM_E_NOMEM)
+            return e;
+        if (e)
+            rc = e;
+    }
+    if (o->help)
+        return 0; /* --help wins over everything else */
+    if (!o->arch) {
+        pesim_diags_add(d, cmd, 0, 0, "missing --arch (a preset such as eyeriss-v1, or a YAML file)");
+        rc = PESIM_E_INVALID;
+    }
+    if (!o->workload) {
+        pesim_diags_add(d, cmd, 0, 0, "missing --workload (a network such as alexnet, or a YAML file)");
+        rc = PESIM_E_INVALID;
+    }
+    if (o->dataflow && !pesim_df_find(o->dataflow)) {
+        char names[256] = "";
+        size_t len = 0;
+        for (size_t k = 0; k < pesim_df_count() && len < sizeof names; k++)
+            len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
+                                    k ? ", " : "", pesim_df_name(pesim_df_get(k)));
+        pesim_diags_add(d, cmd, 0, 0, "--dataflow: unknown dataflow '%s', expected one of %s",
+                        o->dataflow, names);
+        rc = PESIM_E_INVALID;
+    }
+    if (o->dataflow && o->mapping) {
+        pesim_diags_add(d, cmd, 0, 0, "--dataflow and --mapping exclude each other");
+        rc = PESIM_E_INVALID;
+    }
+    return rc;
+}
+
+void pesim_cli_opts_free(struct pesim_cli_opts *o)
+{
+    free(o->layers);
+    free(o->sets);
+    o->layers = NULL;
+    o->sets = NULL;
+}
+
+/* Some loaders may fail without a message (out of memory, a bug): say
+ * something rather than exit 2 silently. */
+static void ensure_diag(pesim_diags *d, size_t before, const char *what,
+                        const char *name, int err)
+{
+    if (pesim_diags_count(d) == before)
+        pesim_diags_add(d, name, 0, 0, "cannot load %s: %s", what,
+                        pesim_strerror(err));
+}
+
+int pesim_cli_load(const struct pesim_cli_opts *o, struct pesim_arch *arch,
+                   struct pesim_workload *wl, pesim_diags *d)
+{
+    int rc = 0, e;
+    size_t before = pesim_diags_count(d);
+    memset(wl, 0, sizeof *wl);
+
+    e = pesim_arch_load(o->arch, arch, d);
+    if (e) {
+        ensure_diag(d, before, "the architecture", o->arch, e);
+        rc = e;
+    } else {
+        /* Every --set is tried so that all bad ones are reported at once. */
+        for (size_t i = 0; i < o->nsets; i++) {
+            size_t b = pesim_diags_count(d);
+            e = pesim_arch_set(arch, o->sets[i], d);
+            if (e) {
+                if (pesim_diags_count(d) == b)
+                    pesim_diags_add(d, "--set", 0, 0, "cannot apply '%s': %s",
+                                    o->sets[i], pesim_strerror(e));
+                rc = e;
+            }
+        }
+        if (!rc && o->nsets) {
+            size_t b = pesim_diags_count(d);
+            e = pesim_arch_validate(arch, "--set", d);
+            if (e) {
+                if (pesim_diags_count(d) == b)
+                    pesim_diags_add(d, "--set", 0, 0, "%s", pesim_strerror(e));
+                rc = e;
+            }
+        }
+    }
+
+    /* Load the workload even when the arch failed: report both at once. */
+    before = pesim_diags_count(d);
+    e = pesim_workload_load(o->workload, wl, d);
+    if (e) {
+        ensure_diag(d, before, "the workload", o->workload, e);
+        memset(wl, 0, sizeof *wl);
+        return rc ? rc : e;
+    }
+    if (o->layers) {
+        before = pesim_diags_count(d);
+        e = pesim_workload_select(wl, o->layers, d);
+        if (e) {
+            ensure_diag(d, before, "the layer selection", "--layers", e);
+            rc = e;
+        }
+    }
+    if (!rc && o->have_batch) {
+        before = pesim_diags_count(d);
+        e = pesim_workload_set_batch(wl, o->batch, d);
+        if (e) {
+            ensure_diag(d, before, "the batch size", "--batch", e);
+            rc = e;
+        }
+    }
+    if (!rc && wl->count == 0) {
+        pesim_diags_add(d, o->workload, 0, 0, "the workload has no layers to run");
+        rc = PESIM_E_INVALID;
+    }
+    if (rc)
+        pesim_workload_free(wl);
+    return rc;
+}

@@ -1,0 +1,68 @@
+/* cli/ internal: options shared by the subcommands, loading, simulation
+ * and atomic output. Not a public header. */
+#ifndef PESIM_CLI_H
+#define PESIM_CLI_H
+
+#include "pesim.h"
+
+/* Exit codes (docs/cli.md). */
+enum { PESIM_EXIT_OK = 0, PESIM_EXIT_SIM = 1, PESIM_EXIT_INPUT = 2 };
+
+/* Which options a subcommand accepts. */
+enum {
+    PESIM_CLI_OPT_DATAFLOW = 1u << 0,
+    PESIM_CLI_OPT_MAPPING = 1u << 1,
+};
+
+struct pesim_cli_opts {
+    const char *cmd; /* "pesim run": prefix of messages */
+    const char *arch;
+    const char *workload;
+    char *layers; /* joined selectors of every --layer/--layers; owned */
+    const char *dataflow;
+    const char *mapping;
+    const char *output; /* -o; NULL or "-" is stdout */
+    bool have_batch;
+    uint64_t batch;
+    const char **sets; /* owned array of borrowed argv strings */
+    size_t nsets;
+    enum pesim_format format;
+    bool help;
+};
+
+/* Parse argv (after the subcommand). Every problem goes to diags; returns
+ * 0 or PESIM_E_INVALID (PESIM_E_NOMEM when out of memory). Free with
+ * pesim_cli_opts_free in every case. */
+int pesim_cli_parse(struct pesim_cli_opts *o, const char *cmd, unsigned allowed,
+                    int argc, char **argv, pesim_diags *diags);
+void pesim_cli_opts_free(struct pesim_cli_opts *o);
+
+/* Load the architecture (with every --set) and the workload (selected,
+ * batched). 0, or an error with diags (bad input: exit 2). On error the
+ * workload is freed. */
+int pesim_cli_load(const struct pesim_cli_opts *o, struct pesim_arch *arch,
+                   struct pesim_workload *wl, pesim_diags *diags);
+
+/* Map and simulate every layer of wl with dataflow df into out[wl->count]
+ * plus the total. 0, PESIM_E_NOMAP / PESIM_E_NOFIT / ... with diags. Each
+ * diag is prefixed with the dataflow and layer. */
+int pesim_cli_simulate(const struct pesim_arch *arch,
+                       const struct pesim_workload *wl,
+                       const pesim_dataflow *df,
+                       struct pesim_layer_result *out,
+                       struct pesim_layer_result *total, pesim_diags *diags);
+
+/* Write through `write` to o->output atomically: into a temporary file in
+ * the same directory, renamed over the target only when `write` returned
+ * 0 and the file closed cleanly; to stdout when no -o. Returns write's
+ * error, PESIM_E_IO (diag added) on file errors, or 0. */
+typedef int (*pesim_cli_writer)(FILE *out, const void *data);
+int pesim_cli_output(const char *path, pesim_cli_writer write,
+                     const void *data, pesim_diags *diags);
+
+int pesim_cli_run(int argc, char **argv);
+int pesim_cli_compare(int argc, char **argv);
+void pesim_cli_run_help(FILE *out);
+void pesim_cli_compare_help(FILE *out);
+
+#endif

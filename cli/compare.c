@@ -1,0 +1,115 @@
+/* pesim compare: the same layers under every registered dataflow. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+void pesim_cli_compare_help(FILE *out)
+{
+    fputs(
+        "usage: pesim compare --arch ARCH --workload WORKLOAD [options]\n"
+        "\n"
+        "Run the selected layers under every registered dataflow (in the\n"
+        "registry's order) and report them side by side: cycles, latency,\n"
+        "energy, utilization, DRAM accesses and the energy breakdown.\n"
+        "\n"
+        "options:\n"
+        "  --arch ARCH          architecture: a preset (eyeriss-v1, generic-16x16)\n"
+        "                       or a YAML file\n"
+        "  --workload W         workload: a shipped network (alexnet) or a YAML file\n"
+        "  --layer SEL          layers to run (same as --layers); SEL is a comma-\n"
+        "  --layers SEL         separated list of names, first:last ranges and the\n"
+        "                       kinds conv, fc, gemm; default: every layer\n"
+        "  --batch N            batch size N of every conv and fc layer\n"
+        "                       (default: the workload's own)\n"
+        "  --set KEY=VALUE      override an architecture key (repeatable)\n"
+        "  --format FMT         text (default), json or csv\n"
+        "  -o, --output FILE    write there instead of stdout (only on success)\n"
+        "  -h, --help           show this help\n"
+        "\n"
+        "exit status: 0 success, 1 simulation failure (a dataflow has no valid\n"
+        "mapping for a layer), 2 bad input.\n"
+        "\n"
+        "example:\n"
+        "  pesim compare --arch eyeriss-v1 --workload alexnet --layers conv "
+        "--batch 4\n",
+        out);
+}
+
+struct job {
+    enum pesim_format format;
+    struct pesim_report_ctx ctx;
+    const struct pesim_run *runs;
+    size_t n;
+};
+
+static int write_compare(FILE *out, const void *data)
+{
+    const struct job *j = data;
+    return pesim_report_compare(out, j->format, &j->ctx, j->runs, j->n);
+}
+
+int pesim_cli_compare(int argc, char **argv)
+{
+    struct pesim_cli_opts o;
+    struct pesim_arch arch;
+    struct pesim_workload wl = {0};
+    struct pesim_layer_result *res = NULL;
+    struct pesim_run *runs = NULL;
+    size_t ndf = pesim_df_count();
+    int status = PESIM_EXIT_INPUT;
+    pesim_diags *d = pesim_diags_create();
+    if (!d) {
+        fputs("pesim: out of memory\n", stderr);
+        return PESIM_EXIT_SIM;
+    }
+
+    int e = pesim_cli_parse(&o, "pesim compare", 0, argc, argv, d);
+    if (!e && o.help) {
+        pesim_cli_compare_help(stdout);
+        status = PESIM_EXIT_OK;
+        goto out;
+    }
+    if (e || pesim_cli_load(&o, &arch, &wl, d) != 0)
+        goto out;
+    if (ndf == 0) {
+        pesim_diags_add(d, o.cmd, 0, 0, "no dataflow is registered");
+        status = PESIM_EXIT_SIM;
+        goto out;
+    }
+
+    res = calloc(ndf * wl.count, sizeof *res);
+    runs = calloc(ndf, sizeof *runs);
+    if (!res || !runs) {
+        pesim_diags_add(d, o.cmd, 0, 0, "out of memory");
+        status = PESIM_EXIT_SIM;
+        goto out;
+    }
+    /* Every dataflow runs even after one fails, so that one invocation
+     * reports every layer that has no valid mapping. */
+    status = PESIM_EXIT_OK;
+    for (size_t i = 0; i < ndf; i++) {
+        const pesim_dataflow *df = pesim_df_get(i);
+        runs[i].dataflow = pesim_df_name(df);
+        runs[i].layers = res + i * wl.count;
+        runs[i].n = wl.count;
+        if (pesim_cli_simulate(&arch, &wl, df, res + i * wl.count,
+                               &runs[i].total, d))
+            status = PESIM_EXIT_SIM;
+    }
+    if (status)
+        goto out;
+
+    struct job job = {o.format, {&arch, wl.name}, runs, ndf};
+    status = pesim_cli_output(o.output, write_compare, &job, d)
+                 ? PESIM_EXIT_INPUT
+                 : PESIM_EXIT_OK;
+out:
+    pesim_diags_print(d, stderr);
+    pesim_diags_destroy(d);
+    free(runs);
+    free(res);
+    pesim_workload_free(&wl);
+    pesim_cli_opts_free(&o);
+    return status;
+}

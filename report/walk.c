@@ -1,0 +1,200 @@
+/* The field walk shared by the JSON and CSV writers (see walk.h). */
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "report/walk.h"
+
+bool pesim_report_fmt_double(char *buf, size_t size, double v)
+{
+    if (!isfinite(v)) {
+        if (size)
+            buf[0] = '\0';
+        return false;
+    }
+    /* -0 and 0 are the same number to a reader; print one spelling. */
+    if (v == 0)
+        v = 0;
+    snprintf(buf, size, "%.15g", v);
+    return true;
+}
+
+const char *pesim_report_bound_name(enum pesim_bound b)
+{
+    const char *n = pesim_bound_name(b);
+    return n ? n : "unknown";
+}
+
+const char *pesim_report_kind_name(enum pesim_layer_kind k)
+{
+    const char *n = pesim_layer_kind_name(k);
+    return n ? n : "unknown";
+}
+
+static const char *name_or(const char *n) { return n ? n : "?"; }
+
+/* Appends with truncation; `*len` never passes size - 1. */
+static void append(char *buf, size_t size, size_t *len, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+static void append(char *buf, size_t size, size_t *len, const char *fmt, ...)
+{
+    if (*len + 1 >= size)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf + *len, size - *len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        *len += (size_t)n < size - *len ? (size_t)n : size - *len - 1;
+}
+
+static void fmt_loops(char *buf, size_t size, size_t *len, const char *label,
+                      const struct pesim_loop *loops, size_t n, bool spatial)
+{
+    append(buf, size, len, "%s%s[", *len ? " " : "", label);
+    for (size_t i = 0; i < n; i++)
+        append(buf, size, len, "%s%s%u%s", i ? " " : "",
+               name_or(pesim_dim_name((enum pesim_dim)loops[i].dim)),
+               (unsigned)loops[i].bound,
+               spatial ? name_or(pesim_axis_name((enum pesim_axis)loops[i].axis))
+                       : "");
+    append(buf, size, len, "]");
+}
+
+void pesim_report_fmt_mapping(char *buf, size_t size,
+                              const struct pesim_mapping *m)
+{
+    size_t len = 0;
+    if (size)
+        buf[0] = '\0';
+    /* Nest order: DRAM, GLB, the spatial fan-out, RF. */
+    fmt_loops(buf, size, &len, "dram", m->temporal[PESIM_LEVEL_DRAM],
+              m->ntemporal[PESIM_LEVEL_DRAM], false);
+    fmt_loops(buf, size, &len, "glb", m->temporal[PESIM_LEVEL_GLB],
+              m->ntemporal[PESIM_LEVEL_GLB], false);
+    fmt_loops(buf, size, &len, "spatial", m->spatial, m->nspatial, true);
+    fmt_loops(buf, size, &len, "rf", m->temporal[PESIM_LEVEL_RF],
+              m->ntemporal[PESIM_LEVEL_RF], false);
+    bool any = false;
+    for (int lv = 0; lv < PESIM_LEVEL_COUNT; lv++)
+        for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
+            if (m->bypass[lv][ds]) {
+                append(buf, size, &len, "%s%s:%s", any ? " " : " bypass[",
+                       pesim_level_name((enum pesim_level)lv),
+                       pesim_ds_name((enum pesim_ds)ds));
+                any = true;
+            }
+    if (any)
+        append(buf, size, &len, "]");
+}
+
+static void pair(struct pesim_report_sink *s, const char *key,
+                 const uint32_t v[2])
+{
+    s->begin(s, key);
+    s->u64(s, "rows", v[0]);
+    s->u64(s, "cols", v[1]);
+    s->end(s);
+}
+
+void pesim_report_walk(struct pesim_report_sink *s,
+                       const struct pesim_layer_result *r, bool total,
+                       const char *unit)
+{
+    const struct pesim_layer *l = &r->layer;
+    const struct pesim_analysis *a = &r->analysis;
+    const struct pesim_energy *e = &r->energy;
+
+    s->str(s, "name", total ? "total" : l->name);
+
+    if (total)
+        s->hidden++;
+    s->str(s, "kind", pesim_report_kind_name(l->kind));
+    s->begin(s, "dims");
+    for (int d = 0; d < PESIM_DIM_COUNT; d++)
+        s->u64(s, pesim_dim_name((enum pesim_dim)d), l->dim[d]);
+    s->end(s);
+    pair(s, "stride", l->stride);
+    pair(s, "padding", l->pad);
+    pair(s, "dilation", l->dilation);
+    if (total)
+        s->hidden--;
+
+    s->u64(s, "macs", a->macs);
+    s->u64(s, "cycles", r->cycles);
+    s->u64(s, "ideal_cycles", a->ideal_cycles);
+    s->str(s, "bound", pesim_report_bound_name(r->bound));
+    s->begin(s, "bound_cycles");
+    for (int b = 0; b < PESIM_BOUND_COUNT; b++)
+        s->u64(s, pesim_report_bound_name((enum pesim_bound)b),
+               r->bound_cycles[b]);
+    s->end(s);
+    s->f64(s, "latency_us", r->latency_us);
+    s->u64(s, "active_pes", a->active_pes);
+    s->u64(s, "pes", a->pes);
+    s->begin(s, "utilization");
+    s->f64(s, "spatial", a->util_spatial);
+    s->f64(s, "temporal", a->util_temporal);
+    s->end(s);
+
+    s->begin(s, "energy");
+    s->f64(s, "total", e->total);
+    s->f64(s, "per_mac", e->per_mac);
+    s->str(s, "unit", unit);
+    s->begin(s, "by_level");
+    for (int lv = 0; lv < PESIM_EL_COUNT; lv++)
+        s->f64(s, pesim_elevel_name((enum pesim_elevel)lv), e->by_level[lv]);
+    s->end(s);
+    s->begin(s, "by_data");
+    for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
+        s->f64(s, pesim_ds_name((enum pesim_ds)ds), e->by_data[ds]);
+    s->end(s);
+    /* MAC energy belongs to no data space: by_level.mac only. */
+    s->begin(s, "breakdown");
+    for (int lv = 0; lv < PESIM_EL_MAC; lv++) {
+        s->begin(s, pesim_elevel_name((enum pesim_elevel)lv));
+        for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
+            s->f64(s, pesim_ds_name((enum pesim_ds)ds), e->by[lv][ds]);
+        s->end(s);
+    }
+    s->end(s);
+    s->f64(s, "leakage", e->leakage);
+    s->end(s);
+
+    s->begin(s, "accesses");
+    for (int lv = 0; lv < PESIM_LEVEL_COUNT; lv++) {
+        s->begin(s, pesim_level_name((enum pesim_level)lv));
+        for (int ds = 0; ds < PESIM_DS_COUNT; ds++) {
+            const struct pesim_access *x = &a->acc[lv][ds];
+            s->begin(s, pesim_ds_name((enum pesim_ds)ds));
+            s->u64(s, "reads", x->reads);
+            s->u64(s, "writes", x->fills + x->updates);
+            s->u64(s, "fills", x->fills);
+            s->u64(s, "updates", x->updates);
+            s->u64(s, "tile_words", x->tile_words);
+            s->end(s);
+        }
+        s->end(s);
+    }
+    s->end(s);
+
+    s->begin(s, "noc");
+    for (int ds = 0; ds < PESIM_DS_COUNT; ds++) {
+        s->begin(s, pesim_ds_name((enum pesim_ds)ds));
+        s->u64(s, "words", a->noc_words[ds]);
+        s->u64(s, "sends", a->noc_sends[ds]);
+        s->end(s);
+    }
+    s->u64(s, "spatial_reductions", a->spatial_reductions);
+    s->end(s);
+
+    if (total)
+        s->hidden++;
+    s->mapping(s, "mapping", &r->mapping);
+    if (total)
+        s->hidden--;
+}

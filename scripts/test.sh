@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Build and run the whole test suite twice: a normal build with warnings
+# as errors, then an AddressSanitizer + UBSan build. Works from a clean
+# clone once the Debian packages of the README are installed, and again
+# and again when the build directories already exist.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+# setup_dir DIR OPTIONS...: configure a new build dir, or reconfigure an
+# existing one with the same options (so a stale dir cannot hide a flag).
+setup_dir() {
+    local dir="$1"
+    shift
+    if [ -f "$dir/build.ninja" ]; then
+        meson setup --reconfigure "$dir" "$@"
+    else
+        rm -rf "$dir"
+        meson setup "$dir" "$@"
+    fi
+}
+
+echo "== normal build (-Dwerror=true)"
+setup_dir build -Dwerror=true -Dtests=enabled
+meson compile -C build
+meson test -C build --print-errorlogs
+
+echo "== sanitizer build (address, undefined)"
+setup_dir build-sanitize -Dwerror=true -Dtests=enabled \
+    -Db_sanitize=address,undefined -Db_lundef=false
+# Any UBSan report fails the test that triggered it.
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+export ASAN_OPTIONS="detect_leaks=1"
+meson compile -C build-sanitize
+meson test -C build-sanitize --print-errorlogs
+
+echo "== all tests passed"

@@ -1,0 +1,703 @@
+/* End-to-end runs of the pesim binary: exit codes, help, the README's main
+ * job and its JSON keys, determinism, atomic -o, CSV shape, and the
+ * examples of docs/cli.md. */
+#include <dirent.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <yaml.h>
+
+#include "pesim.h"
+#include "proc.h"
+
+#define MAIN_JOB "compare", "--arch", "eyeriss-v1", "--workload", "alexnet", \
+                 "--layers", "conv", "--batch", "4"
+
+/* ---- small JSON reader on top of libyaml (JSON is YAML here) ---------- */
+
+struct json {
+    yaml_document_t doc;
+    bool ok;
+};
+
+static void json_load(struct json *j, const char *text, size_t len)
+{
+    yaml_parser_t p;
+    j->ok = false;
+    assert_true(yaml_parser_initialize(&p));
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+    j->ok = yaml_parser_load(&p, &j->doc) && yaml_document_get_root_node(&j->doc);
+    yaml_parser_delete(&p);
+    assert_true(j->ok);
+}
+
+static void json_free(struct json *j)
+{
+    if (j->ok)
+        yaml_document_delete(&j->doc);
+}
+
+static yaml_node_t *root(struct json *j) { return yaml_document_get_root_node(&j->doc); }
+
+static const char *scalar(yaml_node_t *n)
+{
+    assert_non_null(n);
+    assert_int_equal(n->type, YAML_SCALAR_NODE);
+    return (const char *)n->data.scalar.value;
+}
+
+static yaml_node_t *get(struct json *j, yaml_node_t *n, const char *key)
+{
+    assert_non_null(n);
+    assert_int_equal(n->type, YAML_MAPPING_NODE);
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+         p < n->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = yaml_document_get_node(&j->doc, p->key);
+        if (strcmp(scalar(k), key) == 0)
+            return yaml_document_get_node(&j->doc, p->value);
+    }
+    fail_msg("missing key '%s'", key);
+    return NULL;
+}
+
+static size_t count(yaml_node_t *n)
+{
+    assert_non_null(n);
+    if (n->type == YAML_SEQUENCE_NODE)
+        return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    assert_int_equal(n->type, YAML_MAPPING_NODE);
+    return (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+}
+
+static yaml_node_t *item(struct json *j, yaml_node_t *n, size_t i)
+{
+    assert_true(i < count(n));
+    assert_int_equal(n->type, YAML_SEQUENCE_NODE);
+    return yaml_document_get_node(&j->doc, n->data.sequence.items.start[i]);
+}
+
+static double num(yaml_node_t *n)
+{
+    const char *s = scalar(n);
+    if (strcmp(s, "null") == 0)
+        return NAN;
+    char *end;
+    double v = strtod(s, &end);
+    if (*end)
+        fail_msg("not a number: '%s'", s);
+    return v;
+}
+
+static uint64_t u64(yaml_node_t *n)
+{
+    const char *s = scalar(n);
+    if (!s[0] || strspn(s, "0123456789") != strlen(s))
+        fail_msg("not an integer: '%s'", s);
+    return strtoull(s, NULL, 10);
+}
+
+/* The object's keys, in order, are exactly `keys` (NULL-terminated). */
+static void keys_are(struct json *j, yaml_node_t *n, const char *const *keys)
+{
+    size_t i = 0;
+    assert_int_equal(n->type, YAML_MAPPING_NODE);
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+         p < n->data.mapping.pairs.top; p++, i++) {
+        const char *k = scalar(yaml_document_get_node(&j->doc, p->key));
+        if (!keys[i])
+            fail_msg("unexpected key '%s'", k);
+        if (strcmp(k, keys[i]) != 0)
+            fail_msg("key %zu is '%s', expected '%s'", i, k, keys[i]);
+    }
+    if (keys[i])
+        fail_msg("missing key '%s'", keys[i]);
+}
+
+static void close_to(double a, double b)
+{
+    if (fabs(a - b) > 1e-9 * fmax(1.0, fmax(fabs(a), fabs(b))))
+        fail_msg("%.17g != %.17g", a, b);
+}
+
+/* ---- the documented keys (docs/cli.md) -------------------------------- */
+
+static const char *const layer_keys[] = {
+    "name", "kind", "dims", "stride", "padding", "dilation", "macs", "cycles",
+    "ideal_cycles", "bound", "bound_cycles", "latency_us", "active_pes", "pes",
+    "utilization", "energy", "accesses", "noc", "mapping", NULL};
+static const char *const total_keys[] = {
+    "name", "macs", "cycles", "ideal_cycles", "bound", "bound_cycles",
+    "latency_us", "active_pes", "pes", "utilization", "energy", "accesses",
+    "noc", NULL};
+static const char *const dims_keys[] = {"N", "G", "M", "C", "P", "Q", "R", "S", NULL};
+static const char *const pair_keys[] = {"rows", "cols", NULL};
+static const char *const bound_keys[] = {"compute", "dram", "glb", "noc", NULL};
+static const char *const util_keys[] = {"spatial", "temporal", NULL};
+static const char *const energy_keys[] = {"total", "per_mac", "unit", "by_level",
+                                          "by_data", "breakdown", "leakage", NULL};
+static const char *const elevel_keys[] = {"dram", "glb", "noc", "rf", "mac", NULL};
+static const char *const breakdown_keys[] = {"dram", "glb", "noc", "rf", NULL};
+static const char *const ds_keys[] = {"weights", "inputs", "outputs", NULL};
+static const char *const level_keys[] = {"dram", "glb", "rf", NULL};
+static const char *const access_keys[] = {"reads", "writes", "fills", "updates",
+                                          "tile_words", NULL};
+static const char *const noc_keys[] = {"weights", "inputs", "outputs",
+                                       "spatial_reductions", NULL};
+static const char *const noc_ds_keys[] = {"words", "sends", NULL};
+static const char *const mapping_keys[] = {"dram", "glb", "spatial", "rf", NULL};
+static const char *const mlevel_keys[] = {"temporal", "bypass", NULL};
+
+/* Checks one layer (or total) object; returns its macs. */
+static uint64_t check_result(struct json *j, yaml_node_t *r, bool total)
+{
+    keys_are(j, r, total ? total_keys : layer_keys);
+    if (!total) {
+        keys_are(j, get(j, r, "dims"), dims_keys);
+        keys_are(j, get(j, r, "stride"), pair_keys);
+        keys_are(j, get(j, r, "padding"), pair_keys);
+        keys_are(j, get(j, r, "dilation"), pair_keys);
+        yaml_node_t *m = get(j, r, "mapping");
+        keys_are(j, m, mapping_keys);
+        for (size_t i = 0; i < 4; i++)
+            if (strcmp(mapping_keys[i], "spatial") != 0)
+                keys_are(j, get(j, m, mapping_keys[i]), mlevel_keys);
+        uint64_t macs = 1;
+        for (size_t d = 0; dims_keys[d]; d++)
+            macs *= u64(get(j, get(j, r, "dims"), dims_keys[d]));
+        assert_int_equal(macs, u64(get(j, r, "macs")));
+    } else {
+        assert_string_equal(scalar(get(j, r, "name")), "total");
+    }
+
+    /* cycles is set by the named bound (for a total: summed per layer). */
+    yaml_node_t *bc = get(j, r, "bound_cycles");
+    keys_are(j, bc, bound_keys);
+    const char *bound = scalar(get(j, r, "bound"));
+    bool known = false;
+    for (size_t b = 0; bound_keys[b]; b++)
+        known |= strcmp(bound, bound_keys[b]) == 0;
+    assert_true(known);
+    if (!total) {
+        uint64_t cycles = u64(get(j, r, "cycles")), max = 0;
+        for (size_t b = 0; bound_keys[b]; b++)
+            max = u64(get(j, bc, bound_keys[b])) > max ? u64(get(j, bc, bound_keys[b])) : max;
+        assert_int_equal(cycles, max);
+        assert_int_equal(cycles, u64(get(j, bc, bound)));
+    }
+    assert_true(u64(get(j, r, "active_pes")) <= u64(get(j, r, "pes")));
+    keys_are(j, get(j, r, "utilization"), util_keys);
+    (void)num(get(j, r, "latency_us"));
+
+    yaml_node_t *e = get(j, r, "energy");
+    keys_are(j, e, energy_keys);
+    keys_are(j, get(j, e, "by_level"), elevel_keys);
+    keys_are(j, get(j, e, "by_data"), ds_keys);
+    keys_are(j, get(j, e, "breakdown"), breakdown_keys);
+    double sum = num(get(j, e, "leakage"));
+    for (size_t l = 0; elevel_keys[l]; l++)
+        sum += num(get(j, get(j, e, "by_level"), elevel_keys[l]));
+    close_to(num(get(j, e, "total")), sum);
+    /* by_level (except MAC) = the breakdown summed over data spaces;
+     * by_data = the breakdown summed over levels. */
+    yaml_node_t *bd = get(j, e, "breakdown");
+    for (size_t l = 0; breakdown_keys[l]; l++) {
+        keys_are(j, get(j, bd, breakdown_keys[l]), ds_keys);
+        double s = 0;
+        for (size_t d = 0; ds_keys[d]; d++)
+            s += num(get(j, get(j, bd, breakdown_keys[l]), ds_keys[d]));
+        close_to(s, num(get(j, get(j, e, "by_level"), breakdown_keys[l])));
+    }
+    for (size_t d = 0; ds_keys[d]; d++) {
+        double s = 0;
+        for (size_t l = 0; breakdown_keys[l]; l++)
+            s += num(get(j, get(j, bd, breakdown_keys[l]), ds_keys[d]));
+        close_to(s, num(get(j, get(j, e, "by_data"), ds_keys[d])));
+    }
+    double macs = (double)u64(get(j, r, "macs"));
+    if (macs > 0)
+        close_to(num(get(j, e, "per_mac")), num(get(j, e, "total")) / macs);
+
+    yaml_node_t *acc = get(j, r, "accesses");
+    keys_are(j, acc, level_keys);
+    for (size_t l = 0; level_keys[l]; l++) {
+        keys_are(j, get(j, acc, level_keys[l]), ds_keys);
+        for (size_t d = 0; ds_keys[d]; d++) {
+            yaml_node_t *a = get(j, get(j, acc, level_keys[l]), ds_keys[d]);
+            keys_are(j, a, access_keys);
+            assert_int_equal(u64(get(j, a, "writes")),
+                             u64(get(j, a, "fills")) + u64(get(j, a, "updates")));
+        }
+    }
+    yaml_node_t *noc = get(j, r, "noc");
+    keys_are(j, noc, noc_keys);
+    for (size_t d = 0; ds_keys[d]; d++)
+        keys_are(j, get(j, noc, ds_keys[d]), noc_ds_keys);
+    return u64(get(j, r, "macs"));
+}
+
+/* layers + total of one dataflow: totals are the sums of the layers. */
+static void check_run(struct json *j, yaml_node_t *run, size_t want_layers)
+{
+    yaml_node_t *layers = get(j, run, "layers");
+    yaml_node_t *total = get(j, run, "total");
+    assert_int_equal(count(layers), want_layers);
+    uint64_t macs = 0, cycles = 0, dram_reads = 0;
+    double energy = 0;
+    for (size_t i = 0; i < count(layers); i++) {
+        yaml_node_t *l = item(j, layers, i);
+        macs += check_result(j, l, false);
+        cycles += u64(get(j, l, "cycles"));
+        energy += num(get(j, get(j, l, "energy"), "total"));
+        dram_reads += u64(get(j, get(j, get(j, get(j, l, "accesses"), "dram"),
+                                     "inputs"), "reads"));
+    }
+    assert_int_equal(check_result(j, total, true), macs);
+    assert_int_equal(u64(get(j, total, "cycles")), cycles);
+    close_to(num(get(j, get(j, total, "energy"), "total")), energy);
+    assert_int_equal(u64(get(j, get(j, get(j, get(j, total, "accesses"), "dram"),
+                                    "inputs"), "reads")),
+                     dram_reads);
+}
+
+/* ---- tests ------------------------------------------------------------ */
+
+static struct proc_result run_args(const char *first, ...)
+{
+    const char *args[64];
+    size_t n = 0;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a && n < 63; a = va_arg(ap, const char *))
+        args[n++] = a;
+    va_end(ap);
+    args[n] = NULL;
+    return proc_run(args);
+}
+
+#define RUN(...) run_args(__VA_ARGS__, (const char *)NULL)
+
+/* On a mismatch, print everything (cmocka truncates its messages), free
+ * the result so that a failing test does not also report a leak, fail. */
+static void expect(struct proc_result *r, int status, const char *out_has,
+                   const char *err_has)
+{
+    const char *why = NULL;
+    if (!r->out || !r->err)
+        why = "output not captured";
+    else if (r->status != status)
+        why = "unexpected exit status";
+    else if (out_has && !strstr(r->out, out_has))
+        why = "stdout lacks the expected text";
+    else if (err_has && !strstr(r->err, err_has))
+        why = "stderr lacks the expected text";
+    if (!why)
+        return;
+    fprintf(stderr, "%s: exit %d (expected %d), stdout should have '%s', "
+            "stderr should have '%s'\n--- stdout:\n%s\n--- stderr:\n%s\n",
+            why, r->status, status, out_has ? out_has : "",
+            err_has ? err_has : "", r->out ? r->out : "", r->err ? r->err : "");
+    proc_free(r);
+    fail();
+}
+
+static void test_version(void **state)
+{
+    (void)state;
+    struct proc_result r = RUN("--version");
+    char want[64];
+    snprintf(want, sizeof want, "pesim %s\n", pesim_version());
+    expect(&r, 0, NULL, NULL);
+    assert_string_equal(r.out, want);
+    proc_free(&r);
+}
+
+static void test_help(void **state)
+{
+    (void)state;
+    struct {
+        const char *a, *b, *has;
+    } cases[] = {
+        {"help", NULL, "usage: pesim <command>"},
+        {"--help", NULL, "usage: pesim <command>"},
+        {"help", "run", "usage: pesim run"},
+        {"help", "compare", "usage: pesim compare"},
+        {"run", "--help", "usage: pesim run"},
+        {"compare", "--help", "usage: pesim compare"},
+        {"run", "-h", "--mapping FILE"},
+        {"compare", "--help", "example:"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct proc_result r = RUN(cases[i].a, cases[i].b);
+        expect(&r, 0, cases[i].has, NULL);
+        assert_int_equal(r.err_len, 0);
+        proc_free(&r);
+    }
+    /* Every option of run is in its help. */
+    struct proc_result r = RUN("run", "--help");
+    const char *opts[] = {"--arch", "--workload", "--layer ", "--layers", "--batch",
+                          "--dataflow", "--mapping", "--set", "--format", "-o",
+                          "--help", "example:"};
+    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
+        expect(&r, 0, opts[i], NULL);
+    proc_free(&r);
+}
+
+static void test_bad_input_exits_2(void **state)
+{
+    (void)state;
+    struct {
+        const char *args[12];
+        const char *err_has;
+    } cases[] = {
+        {{NULL}, "usage: pesim"},
+        {{"frobnicate"}, "unknown command 'frobnicate'"},
+        {{"help", "frobnicate"}, "unknown command"},
+        {{"run", "--bogus", "--arch", "eyeriss-v1", "--workload", "alexnet"},
+         "pesim run: error: unknown option '--bogus'"},
+        {{"run", "--workload", "alexnet"}, "missing --arch"},
+        {{"run", "--arch", "eyeriss-v1"}, "missing --workload"},
+        {{"run", "--arch", "eyeriss-v1", "--workload", "alexnet", "--format", "xml"},
+         "--format: expected one of text, json, csv, got 'xml'"},
+        {{"run", "--arch", "eyeriss-v1", "--workload", "alexnet", "--batch", "0"},
+         "--batch: expected a positive integer"},
+        {{"run", "--arch", "eyeriss-v1", "--workload", "alexnet", "--batch", "-3"},
+         "--batch: expected a positive integer"},
+        {{"run", "--arch", "eyeriss-v1", "--workload", "alexnet", "--dataflow", "zz"},
+         "unknown dataflow 'zz'"},
+        {{"run", "--arch", "eyeriss-v1", "--workload", "alexnet", "--batch"},
+         "--batch: missing value"},
+        {{"compare", "--arch", "eyeriss-v1", "--workload", "alexnet", "--dataflow", "ws"},
+         "unknown option '--dataflow'"},
+        {{"run", "--arch", "no-such-arch", "--workload", "alexnet"}, "error:"},
+        {{"run", "--arch", "eyeriss-v1", "--workload", "no-such-net"}, "error:"},
+        {{"run", "--arch", "eyeriss-v1", "--workload", "alexnet", "--layers", "nosuchlayer"},
+         "error:"},
+        {{"run", "--arch", "eyeriss-v1", "--workload", "alexnet", "--set", "no.such.key=1"},
+         "error:"},
+        {{"run", "--arch", "eyeriss-v1", "--workload", "alexnet", "--layers", "conv",
+          "--mapping", "none.yaml"},
+         "--mapping needs exactly one layer"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct proc_result r = proc_run(cases[i].args);
+        expect(&r, 2, NULL, cases[i].err_has);
+        assert_int_equal(r.out_len, 0);
+        proc_free(&r);
+    }
+}
+
+/* A GLB of 16 bytes holds no tile of CONV1: the mapper finds nothing. */
+static void test_simulation_failure_exits_1(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/pesim-test-nomap-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[512];
+    snprintf(path, sizeof path, "%s/out.json", dir);
+    struct proc_result r = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet",
+                               "--layers", "CONV1", "--set", "glb.capacity_bytes=16",
+                               "--format", "json", "-o", path);
+    expect(&r, 1, NULL, "ws: error: layer CONV1: no valid mapping (PESIM_E_NOMAP)");
+    assert_int_equal(r.out_len, 0);
+    proc_free(&r);
+    assert_int_equal(access(path, F_OK), -1);
+    assert_int_equal(rmdir(dir), 0); /* empty: no temporary left either */
+
+    r = RUN("compare", "--arch", "eyeriss-v1", "--workload", "alexnet", "--layers",
+            "CONV1", "--set", "glb.capacity_bytes=16");
+    expect(&r, 1, NULL, "PESIM_E_NOMAP");
+    /* Every dataflow is tried: each one reports its failure. */
+    for (size_t i = 0; i < pesim_df_count(); i++) {
+        char want[64];
+        snprintf(want, sizeof want, "%s: error: layer CONV1: no valid mapping",
+                 pesim_df_name(pesim_df_get(i)));
+        expect(&r, 1, NULL, want);
+    }
+    assert_int_equal(r.out_len, 0);
+    proc_free(&r);
+}
+
+/* The shipped example mapping is the one the ws mapper picks for CONV1:
+ * running it explicitly gives the same numbers, under dataflow "mapping". */
+static void test_explicit_mapping(void **state)
+{
+    (void)state;
+    struct proc_result a = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet",
+                               "--layer", "CONV1", "--format", "csv");
+    struct proc_result b = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet",
+                               "--layer", "CONV1", "--format", "csv", "--mapping",
+                               "docs/examples/conv1-ws.yaml");
+    expect(&a, 0, "\nws,CONV1,", NULL);
+    expect(&b, 0, "\nmapping,CONV1,", NULL);
+    /* The same layer row once the dataflow column is set aside. */
+    char *ra = strstr(a.out, "\nws,") + 3, *rb = strstr(b.out, "\nmapping,") + 8;
+    *strchr(ra, '\n') = '\0';
+    *strchr(rb, '\n') = '\0';
+    assert_string_equal(ra, rb);
+    proc_free(&a);
+    proc_free(&b);
+}
+
+static void test_main_job_json(void **state)
+{
+    (void)state;
+    struct proc_result r = RUN(MAIN_JOB, "--format", "json");
+    expect(&r, 0, NULL, NULL);
+    struct json j;
+    json_load(&j, r.out, r.out_len);
+    static const char *const top[] = {"pesim", "arch", "workload", "dataflows", NULL};
+    keys_are(&j, root(&j), top);
+    assert_string_equal(scalar(get(&j, root(&j), "pesim")), pesim_version());
+    assert_string_equal(scalar(get(&j, root(&j), "arch")), "eyeriss-v1");
+    assert_string_equal(scalar(get(&j, root(&j), "workload")), "alexnet");
+    yaml_node_t *dfs = get(&j, root(&j), "dataflows");
+    assert_int_equal(count(dfs), pesim_df_count());
+    static const char *const run_keys[] = {"dataflow", "layers", "total", NULL};
+    for (size_t i = 0; i < count(dfs); i++) {
+        yaml_node_t *d = item(&j, dfs, i);
+        keys_are(&j, d, run_keys);
+        assert_string_equal(scalar(get(&j, d, "dataflow")),
+                            pesim_df_name(pesim_df_get(i)));
+        check_run(&j, d, 5); /* alexnet has five conv layers */
+        yaml_node_t *l0 = item(&j, get(&j, d, "layers"), 0);
+        assert_int_equal(u64(get(&j, get(&j, l0, "dims"), "N")), 4);
+        assert_string_equal(scalar(get(&j, l0, "kind")), "conv");
+    }
+    json_free(&j);
+    proc_free(&r);
+}
+
+static void test_run_json(void **state)
+{
+    (void)state;
+    struct proc_result r = RUN("run", "--arch", "eyeriss-v1", "--workload",
+                               "alexnet", "--format", "json");
+    expect(&r, 0, NULL, NULL);
+    struct json j;
+    json_load(&j, r.out, r.out_len);
+    static const char *const top[] = {"pesim", "arch", "workload", "dataflow",
+                                      "layers", "total", NULL};
+    keys_are(&j, root(&j), top);
+    assert_string_equal(scalar(get(&j, root(&j), "dataflow")), "ws");
+    yaml_node_t *layers = get(&j, root(&j), "layers");
+    assert_true(count(layers) >= 8); /* alexnet: five conv, three fc */
+    check_run(&j, root(&j), count(layers));
+    json_free(&j);
+    proc_free(&r);
+}
+
+static void test_deterministic(void **state)
+{
+    (void)state;
+    const char *fmts[] = {"json", "csv", "text"};
+    for (size_t i = 0; i < 3; i++) {
+        struct proc_result a = RUN(MAIN_JOB, "--format", fmts[i]);
+        struct proc_result b = RUN(MAIN_JOB, "--format", fmts[i]);
+        expect(&a, 0, NULL, NULL);
+        expect(&b, 0, NULL, NULL);
+        assert_int_equal(a.out_len, b.out_len);
+        assert_memory_equal(a.out, b.out, a.out_len);
+        proc_free(&a);
+        proc_free(&b);
+    }
+}
+
+static size_t count_char(const char *s, char c)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += *s == c;
+    return n;
+}
+
+static void test_csv_shape(void **state)
+{
+    (void)state;
+    struct proc_result r = RUN(MAIN_JOB, "--format", "csv");
+    expect(&r, 0, "dataflow,layer,kind,dims.N,", NULL);
+    assert_non_null(strstr(r.out, ",accesses.glb.inputs.reads,"));
+    assert_non_null(strstr(r.out, ",energy.by_level.dram,"));
+    size_t lines = 0, cols = 0;
+    for (char *line = r.out, *nl; *line; line = nl + 1) {
+        nl = strchr(line, '\n');
+        assert_non_null(nl);
+        *nl = '\0';
+        /* No field is quoted in this output, so commas count columns. */
+        assert_null(strchr(line, '"'));
+        size_t c = count_char(line, ',') + 1;
+        if (lines == 0)
+            cols = c;
+        assert_int_equal(c, cols);
+        lines++;
+    }
+    assert_int_equal(lines, 1 + pesim_df_count() * (5 + 1));
+    proc_free(&r);
+}
+
+static void test_text(void **state)
+{
+    (void)state;
+    struct proc_result r = RUN(MAIN_JOB);
+    expect(&r, 0, "dataflow", NULL);
+    assert_non_null(strstr(r.out, "latency (ms)"));
+    for (size_t i = 0; i < pesim_df_count(); i++) {
+        char row[32];
+        snprintf(row, sizeof row, "\n%s ", pesim_df_name(pesim_df_get(i)));
+        assert_non_null(strstr(r.out, row));
+    }
+    proc_free(&r);
+    r = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet");
+    expect(&r, 0, "\ntotal ", NULL);
+    assert_non_null(strstr(r.out, "\nCONV1 "));
+    assert_non_null(strstr(r.out, "DRAM accesses (words)"));
+    assert_non_null(strstr(r.out, "\nleakage "));
+    proc_free(&r);
+}
+
+/* No file and no temporary is left behind by a failing run; a good run
+ * writes exactly what stdout would have shown. */
+static void test_output_atomic(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/pesim-test-o-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[512];
+    snprintf(path, sizeof path, "%s/out.json", dir);
+
+    struct proc_result r = RUN("run", "--arch", "no-such-arch", "--workload",
+                               "alexnet", "--format", "json", "-o", path);
+    expect(&r, 2, NULL, "error:");
+    proc_free(&r);
+    DIR *dp = opendir(dir);
+    assert_non_null(dp);
+    for (struct dirent *e; (e = readdir(dp));)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            fail_msg("left behind: %s", e->d_name);
+    closedir(dp);
+
+    r = RUN(MAIN_JOB, "--format", "json", "-o", path);
+    expect(&r, 0, NULL, NULL);
+    assert_int_equal(r.out_len, 0);
+    proc_free(&r);
+    struct proc_result s = RUN(MAIN_JOB, "--format", "json");
+    size_t len;
+    char *file = proc_read_file(path, &len);
+    assert_non_null(file);
+    assert_int_equal(len, s.out_len);
+    assert_memory_equal(file, s.out, len);
+    free(file);
+
+    /* A later failing run leaves the earlier good file untouched. */
+    r = RUN(MAIN_JOB, "--format", "json", "--set", "no.such.key=1", "-o", path);
+    expect(&r, 2, NULL, "error:");
+    proc_free(&r);
+    file = proc_read_file(path, &len);
+    assert_non_null(file);
+    assert_int_equal(len, s.out_len);
+    assert_memory_equal(file, s.out, len);
+    free(file);
+    proc_free(&s);
+
+    size_t n = 0;
+    dp = opendir(dir);
+    for (struct dirent *e; (e = readdir(dp));)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            assert_string_equal(e->d_name, "out.json");
+            n++;
+        }
+    closedir(dp);
+    assert_int_equal(n, 1);
+    unlink(path);
+    rmdir(dir);
+
+    /* An output directory that does not exist is bad input. */
+    r = RUN(MAIN_JOB, "-o", "/nonexistent-dir/pesim/out.txt");
+    expect(&r, 2, NULL, "cannot create output file");
+    proc_free(&r);
+}
+
+/* Every "$ pesim ..." line in a ```sh block of docs/cli.md runs, with the
+ * exit status its "# exit N" comment names (0 when none). */
+static void test_docs_examples(void **state)
+{
+    (void)state;
+    const char *src = getenv("PESIM_SOURCE_ROOT");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/docs/cli.md", src ? src : ".");
+    char *doc = proc_read_file(path, NULL);
+    assert_non_null(doc);
+    char dir[] = "/tmp/pesim-test-docs-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    /* Examples name files under docs/ relative to the source root. */
+    char docs[4096], link[4200], cwd[2048];
+    snprintf(docs, sizeof docs, "%s/docs", src ? src : getcwd(cwd, sizeof cwd));
+    snprintf(link, sizeof link, "%s/docs", dir);
+    assert_int_equal(symlink(docs, link), 0);
+
+    size_t ran = 0;
+    bool in_sh = false;
+    for (char *line = doc, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+        nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        if (strncmp(line, "```", 3) == 0) {
+            in_sh = !in_sh && strcmp(line, "```sh") == 0;
+            continue;
+        }
+        if (!in_sh || strncmp(line, "$ pesim", 7) != 0)
+            continue;
+        int want = 0;
+        char *hash = strstr(line, "# exit ");
+        if (hash)
+            want = atoi(hash + 7);
+        struct proc_result r = proc_sh(line + 2, dir);
+        if (r.status != want) {
+            fprintf(stderr, "docs/cli.md example '%s'\n", line + 2);
+            free(doc);
+            expect(&r, want, NULL, NULL);
+        }
+        proc_free(&r);
+        ran++;
+    }
+    free(doc);
+    assert_true(ran >= 8);
+    unlink(link);
+    /* Clean whatever the examples wrote (-o files). */
+    DIR *dp = opendir(dir);
+    for (struct dirent *e; dp && (e = readdir(dp));)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            char f[4200];
+            snprintf(f, sizeof f, "%s/%s", dir, e->d_name);
+            unlink(f);
+        }
+    if (dp)
+        closedir(dp);
+    rmdir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_version),
+        cmocka_unit_test(test_help),
+        cmocka_unit_test(test_bad_input_exits_2),
+        cmocka_unit_test(test_simulation_failure_exits_1),
+        cmocka_unit_test(test_explicit_mapping),
+        cmocka_unit_test(test_main_job_json),
+        cmocka_unit_test(test_run_json),
+        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_csv_shape),
+        cmocka_unit_test(test_text),
+        cmocka_unit_test(test_output_atomic),
+        cmocka_unit_test(test_docs_examples),
+    };
+    return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}
