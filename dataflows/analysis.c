@@ -1,5 +1,6 @@
 /* Closed-form analysis of a mapping. docs/model.md derives every formula;
  * the comments here say which rule a function implements. */
+#include <math.h>
 #include <string.h>
 
 #include "common/dims.h"
@@ -549,4 +550,46 @@ uint64_t pesim_analysis_level_accesses(const struct pesim_analysis *a,
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
         n += a->acc[lv][ds].reads + a->acc[lv][ds].fills + a->acc[lv][ds].updates;
     return n;
+}
+
+/* ---- Roofline cycles ---- */
+
+static const char *const bound_names[PESIM_BOUND_COUNT] = {"compute", "dram",
+                                                           "glb", "noc"};
+
+const char *pesim_bound_name(enum pesim_bound b)
+{
+    return (unsigned)b < PESIM_BOUND_COUNT ? bound_names[b] : NULL;
+}
+
+static uint64_t div_up(uint64_t a, uint64_t b) { return b ? a / b + (a % b != 0) : 0; }
+
+uint64_t pesim_map_bounds(const struct pesim_arch *arch, const struct pesim_analysis *a,
+                          uint64_t cycles[PESIM_BOUND_COUNT], enum pesim_bound *which)
+{
+    cycles[PESIM_BOUND_COMPUTE] = a->ideal_cycles;
+    /* DRAM in bits so that odd word sizes stay exact; the link moves
+     * bandwidth/clock bytes per cycle. */
+    double bits = 0;
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+        const struct pesim_access *x = &a->acc[PESIM_LEVEL_DRAM][ds];
+        bits += (double)(x->reads + x->fills + x->updates) * arch->word_bits[ds];
+    }
+    double per_cycle = pesim_arch_dram_bytes_per_cycle(arch) * 8;
+    cycles[PESIM_BOUND_DRAM] = per_cycle > 0 ? (uint64_t)ceil(bits / per_cycle) : 0;
+    cycles[PESIM_BOUND_GLB] = div_up(pesim_analysis_level_accesses(a, PESIM_LEVEL_GLB),
+                                     (uint64_t)arch->glb.banks * arch->glb.bank_words_per_cycle);
+    uint64_t noc = 0;
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+        uint64_t c = div_up(a->noc_sends[ds], arch->noc[ds].width_words);
+        noc = c > noc ? c : noc;
+    }
+    cycles[PESIM_BOUND_NOC] = noc;
+    enum pesim_bound b = PESIM_BOUND_COMPUTE;
+    for (unsigned k = 1; k < PESIM_BOUND_COUNT; k++)
+        if (cycles[k] > cycles[b])
+            b = k;
+    if (which)
+        *which = b;
+    return cycles[b];
 }

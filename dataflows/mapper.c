@@ -4,7 +4,8 @@
  *  2. temporal: the template's RF loops hold the stationary data, every
  *     other dim iterates at the GLB; while a tile does not fit, halve the
  *     loop whose move outward helps most (judged by the analysis);
- *  3. order: the loop order at GLB and DRAM with the least energy.
+ *  3. placement: local search moving one whole loop to another position or
+ *     level while that lowers (roofline cycles, energy).
  * Deterministic: candidates are generated and compared in a fixed order. */
 #include <inttypes.h>
 #include <string.h>
@@ -14,7 +15,7 @@
 
 #define TOP_SPATIAL 6
 #define MAX_FIT_STEPS 256
-#define MAX_PERMUTED 5
+#define MAX_SEARCH_ROUNDS 64
 
 struct axis_opt {
     uint8_t n;
@@ -176,11 +177,27 @@ static uint64_t overflow(const struct pesim_arch *arch, const struct pesim_analy
     return bytes > arch->glb.capacity_bytes ? bytes - arch->glb.capacity_bytes : 0;
 }
 
-static double energy_of(const struct pesim_arch *arch, const struct pesim_analysis *a)
+/* What the mapper minimizes: roofline cycles (so maximum utilization),
+ * then energy. */
+struct score {
+    uint64_t cycles;
+    double energy;
+};
+
+static struct score score_of(const struct pesim_arch *arch, const struct pesim_analysis *a)
 {
+    uint64_t b[PESIM_BOUND_COUNT];
+    struct score s;
+    s.cycles = pesim_map_bounds(arch, a, b, NULL);
     struct pesim_energy e;
-    pesim_energy_compute(&arch->energy, a, a->ideal_cycles, &e);
-    return e.total;
+    pesim_energy_compute(&arch->energy, a, s.cycles, &e);
+    s.energy = e.total;
+    return s;
+}
+
+static bool better(struct score x, struct score y)
+{
+    return x.cycles < y.cycles || (x.cycles == y.cycles && x.energy < y.energy);
 }
 
 /* Halve loop i of level lv and move the factor one level out (RF -> GLB
@@ -210,7 +227,7 @@ static int fit(const struct pesim_arch *arch, const struct pesim_layer *l,
             return 0;
         struct pesim_mapping best = *m;
         uint64_t best_over = UINT64_MAX;
-        double best_e = 0;
+        struct score best_s = {0, 0};
         unsigned lo = level == PESIM_LEVEL_RF ? PESIM_LEVEL_RF : PESIM_LEVEL_GLB;
         unsigned dest = level == PESIM_LEVEL_RF ? PESIM_LEVEL_GLB : PESIM_LEVEL_DRAM;
         for (unsigned lv = lo; lv < PESIM_LEVEL_COUNT; lv++)
@@ -223,11 +240,11 @@ static int fit(const struct pesim_arch *arch, const struct pesim_layer *l,
                 uint64_t o = overflow(arch, &ca, &cl);
                 if (cl < level) /* moved the problem inward: no better */
                     o = UINT64_MAX - 1;
-                double e = energy_of(arch, &ca);
-                if (o < best_over || (o == best_over && e < best_e)) {
+                struct score sc = score_of(arch, &ca);
+                if (o < best_over || (o == best_over && better(sc, best_s))) {
                     best = c;
                     best_over = o;
-                    best_e = e;
+                    best_s = sc;
                 }
             }
         if (best_over == UINT64_MAX)
@@ -237,40 +254,61 @@ static int fit(const struct pesim_arch *arch, const struct pesim_layer *l,
     return PESIM_E_NOFIT;
 }
 
-/* Try every order of a level's loops (up to MAX_PERMUTED of them) and keep
- * the one with the least energy; Heap's algorithm, first best wins. */
-static void best_order(const struct pesim_arch *arch, const struct pesim_layer *l,
-                       struct pesim_mapping *m, unsigned lv)
+/* Move loop i of level `from` to position `pos` of level `to`. */
+static bool relocate(struct pesim_mapping *m, unsigned from, unsigned i, unsigned to,
+                     unsigned pos)
 {
-    unsigned n = m->ntemporal[lv];
-    if (n < 2 || n > MAX_PERMUTED)
-        return;
+    if (from != to && m->ntemporal[to] >= PESIM_MAX_LOOPS)
+        return false;
+    struct pesim_loop lp = m->temporal[from][i];
+    for (unsigned k = i; k + 1 < m->ntemporal[from]; k++)
+        m->temporal[from][k] = m->temporal[from][k + 1];
+    m->ntemporal[from]--;
+    if (pos > m->ntemporal[to])
+        return false;
+    for (unsigned k = m->ntemporal[to]; k > pos; k--)
+        m->temporal[to][k] = m->temporal[to][k - 1];
+    m->temporal[to][pos] = lp;
+    m->ntemporal[to]++;
+    return true;
+}
+
+/* Local search over loop placement: each round tries moving every temporal
+ * loop to every position of every level and keeps the best move that fits
+ * and improves the score; stops when no move improves it. */
+static void place(const struct pesim_arch *arch, const struct pesim_layer *l,
+                  struct pesim_mapping *m)
+{
     struct pesim_analysis a;
-    if (pesim_map_analyze(arch, l, m, &a))
+    if (pesim_map_analyze(arch, l, m, &a) || !a.fits)
         return;
-    double best_e = energy_of(arch, &a);
-    struct pesim_mapping best = *m, c = *m;
-    unsigned idx[MAX_PERMUTED] = {0};
-    for (unsigned i = 1; i < n;) {
-        if (idx[i] < i) {
-            unsigned j = (i % 2) ? idx[i] : 0;
-            struct pesim_loop t = c.temporal[lv][j];
-            c.temporal[lv][j] = c.temporal[lv][i];
-            c.temporal[lv][i] = t;
-            if (!pesim_map_analyze(arch, l, &c, &a) && a.fits) {
-                double e = energy_of(arch, &a);
-                if (e < best_e) {
-                    best_e = e;
-                    best = c;
+    struct score cur = score_of(arch, &a);
+    for (int round = 0; round < MAX_SEARCH_ROUNDS; round++) {
+        struct pesim_mapping best = *m;
+        struct score best_s = cur;
+        for (unsigned from = 0; from < PESIM_LEVEL_COUNT; from++)
+            for (unsigned i = 0; i < m->ntemporal[from]; i++)
+                for (unsigned to = 0; to < PESIM_LEVEL_COUNT; to++) {
+                    unsigned npos = m->ntemporal[to] + (from != to);
+                    for (unsigned pos = 0; pos < npos; pos++) {
+                        if (from == to && pos == i)
+                            continue;
+                        struct pesim_mapping c = *m;
+                        if (!relocate(&c, from, i, to, from == to ? pos : pos) ||
+                            pesim_map_analyze(arch, l, &c, &a) || !a.fits)
+                            continue;
+                        struct score sc = score_of(arch, &a);
+                        if (better(sc, best_s)) {
+                            best = c;
+                            best_s = sc;
+                        }
+                    }
                 }
-            }
-            idx[i]++;
-            i = 1;
-        } else {
-            idx[i++] = 0;
-        }
+        if (!better(best_s, cur))
+            return;
+        *m = best;
+        cur = best_s;
     }
-    *m = best;
 }
 
 int df_map_template(const struct pesim_dataflow *df, const struct pesim_arch *arch,
@@ -282,8 +320,7 @@ int df_map_template(const struct pesim_dataflow *df, const struct pesim_arch *ar
     if (n > TOP_SPATIAL)
         n = TOP_SPATIAL;
     bool found = false;
-    uint64_t best_cycles = 0;
-    double best_e = 0;
+    struct score best_s = {0, 0};
     struct pesim_mapping m, last_failed;
     memset(&last_failed, 0, sizeof last_failed);
     for (size_t i = 0; i < n; i++) {
@@ -293,16 +330,13 @@ int df_map_template(const struct pesim_dataflow *df, const struct pesim_arch *ar
             last_failed = m;
             continue;
         }
-        best_order(arch, l, &m, PESIM_LEVEL_GLB);
-        best_order(arch, l, &m, PESIM_LEVEL_DRAM);
+        place(arch, l, &m);
         if (pesim_map_analyze(arch, l, &m, &a) || !a.fits)
             continue;
-        double e = energy_of(arch, &a);
-        if (!found || a.ideal_cycles < best_cycles ||
-            (a.ideal_cycles == best_cycles && e < best_e)) {
+        struct score sc = score_of(arch, &a);
+        if (!found || better(sc, best_s)) {
             *out = m;
-            best_cycles = a.ideal_cycles;
-            best_e = e;
+            best_s = sc;
             found = true;
         }
     }

@@ -1,53 +1,14 @@
 /* Running a layer. Until the cycle-level engines land, cycles are the
- * analysis's ideal compute cycles or, when larger, the cycles the busiest
- * shared resource needs at its peak bandwidth (a roofline; model.md). */
-#include <math.h>
+ * analysis's roofline: ideal compute cycles or, when larger, the cycles the
+ * busiest shared resource needs at its peak bandwidth (model.md). */
 #include <string.h>
 
 #include "pesim/sim.h"
 
-static const char *const bound_names[PESIM_BOUND_COUNT] = {"compute", "dram",
-                                                           "glb", "noc"};
-
-const char *pesim_bound_name(enum pesim_bound b)
-{
-    return (unsigned)b < PESIM_BOUND_COUNT ? bound_names[b] : NULL;
-}
-
-static uint64_t div_up(uint64_t a, uint64_t b) { return b ? (a + b - 1) / b : 0; }
-
-static void bounds(const struct pesim_arch *arch, const struct pesim_analysis *a,
-                   uint64_t *out)
-{
-    out[PESIM_BOUND_COMPUTE] = a->ideal_cycles;
-    double bytes = 0;
-    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
-        const struct pesim_access *x = &a->acc[PESIM_LEVEL_DRAM][ds];
-        bytes += (double)(x->reads + x->fills + x->updates) * arch->word_bits[ds] / 8.0;
-    }
-    double per_cycle = pesim_arch_dram_bytes_per_cycle(arch);
-    out[PESIM_BOUND_DRAM] = per_cycle > 0 ? (uint64_t)ceil(bytes / per_cycle) : 0;
-    uint64_t glb_words = pesim_analysis_level_accesses(a, PESIM_LEVEL_GLB);
-    out[PESIM_BOUND_GLB] = div_up(glb_words, (uint64_t)arch->glb.banks *
-                                                 arch->glb.bank_words_per_cycle);
-    uint64_t noc = 0;
-    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
-        uint64_t c = div_up(a->noc_sends[ds], arch->noc[ds].width_words);
-        noc = c > noc ? c : noc;
-    }
-    out[PESIM_BOUND_NOC] = noc;
-}
-
 static void finish(const struct pesim_arch *arch, struct pesim_layer_result *r)
 {
-    r->bound = PESIM_BOUND_COMPUTE;
-    r->cycles = r->bound_cycles[PESIM_BOUND_COMPUTE];
-    for (unsigned b = 1; b < PESIM_BOUND_COUNT; b++)
-        if (r->bound_cycles[b] > r->cycles) {
-            r->cycles = r->bound_cycles[b];
-            r->bound = b;
-        }
     struct pesim_analysis *a = &r->analysis;
+    r->cycles = pesim_map_bounds(arch, a, r->bound_cycles, &r->bound);
     a->util_temporal = a->pes && r->cycles
                            ? (double)a->macs / ((double)a->pes * (double)r->cycles)
                            : 0;
@@ -73,7 +34,6 @@ int pesim_sim_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
     rc = pesim_map_check_fit(arch, &out->analysis, file, diags);
     if (rc)
         return rc;
-    bounds(arch, &out->analysis, out->bound_cycles);
     finish(arch, out);
     return 0;
 }
@@ -124,10 +84,7 @@ void pesim_sim_total(const struct pesim_arch *arch,
     for (unsigned b = 1; b < PESIM_BOUND_COUNT; b++)
         if (by[b] > by[t->bound])
             t->bound = b;
-    uint64_t cycles = t->cycles;
-    enum pesim_bound bound = t->bound;
-    a->util_temporal = a->pes && cycles ? (double)a->macs / ((double)a->pes * (double)cycles) : 0;
-    t->latency_us = arch->clock_mhz > 0 ? (double)cycles / arch->clock_mhz : 0;
-    pesim_energy_compute(&arch->energy, a, cycles, &t->energy);
-    t->bound = bound;
+    a->util_temporal = a->pes && t->cycles ? (double)a->macs / ((double)a->pes * (double)t->cycles) : 0;
+    t->latency_us = arch->clock_mhz > 0 ? (double)t->cycles / arch->clock_mhz : 0;
+    pesim_energy_compute(&arch->energy, a, t->cycles, &t->energy);
 }

@@ -57,6 +57,23 @@ int pesim_map_check_fit(const struct pesim_arch *arch,
                         const struct pesim_analysis *a, const char *file,
                         pesim_diags *diags);
 
+/* What limits the cycle count of a layer (docs/model.md, "Cycles"). */
+enum pesim_bound {
+    PESIM_BOUND_COMPUTE, /* ideal cycles: one MAC per PE per cycle */
+    PESIM_BOUND_DRAM,    /* DRAM words at the link's bandwidth */
+    PESIM_BOUND_GLB,     /* GLB accesses over its banks */
+    PESIM_BOUND_NOC,     /* words sent on the busiest NoC bus */
+    PESIM_BOUND_COUNT
+};
+
+/* Cycles each resource needs at its peak rate; returns the largest (the
+ * roofline cycle count) and stores which one in *which (may be NULL). */
+uint64_t pesim_map_bounds(const struct pesim_arch *arch,
+                          const struct pesim_analysis *a,
+                          uint64_t cycles[PESIM_BOUND_COUNT],
+                          enum pesim_bound *which);
+const char *pesim_bound_name(enum pesim_bound b);
+
 /* Total reads + fills + updates of a level (all data spaces). */
 uint64_t pesim_analysis_level_accesses(const struct pesim_analysis *a,
                                        enum pesim_level lv);

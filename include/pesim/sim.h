@@ -10,15 +10,6 @@
 extern "C" {
 #endif
 
-/* What limits the cycle count of a layer. */
-enum pesim_bound {
-    PESIM_BOUND_COMPUTE,
-    PESIM_BOUND_DRAM,
-    PESIM_BOUND_GLB,
-    PESIM_BOUND_NOC,
-    PESIM_BOUND_COUNT
-};
-
 struct pesim_layer_result {
     struct pesim_layer layer;
     struct pesim_mapping mapping;
@@ -43,8 +34,6 @@ int pesim_sim_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
 void pesim_sim_total(const struct pesim_arch *arch,
                      const struct pesim_layer_result *r, size_t n,
                      struct pesim_layer_result *total);
-
-const char *pesim_bound_name(enum pesim_bound b);
 
 #ifdef __cplusplus
 }
