@@ -1,0 +1,150 @@
+/* The WS and OS templates and the simple mapper on the shipped presets. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "fixtures.h"
+
+static void load(const char *arch_name, struct pesim_arch *a, struct pesim_workload *wl,
+                 uint64_t batch)
+{
+    pesim_diags *d = pesim_diags_create();
+    assert_int_equal(pesim_arch_load(arch_name, a, d), 0);
+    assert_int_equal(pesim_workload_load("alexnet", wl, d), 0);
+    assert_int_equal(pesim_workload_set_batch(wl, batch, d), 0);
+    pesim_diags_destroy(d);
+}
+
+static bool spatial_dims_allowed(const struct pesim_mapping *m, const char *allowed_x,
+                                 const char *allowed_y)
+{
+    for (unsigned i = 0; i < m->nspatial; i++) {
+        const char *allowed = m->spatial[i].axis == PESIM_AXIS_X ? allowed_x : allowed_y;
+        if (!strchr(allowed, pesim_dim_name(m->spatial[i].dim)[0]))
+            return false;
+    }
+    return true;
+}
+
+/* Every AlexNet layer maps with both templates on both presets; the result
+ * passes the checks, fits, keeps the template's constraints and is
+ * reproducible bit for bit. */
+static void test_alexnet_all_layers(void **state)
+{
+    (void)state;
+    const char *archs[] = {"eyeriss-v1", "generic-16x16"};
+    for (int k = 0; k < 2; k++) {
+        struct pesim_arch a;
+        struct pesim_workload wl;
+        load(archs[k], &a, &wl, 4);
+        assert_int_equal(wl.count, 8);
+        for (size_t i = 0; i < wl.count; i++)
+            for (size_t f = 0; f < pesim_df_count(); f++) {
+                const pesim_dataflow *df = pesim_df_get(f);
+                struct pesim_mapping m, again;
+                struct pesim_analysis r;
+                assert_int_equal(pesim_df_map(df, &a, &wl.layers[i], &m, NULL), 0);
+                assert_int_equal(pesim_df_map(df, &a, &wl.layers[i], &again, NULL), 0);
+                assert_memory_equal(&m, &again, sizeof m);
+                assert_int_equal(pesim_map_check(&a, &wl.layers[i], &m, "t", NULL), 0);
+                assert_int_equal(pesim_map_analyze(&a, &wl.layers[i], &m, &r), 0);
+                assert_true(r.fits);
+                assert_int_equal(r.macs, pesim_layer_macs(&wl.layers[i]));
+                bool ws = strcmp(pesim_df_name(df), "ws") == 0;
+                assert_int_equal(m.bypass[PESIM_LEVEL_RF][PESIM_DS_WEIGHTS], !ws);
+                assert_int_equal(m.bypass[PESIM_LEVEL_RF][PESIM_DS_OUTPUTS], ws);
+                assert_true(m.bypass[PESIM_LEVEL_RF][PESIM_DS_INPUTS]);
+                assert_true(ws ? spatial_dims_allowed(&m, "MG", "CRS")
+                               : spatial_dims_allowed(&m, "QMN", "PMG"));
+            }
+        pesim_workload_free(&wl);
+    }
+}
+
+/* Utilization is what the spatial choice maximizes: CONV3 (M 384, C 256)
+ * fills the 16x16 array with WS (M on x, C on y: 256 active PEs, 24 x 16
+ * folds); CONV1's 3 input channels cannot fill 16 rows alone: the fewest
+ * folds come from filter rows and columns (R 4 x S 4 on y: 3 x 3 folds of
+ * the 11x11 filter, times C = 3 and 6 folds of M = 96 over 16 columns,
+ * 162 folds against 198 for C 3 x R 5). */
+static void test_spatial_choice(void **state)
+{
+    (void)state;
+    struct pesim_arch a;
+    struct pesim_workload wl;
+    load("generic-16x16", &a, &wl, 1);
+    const pesim_dataflow *ws = pesim_df_find("ws");
+    struct pesim_mapping m;
+    struct pesim_analysis r;
+    assert_int_equal(pesim_df_map(ws, &a, &wl.layers[2], &m, NULL), 0);
+    assert_int_equal(pesim_map_analyze(&a, &wl.layers[2], &m, &r), 0);
+    assert_int_equal(r.active_pes, 256);
+    assert_int_equal(r.ideal_cycles, 24 * 16 * 13 * 13 * 9);
+
+    assert_int_equal(pesim_df_map(ws, &a, &wl.layers[0], &m, NULL), 0);
+    assert_int_equal(pesim_map_analyze(&a, &wl.layers[0], &m, &r), 0);
+    assert_int_equal(r.active_pes, 256);
+    assert_int_equal(r.ideal_cycles, 6 * 3 * 3 * 3 * 55 * 55);
+    pesim_workload_free(&wl);
+}
+
+/* Nothing fits a GLB of 64 bytes: PESIM_E_NOMAP, with the reason. */
+static void test_no_mapping(void **state)
+{
+    (void)state;
+    struct pesim_arch a;
+    struct pesim_workload wl;
+    load("eyeriss-v1", &a, &wl, 1);
+    a.glb.capacity_bytes = 64;
+    pesim_diags *d = pesim_diags_create();
+    assert_int_equal(pesim_df_map(pesim_df_find("os"), &a, &wl.layers[0], &(struct pesim_mapping){0}, d),
+                     PESIM_E_NOMAP);
+    assert_true(pesim_diags_count(d) >= 2);
+    assert_string_equal(pesim_diags_get(d, 0)->msg,
+                        "layer CONV1: no output-stationary mapping fits the buffers; the closest one overflows:");
+    assert_non_null(strstr(pesim_diags_get(d, 1)->msg, "capacity 64 bytes"));
+    pesim_diags_destroy(d);
+    pesim_workload_free(&wl);
+}
+
+/* The mapper's choice written as YAML loads back to the same mapping. */
+static void test_yaml_round_trip(void **state)
+{
+    (void)state;
+    struct pesim_arch a;
+    struct pesim_workload wl;
+    load("eyeriss-v1", &a, &wl, 4);
+    for (size_t f = 0; f < pesim_df_count(); f++) {
+        struct pesim_mapping m, back;
+        assert_int_equal(pesim_df_map(pesim_df_get(f), &a, &wl.layers[1], &m, NULL), 0);
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *out = open_memstream(&buf, &len);
+        assert_int_equal(pesim_mapping_write_yaml(&m, out), 0);
+        fclose(out);
+        pesim_diags *d = pesim_diags_create();
+        int rc = pesim_mapping_load_string(buf, len, "m.yaml", &back, d);
+        pesim_diags_print(d, stderr);
+        assert_int_equal(rc, 0);
+        assert_memory_equal(&m, &back, sizeof m);
+        pesim_diags_destroy(d);
+        free(buf);
+    }
+    pesim_workload_free(&wl);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_alexnet_all_layers),
+        cmocka_unit_test(test_spatial_choice),
+        cmocka_unit_test(test_no_mapping),
+        cmocka_unit_test(test_yaml_round_trip),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,101 @@
+/* Energy = actions x cost, on the hand-counted 1-D case of
+ * tests/dataflows/test_analysis.c (P=4, R=3 in one PE's RF). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "../dataflows/fixtures.h"
+
+/* Accesses (from test_single_pe_1d):
+ *   DRAM  reads W 3 + I 6 = 9, O updates 4            -> 9*200 + 4*200 = 2600
+ *   GLB   reads W3 I6 O4 = 13, writes W3 I6 O4 = 13   -> 13*6 + 13*6   =  156
+ *   NoC   W 3 + I 6 + O 4 = 13 words                  -> 13*2          =   26
+ *   RF    reads W12 I12 O12 = 36, writes W3 I6 O12 = 21 -> 36 + 21     =   57
+ *   MAC   12                                           ->                  12
+ *   total 2851; by data: W 600+36+6+15 = 657, I 1200+72+12+18 = 1302,
+ *   O 800+48+8+24 = 880. */
+static void test_book_costs(void **state)
+{
+    (void)state;
+    struct pesim_arch a = fx_arch(4, 4);
+    struct pesim_layer l = fx_layer(1, 1, 1, 4, 1, 3, 1);
+    struct pesim_mapping m = {0};
+    T(&m, RF, P, 4);
+    T(&m, RF, R, 3);
+    struct pesim_analysis r;
+    assert_int_equal(pesim_map_analyze(&a, &l, &m, &r), 0);
+    struct pesim_energy e;
+    pesim_energy_compute(&a.energy, &r, 12, &e);
+    assert_float_equal(e.by_level[PESIM_EL_DRAM], 2600, 1e-9);
+    assert_float_equal(e.by_level[PESIM_EL_GLB], 156, 1e-9);
+    assert_float_equal(e.by_level[PESIM_EL_NOC], 26, 1e-9);
+    assert_float_equal(e.by_level[PESIM_EL_RF], 57, 1e-9);
+    assert_float_equal(e.by_level[PESIM_EL_MAC], 12, 1e-9);
+    assert_float_equal(e.total, 2851, 1e-9);
+    assert_float_equal(e.per_mac, 2851.0 / 12, 1e-9);
+    assert_float_equal(e.by_data[PESIM_DS_WEIGHTS], 657, 1e-9);
+    assert_float_equal(e.by_data[PESIM_DS_INPUTS], 1302, 1e-9);
+    assert_float_equal(e.by_data[PESIM_DS_OUTPUTS], 880, 1e-9);
+    assert_float_equal(e.by[PESIM_EL_RF][PESIM_DS_OUTPUTS], 24, 1e-9);
+    assert_float_equal(e.leakage, 0, 0);
+
+    /* leakage is per cycle; read and write costs are separate */
+    a.energy.leakage_per_cycle = 0.5;
+    a.energy.dram_write = 100;
+    pesim_energy_compute(&a.energy, &r, 20, &e);
+    assert_float_equal(e.leakage, 10, 1e-9);
+    assert_float_equal(e.by_level[PESIM_EL_DRAM], 1800 + 400, 1e-9);
+    assert_float_equal(e.total, 2851 - 400 + 10, 1e-9);
+}
+
+/* The roofline: DRAM 1.0 GB/s at 100 MHz moves 10 bytes (5 words) per
+ * cycle: 13 DRAM words take 3 cycles; 26 GLB accesses over 1 bank of 1
+ * word take 26; the NoC's busiest bus (inputs, 6 words, 1 per cycle) 6;
+ * compute 12. The GLB bounds the layer at 26 cycles. */
+static void test_roofline(void **state)
+{
+    (void)state;
+    struct pesim_arch a = fx_arch(4, 4);
+    struct pesim_layer l = fx_layer(1, 1, 1, 4, 1, 3, 1);
+    struct pesim_mapping m = {0};
+    T(&m, RF, P, 4);
+    T(&m, RF, R, 3);
+    struct pesim_layer_result res;
+    assert_int_equal(pesim_sim_layer(&a, &l, &m, "t", &res, NULL), 0);
+    assert_int_equal(res.bound_cycles[PESIM_BOUND_COMPUTE], 12);
+    assert_int_equal(res.bound_cycles[PESIM_BOUND_DRAM], 3);
+    assert_int_equal(res.bound_cycles[PESIM_BOUND_GLB], 26);
+    assert_int_equal(res.bound_cycles[PESIM_BOUND_NOC], 6);
+    assert_int_equal(res.cycles, 26);
+    assert_int_equal(res.bound, PESIM_BOUND_GLB);
+    assert_float_equal(res.latency_us, 0.26, 1e-12);
+    assert_float_equal(res.analysis.util_temporal, 12.0 / (16 * 26), 1e-12);
+
+    /* Four banks of 2 words: GLB 4 cycles; now compute-bound. */
+    a.glb.banks = 4;
+    a.glb.bank_words_per_cycle = 2;
+    assert_int_equal(pesim_sim_layer(&a, &l, &m, "t", &res, NULL), 0);
+    assert_int_equal(res.bound_cycles[PESIM_BOUND_GLB], 4);
+    assert_int_equal(res.cycles, 12);
+    assert_int_equal(res.bound, PESIM_BOUND_COMPUTE);
+
+    /* The total of two layers sums cycles and energy. */
+    struct pesim_layer_result two[2] = {res, res}, tot;
+    pesim_sim_total(&a, two, 2, &tot);
+    assert_int_equal(tot.cycles, 24);
+    assert_int_equal(tot.analysis.macs, 24);
+    assert_float_equal(tot.energy.total, 2 * res.energy.total, 1e-9);
+    assert_float_equal(tot.analysis.util_spatial, 1.0 / 16, 1e-12);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_book_costs),
+        cmocka_unit_test(test_roofline),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
