@@ -265,6 +265,12 @@ int pesim_cfg_parse(struct cfg_ctx *ctx, const char *text, size_t len,
         unsigned col = (unsigned)parser.problem_mark.column + 1 +
                        ctx->col_offset;
         const char *problem = parser.problem ? parser.problem : "error";
+        /* --set values are one line; libyaml puts end-of-input problems
+         * on the next line: point just past the value instead. */
+        if (ctx->in_set && line > 1) {
+            line = 1;
+            col = ctx->col_offset + (unsigned)len + 1;
+        }
         char msg[256];
         if (parser.context)
             snprintf(msg, sizeof msg, "YAML syntax: %s %s, expected valid YAML",
@@ -724,6 +730,7 @@ void pesim_cfg_walk(struct cfg_ctx *ctx, const struct cfg_section *sec,
     assert(sec->nkeys <= MAX_KEYS);
     const yaml_node_t *given[MAX_KEYS] = {NULL};
     yaml_document_t *doc = ctx->doc;
+    size_t errs_before = ctx->nerrs;
     for (yaml_node_pair_t *p = node->data.mapping.pairs.start;
          p < node->data.mapping.pairs.top; p++) {
         yaml_node_t *kn = yaml_document_get_node(doc, p->key);
@@ -765,7 +772,9 @@ void pesim_cfg_walk(struct cfg_ctx *ctx, const struct cfg_section *sec,
         pesim_cfg_error(ctx, node, full, "missing required key, expected %s",
                         exp);
     }
-    if (sec->check && !ctx->in_set)
+    /* Cross-key checks only on sections whose keys were all good: a bad
+     * value would otherwise cascade into a second, misleading error. */
+    if (sec->check && !ctx->in_set && ctx->nerrs == errs_before)
         sec->check(ctx, path, obj);
 }
 

@@ -135,6 +135,7 @@ static const struct cfg_section nest_section = {nest_keys, 4, NULL};
 
 static const struct cfg_key root_keys[] = {
     {.name = "mapping", .type = CFG_SECTION, .unit = "", .sub = &nest_section,
+     .flags = CFG_F_REQUIRED,
      .desc = "The loop nest, by level from DRAM down to the RF"},
 };
 

@@ -1,0 +1,149 @@
+/* Mapping YAML: loads the documented shape; write -> load is the identity. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "diag_text.h"
+
+static void assert_same(const struct pesim_mapping *a,
+                        const struct pesim_mapping *b)
+{
+    for (int lv = 0; lv < PESIM_LEVEL_COUNT; lv++) {
+        assert_int_equal(a->ntemporal[lv], b->ntemporal[lv]);
+        for (int i = 0; i < a->ntemporal[lv]; i++) {
+            assert_int_equal(a->temporal[lv][i].dim, b->temporal[lv][i].dim);
+            assert_int_equal(a->temporal[lv][i].bound, b->temporal[lv][i].bound);
+        }
+        for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
+            assert_int_equal(a->bypass[lv][ds], b->bypass[lv][ds]);
+    }
+    assert_int_equal(a->nspatial, b->nspatial);
+    for (int i = 0; i < a->nspatial; i++) {
+        assert_int_equal(a->spatial[i].dim, b->spatial[i].dim);
+        assert_int_equal(a->spatial[i].axis, b->spatial[i].axis);
+        assert_int_equal(a->spatial[i].bound, b->spatial[i].bound);
+    }
+}
+
+static char *write(const struct pesim_mapping *m)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    assert_non_null(f);
+    assert_int_equal(pesim_mapping_write_yaml(m, f), 0);
+    fclose(f);
+    return buf;
+}
+
+static void round_trip(const struct pesim_mapping *m)
+{
+    char *text = write(m);
+    struct pesim_mapping back;
+    pesim_diags *d = pesim_diags_create();
+    int rc = pesim_mapping_load_string(text, strlen(text), "rt.yaml", &back, d);
+    if (rc) {
+        char *msg = diag_text(d);
+        print_error("%s\n%s", text, msg);
+        free(msg);
+    }
+    assert_int_equal(rc, 0);
+    assert_same(m, &back);
+    /* And the text is a fixed point. */
+    char *again = write(&back);
+    assert_string_equal(text, again);
+    free(again);
+    free(text);
+    pesim_diags_destroy(d);
+}
+
+static void test_load_documented(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "mapping:\n"
+        "  dram:    {temporal: [{dim: M, bound: 2}, {dim: C, bound: 3}], "
+        "bypass: []}\n"
+        "  glb:     {temporal: [], bypass: [weights]}\n"
+        "  spatial: [{dim: P, bound: 14, axis: x}, {dim: R, bound: 11, axis: "
+        "y}]\n"
+        "  rf:      {temporal: [{dim: S, bound: 11}], bypass: [inputs]}\n";
+    struct pesim_mapping m;
+    assert_int_equal(pesim_mapping_load_string(text, strlen(text), "m.yaml", &m, NULL), 0);
+    assert_int_equal(m.ntemporal[PESIM_LEVEL_DRAM], 2);
+    assert_int_equal(m.temporal[PESIM_LEVEL_DRAM][0].dim, PESIM_DIM_M);
+    assert_int_equal(m.temporal[PESIM_LEVEL_DRAM][1].bound, 3);
+    assert_int_equal(m.ntemporal[PESIM_LEVEL_GLB], 0);
+    assert_true(m.bypass[PESIM_LEVEL_GLB][PESIM_DS_WEIGHTS]);
+    assert_int_equal(m.nspatial, 2);
+    assert_int_equal(m.spatial[1].dim, PESIM_DIM_R);
+    assert_int_equal(m.spatial[1].axis, PESIM_AXIS_Y);
+    assert_int_equal(m.temporal[PESIM_LEVEL_RF][0].dim, PESIM_DIM_S);
+    assert_true(m.bypass[PESIM_LEVEL_RF][PESIM_DS_INPUTS]);
+    round_trip(&m);
+}
+
+static void test_round_trip_structs(void **state)
+{
+    (void)state;
+    struct pesim_mapping m;
+    memset(&m, 0, sizeof m);
+    round_trip(&m); /* empty nest */
+    /* Full lists everywhere, pseudo-random contents with a fixed seed. */
+    unsigned seed = 12345;
+    for (int rep = 0; rep < 50; rep++) {
+        memset(&m, 0, sizeof m);
+        for (int lv = 0; lv < PESIM_LEVEL_COUNT; lv++) {
+            seed = seed * 1103515245u + 12345u;
+            m.ntemporal[lv] = (uint8_t)((seed >> 8) % (PESIM_MAX_LOOPS + 1));
+            for (int i = 0; i < m.ntemporal[lv]; i++) {
+                seed = seed * 1103515245u + 12345u;
+                m.temporal[lv][i].dim = (uint8_t)((seed >> 4) % PESIM_DIM_COUNT);
+                m.temporal[lv][i].bound = 1 + (seed >> 9) % 100000;
+            }
+            for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
+                m.bypass[lv][ds] = lv != PESIM_LEVEL_DRAM && ((seed >> (ds + 1)) & 1);
+        }
+        seed = seed * 1103515245u + 12345u;
+        m.nspatial = (uint8_t)((seed >> 8) % (PESIM_MAX_LOOPS + 1));
+        for (int i = 0; i < m.nspatial; i++) {
+            seed = seed * 1103515245u + 12345u;
+            m.spatial[i].dim = (uint8_t)((seed >> 4) % PESIM_DIM_COUNT);
+            m.spatial[i].axis = (uint8_t)((seed >> 7) % PESIM_AXIS_COUNT);
+            m.spatial[i].bound = rep == 0 ? 4294967295u : 1 + (seed >> 9) % 4096;
+        }
+        round_trip(&m);
+    }
+}
+
+static void test_too_many_loops(void **state)
+{
+    (void)state;
+    char text[2048] = "mapping:\n  rf:\n    temporal: [";
+    for (int i = 0; i < PESIM_MAX_LOOPS + 1; i++)
+        strcat(text, i ? ", {dim: N, bound: 1}" : "{dim: N, bound: 1}");
+    strcat(text, "]\n");
+    pesim_diags *d = pesim_diags_create();
+    struct pesim_mapping m;
+    assert_int_equal(pesim_mapping_load_string(text, strlen(text), "big.yaml", &m, d),
+                     PESIM_E_INVALID);
+    char *got = diag_text(d);
+    assert_string_equal(got, "big.yaml:3:15: error: mapping.rf.temporal: got "
+                             "17 loops, expected at most 16\n");
+    free(got);
+    pesim_diags_destroy(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_load_documented),
+        cmocka_unit_test(test_round_trip_structs),
+        cmocka_unit_test(test_too_many_loops),
+    };
+    return cmocka_run_group_tests_name("mapping_yaml", tests, NULL, NULL);
+}
