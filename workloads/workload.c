@@ -213,8 +213,8 @@ static const struct cfg_key layer_keys[] = {
     PAIR_KEY("padding", l.pad, 0, "0", "Zero padding per side (conv only)"),
     PAIR_KEY("dilation", l.dilation, 1, "1", "Filter dilation (conv only)"),
     OPT_KEY("H", h,
-            "Unpadded input rows; checked: H = (P-1)*U + (R-1)*dilation + 1 "
-            "- 2*padding (derives P when P is not given)"),
+            "Unpadded input rows; checked: P = floor((H + 2*padding - "
+            "(R-1)*dilation - 1) / U) + 1 (derives P when P is not given)"),
     OPT_KEY("W", w, "Unpadded input columns; checked like H (derives Q)"),
     OPT_KEY("m", m, "gemm: rows of the output (becomes N)"),
     OPT_KEY("n", n, "gemm: columns of the output (becomes M)"),
@@ -261,20 +261,27 @@ static void check_axis(struct cfg_ctx *ctx, const char *path,
     }
     if (!has_h)
         return;
+    /* Frameworks compute P = floor((H + 2*pad - eff) / U) + 1, so with a
+     * stride U every H in [lo, lo + U - 1] gives the same P (a "same"
+     * convolution of stride 2 on 32 rows has P = 16 from H = 31 or 32). */
     uint64_t full = (l->dim[pd] - 1) * u + eff; /* < 2^57 */
-    if (full < 2 * pad || full - 2 * pad != h) {
-        char want[32];
-        if (full < 2 * pad)
+    uint64_t top = full + u - 1; /* largest H + 2*pad with this P */
+    if (h + 2 * pad < full || h + 2 * pad > top) {
+        char want[64];
+        uint64_t lo = full > 2 * pad ? full - 2 * pad : 1;
+        if (top < 2 * pad + 1)
             snprintf(want, sizeof want, "a size, but padding exceeds it");
+        else if (lo == top - 2 * pad)
+            snprintf(want, sizeof want, "%llu", (unsigned long long)lo);
         else
-            snprintf(want, sizeof want, "%llu",
-                     (unsigned long long)(full - 2 * pad));
+            snprintf(want, sizeof want, "%llu to %llu", (unsigned long long)lo,
+                     (unsigned long long)(top - 2 * pad));
         pesim_cfg_error_key(
             ctx, path, hk,
-            "got %llu, expected %s = (%s-1)*U + (%s-1)*dilation + 1 - "
-            "2*padding with %s=%llu, U=%llu, %s=%llu, dilation=%llu, "
-            "padding=%llu",
-            (unsigned long long)h, want, pk, rk, pk,
+            "got %llu, expected %s, from %s = floor((%s + 2*padding - "
+            "(%s-1)*dilation - 1) / U) + 1 with %s=%llu, U=%llu, %s=%llu, "
+            "dilation=%llu, padding=%llu",
+            (unsigned long long)h, want, pk, hk, rk, pk,
             (unsigned long long)l->dim[pd], (unsigned long long)u, rk,
             (unsigned long long)l->dim[rd], (unsigned long long)dil,
             (unsigned long long)pad);

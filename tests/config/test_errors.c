@@ -127,9 +127,9 @@ static const struct golden cases[] = {
     {WL, "h.yaml",
      "name: n\nlayers:\n  - {name: a, M: 4, C: 3, H: 28, W: 27, R: 5, S: 5, "
      "padding: 2, P: 27, Q: 27}\n",
-     "h.yaml:3:30: error: layers[0].H: got 28, expected 27 = (P-1)*U + "
-     "(R-1)*dilation + 1 - 2*padding with P=27, U=1, R=5, dilation=1, "
-     "padding=2\n"},
+     "h.yaml:3:30: error: layers[0].H: got 28, expected 27, from P = "
+     "floor((H + 2*padding - (R-1)*dilation - 1) / U) + 1 with P=27, U=1, "
+     "R=5, dilation=1, padding=2\n"},
     /* non-positive size */
     {WL, "zero.yaml", "name: n\nlayers:\n  - {name: a, M: 0, C: 3, P: 4, Q: 4}\n",
      "zero.yaml:3:18: error: layers[0].M: got 0, expected an integer in [1, "

@@ -150,6 +150,38 @@ static void test_kinds(void **state)
     pesim_diags_destroy(d);
 }
 
+/* A stride-2 "same" convolution: frameworks give P = 16 for H = 31 or 32
+ * (P = floor((H + 2 - 3) / 2) + 1); both are accepted with P, H = 33 is
+ * not, and the message gives the accepted range. */
+static void test_strided_h_range(void **state)
+{
+    (void)state;
+    const char *ok[] = {"31", "32"};
+    for (int i = 0; i < 2; i++) {
+        char text[200];
+        snprintf(text, sizeof text,
+                 "name: s\nlayers:\n  - {name: c, M: 8, C: 4, H: %s, W: 32, P: 16, Q: 16, "
+                 "R: 3, S: 3, stride: 2, padding: 1}\n", ok[i]);
+        struct pesim_workload w;
+        pesim_diags *d = pesim_diags_create();
+        assert_int_equal(pesim_workload_load_string(text, strlen(text), "s.yaml", &w, d), 0);
+        assert_int_equal(pesim_layer_h(&w.layers[0]), 33);
+        pesim_workload_free(&w);
+        pesim_diags_destroy(d);
+    }
+    static const char bad[] = "name: s\nlayers:\n  - {name: c, M: 8, C: 4, H: 33, W: 32, "
+                              "P: 16, Q: 16, R: 3, S: 3, stride: 2, padding: 1}\n";
+    struct pesim_workload w;
+    pesim_diags *d = pesim_diags_create();
+    assert_int_equal(pesim_workload_load_string(bad, strlen(bad), "s.yaml", &w, d), PESIM_E_INVALID);
+    char *msg = diags_str(d);
+    assert_string_equal(msg, "s.yaml:3:30: error: layers[0].H: got 33, expected 31 to 32, from P = "
+                             "floor((H + 2*padding - (R-1)*dilation - 1) / U) + 1 with P=16, U=2, "
+                             "R=3, dilation=1, padding=1\n");
+    free(msg);
+    pesim_diags_destroy(d);
+}
+
 static void check_select(const char *sel, const char *want)
 {
     struct pesim_workload w;
@@ -233,6 +265,7 @@ int main(void)
         cmocka_unit_test(test_alexnet),
         cmocka_unit_test(test_presets),
         cmocka_unit_test(test_kinds),
+        cmocka_unit_test(test_strided_h_range),
         cmocka_unit_test(test_select),
         cmocka_unit_test(test_batch),
     };
