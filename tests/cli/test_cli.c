@@ -475,6 +475,30 @@ static void test_main_job_json(void **state)
     proc_free(&r);
 }
 
+/* The README shows the main job's real output: it must stay the output. */
+static void test_readme_output(void **state)
+{
+    (void)state;
+    size_t len;
+    char *readme = proc_read_file("README.md", &len);
+    assert_non_null(readme);
+    const char *at = strstr(readme, "Output of the main job");
+    assert_non_null(at);
+    const char *start = strstr(at, "```\n");
+    assert_non_null(start);
+    start += 4;
+    const char *end = strstr(start, "```\n");
+    assert_non_null(end);
+    struct proc_result r = RUN(MAIN_JOB);
+    expect(&r, 0, NULL, NULL);
+    if (r.out_len != (size_t)(end - start) || memcmp(r.out, start, r.out_len) != 0) {
+        print_error("README.md shows another output than the main job prints now:\n%s", r.out);
+        fail();
+    }
+    proc_free(&r);
+    free(readme);
+}
+
 static void test_run_json(void **state)
 {
     (void)state;
@@ -691,6 +715,7 @@ int main(void)
         cmocka_unit_test(test_bad_input_exits_2),
         cmocka_unit_test(test_simulation_failure_exits_1),
         cmocka_unit_test(test_explicit_mapping),
+        cmocka_unit_test(test_readme_output),
         cmocka_unit_test(test_main_job_json),
         cmocka_unit_test(test_run_json),
         cmocka_unit_test(test_deterministic),
