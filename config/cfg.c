@@ -1098,3 +1098,57 @@ int pesim_cfg_doc_update(const char *text, size_t len, char **out)
     *out = buf;
     return 0;
 }
+
+/* ---- whole documents -------------------------------------------------- */
+
+int pesim_cfg_load(const char *text, size_t len, const char *file,
+                   const struct cfg_section *sec, void *obj, pesim_diags *diags)
+{
+    struct cfg_ctx ctx;
+    pesim_cfg_init(&ctx, file);
+    ctx.loading = true;
+    pesim_cfg_defaults(sec, obj);
+    yaml_document_t doc;
+    if (pesim_cfg_parse(&ctx, text, len, &doc) == 0) {
+        ctx.doc = &doc;
+        pesim_cfg_walk(&ctx, sec, obj, yaml_document_get_root_node(&doc), "");
+        ctx.doc = NULL;
+        yaml_document_delete(&doc);
+    }
+    return pesim_cfg_finish(&ctx, diags);
+}
+
+int pesim_cfg_source_open(const struct pesim_embedded *presets, const char *kind,
+                          const char *name_or_path, struct cfg_source *src,
+                          pesim_diags *diags)
+{
+    memset(src, 0, sizeof *src);
+    const struct pesim_embedded *e = pesim_embed_find(presets, name_or_path);
+    if (e) {
+        src->text = e->data;
+        src->len = e->len;
+        snprintf(src->file, sizeof src->file, "%s.yaml", e->name);
+        return 0;
+    }
+    src->owned = pesim_cfg_read_file(name_or_path, &src->len);
+    if (src->owned) {
+        src->text = src->owned;
+        snprintf(src->file, sizeof src->file, "%s", name_or_path);
+        return 0;
+    }
+    char list[512] = "";
+    for (const struct pesim_embedded *p = presets; p->name; p++) {
+        size_t n = strlen(list);
+        snprintf(list + n, sizeof list - n, "%s%s", p == presets ? "" : ", ", p->name);
+    }
+    pesim_diags_add(diags, name_or_path, 0, 0,
+                    "no %s preset or readable file of that name, expected a path or one of %s",
+                    kind, list);
+    return PESIM_E_NOTFOUND;
+}
+
+void pesim_cfg_source_close(struct cfg_source *src)
+{
+    free(src->owned);
+    src->owned = NULL;
+}

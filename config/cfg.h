@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <yaml.h>
 
+#include "common/embed.h"
 #include "pesim/error.h"
 
 enum cfg_type {
@@ -156,6 +157,29 @@ int pesim_cfg_u64(struct cfg_ctx *ctx, yaml_node_t *node, const char *path,
                   uint64_t *out);
 /* Read a whole file (NUL-terminated, malloc'ed); NULL if unreadable. */
 char *pesim_cfg_read_file(const char *path, size_t *len);
+
+/* Load a whole document: defaults of `sec` into `obj`, parse, walk, then
+ * flush every error to diags. 0 or PESIM_E_INVALID; `obj` is filled as far
+ * as the document allowed either way (callers copy it out on success). */
+int pesim_cfg_load(const char *text, size_t len, const char *file,
+                   const struct cfg_section *sec, void *obj, pesim_diags *diags);
+
+/* Where a document comes from: a shipped preset (by name) or a file. */
+struct cfg_source {
+    const char *text;
+    size_t len;
+    char *owned;     /* file contents, freed by pesim_cfg_source_close */
+    char file[80];   /* name used in messages: "eyeriss-v1.yaml" or the path */
+};
+
+/* Open `name_or_path`: a name in `presets` (a table of embedded files, see
+ * common/embed.h), else a readable file. Otherwise PESIM_E_NOTFOUND with
+ * "no KIND preset or readable file of that name, expected a path or one of
+ * NAMES". */
+int pesim_cfg_source_open(const struct pesim_embedded *presets, const char *kind,
+                          const char *name_or_path, struct cfg_source *src,
+                          pesim_diags *diags);
+void pesim_cfg_source_close(struct cfg_source *src);
 /* Text of a scalar node, or NULL for other kinds. */
 const char *pesim_cfg_scalar(const yaml_node_t *node);
 const char *pesim_cfg_kind_name(const yaml_node_t *node);

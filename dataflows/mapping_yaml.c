@@ -146,21 +146,9 @@ const struct cfg_section *pesim_mapping_schema(void) { return &root_section; }
 int pesim_mapping_load_string(const char *text, size_t len, const char *file,
                               struct pesim_mapping *out, pesim_diags *diags)
 {
-    struct cfg_ctx ctx;
-    pesim_cfg_init(&ctx, file);
-    ctx.loading = true;
     struct pesim_mapping m;
     memset(&m, 0, sizeof m);
-    pesim_cfg_defaults(&root_section, &m);
-    yaml_document_t doc;
-    if (pesim_cfg_parse(&ctx, text, len, &doc) == 0) {
-        ctx.doc = &doc;
-        pesim_cfg_walk(&ctx, &root_section, &m,
-                       yaml_document_get_root_node(&doc), "");
-        ctx.doc = NULL;
-        yaml_document_delete(&doc);
-    }
-    int rc = pesim_cfg_finish(&ctx, diags);
+    int rc = pesim_cfg_load(text, len, file, &root_section, &m, diags);
     if (!rc)
         *out = m;
     return rc;

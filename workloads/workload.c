@@ -518,21 +518,9 @@ void pesim_workload_free(struct pesim_workload *wl)
 int pesim_workload_load_string(const char *text, size_t len, const char *file,
                                struct pesim_workload *out, pesim_diags *diags)
 {
-    struct cfg_ctx ctx;
-    pesim_cfg_init(&ctx, file);
-    ctx.loading = true;
     struct wl_in in;
     memset(&in, 0, sizeof in);
-    pesim_cfg_defaults(&wl_section, &in);
-    yaml_document_t doc;
-    if (pesim_cfg_parse(&ctx, text, len, &doc) == 0) {
-        ctx.doc = &doc;
-        pesim_cfg_walk(&ctx, &wl_section, &in,
-                       yaml_document_get_root_node(&doc), "");
-        ctx.doc = NULL;
-        yaml_document_delete(&doc);
-    }
-    int rc = pesim_cfg_finish(&ctx, diags);
+    int rc = pesim_cfg_load(text, len, file, &wl_section, &in, diags);
     if (rc)
         pesim_workload_free(&in.wl);
     else
@@ -543,30 +531,13 @@ int pesim_workload_load_string(const char *text, size_t len, const char *file,
 int pesim_workload_load(const char *name_or_path, struct pesim_workload *out,
                         pesim_diags *diags)
 {
-    const struct pesim_embedded *e =
-        pesim_embed_find(pesim_workload_preset_files, name_or_path);
-    if (e) {
-        char file[PESIM_NAME_MAX + 8];
-        snprintf(file, sizeof file, "%s.yaml", e->name);
-        return pesim_workload_load_string(e->data, e->len, file, out, diags);
-    }
-    size_t len = 0;
-    char *text = pesim_cfg_read_file(name_or_path, &len);
-    if (!text) {
-        char list[512] = "";
-        for (size_t i = 0; preset_names[i]; i++) {
-            size_t n = strlen(list);
-            snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "",
-                     preset_names[i]);
-        }
-        pesim_diags_add(diags, name_or_path, 0, 0,
-                        "no workload preset or readable file of that name, "
-                        "expected a path or one of %s",
-                        list);
-        return PESIM_E_NOTFOUND;
-    }
-    int rc = pesim_workload_load_string(text, len, name_or_path, out, diags);
-    free(text);
+    struct cfg_source src;
+    int rc = pesim_cfg_source_open(pesim_workload_preset_files, "workload",
+                                   name_or_path, &src, diags);
+    if (rc)
+        return rc;
+    rc = pesim_workload_load_string(src.text, src.len, src.file, out, diags);
+    pesim_cfg_source_close(&src);
     return rc;
 }
 
