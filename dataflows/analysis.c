@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/dims.h"
+#include "dataflows/pairs.h"
 #include "pesim/analysis.h"
 
 #define NEST_MAX (PESIM_MAX_LOOPS * (PESIM_LEVEL_COUNT + 1))
@@ -387,8 +388,8 @@ static uint64_t tile_words(const struct nest *nt, const struct pesim_layer *l,
 
 /* Levels that keep a copy of ds, outermost first; PESIM_LEVEL_COUNT stands
  * for the MAC. */
-static int chain(const struct pesim_arch *arch, const struct pesim_mapping *m,
-                 enum pesim_ds ds, int *lv)
+int pesim_map_chain(const struct pesim_arch *arch, const struct pesim_mapping *m,
+                    enum pesim_ds ds, int *lv)
 {
     int n = 0;
     lv[n++] = PESIM_LEVEL_DRAM;
@@ -426,56 +427,67 @@ static void views(const struct nest *nt, int child, enum pesim_ds ds,
 
 static void add_sat(uint64_t *acc, uint64_t v) { *acc = *acc > UINT64_MAX - v ? UINT64_MAX : *acc + v; }
 
-static void transfer(const struct pesim_arch *arch, const struct nest *nt,
-                     const struct pesim_layer *l, enum pesim_ds ds, int parent,
-                     int child, struct pesim_analysis *out, bool *ok)
+/* Words of one transfer pair over the whole nest (model.md, "Transfer
+ * count"). */
+static void pair_words(const struct pesim_arch *arch, const struct nest *nt,
+                       const struct pesim_layer *l, enum pesim_ds ds, int parent,
+                       int child, struct pesim_pair *p, bool *ok)
 {
     struct view in, src;
     views(nt, child, ds, &in, &src);
-    bool crossing = parent <= PESIM_LEVEL_GLB && child >= PESIM_LEVEL_RF;
-    bool collapse = crossing && arch->noc[ds].multicast;
+    p->parent = (int8_t)parent;
+    p->child = (int8_t)child;
+    p->crossing = parent <= PESIM_LEVEL_GLB && child >= PESIM_LEVEL_RF;
+    p->collapse = p->crossing && arch->noc[ds].multicast;
     uint64_t inst = in.above & nt->spatial_mask; /* spatial copies above the tile */
-    uint64_t per_pe = words(nt, l, ds, in.above, in.refetch | inst, ok);
-    uint64_t sent = collapse ? words(nt, l, ds, src.above, src.refetch, ok) : per_pe;
-    bool storage = child < PESIM_LEVEL_COUNT;
+    p->per_pe = words(nt, l, ds, in.above, in.refetch | inst, ok);
+    p->sent = p->collapse ? words(nt, l, ds, src.above, src.refetch, ok) : p->per_pe;
+    p->first = 0;
+    if (ds == PESIM_DS_OUTPUTS)
+        p->first = p->crossing ? words(nt, l, ds, src.above, 0, ok)
+                               : words(nt, l, ds, in.above, inst, ok);
+}
 
+void pesim_map_account(enum pesim_ds ds, const struct pesim_pair *p,
+                       struct pesim_analysis *out)
+{
+    int parent = p->parent, child = p->child;
+    bool storage = child < PESIM_LEVEL_COUNT;
     if (ds != PESIM_DS_OUTPUTS) {
-        add_sat(&out->acc[parent][ds].reads, sent);
+        add_sat(&out->acc[parent][ds].reads, p->sent);
         if (storage)
-            add_sat(&out->acc[child][ds].fills, per_pe);
-        if (crossing) {
-            add_sat(&out->noc_words[ds], per_pe);
-            add_sat(&out->noc_sends[ds], sent);
+            add_sat(&out->acc[child][ds].fills, p->per_pe);
+        if (p->crossing) {
+            add_sat(&out->noc_words[ds], p->per_pe);
+            add_sat(&out->noc_sends[ds], p->sent);
         }
         return;
     }
-    if (crossing && !collapse) {
+    if (p->crossing && !p->collapse) {
         /* No reduction network: each PE's partial sums go to the parent,
          * which adds them (read-modify-write, but for an element's first). */
         if (storage)
-            add_sat(&out->acc[child][ds].reads, per_pe);
-        add_sat(&out->acc[parent][ds].updates, per_pe);
-        add_sat(&out->acc[parent][ds].reads, per_pe - words(nt, l, ds, src.above, 0, ok));
-        add_sat(&out->noc_words[ds], per_pe);
-        add_sat(&out->noc_sends[ds], per_pe);
+            add_sat(&out->acc[child][ds].reads, p->per_pe);
+        add_sat(&out->acc[parent][ds].updates, p->per_pe);
+        add_sat(&out->acc[parent][ds].reads, p->per_pe - p->first);
+        add_sat(&out->noc_words[ds], p->per_pe);
+        add_sat(&out->noc_sends[ds], p->per_pe);
         return;
     }
     /* Outputs: every residency ends with a drain up; every residency but an
      * element's first brings the partial sum back down. Spatial copies over
      * reduction dims are summed in the array on the way up. */
-    uint64_t first = crossing ? words(nt, l, ds, src.above, 0, ok)
-                              : words(nt, l, ds, in.above, inst, ok);
-    uint64_t reload = sent - first;
+    uint64_t reload = p->sent - p->first;
     if (storage) {
-        add_sat(&out->acc[child][ds].reads, per_pe);
+        add_sat(&out->acc[child][ds].reads, p->per_pe);
         add_sat(&out->acc[child][ds].fills, reload);
     }
-    add_sat(&out->acc[parent][ds].updates, sent);
+    add_sat(&out->acc[parent][ds].updates, p->sent);
     add_sat(&out->acc[parent][ds].reads, reload);
-    if (crossing) {
-        add_sat(&out->noc_words[ds], per_pe + reload);
-        add_sat(&out->noc_sends[ds], sent + reload);
-        add_sat(&out->spatial_reductions, per_pe - sent);
+    if (p->crossing) {
+        add_sat(&out->noc_words[ds], p->per_pe + reload);
+        add_sat(&out->noc_sends[ds], p->sent + reload);
+        add_sat(&out->spatial_reductions, p->per_pe - p->sent);
     }
 }
 
@@ -489,7 +501,7 @@ static void capacity(const struct pesim_arch *arch, const struct nest *nt,
     out->fits = true;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
         int lv[4];
-        int n = chain(arch, m, ds, lv);
+        int n = pesim_map_chain(arch, m, ds, lv);
         for (int i = 1; i < n - 1; i++) {
             uint64_t above = lv[i] == PESIM_LEVEL_GLB ? glb_above : rf_above;
             uint64_t t = tile_words(nt, l, ds, above);
@@ -535,9 +547,12 @@ int pesim_map_analyze(const struct pesim_arch *arch, const struct pesim_layer *l
 
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
         int lv[4];
-        int n = chain(arch, m, ds, lv);
-        for (int i = 0; i + 1 < n; i++)
-            transfer(arch, &nt, l, ds, lv[i], lv[i + 1], out, &ok);
+        int n = pesim_map_chain(arch, m, ds, lv);
+        for (int i = 0; i + 1 < n; i++) {
+            struct pesim_pair p;
+            pair_words(arch, &nt, l, ds, lv[i], lv[i + 1], &p, &ok);
+            pesim_map_account(ds, &p, out);
+        }
     }
     capacity(arch, &nt, l, m, out);
     return ok ? 0 : PESIM_E_RANGE;
@@ -592,4 +607,17 @@ uint64_t pesim_map_bounds(const struct pesim_arch *arch, const struct pesim_anal
     if (which)
         *which = b;
     return cycles[b];
+}
+
+int pesim_map_pair(const struct pesim_arch *arch, const struct pesim_layer *l,
+                   const struct pesim_mapping *m, enum pesim_ds ds, int parent,
+                   int child, struct pesim_pair *out)
+{
+    struct nest nt;
+    int rc = nest_build(m, &nt);
+    if (rc)
+        return rc;
+    bool ok = true;
+    pair_words(arch, &nt, l, ds, parent, child, out, &ok);
+    return ok ? 0 : PESIM_E_RANGE;
 }
