@@ -12,6 +12,7 @@
 #include "pesim/energy.h"
 #include "pesim/dataflow.h"
 #include "pesim/sim.h"
+#include "pesim/kernel.h"
 #include "pesim/report.h"
 
 #ifdef __cplusplus
