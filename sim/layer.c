@@ -8,7 +8,6 @@
 static void finish(const struct pesim_arch *arch, struct pesim_layer_result *r)
 {
     struct pesim_analysis *a = &r->analysis;
-    r->cycles = pesim_map_bounds(arch, a, r->bound_cycles, &r->bound);
     a->util_temporal = a->pes && r->cycles
                            ? (double)a->macs / ((double)a->pes * (double)r->cycles)
                            : 0;
@@ -16,9 +15,21 @@ static void finish(const struct pesim_arch *arch, struct pesim_layer_result *r)
     pesim_energy_compute(&arch->energy, a, r->cycles, &r->energy);
 }
 
+int pesim_engine_run(const struct pesim_arch *arch, const struct pesim_layer *l,
+                     const struct pesim_mapping *m, enum pesim_engine engine,
+                     struct pesim_layer_result *out);
+
 int pesim_sim_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
                     const struct pesim_mapping *m, const char *file,
                     struct pesim_layer_result *out, pesim_diags *diags)
+{
+    return pesim_sim_layer_engine(arch, l, m, PESIM_ENGINE_ANALYSIS, file, out, diags);
+}
+
+int pesim_sim_layer_engine(const struct pesim_arch *arch, const struct pesim_layer *l,
+                           const struct pesim_mapping *m, enum pesim_engine engine,
+                           const char *file, struct pesim_layer_result *out,
+                           pesim_diags *diags)
 {
     memset(out, 0, sizeof *out);
     out->layer = *l;
@@ -34,6 +45,18 @@ int pesim_sim_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
     rc = pesim_map_check_fit(arch, &out->analysis, file, diags);
     if (rc)
         return rc;
+    out->engine = engine;
+    uint64_t b[PESIM_BOUND_COUNT];
+    out->cycles = pesim_map_bounds(arch, &out->analysis, b, &out->bound);
+    memcpy(out->bound_cycles, b, sizeof b);
+    if (engine != PESIM_ENGINE_ANALYSIS) {
+        rc = pesim_engine_run(arch, l, m, engine, out);
+        if (rc) {
+            pesim_diags_add(diags, file, 0, 0, "layer %s: the %s engine failed: %s", l->name,
+                            pesim_engine_name(engine), pesim_strerror(rc));
+            return PESIM_E_SIM;
+        }
+    }
     finish(arch, out);
     return 0;
 }

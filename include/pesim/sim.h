@@ -10,6 +10,25 @@
 extern "C" {
 #endif
 
+/* Which engine computes the cycles (docs/model.md §6, §8). */
+enum pesim_engine {
+    PESIM_ENGINE_EVENT,    /* cycle-level, discrete-event (default) */
+    PESIM_ENGINE_STEP,     /* cycle-level, advanced every cycle (reference) */
+    PESIM_ENGINE_ANALYSIS, /* closed form: roofline of the analysis */
+    PESIM_ENGINE_COUNT
+};
+
+/* Where the cycles went (docs/model.md §8.4); sums to `cycles`. */
+enum pesim_stall {
+    PESIM_STALL_COMPUTE,
+    PESIM_STALL_FILL_DRAIN,
+    PESIM_STALL_DRAM_BANDWIDTH,
+    PESIM_STALL_DRAM_LATENCY,
+    PESIM_STALL_GLB,
+    PESIM_STALL_NOC,
+    PESIM_STALL_COUNT
+};
+
 struct pesim_layer_result {
     struct pesim_layer layer;
     struct pesim_mapping mapping;
@@ -19,6 +38,9 @@ struct pesim_layer_result {
     uint64_t bound_cycles[PESIM_BOUND_COUNT];
     enum pesim_bound bound;                /* which one set `cycles` */
     double latency_us;                     /* cycles / clock */
+    enum pesim_engine engine;
+    uint64_t stalls[PESIM_STALL_COUNT];    /* cycle-level engines only */
+    uint64_t events;                       /* events (or cycles) processed */
 };
 /* In a result, analysis.util_temporal is macs / (pes * cycles), over the
  * cycles above rather than the ideal ones. */
@@ -28,6 +50,16 @@ struct pesim_layer_result {
 int pesim_sim_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
                     const struct pesim_mapping *m, const char *file,
                     struct pesim_layer_result *out, pesim_diags *diags);
+
+/* The same with a chosen engine; pesim_sim_layer uses the event engine.
+ * PESIM_E_SIM if the engine fails (an internal inconsistency). */
+int pesim_sim_layer_engine(const struct pesim_arch *arch, const struct pesim_layer *l,
+                           const struct pesim_mapping *m, enum pesim_engine engine,
+                           const char *file, struct pesim_layer_result *out,
+                           pesim_diags *diags);
+const char *pesim_engine_name(enum pesim_engine e);
+int pesim_engine_parse(const char *name, enum pesim_engine *out);
+const char *pesim_stall_name(enum pesim_stall s);
 
 /* Sum of per-layer results (counts, energy, cycles; utilization recomputed
  * from the sums). `n` may be 0. */

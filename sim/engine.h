@@ -1,0 +1,140 @@
+/* Internal: what the cycle-level engines share (docs/model.md §8).
+ *
+ * The controller (sim/plan.c) walks the steps of a mapping and emits, in
+ * program order, nodes: transfers over resources, the array's compute of a
+ * step, and joins. Each node waits for its dependencies, then for its
+ * resources (FIFO in program order), then holds them for its duration.
+ * The event engine (sim/event.c) computes start and end of each node when
+ * it is issued and jumps between them; the step engine (sim/step.c)
+ * advances every resource one cycle at a time. Both fill the same node
+ * timelines, from which the stall attribution (sim/stalls.c) is derived. */
+#ifndef PESIM_SIM_ENGINE_H
+#define PESIM_SIM_ENGINE_H
+
+#include "dataflows/pairs.h"
+#include "pesim/kernel.h"
+#include "pesim/sim.h"
+
+/* ---- resources (memory/, pe_array/) ---- */
+
+#define RES_MAX (2 + 3 * PESIM_DS_COUNT + 8)
+
+struct res {
+    uint64_t rate;      /* work units per cycle (DRAM: 2^-20 byte units) */
+    uint8_t stall;      /* enum pesim_stall charged while it bounds a wait */
+    uint8_t pool;       /* servers taking the same queue (ports) */
+    uint64_t free_at[8];/* per server: cycle it is released (event engine) */
+    uint64_t last_start;/* FIFO: nobody starts before an earlier user */
+    /* step engine */
+    uint32_t holder[8]; /* node holding each server, or 0 */
+    uint32_t waiting;   /* earliest unstarted node in program order using it */
+};
+
+struct resources {
+    struct res r[RES_MAX];
+    uint8_t n;
+    uint8_t dram;                 /* channel */
+    uint8_t glb[PESIM_DS_COUNT];  /* partition per data space (UINT8_MAX: none) */
+    uint8_t glb_read, glb_write;  /* port pools */
+    uint8_t noc[PESIM_DS_COUNT];  /* bus per data space */
+    uint32_t dram_latency;
+    uint32_t bytes[PESIM_DS_COUNT]; /* per word, rounded up */
+};
+
+#define PESIM_DRAM_FP 20 /* DRAM work unit: 2^-20 byte */
+
+void pesim_dram_res(const struct pesim_arch *arch, struct resources *rs);
+void pesim_glb_res(const struct pesim_arch *arch, struct resources *rs);
+void pesim_noc_res(const struct pesim_arch *arch, struct resources *rs);
+
+/* ---- nodes ---- */
+
+enum node_kind { NODE_XFER, NODE_COMPUTE, NODE_JOIN };
+
+#define NODE_RES 4
+#define NODE_DEPS 6
+
+struct dep {
+    uint32_t node;   /* id */
+    uint32_t offset; /* ready this many cycles after it */
+    bool on_start;   /* after its start instead of its completion */
+};
+
+struct node {
+    uint32_t id;     /* program order, from 1 */
+    uint8_t kind;
+    uint8_t nres;
+    uint8_t res[NODE_RES];
+    uint64_t work[NODE_RES];
+    uint32_t latency; /* cycles from release to completion (DRAM reads) */
+    uint8_t ndeps;
+    struct dep deps[NODE_DEPS];
+    /* timeline */
+    uint64_t issue;   /* when the controller emitted it */
+    uint64_t ready, start, release, done;
+    uint8_t bound;    /* stall category of its longest resource */
+    uint8_t queued_on;/* resource whose availability set `start` (if > ready) */
+    uint32_t blame;   /* dep that set `ready` (0: issue time) */
+    uint8_t server[NODE_RES];
+    /* step engine */
+    uint8_t state;
+    uint64_t left[NODE_RES];
+};
+
+#define NODE_RING 1024 /* live nodes: one step of look-ahead is far less */
+
+/* ---- the run ---- */
+
+struct run;
+
+/* Each engine provides: */
+struct engine_ops {
+    /* A node was emitted (program order). */
+    void (*issue)(struct run *r, struct node *n);
+};
+
+struct plan;
+
+struct run {
+    const struct pesim_arch *arch;
+    const struct pesim_layer *layer;
+    const struct pesim_mapping *map;
+    struct resources rs;
+    struct node ring[NODE_RING];
+    uint32_t next_id;
+    const struct engine_ops *ops;
+    void *engine;
+    struct plan *plan;
+    uint32_t end_node; /* set once the last step has been emitted */
+    /* results */
+    struct pesim_analysis counts;
+    uint64_t stalls[PESIM_STALL_COUNT];
+    uint64_t cycles;
+    uint64_t events;
+    int error;
+};
+
+static inline struct node *node_get(struct run *r, uint32_t id)
+{
+    return &r->ring[id % NODE_RING];
+}
+
+/* The controller (plan.c). init allocates (before the run loop); next
+ * emits the nodes of the next step, issued at `now`, and returns its
+ * compute node's id, or 0 once the steps are exhausted: the final drains
+ * and the end node (r->end_node) have then been emitted. */
+int pesim_plan_init(struct run *r);
+uint32_t pesim_plan_next(struct run *r, uint64_t now);
+void pesim_plan_free(struct run *r);
+
+/* A node's readiness from its dependencies: sets n->ready and n->blame.
+ * Every dependency must have its timeline. */
+void pesim_node_ready(struct run *r, struct node *n);
+/* Duration of a transfer on each resource of its path, and the bounding
+ * one (its stall category into n->bound). */
+uint64_t pesim_node_duration(const struct run *r, struct node *n);
+
+/* Stall attribution of a wait [from, to) of the array on node id. */
+void pesim_stalls_charge(struct run *r, uint32_t id, uint64_t from, uint64_t to);
+
+#endif

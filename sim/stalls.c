@@ -1,0 +1,85 @@
+/* Readiness, durations and stall attribution of nodes (docs/model.md
+ * §8.2, §8.4), shared by both engines so that equal timelines give equal
+ * answers. */
+#include "sim/engine.h"
+
+void pesim_node_ready(struct run *r, struct node *n)
+{
+    n->ready = n->issue;
+    n->blame = 0;
+    for (unsigned i = 0; i < n->ndeps; i++) {
+        const struct node *d = node_get(r, n->deps[i].node);
+        uint64_t t = (n->deps[i].on_start ? d->start : d->done) + n->deps[i].offset;
+        if (t > n->ready) {
+            n->ready = t;
+            n->blame = i + 1;
+        }
+    }
+}
+
+static uint64_t div_up(uint64_t a, uint64_t b)
+{
+    if (b == UINT64_MAX)
+        return 0;
+    return a / b + (a % b != 0);
+}
+
+uint64_t pesim_node_duration(const struct run *r, struct node *n)
+{
+    if (n->kind == NODE_COMPUTE)
+        return n->work[0];
+    uint64_t d = 0;
+    n->bound = PESIM_STALL_COMPUTE;
+    for (unsigned i = 0; i < n->nres; i++) {
+        const struct res *x = &r->rs.r[n->res[i]];
+        uint64_t t = div_up(n->work[i], x->rate);
+        /* ties: the lower stall category (DRAM, then GLB, then NoC) */
+        if (t > d || (t == d && t > 0 && x->stall < n->bound)) {
+            d = t;
+            n->bound = x->stall;
+        }
+    }
+    return d;
+}
+
+static void add(struct run *r, unsigned cat, uint64_t a, uint64_t b)
+{
+    if (b > a)
+        r->stalls[cat] += b - a;
+}
+
+/* Charge [a, b) (the array idle, waiting for node id) by the node's
+ * phases; recursive through the dependency that made it ready last. */
+void pesim_stalls_charge(struct run *r, uint32_t id, uint64_t a, uint64_t b)
+{
+    for (int depth = 0; id && a < b && depth < 64; depth++) {
+        const struct node *n = node_get(r, id);
+        uint64_t lat_from = n->release > a ? n->release : a;
+        if (n->kind == NODE_XFER) {
+            if (b > lat_from)
+                add(r, PESIM_STALL_DRAM_LATENCY, lat_from, b);
+            uint64_t act_from = n->start > a ? n->start : a;
+            uint64_t act_to = n->release < b ? n->release : b;
+            add(r, n->bound, act_from, act_to);
+            uint64_t q_from = n->ready > a ? n->ready : a;
+            uint64_t q_to = n->start < b ? n->start : b;
+            if (q_to > q_from)
+                add(r, r->rs.r[n->queued_on].stall, q_from, q_to);
+        } else if (n->kind == NODE_COMPUTE) {
+            /* waiting on a compute: the MAC pipeline (drains after it) */
+            uint64_t from = n->ready > a ? n->ready : a;
+            add(r, PESIM_STALL_FILL_DRAIN, from, b);
+        }
+        if (n->ready <= a || !n->blame)
+            return;
+        /* before it was ready: what it waited for */
+        const struct dep *d = &n->deps[n->blame - 1];
+        const struct node *w = node_get(r, d->node);
+        uint64_t w_end = d->on_start ? w->start : w->done;
+        uint64_t to = n->ready < b ? n->ready : b;
+        if (d->offset) /* the MAC pipeline's latency */
+            add(r, PESIM_STALL_FILL_DRAIN, w_end > a ? w_end : a, to);
+        b = w_end < to ? w_end : to;
+        id = d->node;
+    }
+}
