@@ -13,7 +13,8 @@ void pesim_dram_res(const struct pesim_arch *arch, struct resources *rs)
     rs->dram = rs->n++;
     double per_cycle = pesim_arch_dram_bytes_per_cycle(arch);
     double fp = ldexp(per_cycle, PESIM_DRAM_FP);
-    r->rate = fp >= 1 ? (uint64_t)llround(fp) : 1;
+    /* bandwidth 0 means unlimited: transfers take no time */
+    r->rate = per_cycle <= 0 ? UINT64_MAX : fp >= 1 ? (uint64_t)llround(fp) : 1;
     r->stall = PESIM_STALL_DRAM_BANDWIDTH;
     r->pool = 1;
     rs->dram_latency = arch->dram.latency_cycles;

@@ -27,12 +27,13 @@ void pesim_glb_res(const struct pesim_arch *arch, struct resources *rs)
         uint64_t banks = g->banks / held + (k++ < g->banks % held);
         if (banks == 0)
             banks = 1;
-        rs->glb[ds] = add(rs, banks * g->bank_words_per_cycle, 1);
+        uint64_t rate = g->bank_words_per_cycle ? banks * g->bank_words_per_cycle : UINT64_MAX;
+        rs->glb[ds] = add(rs, rate, 1); /* 0 words per cycle: unlimited */
     }
     /* Ports move no words of their own: they only limit how many transfers
      * use the GLB at once. A rate of UINT64_MAX makes their time 0. */
-    uint8_t rp = g->read_ports ? (uint8_t)(g->read_ports > 8 ? 8 : g->read_ports) : 1;
-    uint8_t wp = g->write_ports ? (uint8_t)(g->write_ports > 8 ? 8 : g->write_ports) : 1;
+    uint8_t rp = g->read_ports ? (uint8_t)g->read_ports : 1; /* schema: <= 8 */
+    uint8_t wp = g->write_ports ? (uint8_t)g->write_ports : 1;
     rs->glb_read = add(rs, UINT64_MAX, rp);
     rs->glb_write = add(rs, UINT64_MAX, wp);
 }

@@ -85,9 +85,9 @@ const struct cfg_section pesim_pe_array_section = {
     pe_array_keys, sizeof pe_array_keys / sizeof pe_array_keys[0], NULL};
 
 static const struct cfg_key noc_bus_keys[] = {
-    {.name = "width_words", .type = CFG_U32, .umin = 1, .umax = 65536,
+    {.name = "width_words", .type = CFG_U32, .umin = 0, .umax = 65536,
      .def = "1", .unit = "words/cycle",
-     .desc = "Words per cycle on the bus between the GLB and the PEs",
+     .desc = "Words per cycle on the bus between the GLB and the PEs (0 = unlimited)",
      .offset = offsetof(struct pesim_noc_cfg, width_words)},
     {.name = "multicast", .type = CFG_BOOL, .def = "true", .unit = "",
      .desc = "One send reaches every PE that needs the word (else unicast)",

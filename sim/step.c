@@ -4,7 +4,6 @@
  * its bank words, a NoC bus its width) and the array one compute cycle;
  * nodes start when their dependencies are met and their resources free, in
  * program order. Nothing is computed in closed form. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,8 +28,6 @@ static void issue(struct run *r, struct node *n)
     struct step_engine *e = r->engine;
     n->state = ST_PENDING;
     if (e->nlive == LIVE) {
-        if (getenv("PESIM_DEBUG"))
-            fprintf(stderr, "step engine: more than %d live nodes\n", LIVE);
         e->overflow = true;
         return;
     }
@@ -76,15 +73,28 @@ static void note_start(struct run *r, struct node *n, uint64_t t)
             n->queued_on = n->res[i];
         }
     }
-    if (start != t) {
-        if (getenv("PESIM_DEBUG"))
-            fprintf(stderr, "step engine: node %u (kind %u) starts at %llu, closed form says %llu (ready %llu)\n",
-                    n->id, n->kind, (unsigned long long)t, (unsigned long long)start,
-                    (unsigned long long)n->ready);
+    if (start != t)
         r->error = PESIM_E_SIM; /* the engines disagree: a bug */
-    }
     n->start = t;
     pesim_node_duration(r, n); /* sets n->bound */
+}
+
+static void complete(struct run *r, struct step_engine *e, struct node *n);
+
+/* The node's work is over: free its servers now; it completes after its
+ * latency. */
+static void release_node(struct run *r, struct step_engine *e, struct node *n)
+{
+    n->state = ST_RELEASED;
+    n->release = e->now;
+    n->done = n->release + n->latency;
+    for (unsigned k = 0; k < n->nres; k++) {
+        struct res *x = &r->rs.r[n->res[k]];
+        x->holder[n->server[k]] = 0;
+        x->free_at[n->server[k]] = e->now;
+    }
+    if (n->done <= e->now)
+        complete(r, e, n);
 }
 
 static bool try_start(struct run *r, struct step_engine *e, struct node *n,
@@ -118,6 +128,11 @@ static bool try_start(struct run *r, struct step_engine *e, struct node *n,
     if (n->kind == NODE_COMPUTE)
         n->left[0] = n->work[0];
     n->state = ST_ACTIVE;
+    bool work = false;
+    for (unsigned k = 0; k < (n->kind == NODE_COMPUTE ? 1u : n->nres); k++)
+        work |= n->left[k] != 0 && (n->kind == NODE_COMPUTE || r->rs.r[n->res[k]].rate != UINT64_MAX);
+    if (!work) /* unlimited rates: no time at all */
+        release_node(r, e, n);
     return true;
 }
 
@@ -194,17 +209,9 @@ static void completions(struct run *r, struct step_engine *e)
     uint32_t keep = 0;
     for (uint32_t i = 0; i < e->nlive; i++) {
         struct node *n = node_get(r, e->live[i]);
-        if (n->state == ST_FINISHING) {
-            n->state = ST_RELEASED;
-            n->release = e->now;
-            n->done = n->release + n->latency;
-            for (unsigned k = 0; k < n->nres; k++) {
-                struct res *x = &r->rs.r[n->res[k]];
-                x->holder[n->server[k]] = 0;
-                x->free_at[n->server[k]] = e->now;
-            }
-        }
-        if (n->state == ST_RELEASED && n->done <= e->now)
+        if (n->state == ST_FINISHING)
+            release_node(r, e, n);
+        else if (n->state == ST_RELEASED && n->done <= e->now)
             complete(r, e, n);
         if (n->state != ST_DONE)
             e->live[keep++] = e->live[i];

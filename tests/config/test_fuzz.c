@@ -120,7 +120,7 @@ static void test_set_garbage(void **state)
         "pe_array.rows=[", "pe_array.rows={a: 1}", "glb.holds=weights",
         "glb={", "pe_array.scratchpad={shared: 0}", "dram.latency_ns=1e300",
         "name=", "name=[a]", "energy.unit=&x a", "glb.holds=*x",
-        "pe_array.rows=1\n2", "noc.weights.width_words=0",
+        "pe_array.rows=1\n2", "noc.weights.width_words=-1",
     };
     struct pesim_arch a, before;
     assert_int_equal(pesim_arch_load("eyeriss-v1", &a, NULL), 0);
