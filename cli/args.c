@@ -8,7 +8,7 @@
 
 enum opt_id {
     OPT_ARCH, OPT_WORKLOAD, OPT_LAYER, OPT_LAYERS, OPT_BATCH, OPT_DATAFLOW,
-    OPT_MAPPING, OPT_SET, OPT_FORMAT, OPT_OUTPUT, OPT_HELP,
+    OPT_MAPPING, OPT_SET, OPT_FORMAT, OPT_OUTPUT, OPT_HELP, OPT_ENGINE,
 };
 
 /* The option table: long name, short name, takes a value, needs a flag. */
@@ -28,6 +28,7 @@ static const struct opt {
     {"--mapping", NULL, OPT_MAPPING, true, PESIM_CLI_OPT_MAPPING},
     {"--set", NULL, OPT_SET, true, 0},
     {"--format", NULL, OPT_FORMAT, true, 0},
+    {"--engine", NULL, OPT_ENGINE, true, 0},
     {"--output", "-o", OPT_OUTPUT, true, 0},
     {"--help", "-h", OPT_HELP, false, 0},
 };
@@ -114,6 +115,11 @@ static int apply(struct pesim_cli_opts *o, const struct opt *op,
         else
             return bad(d, o->cmd, "--format: expected one of text, json, csv, got '%s'",
                                    val);
+        break;
+    case OPT_ENGINE:
+        if (pesim_engine_parse(val, &o->engine))
+            return bad(d, o->cmd, "--engine: expected one of event, step, analysis, got '%s'",
+                       val);
         break;
     case OPT_OUTPUT:
         if (!val[0])

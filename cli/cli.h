@@ -27,6 +27,7 @@ struct pesim_cli_opts {
     const char **sets; /* owned array of borrowed argv strings */
     size_t nsets;
     enum pesim_format format;
+    enum pesim_engine engine; /* --engine; default event */
     bool help;
 };
 
@@ -48,7 +49,7 @@ int pesim_cli_load(const struct pesim_cli_opts *o, struct pesim_arch *arch,
  * diag is prefixed with the dataflow and layer. */
 int pesim_cli_simulate(const struct pesim_arch *arch,
                        const struct pesim_workload *wl,
-                       const pesim_dataflow *df,
+                       const pesim_dataflow *df, enum pesim_engine engine,
                        struct pesim_layer_result *out,
                        struct pesim_layer_result *total, pesim_diags *diags);
 

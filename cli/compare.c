@@ -93,7 +93,7 @@ int pesim_cli_compare(int argc, char **argv)
         runs[i].dataflow = pesim_df_name(df);
         runs[i].layers = res + i * wl.count;
         runs[i].n = wl.count;
-        if (pesim_cli_simulate(&arch, &wl, df, res + i * wl.count,
+        if (pesim_cli_simulate(&arch, &wl, df, o.engine, res + i * wl.count,
                                &runs[i].total, d))
             status = PESIM_EXIT_SIM;
     }

@@ -74,7 +74,7 @@ static int run_mapping(const struct pesim_cli_opts *o,
                             pesim_strerror(e));
         return PESIM_EXIT_INPUT;
     }
-    e = pesim_sim_layer(arch, &wl->layers[0], &m, o->mapping, res, d);
+    e = pesim_sim_layer_engine(arch, &wl->layers[0], &m, o->engine, o->mapping, res, d);
     if (e) {
         pesim_diags_add(d, o->mapping, 0, 0, "layer %s: %s (%s)",
                         wl->layers[0].name, pesim_strerror(e),
@@ -137,7 +137,7 @@ int pesim_cli_run(int argc, char **argv)
             goto out;
         }
         job.run.dataflow = pesim_df_name(df);
-        if (pesim_cli_simulate(&arch, &wl, df, res, &job.run.total, d)) {
+        if (pesim_cli_simulate(&arch, &wl, df, o.engine, res, &job.run.total, d)) {
             status = PESIM_EXIT_SIM;
             goto out;
         }

@@ -20,7 +20,7 @@ static void move_diags(pesim_diags *to, pesim_diags *from, const char *df,
 
 int pesim_cli_simulate(const struct pesim_arch *arch,
                        const struct pesim_workload *wl,
-                       const pesim_dataflow *df,
+                       const pesim_dataflow *df, enum pesim_engine engine,
                        struct pesim_layer_result *out,
                        struct pesim_layer_result *total, pesim_diags *diags)
 {
@@ -35,7 +35,7 @@ int pesim_cli_simulate(const struct pesim_arch *arch,
         memset(&m, 0, sizeof m);
         rc = pesim_df_map(df, arch, l, &m, local);
         if (!rc)
-            rc = pesim_sim_layer(arch, l, &m, name, &out[i], local);
+            rc = pesim_sim_layer_engine(arch, l, &m, engine, name, &out[i], local);
         if (rc) {
             move_diags(diags, local, name, l->name);
             pesim_diags_add(diags, name, 0, 0, "layer %s: %s (%s)", l->name,

@@ -231,6 +231,42 @@ static const char *df_title(const char *name)
     return df ? pesim_df_title(df) : NULL;
 }
 
+/* ---- where the cycles went (cycle-level engines) ----------------------- */
+
+static const char *const stall_head[] = {"layer", "compute", "fill/drain", "DRAM bw",
+                                         "DRAM latency", "GLB", "NoC"};
+
+static void stall_cell(const void *data, int row, int col, char *buf, size_t size)
+{
+    const struct pesim_run *run = data;
+    if (row < 0) {
+        snprintf(buf, size, "%s", stall_head[col]);
+        return;
+    }
+    const struct pesim_layer_result *r = (size_t)row < run->n ? &run->layers[row] : &run->total;
+    if (col == 0)
+        snprintf(buf, size, "%s", (size_t)row < run->n ? r->layer.name : "total");
+    else
+        fmt_grouped(buf, size, r->stalls[col - 1]);
+}
+
+static bool cycle_level(const struct pesim_layer_result *r)
+{
+    return r->engine != PESIM_ENGINE_ANALYSIS;
+}
+
+/* One line of stall shares, e.g. "  cycles: compute 9.1%  noc 80.4% ...". */
+static void stall_shares(FILE *out, const struct pesim_layer_result *t)
+{
+    char buf[CELL];
+    fputs("  cycles:", out);
+    for (int k = 0; k < PESIM_STALL_COUNT; k++) {
+        fmt_pct(buf, sizeof buf, (double)t->stalls[k], (double)t->cycles);
+        fprintf(out, "  %s %s", pesim_stall_name((enum pesim_stall)k), buf);
+    }
+    fputc('\n', out);
+}
+
 int pesim_report_text_run(FILE *out, const struct pesim_report_ctx *ctx,
                           const struct pesim_run *run)
 {
@@ -244,6 +280,11 @@ int pesim_report_text_run(FILE *out, const struct pesim_report_ctx *ctx,
     fprintf(out, "\nEnergy of the total by level and data space (%s):\n\n",
             unit_title(ctx));
     table(out, &run->total.energy, PESIM_EL_COUNT + 2, 6, energy_cell);
+    if (cycle_level(&run->total)) {
+        fprintf(out, "\nWhere the cycles went (%s engine; cycles):\n\n",
+                pesim_engine_name(run->total.engine));
+        table(out, run, (int)run->n + 1, 1 + PESIM_STALL_COUNT, stall_cell);
+    }
     return ferror(out) ? PESIM_E_IO : 0;
 }
 
@@ -290,8 +331,8 @@ int pesim_report_text_compare(FILE *out, const struct pesim_report_ctx *ctx,
     size_t layers = n ? runs[0].n : 0;
     fprintf(out, ", %zu layer%s\n\n", layers, layers == 1 ? "" : "s");
     table(out, &c, (int)n, CMP_COLS, cmp_cell);
-    fprintf(out, "\nEnergy share by level and data space (%s):\n\n",
-            unit_title(ctx));
+    fprintf(out, "\nEnergy share by level and data space (%s)%s:\n\n", unit_title(ctx),
+            n && cycle_level(&runs[0].total) ? "; where the cycles went" : "");
     for (size_t i = 0; i < n; i++) {
         const struct pesim_energy *e = &runs[i].total.energy;
         const char *dtitle = df_title(runs[i].dataflow);
@@ -314,6 +355,8 @@ int pesim_report_text_compare(FILE *out, const struct pesim_report_ctx *ctx,
             fprintf(out, "  %s %s", pesim_ds_name((enum pesim_ds)ds), buf);
         }
         fputc('\n', out);
+        if (cycle_level(&runs[i].total))
+            stall_shares(out, &runs[i].total);
     }
     return ferror(out) ? PESIM_E_IO : 0;
 }

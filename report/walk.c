@@ -134,6 +134,11 @@ void pesim_report_walk(struct pesim_report_sink *s,
                r->bound_cycles[b]);
     s->end(s);
     s->f64(s, "latency_us", r->latency_us);
+    s->str(s, "engine", name_or(pesim_engine_name(r->engine)));
+    s->begin(s, "stalls");
+    for (int k = 0; k < PESIM_STALL_COUNT; k++)
+        s->u64(s, pesim_stall_name((enum pesim_stall)k), r->stalls[k]);
+    s->end(s);
     s->u64(s, "active_pes", a->active_pes);
     s->u64(s, "pes", a->pes);
     s->begin(s, "utilization");

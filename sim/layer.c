@@ -94,6 +94,10 @@ void pesim_sim_total(const struct pesim_arch *arch,
         a->spatial_reductions += x->spatial_reductions;
         for (unsigned b = 0; b < PESIM_BOUND_COUNT; b++)
             t->bound_cycles[b] += r[i].bound_cycles[b];
+        for (unsigned k = 0; k < PESIM_STALL_COUNT; k++)
+            t->stalls[k] += r[i].stalls[k];
+        t->events += r[i].events;
+        t->engine = r[i].engine;
         t->cycles += r[i].cycles;
     }
     a->fits = true;

@@ -131,12 +131,14 @@ static void close_to(double a, double b)
 
 static const char *const layer_keys[] = {
     "name", "kind", "dims", "stride", "padding", "dilation", "macs", "cycles",
-    "ideal_cycles", "bound", "bound_cycles", "latency_us", "active_pes", "pes",
-    "utilization", "energy", "accesses", "noc", "mapping", NULL};
+    "ideal_cycles", "bound", "bound_cycles", "latency_us", "engine", "stalls",
+    "active_pes", "pes", "utilization", "energy", "accesses", "noc", "mapping", NULL};
 static const char *const total_keys[] = {
     "name", "macs", "cycles", "ideal_cycles", "bound", "bound_cycles",
-    "latency_us", "active_pes", "pes", "utilization", "energy", "accesses",
-    "noc", NULL};
+    "latency_us", "engine", "stalls", "active_pes", "pes", "utilization", "energy",
+    "accesses", "noc", NULL};
+static const char *const stall_keys[] = {"compute", "fill_drain", "dram_bandwidth",
+                                         "dram_latency", "glb", "noc", NULL};
 static const char *const dims_keys[] = {"N", "G", "M", "C", "P", "Q", "R", "S", NULL};
 static const char *const pair_keys[] = {"rows", "cols", NULL};
 static const char *const bound_keys[] = {"compute", "dram", "glb", "noc", NULL};
@@ -185,12 +187,28 @@ static uint64_t check_result(struct json *j, yaml_node_t *r, bool total)
     for (size_t b = 0; bound_keys[b]; b++)
         known |= strcmp(bound, bound_keys[b]) == 0;
     assert_true(known);
-    if (!total) {
-        uint64_t cycles = u64(get(j, r, "cycles")), max = 0;
-        for (size_t b = 0; bound_keys[b]; b++)
-            max = u64(get(j, bc, bound_keys[b])) > max ? u64(get(j, bc, bound_keys[b])) : max;
-        assert_int_equal(cycles, max);
-        assert_int_equal(cycles, u64(get(j, bc, bound)));
+    /* The roofline's bounds never exceed the cycles; the analysis engine's
+     * cycles are the largest of them, a cycle-level engine's are the sum of
+     * the stalls. */
+    uint64_t cycles = u64(get(j, r, "cycles")), max = 0, stall_sum = 0;
+    for (size_t b = 0; bound_keys[b]; b++)
+        max = u64(get(j, bc, bound_keys[b])) > max ? u64(get(j, bc, bound_keys[b])) : max;
+    yaml_node_t *st = get(j, r, "stalls");
+    keys_are(j, st, stall_keys);
+    for (size_t k = 0; stall_keys[k]; k++)
+        stall_sum += u64(get(j, st, stall_keys[k]));
+    const char *engine = scalar(get(j, r, "engine"));
+    if (strcmp(engine, "analysis") == 0) {
+        if (!total) {
+            assert_int_equal(cycles, max);
+            assert_int_equal(cycles, u64(get(j, bc, bound)));
+        }
+        assert_int_equal(stall_sum, 0);
+    } else {
+        assert_true(strcmp(engine, "event") == 0 || strcmp(engine, "step") == 0);
+        assert_true(total || cycles >= max);
+        assert_int_equal(stall_sum, cycles);
+        assert_int_equal(u64(get(j, st, "compute")), u64(get(j, r, "ideal_cycles")));
     }
     assert_true(u64(get(j, r, "active_pes")) <= u64(get(j, r, "pes")));
     keys_are(j, get(j, r, "utilization"), util_keys);

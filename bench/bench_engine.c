@@ -1,0 +1,114 @@
+/* bench_engine — the cycle-level engines on AlexNet CONV1-5, batch 4,
+ * eyeriss-v1 (issue #3's targets): wall time of the event engine for every
+ * layer and dataflow (target < 1 s on one core), simulated MACs/s and
+ * events/s, the speedup of the event engine over the step engine on CONV3
+ * (target >= 20x), and the peak resident memory (target < 64 MB).
+ * Usage: bench_engine [ROUNDS] (default 5; medians are printed). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "pesim.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return v[n / 2];
+}
+
+int main(int argc, char **argv)
+{
+    int rounds = argc > 1 ? atoi(argv[1]) : 5;
+    if (rounds < 1 || rounds > 99)
+        rounds = 5;
+    pesim_diags *d = pesim_diags_create();
+    struct pesim_arch arch;
+    struct pesim_workload wl = {0};
+    if (pesim_arch_load("eyeriss-v1", &arch, d) || pesim_workload_load("alexnet", &wl, d) ||
+        pesim_workload_select(&wl, "conv", d) || pesim_workload_set_batch(&wl, 4, d)) {
+        pesim_diags_print(d, stderr);
+        return 2;
+    }
+    size_t ndf = pesim_df_count();
+    struct pesim_mapping *maps = calloc(wl.count * ndf, sizeof *maps);
+    if (!maps)
+        return 1;
+    for (size_t i = 0; i < wl.count; i++)
+        for (size_t k = 0; k < ndf; k++)
+            if (pesim_df_map(pesim_df_get(k), &arch, &wl.layers[i], &maps[i * ndf + k], d)) {
+                pesim_diags_print(d, stderr);
+                return 1;
+            }
+
+    double t_event[99];
+    uint64_t macs = 0, events = 0, cycles = 0;
+    for (int r = 0; r < rounds; r++) {
+        macs = events = cycles = 0;
+        double t0 = now_s();
+        for (size_t i = 0; i < wl.count; i++)
+            for (size_t k = 0; k < ndf; k++) {
+                struct pesim_layer_result res;
+                if (pesim_sim_layer_engine(&arch, &wl.layers[i], &maps[i * ndf + k],
+                                           PESIM_ENGINE_EVENT, "bench", &res, d)) {
+                    pesim_diags_print(d, stderr);
+                    return 1;
+                }
+                macs += res.analysis.macs;
+                events += res.events;
+                cycles += res.cycles;
+            }
+        t_event[r] = now_s() - t0;
+    }
+    double te = median(t_event, rounds);
+    printf("event engine: AlexNet CONV1-5, batch 4, eyeriss-v1, %zu dataflows (%zu layer runs)\n",
+           ndf, wl.count * ndf);
+    printf("  wall time: median %.4f s over %d rounds  (target < 1 s)\n", te, rounds);
+    printf("  simulated: %llu MACs, %llu cycles, %llu events\n", (unsigned long long)macs,
+           (unsigned long long)cycles, (unsigned long long)events);
+    printf("  rates: %.3g MACs/s, %.3g cycles/s, %.3g events/s\n", (double)macs / te,
+           (double)cycles / te, (double)events / te);
+
+    /* event vs step on CONV3, weight-stationary */
+    const struct pesim_layer *conv3 = &wl.layers[2];
+    const struct pesim_mapping *m3 = &maps[2 * ndf + 0];
+    double ts[99], tv[99];
+    uint64_t c_step = 0, c_event = 0;
+    int srounds = rounds < 3 ? rounds : 3;
+    for (int r = 0; r < srounds; r++) {
+        struct pesim_layer_result res;
+        double t0 = now_s();
+        pesim_sim_layer_engine(&arch, conv3, m3, PESIM_ENGINE_STEP, "bench", &res, d);
+        ts[r] = now_s() - t0;
+        c_step = res.cycles;
+        t0 = now_s();
+        pesim_sim_layer_engine(&arch, conv3, m3, PESIM_ENGINE_EVENT, "bench", &res, d);
+        tv[r] = now_s() - t0;
+        c_event = res.cycles;
+    }
+    double mts = median(ts, srounds), mtv = median(tv, srounds);
+    printf("CONV3 (ws), batch 4: step %.3f s, event %.5f s: speedup %.0fx (target >= 20x); "
+           "cycles step %llu, event %llu (%s)\n",
+           mts, mtv, mts / mtv, (unsigned long long)c_step, (unsigned long long)c_event,
+           c_step == c_event ? "equal" : "DIFFERENT");
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("peak resident memory: %.1f MB (target < 64 MB)\n", (double)ru.ru_maxrss / 1024.0);
+    free(maps);
+    pesim_workload_free(&wl);
+    pesim_diags_destroy(d);
+    return 0;
+}
