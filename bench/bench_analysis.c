@@ -8,23 +8,11 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "bench/bench.h"
 #include "pesim.h"
 
 #define REPS 7
 #define EVALS_PER_REP 200000
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 int main(int argc, char **argv)
 {
@@ -56,16 +44,16 @@ int main(int argc, char **argv)
     double rate[REPS];
     uint64_t sink = 0;
     for (int r = 0; r < REPS; r++) {
-        double t0 = now_s();
+        double t0 = bench_now_s();
         for (int e = 0; e < EVALS_PER_REP; e++) {
             struct pesim_analysis a;
             size_t k = (size_t)e % n;
             pesim_map_analyze(&arch, layers[k], &maps[k], &a);
             sink += a.acc[PESIM_LEVEL_GLB][PESIM_DS_INPUTS].reads;
         }
-        rate[r] = EVALS_PER_REP / (now_s() - t0);
+        rate[r] = EVALS_PER_REP / (bench_now_s() - t0);
     }
-    qsort(rate, REPS, sizeof rate[0], cmp_double);
+    qsort(rate, REPS, sizeof rate[0], bench_cmp_double);
     printf("analysis: %s on %s, %zu mappings (AlexNet CONV x {ws, os}, batch 4)\n",
            wl_name, arch_name, n);
     printf("  evaluations/s: median %.0f  (min %.0f, max %.0f over %d rounds of %d)\n",
@@ -74,14 +62,14 @@ int main(int argc, char **argv)
            rate[REPS / 2] >= 1e6 ? "met" : "NOT met", (unsigned long long)sink);
 
     /* Mapper time per layer, for reference. */
-    double t0 = now_s();
+    double t0 = bench_now_s();
     int maps_done = 0;
     for (size_t i = 0; i < wl.count; i++)
         for (size_t k = 0; k < pesim_df_count(); k++) {
             struct pesim_mapping m;
             maps_done += !pesim_df_map(pesim_df_get(k), &arch, &wl.layers[i], &m, NULL);
         }
-    printf("  simple mapper: %d layer mappings in %.3f s\n", maps_done, now_s() - t0);
+    printf("  simple mapper: %d layer mappings in %.3f s\n", maps_done, bench_now_s() - t0);
     free(maps);
     free(layers);
     pesim_workload_free(&wl);

@@ -9,26 +9,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench/bench.h"
 #include "pesim.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return v[n / 2];
-}
 
 int main(int argc, char **argv)
 {
@@ -58,7 +40,7 @@ int main(int argc, char **argv)
     uint64_t macs = 0, events = 0, cycles = 0;
     for (int r = 0; r < rounds; r++) {
         macs = events = cycles = 0;
-        double t0 = now_s();
+        double t0 = bench_now_s();
         for (size_t i = 0; i < wl.count; i++)
             for (size_t k = 0; k < ndf; k++) {
                 struct pesim_layer_result res;
@@ -71,9 +53,9 @@ int main(int argc, char **argv)
                 events += res.events;
                 cycles += res.cycles;
             }
-        t_event[r] = now_s() - t0;
+        t_event[r] = bench_now_s() - t0;
     }
-    double te = median(t_event, rounds);
+    double te = bench_median(t_event, rounds);
     printf("event engine: AlexNet CONV1-5, batch 4, eyeriss-v1, %zu dataflows (%zu layer runs)\n",
            ndf, wl.count * ndf);
     printf("  wall time: median %.4f s over %d rounds  (target < 1 s)\n", te, rounds);
@@ -90,16 +72,16 @@ int main(int argc, char **argv)
     int srounds = rounds < 3 ? rounds : 3;
     for (int r = 0; r < srounds; r++) {
         struct pesim_layer_result res;
-        double t0 = now_s();
+        double t0 = bench_now_s();
         pesim_sim_layer_engine(&arch, conv3, m3, PESIM_ENGINE_STEP, "bench", &res, d);
-        ts[r] = now_s() - t0;
+        ts[r] = bench_now_s() - t0;
         c_step = res.cycles;
-        t0 = now_s();
+        t0 = bench_now_s();
         pesim_sim_layer_engine(&arch, conv3, m3, PESIM_ENGINE_EVENT, "bench", &res, d);
-        tv[r] = now_s() - t0;
+        tv[r] = bench_now_s() - t0;
         c_event = res.cycles;
     }
-    double mts = median(ts, srounds), mtv = median(tv, srounds);
+    double mts = bench_median(ts, srounds), mtv = bench_median(tv, srounds);
     printf("CONV3 (ws), batch 4: step %.3f s, event %.5f s: speedup %.0fx (target >= 20x); "
            "cycles step %llu, event %llu (%s)\n",
            mts, mtv, mts / mtv, (unsigned long long)c_step, (unsigned long long)c_event,

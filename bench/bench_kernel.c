@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "bench/bench.h"
 #include "pesim.h"
 
 #define ROUNDS 5
@@ -19,19 +20,6 @@ struct bench_event {
     struct pesim_event ev;
     uint64_t rng;
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* Per-event xorshift state: no shared state, so the delay sequence does not
  * depend on firing order. */
@@ -67,15 +55,15 @@ static double bench(size_t pending, double *min, double *max)
     double rate[ROUNDS];
     for (int r = 0; r < ROUNDS; r++) {
         uint64_t start = pesim_kernel_events(k);
-        double t0 = now_s();
+        double t0 = bench_now_s();
         /* Run in slices of simulated time until enough events fired; the
          * mean delay is 32.5, so a cycle fires about pending / 32.5. */
         while (pesim_kernel_events(k) - start < FIRES_PER_ROUND)
             pesim_kernel_run(k, pesim_kernel_now(k) + 64);
-        double dt = now_s() - t0;
+        double dt = bench_now_s() - t0;
         rate[r] = (double)(pesim_kernel_events(k) - start) / dt;
     }
-    qsort(rate, ROUNDS, sizeof rate[0], cmp_double);
+    qsort(rate, ROUNDS, sizeof rate[0], bench_cmp_double);
     *min = rate[0];
     *max = rate[ROUNDS - 1];
     pesim_kernel_destroy(k);

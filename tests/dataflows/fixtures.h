@@ -46,6 +46,55 @@ static inline struct pesim_layer fx_layer(uint64_t n, uint64_t m, uint64_t c,
     return l;
 }
 
+/* xorshift64: a fixed-seed stream of pseudo-random numbers in [0, n). */
+static inline uint64_t fx_rnd(uint64_t *state, uint64_t n)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state % n;
+}
+
+/* A random mapping of l: each dim split into up to three loops at random
+ * levels (DRAM, GLB, RF or spatial on a random axis) with random bounds
+ * whose product covers it (often with a partial last tile); random loop
+ * orders; random GLB and RF bypass. It may not fit an array: callers
+ * check it with pesim_map_check. */
+static inline void fx_random_mapping(uint64_t *rs, const struct pesim_layer *l,
+                                     struct pesim_mapping *m)
+{
+    memset(m, 0, sizeof *m);
+    for (int d = 0; d < PESIM_DIM_COUNT; d++) {
+        uint64_t size = l->dim[d], covered = 1;
+        int loops = 1 + (int)fx_rnd(rs, 3);
+        for (int k = 0; k < loops; k++) {
+            uint32_t b = k == loops - 1 ? (uint32_t)((size + covered - 1) / covered)
+                                        : (uint32_t)(1 + fx_rnd(rs, size));
+            covered *= b;
+            int where = (int)fx_rnd(rs, 5);
+            if (where == 4)
+                pesim_mapping_add_spatial(m, (enum pesim_dim)d, b,
+                                          fx_rnd(rs, 2) ? PESIM_AXIS_X : PESIM_AXIS_Y);
+            else
+                pesim_mapping_add_temporal(m, where > 2 ? PESIM_LEVEL_RF : (enum pesim_level)where,
+                                           (enum pesim_dim)d, b);
+            if (covered >= size && k < loops - 1)
+                break;
+        }
+    }
+    for (int lv = 0; lv < PESIM_LEVEL_COUNT; lv++)
+        for (int i = m->ntemporal[lv] - 1; i > 0; i--) {
+            int j = (int)fx_rnd(rs, (uint64_t)i + 1);
+            struct pesim_loop t = m->temporal[lv][i];
+            m->temporal[lv][i] = m->temporal[lv][j];
+            m->temporal[lv][j] = t;
+        }
+    for (int ds = 0; ds < PESIM_DS_COUNT; ds++) {
+        m->bypass[PESIM_LEVEL_GLB][ds] = fx_rnd(rs, 4) == 0;
+        m->bypass[PESIM_LEVEL_RF][ds] = fx_rnd(rs, 3) == 0;
+    }
+}
+
 #define T(m, lv, d, b) pesim_mapping_add_temporal((m), PESIM_LEVEL_##lv, PESIM_DIM_##d, (b))
 #define SP(m, d, b, ax) pesim_mapping_add_spatial((m), PESIM_DIM_##d, (b), PESIM_AXIS_##ax)
 #define ACC(a, lv, ds) ((a)->acc[PESIM_LEVEL_##lv][PESIM_DS_##ds])

@@ -24,13 +24,7 @@ struct flat {
 };
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15u;
-static uint64_t rnd(uint64_t n)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state % n;
-}
+static uint64_t rnd(uint64_t n) { return fx_rnd(&rng_state, n); }
 
 enum { L_DRAM, L_GLB, L_RF, L_SP };
 
@@ -235,41 +229,6 @@ static void check_case(const struct pesim_arch *a, const struct pesim_layer *l,
         }
 }
 
-/* Split `size` into up to three loops at random levels with random bounds
- * whose product covers it (often with a partial last tile). */
-static void random_mapping(const struct pesim_layer *l, struct pesim_mapping *m)
-{
-    memset(m, 0, sizeof *m);
-    for (int d = 0; d < PESIM_DIM_COUNT; d++) {
-        uint64_t size = l->dim[d], covered = 1;
-        int loops = 1 + (int)rnd(3);
-        for (int k = 0; k < loops; k++) {
-            uint32_t b = k == loops - 1 ? (uint32_t)((size + covered - 1) / covered)
-                                        : (uint32_t)(1 + rnd(size));
-            covered *= b;
-            int where = (int)rnd(5);
-            if (where == 4)
-                pesim_mapping_add_spatial(m, d, b, rnd(2) ? PESIM_AXIS_X : PESIM_AXIS_Y);
-            else
-                pesim_mapping_add_temporal(m, where > 2 ? L_RF : where, d, b);
-            if (covered >= size && k < loops - 1)
-                break;
-        }
-    }
-    /* shuffle each level's loop order */
-    for (int lv = 0; lv < 3; lv++)
-        for (int i = m->ntemporal[lv] - 1; i > 0; i--) {
-            int j = (int)rnd((uint64_t)i + 1);
-            struct pesim_loop t = m->temporal[lv][i];
-            m->temporal[lv][i] = m->temporal[lv][j];
-            m->temporal[lv][j] = t;
-        }
-    for (int ds = 0; ds < 3; ds++) {
-        m->bypass[L_GLB][ds] = rnd(4) == 0;
-        m->bypass[L_RF][ds] = rnd(3) == 0;
-    }
-}
-
 static void test_random_cases(void **state)
 {
     (void)state;
@@ -287,7 +246,7 @@ static void test_random_cases(void **state)
         l.dilation[0] = 1 + (uint32_t)rnd(2);
         l.dilation[1] = 1 + (uint32_t)rnd(3);
         struct pesim_mapping m;
-        random_mapping(&l, &m);
+        fx_random_mapping(&rng_state, &l, &m);
         if (pesim_map_check(&a, &l, &m, "r", NULL))
             continue;
         check_case(&a, &l, &m);

@@ -164,36 +164,7 @@ static void test_parameters_t_minus_1(void **state)
 }
 
 static uint64_t rng = 0x2545F4914F6CDD1Du;
-static uint64_t rnd(uint64_t n)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng % n;
-}
-
-static void random_mapping(const struct pesim_layer *l, struct pesim_mapping *m)
-{
-    memset(m, 0, sizeof *m);
-    for (int d = 0; d < PESIM_DIM_COUNT; d++) {
-        uint64_t size = l->dim[d], covered = 1;
-        int loops = 1 + (int)rnd(3);
-        for (int k = 0; k < loops && covered < size; k++) {
-            uint32_t b = k == loops - 1 ? (uint32_t)((size + covered - 1) / covered)
-                                        : (uint32_t)(1 + rnd(size));
-            covered *= b;
-            int where = (int)rnd(5);
-            if (where == 4)
-                pesim_mapping_add_spatial(m, d, b, rnd(2) ? PESIM_AXIS_X : PESIM_AXIS_Y);
-            else
-                pesim_mapping_add_temporal(m, where > 2 ? PESIM_LEVEL_RF : where, d, b);
-        }
-    }
-    for (int ds = 0; ds < PESIM_DS_COUNT; ds++) {
-        m->bypass[PESIM_LEVEL_GLB][ds] = rnd(4) == 0;
-        m->bypass[PESIM_LEVEL_RF][ds] = rnd(3) == 0;
-    }
-}
+static uint64_t rnd(uint64_t n) { return fx_rnd(&rng, n); }
 
 static struct pesim_arch random_arch(void)
 {
@@ -229,7 +200,7 @@ static void test_random_cases(void **state)
                                         1 + rnd(3), 1 + rnd(3), 1 + rnd(2));
         l.stride[0] = 1 + (uint32_t)rnd(2);
         struct pesim_mapping m;
-        random_mapping(&l, &m);
+        fx_random_mapping(&rng, &l, &m);
         if (pesim_map_check(&a, &l, &m, "r", NULL))
             continue;
         struct pesim_layer_result an = simulate(&a, &l, &m, PESIM_ENGINE_ANALYSIS);
