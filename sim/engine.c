@@ -1,5 +1,6 @@
 /* Running a layer on a cycle-level engine: set up the resources, run the
  * controller under the chosen engine, and turn the run into a result. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,12 +33,40 @@ const char *pesim_stall_name(enum pesim_stall s)
     return (unsigned)s < PESIM_STALL_COUNT ? stall_names[s] : NULL;
 }
 
-/* Simulate; out->analysis must hold the closed-form analysis already. The
- * access counters are replaced by the engine's own (equal by design; the
- * tests check it), and cycles, stalls and events are set. */
+int pesim_run_register(struct run *r, pesim_kernel *k)
+{
+    static const char *const what[3] = {"read", "fill", "update"};
+    char name[64];
+    int rc = 0;
+    for (unsigned lv = 0; lv < PESIM_LEVEL_COUNT; lv++)
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+            struct pesim_access *x = &r->counts.acc[lv][ds];
+            uint64_t *field[3] = {&x->reads, &x->fills, &x->updates};
+            for (unsigned w = 0; w < 3; w++) {
+                snprintf(name, sizeof name, "%s.%s.%s", pesim_level_name(lv), what[w],
+                         pesim_ds_name(ds));
+                rc |= pesim_kernel_counter(k, name, field[w]);
+            }
+        }
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+        snprintf(name, sizeof name, "noc.words.%s", pesim_ds_name(ds));
+        rc |= pesim_kernel_counter(k, name, &r->counts.noc_words[ds]);
+        snprintf(name, sizeof name, "noc.multicast.%s", pesim_ds_name(ds));
+        rc |= pesim_kernel_counter(k, name, &r->counts.noc_sends[ds]);
+    }
+    rc |= pesim_kernel_counter(k, "noc.reductions", &r->counts.spatial_reductions);
+    rc |= pesim_kernel_counter(k, "pe.mac", &r->counts.macs);
+    for (unsigned s = 0; s < PESIM_STALL_COUNT; s++) {
+        snprintf(name, sizeof name, "stall.%s", pesim_stall_name(s));
+        rc |= pesim_kernel_counter(k, name, &r->stalls[s]);
+    }
+    return rc ? PESIM_E_NOMEM : 0;
+}
+
 int pesim_engine_run(const struct pesim_arch *arch, const struct pesim_layer *l,
                      const struct pesim_mapping *m, enum pesim_engine engine,
-                     struct pesim_layer_result *out)
+                     struct pesim_layer_result *out,
+                     void (*inspect)(pesim_kernel *k, void *ctx), void *ctx)
 {
     struct run *rp = calloc(1, sizeof *rp); /* the node ring is large */
     if (!rp)
@@ -46,6 +75,8 @@ int pesim_engine_run(const struct pesim_arch *arch, const struct pesim_layer *l,
     r.arch = arch;
     r.layer = l;
     r.map = m;
+    r.inspect = inspect;
+    r.inspect_ctx = ctx;
     pesim_dram_res(arch, &r.rs);
     pesim_glb_res(arch, &r.rs);
     pesim_noc_res(arch, &r.rs);

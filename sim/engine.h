@@ -112,6 +112,10 @@ struct run {
     uint64_t cycles;
     uint64_t events;
     int error;
+    /* Called with the event engine's kernel after the run, while its
+     * counter registry is alive (tests read the counters by name). */
+    void (*inspect)(pesim_kernel *k, void *ctx);
+    void *inspect_ctx;
 };
 
 static inline struct node *node_get(struct run *r, uint32_t id)
@@ -124,6 +128,10 @@ static inline struct node *node_get(struct run *r, uint32_t id)
  * compute node's id, or 0 once the steps are exhausted: the final drains
  * and the end node (r->end_node) have then been emitted. */
 int pesim_plan_init(struct run *r);
+/* Register the run's counters with a kernel under hierarchical names
+ * ("dram.read.weights", "glb.update.outputs", "noc.multicast.inputs",
+ * "stall.noc", ...): plain fields of the run, registered once by pointer. */
+int pesim_run_register(struct run *r, pesim_kernel *k);
 uint32_t pesim_plan_next(struct run *r, uint64_t now);
 void pesim_plan_free(struct run *r);
 
@@ -133,6 +141,15 @@ void pesim_node_ready(struct run *r, struct node *n);
 /* Duration of a transfer on each resource of its path, and the bounding
  * one (its stall category into n->bound). */
 uint64_t pesim_node_duration(const struct run *r, struct node *n);
+
+/* Simulate a layer whose result already holds its closed-form analysis:
+ * replaces the access counters by the engine's, sets cycles, stalls and
+ * events. `inspect` (may be NULL) sees the event engine's kernel after the
+ * run. */
+int pesim_engine_run(const struct pesim_arch *arch, const struct pesim_layer *l,
+                     const struct pesim_mapping *m, enum pesim_engine engine,
+                     struct pesim_layer_result *out,
+                     void (*inspect)(pesim_kernel *k, void *ctx), void *ctx);
 
 /* Stall attribution of a wait [from, to) of the array on node id. */
 void pesim_stalls_charge(struct run *r, uint32_t id, uint64_t from, uint64_t to);

@@ -90,6 +90,10 @@ int pesim_engine_event(struct run *r)
     if (!e.k)
         return PESIM_E_NOMEM;
     e.r = r;
+    if (pesim_run_register(r, e.k)) {
+        pesim_kernel_destroy(e.k);
+        return PESIM_E_NOMEM;
+    }
     r->engine = &e;
     r->ops = &ops;
     for (unsigned i = 0; i < r->rs.n; i++)
@@ -102,6 +106,8 @@ int pesim_engine_event(struct run *r)
     pesim_stalls_charge(r, r->end_node, e.array_free, end->done);
     r->cycles = end->done;
     r->events = pesim_kernel_events(e.k);
+    if (r->inspect)
+        r->inspect(e.k, r->inspect_ctx);
     pesim_kernel_destroy(e.k);
     return r->error;
 }

@@ -3,7 +3,7 @@
  * busiest shared resource needs at its peak bandwidth (model.md). */
 #include <string.h>
 
-#include "pesim/sim.h"
+#include "sim/engine.h"
 
 static void finish(const struct pesim_arch *arch, struct pesim_layer_result *r)
 {
@@ -14,10 +14,6 @@ static void finish(const struct pesim_arch *arch, struct pesim_layer_result *r)
     r->latency_us = arch->clock_mhz > 0 ? (double)r->cycles / arch->clock_mhz : 0;
     pesim_energy_compute(&arch->energy, a, r->cycles, &r->energy);
 }
-
-int pesim_engine_run(const struct pesim_arch *arch, const struct pesim_layer *l,
-                     const struct pesim_mapping *m, enum pesim_engine engine,
-                     struct pesim_layer_result *out);
 
 int pesim_sim_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
                     const struct pesim_mapping *m, const char *file,
@@ -50,7 +46,7 @@ int pesim_sim_layer_engine(const struct pesim_arch *arch, const struct pesim_lay
     out->cycles = pesim_map_bounds(arch, &out->analysis, b, &out->bound);
     memcpy(out->bound_cycles, b, sizeof b);
     if (engine != PESIM_ENGINE_ANALYSIS) {
-        rc = pesim_engine_run(arch, l, m, engine, out);
+        rc = pesim_engine_run(arch, l, m, engine, out, NULL, NULL);
         if (rc) {
             pesim_diags_add(diags, file, 0, 0, "layer %s: the %s engine failed: %s", l->name,
                             pesim_engine_name(engine), pesim_strerror(rc));

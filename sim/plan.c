@@ -16,6 +16,7 @@ struct shape {
     bool valid;
     uint64_t ext[PESIM_DIM_COUNT];
     uint64_t cycles;                          /* compute cycles of a step */
+    uint64_t macs;                            /* MACs of a step */
     struct pesim_pair pair[PESIM_DS_COUNT][4]; /* by child level (GLB, RF, MAC) */
 };
 
@@ -176,6 +177,7 @@ static const struct shape *shape_of(struct run *r, struct shape *cache,
         if (pesim_map_analyze(r->arch, &sub, m, &a))
             r->error = PESIM_E_SIM;
         s->cycles = a.ideal_cycles;
+        s->macs = a.macs;
     }
     s->valid = true;
     return s;
@@ -418,6 +420,7 @@ uint32_t pesim_plan_next(struct run *r, uint64_t now)
 
     struct node *c = new_node(r, NODE_COMPUTE, now);
     c->work[0] = s->cycles;
+    r->counts.macs += s->macs;
     dep(c, p->prev_join, 0, false);
     for (int i = 0; i < nwait; i++)
         dep(c, wait[i], 0, false);

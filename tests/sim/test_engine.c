@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "../dataflows/fixtures.h"
+#include "sim/engine.h"
 
 /* The worked example: one PE computes a 1-D convolution P=4, R=3 with
  * everything in its RF. DRAM moves 2 bytes per cycle (0.2 GB/s at
@@ -308,6 +309,51 @@ static void test_threads(void **state)
     }
 }
 
+/* The event engine's counters, registered once by pointer in its kernel
+ * under hierarchical names, hold the result's values. */
+static void read_counters(pesim_kernel *k, void *ctx)
+{
+    struct pesim_layer_result *want = ctx;
+    size_t n = pesim_kernel_counter_count(k);
+    assert_int_equal(n, 9 * 3 + 6 + 1 + 1 + PESIM_STALL_COUNT);
+    for (size_t i = 1; i < n; i++)
+        assert_true(strcmp(pesim_kernel_counter_name(k, i - 1), pesim_kernel_counter_name(k, i)) < 0);
+    int found = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = pesim_kernel_counter_name(k, i);
+        uint64_t v = pesim_kernel_counter_value(k, i);
+        if (strcmp(name, "dram.read.inputs") == 0)
+            found++, assert_int_equal(v, want->analysis.acc[PESIM_LEVEL_DRAM][PESIM_DS_INPUTS].reads);
+        if (strcmp(name, "glb.update.outputs") == 0)
+            found++, assert_int_equal(v, want->analysis.acc[PESIM_LEVEL_GLB][PESIM_DS_OUTPUTS].updates);
+        if (strcmp(name, "noc.multicast.weights") == 0)
+            found++, assert_int_equal(v, want->analysis.noc_sends[PESIM_DS_WEIGHTS]);
+        if (strcmp(name, "pe.mac") == 0)
+            found++, assert_int_equal(v, want->analysis.macs);
+        if (strcmp(name, "stall.dram_latency") == 0)
+            found++, assert_int_equal(v, want->stalls[PESIM_STALL_DRAM_LATENCY]);
+    }
+    assert_int_equal(found, 5);
+}
+
+static void test_counters(void **state)
+{
+    (void)state;
+    struct pesim_arch a = example_arch();
+    struct pesim_layer l = fx_layer(2, 3, 2, 5, 3, 3, 1);
+    struct pesim_mapping m = {0};
+    T(&m, DRAM, N, 2);
+    T(&m, GLB, M, 3);
+    SP(&m, C, 2, Y);
+    T(&m, RF, P, 5);
+    T(&m, RF, Q, 3);
+    T(&m, RF, R, 3);
+    struct pesim_layer_result want = simulate(&a, &l, &m, PESIM_ENGINE_EVENT);
+    struct pesim_layer_result r = simulate(&a, &l, &m, PESIM_ENGINE_ANALYSIS);
+    assert_int_equal(pesim_engine_run(&a, &l, &m, PESIM_ENGINE_EVENT, &r, read_counters, &want), 0);
+    assert_int_equal(r.cycles, want.cycles);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -316,6 +362,7 @@ int main(void)
         cmocka_unit_test(test_random_cases),
         cmocka_unit_test(test_bandwidth_knob),
         cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_counters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
