@@ -424,6 +424,10 @@ uint32_t pesim_plan_next(struct run *r, uint64_t now)
     dep(c, p->prev_join, 0, false);
     for (int i = 0; i < nwait; i++)
         dep(c, wait[i], 0, false);
+    /* operands streamed from the GLB need their tile there first */
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+        if (p->chain[ds][p->nchain[ds] - 2] == PESIM_LEVEL_GLB)
+            dep(c, p->glb_fill[ds], 0, false);
     uint32_t compute = emit(r, c);
 
     nwait = streams(r, s, compute, now, wait);

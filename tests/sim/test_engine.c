@@ -156,6 +156,21 @@ static void test_parameters_t_minus_1(void **state)
     r = both(&a, &l, &m);
     assert_int_equal(r.cycles, 24);
 
+    /* GLB read ports 1 vs 2: with the RF keeping only outputs, weights and
+     * inputs stream from the GLB during the compute, 12 words each. Their
+     * tiles are in at 8 and 14; compute 14-26. One port: the weights'
+     * stream 14-26, the inputs' 26-38; drain 38-42, write-back 42-46. Two
+     * ports: both streams 14-26, drain 26-30, write-back 30-34. */
+    struct pesim_arch p = example_arch();
+    struct pesim_mapping os = example_mapping();
+    os.bypass[PESIM_LEVEL_RF][PESIM_DS_WEIGHTS] = true;
+    os.bypass[PESIM_LEVEL_RF][PESIM_DS_INPUTS] = true;
+    r = both(&p, &l, &os);
+    assert_int_equal(r.cycles, 46);
+    p.glb.read_ports = 2;
+    r = both(&p, &l, &os);
+    assert_int_equal(r.cycles, 34);
+
     /* And with no limit anywhere and no latency: exactly the ideal. */
     a.dram.bandwidth_gbps = 0;
     a.dram.latency_cycles = 0;
