@@ -21,3 +21,41 @@ void pesim_dram_res(const struct pesim_arch *arch, struct resources *rs)
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
         rs->bytes[ds] = (arch->word_bits[ds] + 7) / 8;
 }
+
+/* The built-in channel as a port: FIFO, one transfer at a time. */
+static uint64_t div_up(uint64_t a, uint64_t b)
+{
+    return b == UINT64_MAX ? 0 : a / b + (a % b != 0);
+}
+
+static uint64_t builtin_available(void *ctx, uint64_t t)
+{
+    const struct res *x = &((struct resources *)ctx)->r[((struct resources *)ctx)->dram];
+    uint64_t a = x->free_at[0] > x->last_start ? x->free_at[0] : x->last_start;
+    return a > t ? a : t;
+}
+
+static uint64_t builtin_cycles(void *ctx, uint64_t bytes, bool write)
+{
+    (void)write;
+    const struct resources *rs = ctx;
+    return div_up(bytes << PESIM_DRAM_FP, rs->r[rs->dram].rate);
+}
+
+static uint32_t builtin_latency(void *ctx, bool write)
+{
+    return write ? 0 : ((struct resources *)ctx)->dram_latency;
+}
+
+static void builtin_reserve(void *ctx, uint64_t start, uint64_t until)
+{
+    struct resources *rs = ctx;
+    rs->r[rs->dram].free_at[0] = until;
+    rs->r[rs->dram].last_start = start;
+}
+
+void pesim_dram_port_builtin(struct resources *rs, struct pesim_dram_port *port)
+{
+    *port = (struct pesim_dram_port){builtin_available, builtin_cycles, builtin_latency,
+                                     builtin_reserve, rs};
+}

@@ -65,8 +65,7 @@ int pesim_run_register(struct run *r, pesim_kernel *k)
 
 int pesim_engine_run(const struct pesim_arch *arch, const struct pesim_layer *l,
                      const struct pesim_mapping *m, enum pesim_engine engine,
-                     struct pesim_layer_result *out,
-                     void (*inspect)(pesim_kernel *k, void *ctx), void *ctx)
+                     struct pesim_layer_result *out, const struct engine_hooks *hooks)
 {
     struct run *rp = calloc(1, sizeof *rp); /* the node ring is large */
     if (!rp)
@@ -75,11 +74,21 @@ int pesim_engine_run(const struct pesim_arch *arch, const struct pesim_layer *l,
     r.arch = arch;
     r.layer = l;
     r.map = m;
-    r.inspect = inspect;
-    r.inspect_ctx = ctx;
+    if (hooks) {
+        r.inspect = hooks->inspect;
+        r.inspect_ctx = hooks->ctx;
+    }
     pesim_dram_res(arch, &r.rs);
     pesim_glb_res(arch, &r.rs);
     pesim_noc_res(arch, &r.rs);
+    pesim_dram_port_builtin(&r.rs, &r.port);
+    if (hooks && hooks->port) {
+        if (engine == PESIM_ENGINE_STEP) { /* it advances the built-in channel */
+            free(rp);
+            return PESIM_E_INVALID;
+        }
+        r.port = *hooks->port;
+    }
     int rc = pesim_plan_init(&r);
     if (!rc)
         rc = engine == PESIM_ENGINE_STEP ? pesim_engine_step(&r) : pesim_engine_event(&r);

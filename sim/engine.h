@@ -44,6 +44,24 @@ struct resources {
 #define PESIM_DRAM_FP 20 /* DRAM work unit: 2^-20 byte */
 
 void pesim_dram_res(const struct pesim_arch *arch, struct resources *rs);
+
+/* DRAM behind a port. For each transfer that uses DRAM the event engine
+ * asks the port when it can start, how many cycles the data needs and the
+ * latency after it, then reserves the port until the transfer releases its
+ * resources. memory/dram.c implements the built-in channel (the rate and
+ * latency of the architecture); another memory model, such as a
+ * SystemC/TLM-2.0 target, implements the same four calls. The step engine
+ * always uses the built-in channel, cycle by cycle. */
+struct pesim_dram_port {
+    uint64_t (*available)(void *ctx, uint64_t t);              /* first cycle >= t */
+    uint64_t (*cycles)(void *ctx, uint64_t bytes, bool write); /* channel time */
+    uint32_t (*latency)(void *ctx, bool write);                /* after the data */
+    void (*reserve)(void *ctx, uint64_t start, uint64_t until);
+    void *ctx;
+};
+
+/* The built-in channel as a port over resource `dram` of rs. */
+void pesim_dram_port_builtin(struct resources *rs, struct pesim_dram_port *port);
 void pesim_glb_res(const struct pesim_arch *arch, struct resources *rs);
 void pesim_noc_res(const struct pesim_arch *arch, struct resources *rs);
 
@@ -67,6 +85,7 @@ struct node {
     uint8_t res[NODE_RES];
     uint64_t work[NODE_RES];
     uint32_t latency; /* cycles from release to completion (DRAM reads) */
+    bool dram_write;  /* DRAM is the destination */
     uint8_t ndeps;
     struct dep deps[NODE_DEPS];
     /* timeline */
@@ -107,6 +126,7 @@ struct run {
     struct plan *plan;
     uint32_t end_node; /* set once the last step has been emitted */
     /* results */
+    struct pesim_dram_port port; /* the event engine's DRAM */
     struct pesim_analysis counts;
     uint64_t stalls[PESIM_STALL_COUNT];
     uint64_t cycles;
@@ -139,17 +159,23 @@ void pesim_plan_free(struct run *r);
  * Every dependency must have its timeline. */
 void pesim_node_ready(struct run *r, struct node *n);
 /* Duration of a transfer on each resource of its path, and the bounding
- * one (its stall category into n->bound). */
-uint64_t pesim_node_duration(const struct run *r, struct node *n);
+ * one (its stall category into n->bound). With a port, its DRAM time
+ * comes from the port. */
+uint64_t pesim_node_duration(const struct run *r, struct node *n,
+                             const struct pesim_dram_port *port);
 
 /* Simulate a layer whose result already holds its closed-form analysis:
  * replaces the access counters by the engine's, sets cycles, stalls and
  * events. `inspect` (may be NULL) sees the event engine's kernel after the
  * run. */
+struct engine_hooks {
+    void (*inspect)(pesim_kernel *k, void *ctx); /* NULL: none */
+    void *ctx;
+    const struct pesim_dram_port *port;          /* NULL: the built-in DRAM */
+};
 int pesim_engine_run(const struct pesim_arch *arch, const struct pesim_layer *l,
                      const struct pesim_mapping *m, enum pesim_engine engine,
-                     struct pesim_layer_result *out,
-                     void (*inspect)(pesim_kernel *k, void *ctx), void *ctx);
+                     struct pesim_layer_result *out, const struct engine_hooks *hooks);
 
 /* Stall attribution of a wait [from, to) of the array on node id. */
 void pesim_stalls_charge(struct run *r, uint32_t id, uint64_t from, uint64_t to);

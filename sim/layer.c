@@ -46,7 +46,7 @@ int pesim_sim_layer_engine(const struct pesim_arch *arch, const struct pesim_lay
     out->cycles = pesim_map_bounds(arch, &out->analysis, b, &out->bound);
     memcpy(out->bound_cycles, b, sizeof b);
     if (engine != PESIM_ENGINE_ANALYSIS) {
-        rc = pesim_engine_run(arch, l, m, engine, out, NULL, NULL);
+        rc = pesim_engine_run(arch, l, m, engine, out, NULL);
         if (rc) {
             pesim_diags_add(diags, file, 0, 0, "layer %s: the %s engine failed: %s", l->name,
                             pesim_engine_name(engine), pesim_strerror(rc));

@@ -238,6 +238,7 @@ static struct node *transfer(struct run *r, enum pesim_ds ds, int from, int to,
     }
     if (from == PESIM_LEVEL_DRAM)
         n->latency = rs->dram_latency;
+    n->dram_write = to == PESIM_LEVEL_DRAM;
     return n;
 }
 

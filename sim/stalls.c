@@ -24,7 +24,8 @@ static uint64_t div_up(uint64_t a, uint64_t b)
     return a / b + (a % b != 0);
 }
 
-uint64_t pesim_node_duration(const struct run *r, struct node *n)
+uint64_t pesim_node_duration(const struct run *r, struct node *n,
+                             const struct pesim_dram_port *port)
 {
     if (n->kind == NODE_COMPUTE)
         return n->work[0];
@@ -32,7 +33,9 @@ uint64_t pesim_node_duration(const struct run *r, struct node *n)
     n->bound = PESIM_STALL_COMPUTE;
     for (unsigned i = 0; i < n->nres; i++) {
         const struct res *x = &r->rs.r[n->res[i]];
-        uint64_t t = div_up(n->work[i], x->rate);
+        uint64_t t = port && n->res[i] == r->rs.dram
+                         ? port->cycles(port->ctx, n->work[i] >> PESIM_DRAM_FP, n->dram_write)
+                         : div_up(n->work[i], x->rate);
         /* ties: the lower stall category (DRAM, then GLB, then NoC) */
         if (t > d || (t == d && t > 0 && x->stall < n->bound)) {
             d = t;

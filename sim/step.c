@@ -76,7 +76,7 @@ static void note_start(struct run *r, struct node *n, uint64_t t)
     if (start != t)
         r->error = PESIM_E_SIM; /* the engines disagree: a bug */
     n->start = t;
-    pesim_node_duration(r, n); /* sets n->bound */
+    pesim_node_duration(r, n, NULL); /* sets n->bound */
 }
 
 static void complete(struct run *r, struct step_engine *e, struct node *n);

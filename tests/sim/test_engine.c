@@ -365,8 +365,69 @@ static void test_counters(void **state)
     T(&m, RF, R, 3);
     struct pesim_layer_result want = simulate(&a, &l, &m, PESIM_ENGINE_EVENT);
     struct pesim_layer_result r = simulate(&a, &l, &m, PESIM_ENGINE_ANALYSIS);
-    assert_int_equal(pesim_engine_run(&a, &l, &m, PESIM_ENGINE_EVENT, &r, read_counters, &want), 0);
+    struct engine_hooks hooks = {read_counters, &want, NULL};
+    assert_int_equal(pesim_engine_run(&a, &l, &m, PESIM_ENGINE_EVENT, &r, &hooks), 0);
     assert_int_equal(r.cycles, want.cycles);
+}
+
+/* Another memory model behind the DRAM port: `factor` times slower than
+ * 2 bytes per cycle, `extra` more cycles of read latency than 5. */
+struct other_memory {
+    uint64_t free_at, last_start;
+    uint64_t factor;
+    uint32_t extra;
+    unsigned calls;
+};
+
+static uint64_t om_available(void *ctx, uint64_t t)
+{
+    struct other_memory *m = ctx;
+    m->calls++;
+    uint64_t a = m->free_at > m->last_start ? m->free_at : m->last_start;
+    return a > t ? a : t;
+}
+
+static uint64_t om_cycles(void *ctx, uint64_t bytes, bool write)
+{
+    (void)write;
+    return ((struct other_memory *)ctx)->factor * ((bytes + 1) / 2);
+}
+
+static uint32_t om_latency(void *ctx, bool write)
+{
+    return write ? 0 : 5 + ((struct other_memory *)ctx)->extra;
+}
+
+static void om_reserve(void *ctx, uint64_t start, uint64_t until)
+{
+    struct other_memory *m = ctx;
+    m->last_start = start;
+    m->free_at = until;
+}
+
+/* The worked example through the port: the same memory gives the same 40
+ * cycles; one twice as slow with 3 more cycles of latency gives, by the
+ * timeline of §8.5: weights 0-6 (done 14), inputs 6-18 (done 26), RF fills
+ * 14-17 and 26-32, compute 32-44, drain 44-48, write-back 8 cycles: 56. */
+static void test_dram_port(void **state)
+{
+    (void)state;
+    struct pesim_arch a = example_arch();
+    struct pesim_layer l = example_layer();
+    struct pesim_mapping m = example_mapping();
+    struct other_memory same = {0, 0, 1, 0, 0}, slow = {0, 0, 2, 3, 0};
+    struct pesim_dram_port port = {om_available, om_cycles, om_latency, om_reserve, &same};
+    struct engine_hooks hooks = {NULL, NULL, &port};
+    struct pesim_layer_result r = simulate(&a, &l, &m, PESIM_ENGINE_ANALYSIS);
+    assert_int_equal(pesim_engine_run(&a, &l, &m, PESIM_ENGINE_EVENT, &r, &hooks), 0);
+    assert_int_equal(r.cycles, 40);
+    assert_int_equal(same.calls, 3); /* three DRAM transfers */
+    port.ctx = &slow;
+    assert_int_equal(pesim_engine_run(&a, &l, &m, PESIM_ENGINE_EVENT, &r, &hooks), 0);
+    assert_int_equal(r.cycles, 56);
+    assert_int_equal(r.stalls[PESIM_STALL_DRAM_LATENCY], 8);
+    /* the step engine only knows the built-in channel */
+    assert_int_equal(pesim_engine_run(&a, &l, &m, PESIM_ENGINE_STEP, &r, &hooks), PESIM_E_INVALID);
 }
 
 int main(void)
@@ -378,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_bandwidth_knob),
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_counters),
+        cmocka_unit_test(test_dram_port),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
