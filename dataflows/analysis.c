@@ -311,6 +311,63 @@ static __attribute__((noinline)) uint64_t rows_enumerated(const struct nest *nt,
     return total;
 }
 
+/* How many tiles of a dim hold how many indices, with the stride between
+ * a tile's indices: contiguous tiles (stride 1: full ones and a partial
+ * one), or the strided tiles of a single tile loop t that has loops of the
+ * same dim below it (a spatial P over RF P loops, seen from the MAC). */
+#define HIST 4
+struct hist {
+    uint64_t size[HIST], mult[HIST];
+    int n;
+    uint64_t stride;
+};
+
+static void hist_add(struct hist *h, uint64_t size, uint64_t mult)
+{
+    h->size[h->n] = size;
+    h->mult[h->n++] = mult;
+}
+
+static bool tile_hist(const struct nest *nt, unsigned d, uint64_t above, uint64_t size,
+                      struct hist *h)
+{
+    h->n = 0;
+    h->stride = 1;
+    if (tile_is_suffix(nt, d, above)) {
+        struct classes c = tile_classes(size, mask_product(nt, d, ~above));
+        for (int i = 0; i < 2; i++)
+            if (c.mult[i])
+                hist_add(h, c.size[i], c.mult[i]);
+        return true;
+    }
+    /* With bound b and stride s of t, the loops below t enumerate every
+     * offset l < s and those above it every block k*s*b. Full blocks give s
+     * tiles of b indices; in a partial block of rem = q*s + r indices, r
+     * tiles hold q + 1 and s - r hold q. */
+    int tile = -1;
+    for (int j = 0; j < nt->dn[d]; j++) {
+        int i = nt->dpos[d][j];
+        if (above >> i & 1)
+            continue;
+        if (tile >= 0)
+            return false; /* two tile loops: enumerate instead */
+        tile = i;
+    }
+    uint64_t s = nt->stride[tile], b = nt->bound[tile];
+    if (s == UINT64_MAX || b > UINT64_MAX / s)
+        return false;
+    h->stride = s;
+    uint64_t block = s * b, full = size / block, rem = size % block;
+    uint64_t q = rem / s, r = rem % s;
+    if (full)
+        hist_add(h, b, full * s);
+    if (r)
+        hist_add(h, q + 1, r);
+    if (rem && q)
+        hist_add(h, q, s - r);
+    return true;
+}
+
 /* Sum over all tiles (combinations of `above` loops) of the distinct input
  * rows (or columns) the tile touches. */
 static uint64_t rows_sum(const struct nest *nt, const struct pesim_layer *l,
@@ -319,14 +376,14 @@ static uint64_t rows_sum(const struct nest *nt, const struct pesim_layer *l,
 {
     uint64_t sp = l->dim[dp], sr = l->dim[dr];
     uint64_t u = l->stride[axis], dil = l->dilation[axis];
-    if (!tile_is_suffix(nt, dp, above) || !tile_is_suffix(nt, dr, above))
+    struct hist hp, hr;
+    if (!tile_hist(nt, dp, above, sp, &hp) || !tile_hist(nt, dr, above, sr, &hr))
         return rows_enumerated(nt, above, dp, dr, sp, sr, u, dil, ok);
-    struct classes cp = tile_classes(sp, mask_product(nt, dp, ~above));
-    struct classes cr = tile_classes(sr, mask_product(nt, dr, ~above));
     uint64_t total = 0;
-    for (int a = 0; a < 2; a++)
-        for (int b = 0; b < 2; b++)
-            total += cp.mult[a] * cr.mult[b] * proj(cp.size[a], cr.size[b], u, dil);
+    for (int a = 0; a < hp.n; a++)
+        for (int b = 0; b < hr.n; b++)
+            total += hp.mult[a] * hr.mult[b] *
+                     proj(hp.size[a], hr.size[b], u * hp.stride, dil * hr.stride);
     return total;
 }
 
