@@ -36,13 +36,15 @@ int main(int argc, char **argv)
                 return 1;
             }
 
-    double t_event[99];
+    /* per dataflow: every CONV layer, median wall time over the rounds */
+    double t_df[16][99], t_event[99];
     uint64_t macs = 0, events = 0, cycles = 0;
     for (int r = 0; r < rounds; r++) {
         macs = events = cycles = 0;
-        double t0 = bench_now_s();
-        for (size_t i = 0; i < wl.count; i++)
-            for (size_t k = 0; k < ndf; k++) {
+        t_event[r] = 0;
+        for (size_t k = 0; k < ndf && k < 16; k++) {
+            double t0 = bench_now_s();
+            for (size_t i = 0; i < wl.count; i++) {
                 struct pesim_layer_result res;
                 if (pesim_sim_layer_engine(&arch, &wl.layers[i], &maps[i * ndf + k],
                                            PESIM_ENGINE_EVENT, "bench", &res, d)) {
@@ -53,12 +55,17 @@ int main(int argc, char **argv)
                 events += res.events;
                 cycles += res.cycles;
             }
-        t_event[r] = bench_now_s() - t0;
+            t_df[k][r] = bench_now_s() - t0;
+            t_event[r] += t_df[k][r];
+        }
     }
     double te = bench_median(t_event, rounds);
     printf("event engine: AlexNet CONV1-5, batch 4, eyeriss-v1, %zu dataflows (%zu layer runs)\n",
            ndf, wl.count * ndf);
-    printf("  wall time: median %.4f s over %d rounds  (target < 1 s)\n", te, rounds);
+    for (size_t k = 0; k < ndf && k < 16; k++)
+        printf("  %-4s CONV1-5: median %.4f s  (target < 1 s)\n", pesim_df_name(pesim_df_get(k)),
+               bench_median(t_df[k], rounds));
+    printf("  all dataflows: median %.4f s over %d rounds\n", te, rounds);
     printf("  simulated: %llu MACs, %llu cycles, %llu events\n", (unsigned long long)macs,
            (unsigned long long)cycles, (unsigned long long)events);
     printf("  rates: %.3g MACs/s, %.3g cycles/s, %.3g events/s\n", (double)macs / te,

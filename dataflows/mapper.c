@@ -264,6 +264,8 @@ static bool relocate(struct pesim_mapping *m, unsigned from, unsigned i, unsigne
     for (unsigned k = i; k + 1 < m->ntemporal[from]; k++)
         m->temporal[from][k] = m->temporal[from][k + 1];
     m->ntemporal[from]--;
+    /* unused slots stay zero: equal mappings are equal structs */
+    memset(&m->temporal[from][m->ntemporal[from]], 0, sizeof(struct pesim_loop));
     if (pos > m->ntemporal[to])
         return false;
     for (unsigned k = m->ntemporal[to]; k > pos; k--)

@@ -1,0 +1,55 @@
+/* libFuzzer target for every input parser: the bytes are tried as an
+ * architecture, a workload and a mapping; an input of two YAML documents
+ * (split at a line "---") is read as a workload then a mapping, and when
+ * both load, the mapping is checked and, when valid and small, analysed
+ * and run through the event engine. Nothing may crash, leak or trip a sanitizer.
+ * Build and run by hand (not part of meson test):
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -I. \
+ *     tests/fuzz/fuzz_inputs.c build-fuzz/libpesim.a -lyaml -lm -o fuzz_inputs
+ *   ./fuzz_inputs -max_total_time=600 tests/fuzz/corpus
+ * (docs/config.md, "Robustness"). */
+#include <stdint.h>
+#include <string.h>
+
+#include "pesim.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const char *text = (const char *)data;
+    pesim_diags *d = pesim_diags_create();
+    struct pesim_arch a;
+    struct pesim_workload wl;
+    struct pesim_mapping m;
+    int arch_rc = pesim_arch_load_string(text, size, "f.yaml", &a, d);
+    if (!arch_rc) {
+        pesim_arch_set(&a, "dram.bandwidth_gbps=1", d);
+        pesim_arch_validate(&a, "f.yaml", d);
+    }
+    size_t wl_len = size, map_off = 0;
+    for (size_t i = 0; i + 5 <= size; i++)
+        if (memcmp(data + i, "\n---\n", 5) == 0) {
+            wl_len = i + 1;
+            map_off = i + 5;
+            break;
+        }
+    int wl_rc = pesim_workload_load_string(text, wl_len, "f.yaml", &wl, d);
+    int map_rc = pesim_mapping_load_string(text + map_off, size - map_off, "f.yaml", &m, d);
+    if (!wl_rc) {
+        if (!map_rc && wl.count > 0) {
+            struct pesim_arch base;
+            if (!pesim_arch_load("generic-16x16", &base, d) &&
+                !pesim_map_check(&base, &wl.layers[0], &m, "f.yaml", d) &&
+                pesim_layer_macs(&wl.layers[0]) < 100000) {
+                struct pesim_layer_result r;
+                pesim_sim_layer_engine(&base, &wl.layers[0], &m, PESIM_ENGINE_EVENT, "f",
+                                       &r, d);
+            }
+        }
+        pesim_workload_select(&wl, "conv", d);
+        pesim_workload_free(&wl);
+    }
+    pesim_diags_destroy(d);
+    return 0;
+}
