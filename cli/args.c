@@ -8,7 +8,7 @@
 
 enum opt_id {
     OPT_ARCH, OPT_WORKLOAD, OPT_LAYER, OPT_LAYERS, OPT_BATCH, OPT_DATAFLOW,
-    OPT_MAPPING, OPT_SET, OPT_FORMAT, OPT_OUTPUT, OPT_HELP, OPT_ENGINE,
+    OPT_MAPPING, OPT_SET, OPT_FORMAT, OPT_OUTPUT, OPT_HELP, OPT_ENGINE, OPT_OBJECTIVE,
 };
 
 /* The option table: long name, short name, takes a value, needs a flag. */
@@ -29,6 +29,7 @@ static const struct opt {
     {"--set", NULL, OPT_SET, true, 0},
     {"--format", NULL, OPT_FORMAT, true, 0},
     {"--engine", NULL, OPT_ENGINE, true, 0},
+    {"--objective", NULL, OPT_OBJECTIVE, true, 0},
     {"--output", "-o", OPT_OUTPUT, true, 0},
     {"--help", "-h", OPT_HELP, false, 0},
 };
@@ -119,6 +120,11 @@ static int apply(struct pesim_cli_opts *o, const struct opt *op,
     case OPT_ENGINE:
         if (pesim_engine_parse(val, &o->engine))
             return bad(d, o->cmd, "--engine: expected one of event, step, analysis, got '%s'",
+                       val);
+        break;
+    case OPT_OBJECTIVE:
+        if (pesim_objective_parse(val, &o->objective))
+            return bad(d, o->cmd, "--objective: expected one of latency, energy, edp, got '%s'",
                        val);
         break;
     case OPT_OUTPUT:

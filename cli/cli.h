@@ -28,6 +28,7 @@ struct pesim_cli_opts {
     size_t nsets;
     enum pesim_format format;
     enum pesim_engine engine; /* --engine; default event */
+    enum pesim_objective objective; /* --objective; default latency */
     bool help;
 };
 
@@ -50,6 +51,7 @@ int pesim_cli_load(const struct pesim_cli_opts *o, struct pesim_arch *arch,
 int pesim_cli_simulate(const struct pesim_arch *arch,
                        const struct pesim_workload *wl,
                        const pesim_dataflow *df, enum pesim_engine engine,
+                       enum pesim_objective objective,
                        struct pesim_layer_result *out,
                        struct pesim_layer_result *total, pesim_diags *diags);
 
@@ -62,6 +64,8 @@ int pesim_cli_output(const char *path, pesim_cli_writer write,
                      const void *data, pesim_diags *diags);
 
 int pesim_cli_run(int argc, char **argv);
+int pesim_cli_map(int argc, char **argv);
+void pesim_cli_map_help(FILE *out);
 int pesim_cli_compare(int argc, char **argv);
 void pesim_cli_run_help(FILE *out);
 void pesim_cli_compare_help(FILE *out);

@@ -26,6 +26,8 @@ void pesim_cli_compare_help(FILE *out)
         "  --engine E           event (default: cycle-level, discrete-event),\n"
         "                       step (the same, cycle by cycle; slow) or\n"
         "                       analysis (closed-form roofline)\n"
+        "  --objective OBJ      what the mapper minimizes: latency (default),\n"
+        "                       energy or edp\n"
         "  --format FMT         text (default), json or csv\n"
         "  -o, --output FILE    write there instead of stdout (only on success)\n"
         "  -h, --help           show this help\n"
@@ -96,7 +98,7 @@ int pesim_cli_compare(int argc, char **argv)
         runs[i].dataflow = pesim_df_name(df);
         runs[i].layers = res + i * wl.count;
         runs[i].n = wl.count;
-        if (pesim_cli_simulate(&arch, &wl, df, o.engine, res + i * wl.count,
+        if (pesim_cli_simulate(&arch, &wl, df, o.engine, o.objective, res + i * wl.count,
                                &runs[i].total, d))
             status = PESIM_EXIT_SIM;
     }

@@ -15,6 +15,7 @@ static void usage(FILE *out)
         "commands:\n"
         "  run        simulate a workload with one dataflow (or one mapping)\n"
         "  compare    simulate a workload with every dataflow, side by side\n"
+        "  map        print the mapping a dataflow's mapper picks for a layer\n"
         "  help [CMD] show this help, or the help of a command\n"
         "\n"
         "options:\n"
@@ -40,6 +41,8 @@ int main(int argc, char **argv)
         return pesim_cli_run(argc - 2, argv + 2);
     if (strcmp(cmd, "compare") == 0)
         return pesim_cli_compare(argc - 2, argv + 2);
+    if (strcmp(cmd, "map") == 0)
+        return pesim_cli_map(argc - 2, argv + 2);
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
         printf("pesim %s\n", pesim_version());
         return PESIM_EXIT_OK;
@@ -53,6 +56,8 @@ int main(int argc, char **argv)
             pesim_cli_run_help(stdout);
         else if (strcmp(topic, "compare") == 0)
             pesim_cli_compare_help(stdout);
+        else if (strcmp(topic, "map") == 0)
+            pesim_cli_map_help(stdout);
         else {
             fprintf(stderr, "pesim: error: no help for unknown command '%s'\n",
                     topic);

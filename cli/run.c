@@ -30,6 +30,8 @@ void pesim_cli_run_help(FILE *out)
         "  --engine E           event (default: cycle-level, discrete-event),\n"
         "                       step (the same, cycle by cycle; slow) or\n"
         "                       analysis (closed-form roofline)\n"
+        "  --objective OBJ      what the mapper minimizes: latency (default),\n"
+        "                       energy or edp\n"
         "  --format FMT         text (default), json or csv\n"
         "  -o, --output FILE    write there instead of stdout (only on success)\n"
         "  -h, --help           show this help\n"
@@ -140,7 +142,7 @@ int pesim_cli_run(int argc, char **argv)
             goto out;
         }
         job.run.dataflow = pesim_df_name(df);
-        if (pesim_cli_simulate(&arch, &wl, df, o.engine, res, &job.run.total, d)) {
+        if (pesim_cli_simulate(&arch, &wl, df, o.engine, o.objective, res, &job.run.total, d)) {
             status = PESIM_EXIT_SIM;
             goto out;
         }

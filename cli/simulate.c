@@ -21,6 +21,7 @@ static void move_diags(pesim_diags *to, pesim_diags *from, const char *df,
 int pesim_cli_simulate(const struct pesim_arch *arch,
                        const struct pesim_workload *wl,
                        const pesim_dataflow *df, enum pesim_engine engine,
+                       enum pesim_objective objective,
                        struct pesim_layer_result *out,
                        struct pesim_layer_result *total, pesim_diags *diags)
 {
@@ -33,7 +34,7 @@ int pesim_cli_simulate(const struct pesim_arch *arch,
         if (!local)
             return PESIM_E_NOMEM;
         memset(&m, 0, sizeof m);
-        rc = pesim_df_map(df, arch, l, &m, local);
+        rc = pesim_df_map_for(df, arch, l, objective, &m, local);
         if (!rc)
             rc = pesim_sim_layer_engine(arch, l, &m, engine, name, &out[i], local);
         if (rc) {

@@ -182,12 +182,15 @@ static uint64_t overflow(const struct pesim_arch *arch, const struct pesim_analy
 struct score {
     uint64_t cycles;
     double energy;
+    enum pesim_objective objective;
 };
 
-static struct score score_of(const struct pesim_arch *arch, const struct pesim_analysis *a)
+static struct score score_of(const struct pesim_arch *arch, const struct pesim_analysis *a,
+                             enum pesim_objective objective)
 {
     uint64_t b[PESIM_BOUND_COUNT];
     struct score s;
+    s.objective = objective;
     s.cycles = pesim_map_bounds(arch, a, b, NULL);
     struct pesim_energy e;
     pesim_energy_compute(&arch->energy, a, s.cycles, &e);
@@ -197,7 +200,16 @@ static struct score score_of(const struct pesim_arch *arch, const struct pesim_a
 
 static bool better(struct score x, struct score y)
 {
-    return x.cycles < y.cycles || (x.cycles == y.cycles && x.energy < y.energy);
+    switch (x.objective) {
+    case PESIM_OBJECTIVE_ENERGY:
+        return x.energy < y.energy || (x.energy == y.energy && x.cycles < y.cycles);
+    case PESIM_OBJECTIVE_EDP: {
+        double ex = x.energy * (double)x.cycles, ey = y.energy * (double)y.cycles;
+        return ex < ey || (ex == ey && x.cycles < y.cycles);
+    }
+    default:
+        return x.cycles < y.cycles || (x.cycles == y.cycles && x.energy < y.energy);
+    }
 }
 
 /* Halve loop i of level lv and move the factor one level out (RF -> GLB
@@ -217,7 +229,7 @@ static bool halve(struct pesim_mapping *m, unsigned lv, unsigned i, unsigned des
 /* Greedy fit: try every single halving move, keep the one that leaves the
  * least overflow (then the least energy). */
 static int fit(const struct pesim_arch *arch, const struct pesim_layer *l,
-               struct pesim_mapping *m, struct pesim_analysis *a)
+               enum pesim_objective obj, struct pesim_mapping *m, struct pesim_analysis *a)
 {
     for (int step = 0; step < MAX_FIT_STEPS; step++) {
         if (pesim_map_analyze(arch, l, m, a))
@@ -227,7 +239,7 @@ static int fit(const struct pesim_arch *arch, const struct pesim_layer *l,
             return 0;
         struct pesim_mapping best = *m;
         uint64_t best_over = UINT64_MAX;
-        struct score best_s = {0, 0};
+        struct score best_s = {0, 0, obj};
         unsigned lo = level == PESIM_LEVEL_RF ? PESIM_LEVEL_RF : PESIM_LEVEL_GLB;
         unsigned dest = level == PESIM_LEVEL_RF ? PESIM_LEVEL_GLB : PESIM_LEVEL_DRAM;
         for (unsigned lv = lo; lv < PESIM_LEVEL_COUNT; lv++)
@@ -240,7 +252,7 @@ static int fit(const struct pesim_arch *arch, const struct pesim_layer *l,
                 uint64_t o = overflow(arch, &ca, &cl);
                 if (cl < level) /* moved the problem inward: no better */
                     o = UINT64_MAX - 1;
-                struct score sc = score_of(arch, &ca);
+                struct score sc = score_of(arch, &ca, obj);
                 if (o < best_over || (o == best_over && better(sc, best_s))) {
                     best = c;
                     best_over = o;
@@ -279,12 +291,12 @@ static bool relocate(struct pesim_mapping *m, unsigned from, unsigned i, unsigne
  * loop to every position of every level and keeps the best move that fits
  * and improves the score; stops when no move improves it. */
 static void place(const struct pesim_arch *arch, const struct pesim_layer *l,
-                  struct pesim_mapping *m)
+                  enum pesim_objective obj, struct pesim_mapping *m)
 {
     struct pesim_analysis a;
     if (pesim_map_analyze(arch, l, m, &a) || !a.fits)
         return;
-    struct score cur = score_of(arch, &a);
+    struct score cur = score_of(arch, &a, obj);
     for (int round = 0; round < MAX_SEARCH_ROUNDS; round++) {
         struct pesim_mapping best = *m;
         struct score best_s = cur;
@@ -299,7 +311,7 @@ static void place(const struct pesim_arch *arch, const struct pesim_layer *l,
                         if (!relocate(&c, from, i, to, from == to ? pos : pos) ||
                             pesim_map_analyze(arch, l, &c, &a) || !a.fits)
                             continue;
-                        struct score sc = score_of(arch, &a);
+                        struct score sc = score_of(arch, &a, obj);
                         if (better(sc, best_s)) {
                             best = c;
                             best_s = sc;
@@ -313,8 +325,24 @@ static void place(const struct pesim_arch *arch, const struct pesim_layer *l,
     }
 }
 
+/* Drop loops of bound 1 (they change nothing) so that the mapping reads
+ * as what it does; unused slots stay zero. */
+static void tidy(struct pesim_mapping *m)
+{
+    for (unsigned lv = 0; lv < PESIM_LEVEL_COUNT; lv++) {
+        unsigned k = 0;
+        for (unsigned i = 0; i < m->ntemporal[lv]; i++)
+            if (m->temporal[lv][i].bound > 1)
+                m->temporal[lv][k++] = m->temporal[lv][i];
+        for (unsigned i = k; i < m->ntemporal[lv]; i++)
+            memset(&m->temporal[lv][i], 0, sizeof m->temporal[lv][i]);
+        m->ntemporal[lv] = (uint8_t)k;
+    }
+}
+
 int df_map_template(const struct pesim_dataflow *df, const struct pesim_arch *arch,
-                    const struct pesim_layer *l, struct pesim_mapping *out,
+                    const struct pesim_layer *l, enum pesim_objective obj,
+                    struct pesim_mapping *out,
                     pesim_diags *diags)
 {
     struct spatial_opt top[TOP_SPATIAL];
@@ -322,28 +350,34 @@ int df_map_template(const struct pesim_dataflow *df, const struct pesim_arch *ar
     if (n > TOP_SPATIAL)
         n = TOP_SPATIAL;
     bool found = false;
-    struct score best_s = {0, 0};
+    struct score best_s = {0, 0, obj};
     struct pesim_mapping m, last_failed;
     memset(&last_failed, 0, sizeof last_failed);
-    for (size_t i = 0; i < n; i++) {
-        struct pesim_analysis a;
-        initial(df, l, &top[i], &m);
-        if (fit(arch, l, &m, &a)) {
-            last_failed = m;
-            continue;
+    /* Each spatial candidate is searched under every objective's ordering:
+     * the candidate set is then the same whatever the objective, so the
+     * energy objective can never pick more energy than the latency one. */
+    for (size_t i = 0; i < n; i++)
+        for (int guide = 0; guide < PESIM_OBJECTIVE_COUNT; guide++) {
+            struct pesim_analysis a;
+            initial(df, l, &top[i], &m);
+            if (fit(arch, l, (enum pesim_objective)guide, &m, &a)) {
+                last_failed = m;
+                continue;
+            }
+            place(arch, l, (enum pesim_objective)guide, &m);
+            if (pesim_map_analyze(arch, l, &m, &a) || !a.fits)
+                continue;
+            struct score sc = score_of(arch, &a, obj);
+            if (!found || better(sc, best_s)) {
+                *out = m;
+                best_s = sc;
+                found = true;
+            }
         }
-        place(arch, l, &m);
-        if (pesim_map_analyze(arch, l, &m, &a) || !a.fits)
-            continue;
-        struct score sc = score_of(arch, &a);
-        if (!found || better(sc, best_s)) {
-            *out = m;
-            best_s = sc;
-            found = true;
-        }
-    }
-    if (found)
+    if (found) {
+        tidy(out);
         return 0;
+    }
     pesim_diags_add(diags, df->name, 0, 0,
                     "layer %s: no %s mapping fits the buffers; the closest one overflows:",
                     l->name, df->title);

@@ -25,9 +25,35 @@ const pesim_dataflow *pesim_df_find(const char *name)
 const char *pesim_df_name(const pesim_dataflow *df) { return df->name; }
 const char *pesim_df_title(const pesim_dataflow *df) { return df->title; }
 
+int pesim_df_map_for(const pesim_dataflow *df, const struct pesim_arch *arch,
+                     const struct pesim_layer *l, enum pesim_objective objective,
+                     struct pesim_mapping *out, pesim_diags *diags)
+{
+    if ((unsigned)objective >= PESIM_OBJECTIVE_COUNT)
+        return PESIM_E_INVALID;
+    return df_map_template(df, arch, l, objective, out, diags);
+}
+
 int pesim_df_map(const pesim_dataflow *df, const struct pesim_arch *arch,
                  const struct pesim_layer *l, struct pesim_mapping *out,
                  pesim_diags *diags)
 {
-    return df_map_template(df, arch, l, out, diags);
+    return df_map_template(df, arch, l, PESIM_OBJECTIVE_LATENCY, out, diags);
+}
+
+static const char *const objective_names[PESIM_OBJECTIVE_COUNT] = {"latency", "energy", "edp"};
+
+const char *pesim_objective_name(enum pesim_objective o)
+{
+    return (unsigned)o < PESIM_OBJECTIVE_COUNT ? objective_names[o] : NULL;
+}
+
+int pesim_objective_parse(const char *name, enum pesim_objective *out)
+{
+    for (unsigned i = 0; name && i < PESIM_OBJECTIVE_COUNT; i++)
+        if (strcmp(name, objective_names[i]) == 0) {
+            *out = (enum pesim_objective)i;
+            return 0;
+        }
+    return PESIM_E_NOTFOUND;
 }

@@ -24,6 +24,7 @@ struct pesim_dataflow {
 /* The shared mapper (mapper.c): spatial choice, greedy fit, loop order. */
 int df_map_template(const struct pesim_dataflow *df,
                     const struct pesim_arch *arch, const struct pesim_layer *l,
+                    enum pesim_objective objective,
                     struct pesim_mapping *out, pesim_diags *diags);
 
 #endif

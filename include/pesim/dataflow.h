@@ -20,10 +20,25 @@ const pesim_dataflow *pesim_df_find(const char *name);
 const char *pesim_df_name(const pesim_dataflow *df);        /* "ws" */
 const char *pesim_df_title(const pesim_dataflow *df);       /* "weight-stationary" */
 
-/* Find the best mapping of the template for the layer on the arch:
- * highest utilization among mappings whose tiles fit every buffer, ties
- * broken by energy, then deterministically. Returns 0, or PESIM_E_NOMAP
- * (with a diag saying why) when nothing fits. */
+/* What the mapper minimizes. Latency is judged by the analysis's roofline
+ * cycles (docs/model.md §6); energy by the analysis's energy over them. */
+enum pesim_objective {
+    PESIM_OBJECTIVE_LATENCY, /* cycles, then energy */
+    PESIM_OBJECTIVE_ENERGY,  /* energy, then cycles */
+    PESIM_OBJECTIVE_EDP,     /* energy x cycles, then cycles */
+    PESIM_OBJECTIVE_COUNT
+};
+const char *pesim_objective_name(enum pesim_objective o);
+int pesim_objective_parse(const char *name, enum pesim_objective *out);
+
+/* Find the best mapping of the template for the layer on the arch among
+ * those whose tiles fit every buffer, by `objective`, ties broken
+ * deterministically. Returns 0, or PESIM_E_NOMAP (with a diag saying why)
+ * when nothing fits. */
+int pesim_df_map_for(const pesim_dataflow *df, const struct pesim_arch *arch,
+                     const struct pesim_layer *l, enum pesim_objective objective,
+                     struct pesim_mapping *out, pesim_diags *diags);
+/* The same for the latency objective. */
 int pesim_df_map(const pesim_dataflow *df, const struct pesim_arch *arch,
                  const struct pesim_layer *l, struct pesim_mapping *out,
                  pesim_diags *diags);

@@ -493,6 +493,56 @@ static void test_main_job_json(void **state)
     proc_free(&r);
 }
 
+/* `pesim map` prints YAML that `pesim run --mapping` accepts back: the run
+ * of the printed mapping equals the dataflow's own run, row for row (but
+ * for the dataflow column). */
+static const char *skip_field(const char *line)
+{
+    const char *c = strchr(line, ',');
+    return c ? c + 1 : line;
+}
+
+static void test_map_round_trip(void **state)
+{
+    (void)state;
+    char path[4096];
+    const char *build = getenv("PESIM_BUILD_ROOT");
+    snprintf(path, sizeof path, "%s/map-round-trip.yaml", build ? build : ".");
+    struct proc_result m = RUN("map", "--arch", "eyeriss-v1", "--workload", "alexnet", "--layer",
+                               "CONV2", "--batch", "2", "--dataflow", "rs", "--objective", "edp",
+                               "-o", path);
+    expect(&m, 0, NULL, NULL);
+    proc_free(&m);
+    struct proc_result a = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet", "--layer",
+                               "CONV2", "--batch", "2", "--mapping", path, "--format", "csv");
+    struct proc_result b = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet", "--layer",
+                               "CONV2", "--batch", "2", "--dataflow", "rs", "--objective", "edp",
+                               "--format", "csv");
+    remove(path);
+    expect(&a, 0, NULL, NULL);
+    expect(&b, 0, NULL, NULL);
+    /* compare line by line without the first (dataflow) column */
+    char *pa = a.out, *pb = b.out;
+    int lines = 0;
+    while (*pa && *pb) {
+        char *ea = strchr(pa, '\n'), *eb = strchr(pb, '\n');
+        assert_non_null(ea);
+        assert_non_null(eb);
+        *ea = *eb = '\0';
+        assert_string_equal(skip_field(pa), skip_field(pb));
+        pa = ea + 1;
+        pb = eb + 1;
+        lines++;
+    }
+    assert_int_equal(lines, 3); /* header, CONV2, total */
+    proc_free(&a);
+    proc_free(&b);
+    struct proc_result bad = RUN("map", "--arch", "eyeriss-v1", "--workload", "alexnet",
+                                 "--layers", "conv", "--dataflow", "rs");
+    expect(&bad, 2, NULL, "needs exactly one layer");
+    proc_free(&bad);
+}
+
 /* The README shows the main job's real output: it must stay the output. */
 static void test_readme_output(void **state)
 {
@@ -734,6 +784,7 @@ int main(void)
         cmocka_unit_test(test_simulation_failure_exits_1),
         cmocka_unit_test(test_explicit_mapping),
         cmocka_unit_test(test_readme_output),
+        cmocka_unit_test(test_map_round_trip),
         cmocka_unit_test(test_main_job_json),
         cmocka_unit_test(test_run_json),
         cmocka_unit_test(test_deterministic),

@@ -141,6 +141,44 @@ static void test_yaml_round_trip(void **state)
     pesim_workload_free(&wl);
 }
 
+/* Objectives: the energy objective never picks more energy than the
+ * latency objective, which never picks more roofline cycles; EDP's product
+ * is the smallest of the three. */
+static void test_objectives(void **state)
+{
+    (void)state;
+    struct pesim_arch a;
+    struct pesim_workload wl;
+    load("eyeriss-v1", &a, &wl, 4);
+    for (size_t i = 0; i < wl.count; i++)
+        for (size_t f = 0; f < pesim_df_count(); f++) {
+            double e[PESIM_OBJECTIVE_COUNT];
+            uint64_t c[PESIM_OBJECTIVE_COUNT];
+            for (int o = 0; o < PESIM_OBJECTIVE_COUNT; o++) {
+                struct pesim_mapping m;
+                struct pesim_analysis an;
+                struct pesim_energy en;
+                uint64_t b[PESIM_BOUND_COUNT];
+                assert_int_equal(pesim_df_map_for(pesim_df_get(f), &a, &wl.layers[i], o, &m, NULL), 0);
+                assert_int_equal(pesim_map_analyze(&a, &wl.layers[i], &m, &an), 0);
+                c[o] = pesim_map_bounds(&a, &an, b, NULL);
+                pesim_energy_compute(&a.energy, &an, c[o], &en);
+                e[o] = en.total;
+            }
+            assert_true(e[PESIM_OBJECTIVE_ENERGY] <= e[PESIM_OBJECTIVE_LATENCY]);
+            assert_true(c[PESIM_OBJECTIVE_LATENCY] <= c[PESIM_OBJECTIVE_ENERGY]);
+            for (int o = 0; o < PESIM_OBJECTIVE_COUNT; o++)
+                assert_true(e[PESIM_OBJECTIVE_EDP] * (double)c[PESIM_OBJECTIVE_EDP] <=
+                            e[o] * (double)c[o]);
+        }
+    enum pesim_objective o;
+    assert_int_equal(pesim_objective_parse("edp", &o), 0);
+    assert_int_equal(o, PESIM_OBJECTIVE_EDP);
+    assert_int_equal(pesim_objective_parse("speed", &o), PESIM_E_NOTFOUND);
+    assert_string_equal(pesim_objective_name(PESIM_OBJECTIVE_ENERGY), "energy");
+    pesim_workload_free(&wl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -148,6 +186,7 @@ int main(void)
         cmocka_unit_test(test_spatial_choice),
         cmocka_unit_test(test_no_mapping),
         cmocka_unit_test(test_yaml_round_trip),
+        cmocka_unit_test(test_objectives),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
