@@ -179,6 +179,51 @@ static void test_objectives(void **state)
     pesim_workload_free(&wl);
 }
 
+/* Every template on random layers and arrays: the mapper either finds a
+ * mapping that passes the checks, fits and keeps the template's
+ * constraints, or says PESIM_E_NOMAP with a reason; it is deterministic. */
+static void test_random_layers(void **state)
+{
+    (void)state;
+    uint64_t rs = 0x1234567887654321u;
+    int mapped = 0, nomap = 0;
+    for (int iter = 0; iter < 60; iter++) {
+        struct pesim_arch a = fx_arch(1 + (uint32_t)fx_rnd(&rs, 16), 1 + (uint32_t)fx_rnd(&rs, 16));
+        for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
+            a.pe_array.rf.words[ds] = 1 + fx_rnd(&rs, 64);
+        a.glb.holds[PESIM_DS_WEIGHTS] = fx_rnd(&rs, 3) != 0;
+        a.glb.capacity_bytes = 256 + fx_rnd(&rs, 65536);
+        struct pesim_layer l = fx_layer(1 + fx_rnd(&rs, 4), 1 + fx_rnd(&rs, 64), 1 + fx_rnd(&rs, 64),
+                                        1 + fx_rnd(&rs, 30), 1 + fx_rnd(&rs, 30), 1 + fx_rnd(&rs, 5),
+                                        1 + fx_rnd(&rs, 5));
+        l.dim[PESIM_DIM_G] = 1 + fx_rnd(&rs, 2);
+        l.stride[0] = l.stride[1] = 1 + (uint32_t)fx_rnd(&rs, 2);
+        for (size_t f = 0; f < pesim_df_count(); f++) {
+            const pesim_dataflow *df = pesim_df_get(f);
+            struct pesim_mapping m, again;
+            pesim_diags *d = pesim_diags_create();
+            int rc = pesim_df_map(df, &a, &l, &m, d);
+            if (rc) {
+                assert_int_equal(rc, PESIM_E_NOMAP);
+                assert_true(pesim_diags_count(d) >= 1);
+                nomap++;
+            } else {
+                struct pesim_analysis r;
+                assert_int_equal(pesim_map_check(&a, &l, &m, "t", NULL), 0);
+                assert_int_equal(pesim_map_analyze(&a, &l, &m, &r), 0);
+                assert_true(r.fits);
+                check_template(df, &m);
+                assert_int_equal(pesim_df_map(df, &a, &l, &again, NULL), 0);
+                assert_memory_equal(&m, &again, sizeof m);
+                mapped++;
+            }
+            pesim_diags_destroy(d);
+        }
+    }
+    assert_true(mapped > 200); /* most fit; small RFs and GLBs make some not */
+    print_message("random layers: %d mapped, %d without a fitting mapping\n", mapped, nomap);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -187,6 +232,7 @@ int main(void)
         cmocka_unit_test(test_no_mapping),
         cmocka_unit_test(test_yaml_round_trip),
         cmocka_unit_test(test_objectives),
+        cmocka_unit_test(test_random_layers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
