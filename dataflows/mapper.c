@@ -44,8 +44,10 @@ static size_t axis_options(const struct pesim_dataflow *df, unsigned a,
                            struct axis_opt *out, size_t cap)
 {
     size_t n = 0;
-    out[n++] = (struct axis_opt){0};
-    for (unsigned i = 0; i < df->naxis_dims[a]; i++) {
+    bool lead = df->lead[a] && l->dim[df->axis_dims[a][0]] >= 2;
+    if (!lead)
+        out[n++] = (struct axis_opt){0};
+    for (unsigned i = 0; i < (lead ? 1u : df->naxis_dims[a]); i++) {
         unsigned d1 = df->axis_dims[a][i];
         if (l->dim[d1] < 2)
             continue;
@@ -56,7 +58,10 @@ static size_t axis_options(const struct pesim_dataflow *df, unsigned a,
             if (j == i || l->dim[d2] < 2)
                 continue;
             uint64_t top = l->dim[d1] < room ? l->dim[d1] : room;
-            for (uint64_t b1 = 2; b1 <= top && b1 * 2 <= room && n < cap; b1++)
+            uint64_t from = lead ? balanced(l->dim[d1], room) : 2;
+            if (lead)
+                top = from;
+            for (uint64_t b1 = from; b1 <= top && b1 * 2 <= room && n < cap; b1++)
                 out[n++] = (struct axis_opt){2, {(uint8_t)d1, (uint8_t)d2},
                                              {(uint32_t)b1, balanced(l->dim[d2], room / b1)}};
         }
@@ -99,7 +104,7 @@ static size_t best_spatial(const struct pesim_dataflow *df,
     size_t n = 0;
     for (size_t i = 0; i < nx; i++)
         for (size_t j = 0; j < ny; j++) {
-            if (shares_dim(&xo[i], &yo[j]))
+            if (!df->share_dims && shares_dim(&xo[i], &yo[j]))
                 continue;
             struct spatial_opt s = {{xo[i], yo[j]}, 0};
             s.folds = folds(l, &s);

@@ -14,6 +14,11 @@ struct pesim_dataflow {
      * mapper puts one or two of them on each axis. */
     uint8_t axis_dims[PESIM_AXIS_COUNT][TEMPLATE_DIMS];
     uint8_t naxis_dims[PESIM_AXIS_COUNT];
+    /* lead[a]: the axis' first dim always comes first on it, with its whole
+     * extent (folded only when larger than the axis): RS's filter rows. */
+    bool lead[PESIM_AXIS_COUNT];
+    /* One dim may spread over both axes (RS replicates P down the rows). */
+    bool share_dims;
     /* The RF keeps these data spaces; the others bypass it. */
     bool rf_keeps[PESIM_DS_COUNT];
     /* RF temporal loops, outermost first: the stationary data's reuse. */

@@ -224,6 +224,38 @@ static void test_random_layers(void **state)
     print_message("random layers: %d mapped, %d without a fitting mapping\n", mapped, nomap);
 }
 
+/* Row-stationary folds and replicates Eyeriss's logical PE sets onto the
+ * 12x14 array as the chip does: CONV1's 11x55 set as 11x14 strips; CONV2's
+ * 5x27 split into 5x14 and 5x13 stacked on the rows; CONV3-5's 3x13 sets
+ * four times down the rows. Active PEs equal the chip's measured ones
+ * (Chen et al., JSSC 2017, Table V: 154, 135, 156, 156, 156). */
+static void test_rs_eyeriss_pe_sets(void **state)
+{
+    (void)state;
+    struct pesim_arch a;
+    struct pesim_workload wl;
+    load("eyeriss-v1", &a, &wl, 4);
+    static const uint32_t published[5] = {154, 135, 156, 156, 156};
+    for (size_t i = 0; i < 5; i++) {
+        struct pesim_mapping m;
+        struct pesim_analysis r;
+        assert_int_equal(pesim_df_map(pesim_df_find("rs"), &a, &wl.layers[i], &m, NULL), 0);
+        assert_int_equal(pesim_map_analyze(&a, &wl.layers[i], &m, &r), 0);
+        assert_int_equal(r.active_pes, published[i]);
+        /* R leads the rows with its whole extent, P the columns */
+        uint64_t r_rows = 1, p_sp = 1;
+        for (unsigned k = 0; k < m.nspatial; k++) {
+            if (m.spatial[k].dim == PESIM_DIM_R && m.spatial[k].axis == PESIM_AXIS_Y)
+                r_rows *= m.spatial[k].bound;
+            if (m.spatial[k].dim == PESIM_DIM_P)
+                p_sp *= m.spatial[k].bound;
+        }
+        assert_int_equal(r_rows, wl.layers[i].dim[PESIM_DIM_R]);
+        assert_true(p_sp >= 13);
+    }
+    pesim_workload_free(&wl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -233,6 +265,7 @@ int main(void)
         cmocka_unit_test(test_yaml_round_trip),
         cmocka_unit_test(test_objectives),
         cmocka_unit_test(test_random_layers),
+        cmocka_unit_test(test_rs_eyeriss_pe_sets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
