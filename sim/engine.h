@@ -27,7 +27,6 @@ struct res {
     uint64_t last_start;/* FIFO: nobody starts before an earlier user */
     /* step engine */
     uint32_t holder[8]; /* node holding each server, or 0 */
-    uint32_t waiting;   /* earliest unstarted node in program order using it */
 };
 
 struct resources {

@@ -205,9 +205,8 @@ static void dep(struct node *n, uint32_t id, uint32_t offset, bool on_start)
         n->deps[n->ndeps++] = (struct dep){id, offset, on_start};
 }
 
-static void path(struct run *r, struct node *n, uint8_t res, uint64_t work)
+static void path(struct node *n, uint8_t res, uint64_t work)
 {
-    (void)r;
     n->res[n->nres] = res;
     n->work[n->nres++] = work;
 }
@@ -217,9 +216,10 @@ static uint64_t dram_work(const struct run *r, enum pesim_ds ds, uint64_t words)
     return (words * r->rs.bytes[ds]) << PESIM_DRAM_FP;
 }
 
-/* A transfer of `words` of ds from level `from` to level `to` (levels or
- * PESIM_LEVEL_MAC for the array side). NoC words may differ from the
- * parent's (multicast, reduction): both are given. */
+/* A transfer of `words` of ds from level `from` to level `to` (a level, or
+ * the array side: RF or PESIM_LEVEL_MAC, reached over the NoC). The words
+ * are the parent-side count: a multicast or a reduced psum occupies each
+ * resource once. */
 static struct node *transfer(struct run *r, enum pesim_ds ds, int from, int to,
                              uint64_t words, uint64_t now)
 {
@@ -229,12 +229,12 @@ static struct node *transfer(struct run *r, enum pesim_ds ds, int from, int to,
     for (int k = 0; k < 2; k++) {
         int lv = ends[k];
         if (lv == PESIM_LEVEL_DRAM)
-            path(r, n, rs->dram, dram_work(r, ds, words));
+            path(n, rs->dram, dram_work(r, ds, words));
         else if (lv == PESIM_LEVEL_GLB) {
-            path(r, n, rs->glb[ds], words);
-            path(r, n, k == 0 ? rs->glb_read : rs->glb_write, 1);
+            path(n, rs->glb[ds], words);
+            path(n, k == 0 ? rs->glb_read : rs->glb_write, 1);
         } else /* RF or MAC: the array side, over the NoC */
-            path(r, n, rs->noc[ds], words);
+            path(n, rs->noc[ds], words);
     }
     if (from == PESIM_LEVEL_DRAM)
         n->latency = rs->dram_latency;
