@@ -1,7 +1,8 @@
 /* Output-stationary (book §5.7.2; ShiDianNao): each PE keeps partial sums
  * in its RF and accumulates over the C, R, S loops innermost; weights are
  * multicast to the PEs of different output pixels, inputs stream from the
- * GLB. Output rows and columns (or channels) spread over the array. */
+ * GLB. Output rows and columns (or channels) spread over the array: the
+ * ISCA 2016 study's OS_B (os_variants.c has OS_A and OS_C). */
 #include "dataflows/template.h"
 
 const struct pesim_dataflow df_os = {

@@ -3,9 +3,10 @@
 
 #include "dataflows/template.h"
 
-extern const struct pesim_dataflow df_ws, df_os, df_is, df_nlr, df_rs;
+extern const struct pesim_dataflow df_ws, df_os, df_os_a, df_os_c, df_is, df_nlr, df_rs;
 
-static const struct pesim_dataflow *const all[] = {&df_ws, &df_os, &df_is, &df_nlr, &df_rs};
+static const struct pesim_dataflow *const all[] = {&df_ws,  &df_os, &df_os_a, &df_os_c,
+                                                   &df_is,  &df_nlr, &df_rs};
 
 size_t pesim_df_count(void) { return sizeof all / sizeof all[0]; }
 

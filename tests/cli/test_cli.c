@@ -421,7 +421,7 @@ static void test_simulation_failure_exits_1(void **state)
     char path[512];
     snprintf(path, sizeof path, "%s/out.json", dir);
     struct proc_result r = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet",
-                               "--layers", "CONV1", "--set", "glb.capacity_bytes=16",
+                               "--layers", "CONV1", "--set", "glb.capacity_bytes=2",
                                "--format", "json", "-o", path);
     expect(&r, 1, NULL, "ws: error: layer CONV1: no valid mapping (PESIM_E_NOMAP)");
     assert_int_equal(r.out_len, 0);
@@ -430,7 +430,7 @@ static void test_simulation_failure_exits_1(void **state)
     assert_int_equal(rmdir(dir), 0); /* empty: no temporary left either */
 
     r = RUN("compare", "--arch", "eyeriss-v1", "--workload", "alexnet", "--layers",
-            "CONV1", "--set", "glb.capacity_bytes=16");
+            "CONV1", "--set", "glb.capacity_bytes=2");
     expect(&r, 1, NULL, "PESIM_E_NOMAP");
     /* Every dataflow is tried: each one reports its failure. */
     for (size_t i = 0; i < pesim_df_count(); i++) {
