@@ -63,6 +63,26 @@ typedef int (*pesim_cli_writer)(FILE *out, const void *data);
 int pesim_cli_output(const char *path, pesim_cli_writer write,
                      const void *data, pesim_diags *diags);
 
+/* Help lines shared by the subcommands. */
+#define PESIM_CLI_HELP_INPUTS                                                        \
+    "  --arch ARCH          architecture: a preset (eyeriss-v1, generic-16x16)\n"     \
+    "                       or a YAML file\n"                                         \
+    "  --workload W         workload: a shipped network (alexnet) or a YAML file\n"   \
+    "  --layer SEL          layers to run (same as --layers); SEL is a comma-\n"      \
+    "  --layers SEL         separated list of names, first:last ranges and the\n"    \
+    "                       kinds conv, fc, gemm; default: every layer\n"             \
+    "  --batch N            batch size N of every conv and fc layer\n"                \
+    "                       (default: the workload's own)\n"
+#define PESIM_CLI_HELP_OUTPUTS                                                       \
+    "  --engine E           event (default: cycle-level, discrete-event),\n"         \
+    "                       step (the same, cycle by cycle; slow) or\n"              \
+    "                       analysis (closed-form roofline)\n"                       \
+    "  --objective OBJ      what the mapper minimizes: latency (default),\n"         \
+    "                       energy or edp\n"                                         \
+    "  --format FMT         text (default), json or csv\n"                           \
+    "  -o, --output FILE    write there instead of stdout (only on success)\n"       \
+    "  -h, --help           show this help\n"
+
 int pesim_cli_run(int argc, char **argv);
 int pesim_cli_map(int argc, char **argv);
 void pesim_cli_map_help(FILE *out);

@@ -19,7 +19,7 @@ void pesim_cli_map_help(FILE *out)
           "  --workload W         workload: a shipped network or a YAML file\n"
           "  --layer SEL          the layer (exactly one)\n"
           "  --batch N            batch size N of conv and fc layers\n"
-          "  --dataflow DF        ws, os, is, nlr or rs (default: ws)\n"
+          "  --dataflow DF        ws (default), os, os_a, os_c, is, nlr or rs\n"
           "  --objective OBJ      latency (default), energy or edp\n"
           "  --set KEY=VALUE      override an architecture key (repeatable)\n"
           "  -o, --output FILE    write there instead of stdout (only on success)\n"

@@ -46,6 +46,19 @@ static inline struct pesim_layer fx_layer(uint64_t n, uint64_t m, uint64_t c,
     return l;
 }
 
+/* The 1-D example used across the tests and docs/model.md §8.5: one PE
+ * convolves P = 4 outputs with an R = 3 filter, every loop in its RF. */
+static inline struct pesim_layer fx_1d_layer(void) { return fx_layer(1, 1, 1, 4, 1, 3, 1); }
+
+static inline struct pesim_mapping fx_1d_mapping(void)
+{
+    struct pesim_mapping m;
+    memset(&m, 0, sizeof m);
+    pesim_mapping_add_temporal(&m, PESIM_LEVEL_RF, PESIM_DIM_P, 4);
+    pesim_mapping_add_temporal(&m, PESIM_LEVEL_RF, PESIM_DIM_R, 3);
+    return m;
+}
+
 /* xorshift64: a fixed-seed stream of pseudo-random numbers in [0, n). */
 static inline uint64_t fx_rnd(uint64_t *state, uint64_t n)
 {

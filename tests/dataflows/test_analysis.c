@@ -28,10 +28,8 @@ static void test_single_pe_1d(void **state)
 {
     (void)state;
     struct pesim_arch a = fx_arch(4, 4);
-    struct pesim_layer l = fx_layer(1, 1, 1, 4, 1, 3, 1);
-    struct pesim_mapping m = {0};
-    T(&m, RF, P, 4);
-    T(&m, RF, R, 3);
+    struct pesim_layer l = fx_1d_layer();
+    struct pesim_mapping m = fx_1d_mapping();
     struct pesim_analysis r = run(&a, &l, &m);
     assert_int_equal(r.macs, 12);
     assert_int_equal(r.ideal_cycles, 12);

@@ -21,10 +21,8 @@ static void test_book_costs(void **state)
 {
     (void)state;
     struct pesim_arch a = fx_arch(4, 4);
-    struct pesim_layer l = fx_layer(1, 1, 1, 4, 1, 3, 1);
-    struct pesim_mapping m = {0};
-    T(&m, RF, P, 4);
-    T(&m, RF, R, 3);
+    struct pesim_layer l = fx_1d_layer();
+    struct pesim_mapping m = fx_1d_mapping();
     struct pesim_analysis r;
     assert_int_equal(pesim_map_analyze(&a, &l, &m, &r), 0);
     struct pesim_energy e;
@@ -59,10 +57,8 @@ static void test_roofline(void **state)
 {
     (void)state;
     struct pesim_arch a = fx_arch(4, 4);
-    struct pesim_layer l = fx_layer(1, 1, 1, 4, 1, 3, 1);
-    struct pesim_mapping m = {0};
-    T(&m, RF, P, 4);
-    T(&m, RF, R, 3);
+    struct pesim_layer l = fx_1d_layer();
+    struct pesim_mapping m = fx_1d_mapping();
     struct pesim_layer_result res;
     assert_int_equal(pesim_sim_layer(&a, &l, &m, "t", &res, NULL), 0);
     assert_int_equal(res.bound_cycles[PESIM_BOUND_COMPUTE], 12);

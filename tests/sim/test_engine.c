@@ -27,15 +27,8 @@ static struct pesim_arch example_arch(void)
     return a;
 }
 
-static struct pesim_layer example_layer(void) { return fx_layer(1, 1, 1, 4, 1, 3, 1); }
-
-static struct pesim_mapping example_mapping(void)
-{
-    struct pesim_mapping m = {0};
-    T(&m, RF, P, 4);
-    T(&m, RF, R, 3);
-    return m;
-}
+static struct pesim_layer example_layer(void) { return fx_1d_layer(); }
+static struct pesim_mapping example_mapping(void) { return fx_1d_mapping(); }
 
 static struct pesim_layer_result simulate(const struct pesim_arch *a, const struct pesim_layer *l,
                                           const struct pesim_mapping *m, enum pesim_engine e)
