@@ -565,8 +565,11 @@ static void capacity(const struct pesim_arch *arch, const struct nest *nt,
             out->acc[lv[i]][ds].tile_words = t;
             if (lv[i] == PESIM_LEVEL_GLB) {
                 uint64_t need = arch->glb.double_buffer ? 2 * t : t;
+                uint64_t bytes = need * ((arch->word_bits[ds] + 7) / 8);
                 out->need_words[lv[i]][ds] = need;
-                glb_bytes += need * ((arch->word_bits[ds] + 7) / 8);
+                glb_bytes += bytes;
+                if (arch->glb.max_bytes[ds] && bytes > arch->glb.max_bytes[ds])
+                    out->fits = false;
             } else {
                 out->need_words[lv[i]][ds] = t;
                 rf_shared += t;

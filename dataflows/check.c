@@ -132,7 +132,14 @@ int pesim_map_check_fit(const struct pesim_arch *arch,
             over(diags, file, what, need, rf->words[ds], "words");
             bad = 1;
         }
-        glb_bytes += a->need_words[PESIM_LEVEL_GLB][ds] * ((arch->word_bits[ds] + 7) / 8);
+        uint64_t bytes = a->need_words[PESIM_LEVEL_GLB][ds] * ((arch->word_bits[ds] + 7) / 8);
+        glb_bytes += bytes;
+        uint64_t cap = arch->glb.max_bytes[ds];
+        if (cap && bytes > cap) {
+            snprintf(what, sizeof what, "glb.%s", pesim_ds_name(ds));
+            over(diags, file, what, bytes, cap, "bytes");
+            bad = 1;
+        }
     }
     if (rf->shared && rf_total > rf->shared_words) {
         over(diags, file, "rf (shared)", rf_total, rf->shared_words, "words");

@@ -164,13 +164,16 @@ static uint64_t overflow(const struct pesim_arch *arch, const struct pesim_analy
                          unsigned *level)
 {
     const struct pesim_rf_cfg *rf = &arch->pe_array.rf;
-    uint64_t over = 0, total = 0, bytes = 0;
+    uint64_t over = 0, total = 0, bytes = 0, capped = 0;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
         uint64_t need = a->need_words[PESIM_LEVEL_RF][ds];
         total += need;
         if (!rf->shared && need > rf->words[ds])
             over += need - rf->words[ds];
-        bytes += a->need_words[PESIM_LEVEL_GLB][ds] * ((arch->word_bits[ds] + 7) / 8);
+        uint64_t b = a->need_words[PESIM_LEVEL_GLB][ds] * ((arch->word_bits[ds] + 7) / 8);
+        bytes += b;
+        if (arch->glb.max_bytes[ds] && b > arch->glb.max_bytes[ds])
+            capped += b - arch->glb.max_bytes[ds];
     }
     if (rf->shared && total > rf->shared_words)
         over += total - rf->shared_words;
@@ -179,7 +182,7 @@ static uint64_t overflow(const struct pesim_arch *arch, const struct pesim_analy
         return over;
     }
     *level = PESIM_LEVEL_GLB;
-    return bytes > arch->glb.capacity_bytes ? bytes - arch->glb.capacity_bytes : 0;
+    return capped + (bytes > arch->glb.capacity_bytes ? bytes - arch->glb.capacity_bytes : 0);
 }
 
 /* What the mapper minimizes: roofline cycles (so maximum utilization),

@@ -22,6 +22,21 @@ static void glb_check(struct cfg_ctx *ctx, const char *path, void *obj)
         }
 }
 
+#define MAX_KEY(NAME, DS)                                                         \
+    {.name = NAME, .type = CFG_U64, .umin = 0, .umax = 1ull << 50, .def = "0",   \
+     .unit = "bytes",                                                            \
+     .desc = "Most of the GLB " NAME " may take (0 = no cap beyond capacity_bytes)", \
+     .offset = (DS) * sizeof(uint64_t)}
+
+static const struct cfg_key max_bytes_keys[] = {
+    MAX_KEY("weights", PESIM_DS_WEIGHTS),
+    MAX_KEY("inputs", PESIM_DS_INPUTS),
+    MAX_KEY("outputs", PESIM_DS_OUTPUTS),
+};
+
+static const struct cfg_section max_bytes_section = {
+    max_bytes_keys, sizeof max_bytes_keys / sizeof max_bytes_keys[0], NULL};
+
 static const struct cfg_key glb_keys[] = {
     {.name = "capacity_bytes", .type = CFG_U64, .umin = 0,
      .umax = 1ull << 50, .unit = "bytes",
@@ -44,6 +59,9 @@ static const struct cfg_key glb_keys[] = {
      .def = "[weights, inputs, outputs]", .unit = "",
      .desc = "Data spaces the GLB may store; the others bypass it",
      .offset = offsetof(struct pesim_glb_cfg, holds)},
+    {.name = "max_bytes", .type = CFG_SECTION, .unit = "",
+     .desc = "Per data space caps inside capacity_bytes (Eyeriss: 8 kB of filters)",
+     .offset = offsetof(struct pesim_glb_cfg, max_bytes), .sub = &max_bytes_section},
     {.name = "double_buffer", .type = CFG_BOOL, .def = "false", .unit = "",
      .desc = "Tiles take twice their size so fills overlap compute",
      .offset = offsetof(struct pesim_glb_cfg, double_buffer)},

@@ -38,6 +38,7 @@ struct pesim_glb_cfg {
     uint32_t read_ports;
     uint32_t write_ports;
     bool holds[PESIM_DS_COUNT]; /* data spaces the GLB may store */
+    uint64_t max_bytes[PESIM_DS_COUNT]; /* per data space cap; 0 = none */
     bool double_buffer;         /* tiles take twice their size */
 };
 

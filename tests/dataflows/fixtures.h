@@ -24,7 +24,9 @@ static inline struct pesim_arch fx_arch(uint32_t rows, uint32_t cols)
     a.pe_array.rows = rows;
     a.pe_array.cols = cols;
     a.pe_array.mac_latency_cycles = 1;
-    a.glb = (struct pesim_glb_cfg){1 << 20, 1, 1, 1, 1, {true, true, true}, false};
+    a.glb = (struct pesim_glb_cfg){.capacity_bytes = 1 << 20, .banks = 1,
+                                   .bank_words_per_cycle = 1, .read_ports = 1,
+                                   .write_ports = 1, .holds = {true, true, true}};
     a.dram = (struct pesim_dram_cfg){1.0, 0};
     a.energy = (struct pesim_energy_cfg){PESIM_ENERGY_NORMALIZED, 1, 1, 1, 2, 6, 6, 200, 200, 0};
     return a;

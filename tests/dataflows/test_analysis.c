@@ -324,6 +324,22 @@ static void test_capacity_messages(void **state)
                         "glb (weights+inputs+outputs): tile needs 258 bytes, capacity 100 bytes (over by 158)");
     pesim_diags_destroy(d);
 
+    /* A per data space cap inside the capacity: 5 filter words take 10 bytes */
+    a.glb.capacity_bytes = 1000;
+    a.glb.max_bytes[PESIM_DS_WEIGHTS] = 8;
+    r = run(&a, &big, &m2);
+    assert_false(r.fits);
+    d = pesim_diags_create();
+    assert_int_equal(pesim_map_check_fit(&a, &r, "m.yaml", d), PESIM_E_NOFIT);
+    assert_int_equal(pesim_diags_count(d), 1);
+    assert_string_equal(pesim_diags_get(d, 0)->msg,
+                        "glb.weights: tile needs 10 bytes, capacity 8 bytes (over by 2)");
+    pesim_diags_destroy(d);
+    a.glb.max_bytes[PESIM_DS_WEIGHTS] = 10;
+    r = run(&a, &big, &m2);
+    assert_true(r.fits);
+    a.glb.max_bytes[PESIM_DS_WEIGHTS] = 0;
+
     a.glb.double_buffer = true;
     a.glb.capacity_bytes = 300;
     r = run(&a, &big, &m2);
