@@ -8,7 +8,7 @@
 
 enum opt_id {
     OPT_ARCH, OPT_WORKLOAD, OPT_LAYER, OPT_LAYERS, OPT_BATCH, OPT_DATAFLOW,
-    OPT_MAPPING, OPT_SET, OPT_FORMAT, OPT_OUTPUT, OPT_HELP, OPT_ENGINE, OPT_OBJECTIVE,
+    OPT_MAPPING, OPT_SET, OPT_FORMAT, OPT_OUTPUT, OPT_HELP, OPT_ENGINE, OPT_OBJECTIVE, OPT_ISO,
 };
 
 /* The option table: long name, short name, takes a value, needs a flag. */
@@ -30,6 +30,7 @@ static const struct opt {
     {"--format", NULL, OPT_FORMAT, true, 0},
     {"--engine", NULL, OPT_ENGINE, true, 0},
     {"--objective", NULL, OPT_OBJECTIVE, true, 0},
+    {"--iso-area", NULL, OPT_ISO, false, PESIM_CLI_OPT_ISO},
     {"--output", "-o", OPT_OUTPUT, true, 0},
     {"--help", "-h", OPT_HELP, false, 0},
 };
@@ -133,6 +134,7 @@ static int apply(struct pesim_cli_opts *o, const struct opt *op,
         o->output = val;
         break;
     case OPT_HELP: o->help = true; break;
+    case OPT_ISO: o->iso_area = true; break;
     }
     return 0;
 }

@@ -12,6 +12,7 @@ enum { PESIM_EXIT_OK = 0, PESIM_EXIT_SIM = 1, PESIM_EXIT_INPUT = 2 };
 enum {
     PESIM_CLI_OPT_DATAFLOW = 1u << 0,
     PESIM_CLI_OPT_MAPPING = 1u << 1,
+    PESIM_CLI_OPT_ISO = 1u << 2,
 };
 
 struct pesim_cli_opts {
@@ -29,6 +30,7 @@ struct pesim_cli_opts {
     enum pesim_format format;
     enum pesim_engine engine; /* --engine; default event */
     enum pesim_objective objective; /* --objective; default latency */
+    bool iso_area;                  /* --iso-area (compare) */
     bool help;
 };
 
@@ -65,8 +67,8 @@ int pesim_cli_output(const char *path, pesim_cli_writer write,
 
 /* Help lines shared by the subcommands. */
 #define PESIM_CLI_HELP_INPUTS                                                        \
-    "  --arch ARCH          architecture: a preset (eyeriss-v1, generic-16x16)\n"     \
-    "                       or a YAML file\n"                                         \
+    "  --arch ARCH          architecture: a preset (eyeriss-v1, generic-16x16,\n"     \
+    "                       iso-256) or a YAML file\n"                               \
     "  --workload W         workload: a shipped network (alexnet) or a YAML file\n"   \
     "  --layer SEL          layers to run (same as --layers); SEL is a comma-\n"      \
     "  --layers SEL         separated list of names, first:last ranges and the\n"    \

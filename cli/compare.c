@@ -16,6 +16,9 @@ void pesim_cli_compare_help(FILE *out)
         "options:\n"
         PESIM_CLI_HELP_INPUTS
         "  --set KEY=VALUE      override an architecture key (repeatable)\n"
+        "  --iso-area           give every dataflow the storage area of ARCH,\n"
+        "                       re-split between its RFs and the GLB\n"
+        "                       (docs/dataflows.md, \"Iso-area\")\n"
         PESIM_CLI_HELP_OUTPUTS
         "\n"
         "exit status: 0 success, 1 simulation failure (a dataflow has no valid\n"
@@ -55,7 +58,7 @@ int pesim_cli_compare(int argc, char **argv)
         return PESIM_EXIT_SIM;
     }
 
-    int e = pesim_cli_parse(&o, "pesim compare", 0, argc, argv, d);
+    int e = pesim_cli_parse(&o, "pesim compare", PESIM_CLI_OPT_ISO, argc, argv, d);
     if (!e && o.help) {
         pesim_cli_compare_help(stdout);
         status = PESIM_EXIT_OK;
@@ -84,7 +87,15 @@ int pesim_cli_compare(int argc, char **argv)
         runs[i].dataflow = pesim_df_name(df);
         runs[i].layers = res + i * wl.count;
         runs[i].n = wl.count;
-        if (pesim_cli_simulate(&arch, &wl, df, o.engine, o.objective, res + i * wl.count,
+        struct pesim_arch own = arch;
+        if (o.iso_area && pesim_df_iso_area(df, &arch, &own)) {
+            pesim_diags_add(d, o.cmd, 0, 0,
+                            "--iso-area: the architecture has a shared RF, expected one "
+                            "scratchpad per data space");
+            status = PESIM_EXIT_INPUT;
+            goto out;
+        }
+        if (pesim_cli_simulate(&own, &wl, df, o.engine, o.objective, res + i * wl.count,
                                &runs[i].total, d))
             status = PESIM_EXIT_SIM;
     }

@@ -15,7 +15,8 @@ static int emit_file(FILE *out, const char *path, size_t index)
     int c;
     size_t n = 0;
     while ((c = fgetc(in)) != EOF)
-        fprintf(out, "%s%d,", (n++ % 16) ? "" : "\n", c);
+        /* as a signed char value: bytes above 127 (UTF-8) fit a char array */
+        fprintf(out, "%s%d,", (n++ % 16) ? "" : "\n", c > 127 ? c - 256 : c);
     fprintf(out, "0};\n");
     fclose(in);
     return 0;

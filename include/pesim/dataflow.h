@@ -43,6 +43,17 @@ int pesim_df_map(const pesim_dataflow *df, const struct pesim_arch *arch,
                  const struct pesim_layer *l, struct pesim_mapping *out,
                  pesim_diags *diags);
 
+/* Iso-area (docs/dataflows.md, "Iso-area"): the storage area of `base` —
+ * its GLB bytes plus PESIM_ISO_RF_AREA times the RF bytes of all its PEs —
+ * re-split for the dataflow: the RF bytes of a PE go to the data spaces
+ * the dataflow keeps there (row-stationary keeps the base's split; a
+ * dataflow that keeps none gets no RF), the rest of the area to the GLB.
+ * *out is base with the new RF and GLB sizes. 0, or PESIM_E_INVALID if the
+ * base has a shared RF. */
+#define PESIM_ISO_RF_AREA 1.6 /* RF area per byte, in GLB bytes */
+int pesim_df_iso_area(const pesim_dataflow *df, const struct pesim_arch *base,
+                      struct pesim_arch *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -16,7 +16,8 @@ static void test_preset_names(void **state)
     const char *const *names = pesim_arch_presets();
     assert_string_equal(names[0], "eyeriss-v1");
     assert_string_equal(names[1], "generic-16x16");
-    assert_null(names[2]);
+    assert_string_equal(names[2], "iso-256");
+    assert_null(names[3]);
     for (size_t i = 0; names[i]; i++) {
         struct pesim_arch a;
         pesim_diags *d = pesim_diags_create();

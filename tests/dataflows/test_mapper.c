@@ -256,6 +256,40 @@ static void test_rs_eyeriss_pe_sets(void **state)
     pesim_workload_free(&wl);
 }
 
+/* Iso-area on the ISCA 2016 budget (256 PEs x 512 B RF + 128 kB GLB, RF
+ * area 1.6 per byte): NLR keeps no RF and gets 131072 + 1.6 x 256 x 512 =
+ * 340787 bytes of GLB; WS puts its 512 B into 256 filter words; RS keeps
+ * the base split; every dataflow's area equals the base's. */
+static void test_iso_area(void **state)
+{
+    (void)state;
+    struct pesim_arch base, a;
+    pesim_diags *d = pesim_diags_create();
+    assert_int_equal(pesim_arch_load("iso-256", &base, d), 0);
+    double area = 131072 + 1.6 * 256 * 512;
+    for (size_t f = 0; f < pesim_df_count(); f++) {
+        const pesim_dataflow *df = pesim_df_get(f);
+        assert_int_equal(pesim_df_iso_area(df, &base, &a), 0);
+        uint64_t rf = 0;
+        for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
+            rf += a.pe_array.rf.words[ds] * 2;
+        double got = (double)a.glb.capacity_bytes + 1.6 * 256 * (double)rf;
+        assert_true(got <= area && got > area - 1);
+    }
+    assert_int_equal(pesim_df_iso_area(pesim_df_find("nlr"), &base, &a), 0);
+    assert_int_equal(a.glb.capacity_bytes, 340787);
+    assert_int_equal(a.pe_array.rf.words[PESIM_DS_WEIGHTS], 0);
+    assert_int_equal(pesim_df_iso_area(pesim_df_find("ws"), &base, &a), 0);
+    assert_int_equal(a.pe_array.rf.words[PESIM_DS_WEIGHTS], 256);
+    assert_int_equal(a.pe_array.rf.words[PESIM_DS_INPUTS], 0);
+    assert_int_equal(a.glb.capacity_bytes, 131072);
+    assert_int_equal(pesim_df_iso_area(pesim_df_find("rs"), &base, &a), 0);
+    assert_memory_equal(&a.pe_array, &base.pe_array, sizeof a.pe_array);
+    base.pe_array.rf.shared = true;
+    assert_int_equal(pesim_df_iso_area(pesim_df_find("rs"), &base, &a), PESIM_E_INVALID);
+    pesim_diags_destroy(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -266,6 +300,7 @@ int main(void)
         cmocka_unit_test(test_objectives),
         cmocka_unit_test(test_random_layers),
         cmocka_unit_test(test_rs_eyeriss_pe_sets),
+        cmocka_unit_test(test_iso_area),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
