@@ -3,12 +3,13 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
 enum opt_id {
     OPT_ARCH, OPT_WORKLOAD, OPT_LAYER, OPT_LAYERS, OPT_BATCH, OPT_DATAFLOW,
-    OPT_MAPPING, OPT_SET, OPT_FORMAT, OPT_OUTPUT, OPT_HELP, OPT_ENGINE, OPT_OBJECTIVE, OPT_ISO,
+    OPT_MAPPING, OPT_SET, OPT_FORMAT, OPT_OUTPUT, OPT_HELP, OPT_ENGINE, OPT_OBJECTIVE, OPT_ISO, OPT_THREADS,
 };
 
 /* The option table: long name, short name, takes a value, needs a flag. */
@@ -31,6 +32,7 @@ static const struct opt {
     {"--engine", NULL, OPT_ENGINE, true, 0},
     {"--objective", NULL, OPT_OBJECTIVE, true, 0},
     {"--iso-area", NULL, OPT_ISO, false, PESIM_CLI_OPT_ISO},
+    {"--threads", NULL, OPT_THREADS, true, 0},
     {"--output", "-o", OPT_OUTPUT, true, 0},
     {"--help", "-h", OPT_HELP, false, 0},
 };
@@ -135,6 +137,17 @@ static int apply(struct pesim_cli_opts *o, const struct opt *op,
         break;
     case OPT_HELP: o->help = true; break;
     case OPT_ISO: o->iso_area = true; break;
+    case OPT_THREADS: {
+        uint64_t n;
+        if (!parse_u64(val, &n) || n > 64)
+            return bad(d, o->cmd, "--threads: expected an integer in [0, 64], got '%s'", val);
+        if (n == 0) {
+            long cores = sysconf(_SC_NPROCESSORS_ONLN);
+            n = cores > 0 ? (uint64_t)(cores > 64 ? 64 : cores) : 1;
+        }
+        o->threads = (unsigned)n;
+        break;
+    }
     }
     return 0;
 }
@@ -146,6 +159,7 @@ int pesim_cli_parse(struct pesim_cli_opts *o, const char *cmd, unsigned allowed,
     memset(o, 0, sizeof *o);
     o->cmd = cmd;
     o->format = PESIM_FORMAT_TEXT;
+    o->threads = 1;
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
         const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;

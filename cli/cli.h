@@ -31,6 +31,7 @@ struct pesim_cli_opts {
     enum pesim_engine engine; /* --engine; default event */
     enum pesim_objective objective; /* --objective; default latency */
     bool iso_area;                  /* --iso-area (compare) */
+    unsigned threads;               /* --threads; layers simulated at once */
     bool help;
 };
 
@@ -53,7 +54,7 @@ int pesim_cli_load(const struct pesim_cli_opts *o, struct pesim_arch *arch,
 int pesim_cli_simulate(const struct pesim_arch *arch,
                        const struct pesim_workload *wl,
                        const pesim_dataflow *df, enum pesim_engine engine,
-                       enum pesim_objective objective,
+                       enum pesim_objective objective, unsigned threads,
                        struct pesim_layer_result *out,
                        struct pesim_layer_result *total, pesim_diags *diags);
 
@@ -81,6 +82,8 @@ int pesim_cli_output(const char *path, pesim_cli_writer write,
     "                       analysis (closed-form roofline)\n"                       \
     "  --objective OBJ      what the mapper minimizes: latency (default),\n"         \
     "                       energy or edp\n"                                         \
+    "  --threads N          layers mapped and simulated at once (default 1;\n"       \
+    "                       0: one per core); the output does not change\n"          \
     "  --format FMT         text (default), json or csv\n"                           \
     "  -o, --output FILE    write there instead of stdout (only on success)\n"       \
     "  -h, --help           show this help\n"

@@ -426,6 +426,17 @@ static void test_simulation_failure_exits_1(void **state)
     expect(&r, 1, NULL, "ws: error: layer CONV1: no valid mapping (PESIM_E_NOMAP)");
     assert_int_equal(r.out_len, 0);
     proc_free(&r);
+    /* With threads, the first failing layer in layer order is reported,
+     * exactly as without. */
+    struct proc_result serial = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet",
+                                    "--set", "glb.capacity_bytes=2");
+    struct proc_result par = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet",
+                                 "--set", "glb.capacity_bytes=2", "--threads", "2");
+    expect(&serial, 1, NULL, "layer CONV1");
+    expect(&par, 1, NULL, "layer CONV1");
+    assert_string_equal(serial.err, par.err);
+    proc_free(&serial);
+    proc_free(&par);
     assert_int_equal(access(path, F_OK), -1);
     assert_int_equal(rmdir(dir), 0); /* empty: no temporary left either */
 
@@ -591,8 +602,9 @@ static void test_deterministic(void **state)
     (void)state;
     const char *fmts[] = {"json", "csv", "text"};
     for (size_t i = 0; i < 3; i++) {
+        /* a second run, with layers on two threads: the same bytes */
         struct proc_result a = RUN(MAIN_JOB, "--format", fmts[i]);
-        struct proc_result b = RUN(MAIN_JOB, "--format", fmts[i]);
+        struct proc_result b = RUN(MAIN_JOB, "--format", fmts[i], "--threads", "2");
         expect(&a, 0, NULL, NULL);
         expect(&b, 0, NULL, NULL);
         assert_int_equal(a.out_len, b.out_len);
