@@ -30,7 +30,7 @@ static void arch_check(struct cfg_ctx *ctx, const char *path, void *obj)
     const struct pesim_arch *a = &((struct pesim_arch_in *)obj)->a;
     (void)path;
     for (size_t i = 0; i < PESIM_DS_COUNT; i++) {
-        uint64_t word_bytes = (a->word_bits[i] + 7) / 8;
+        uint64_t word_bytes = pesim_arch_word_bytes(a, (enum pesim_ds)i);
         if (a->glb.holds[i] && a->glb.capacity_bytes != 0 &&
             a->glb.capacity_bytes < word_bytes) {
             pesim_cfg_error_key(ctx, "glb", "capacity_bytes",
@@ -127,6 +127,11 @@ int pesim_arch_validate(const struct pesim_arch *arch, const char *file,
     in.a = *arch;
     pesim_cfg_check_all(&ctx, &arch_section, &in, "");
     return pesim_cfg_finish(&ctx, diags);
+}
+
+uint32_t pesim_arch_word_bytes(const struct pesim_arch *arch, enum pesim_ds ds)
+{
+    return (arch->word_bits[ds] + 7) / 8;
 }
 
 uint32_t pesim_arch_pes(const struct pesim_arch *arch)

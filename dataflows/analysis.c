@@ -554,34 +554,19 @@ static void capacity(const struct pesim_arch *arch, const struct nest *nt,
 {
     uint64_t glb_above = below(nt->glb_start);
     uint64_t rf_above = below(nt->rf_start);
-    uint64_t glb_bytes = 0, rf_shared = 0;
-    out->fits = true;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
         int lv[4];
         int n = pesim_map_chain(arch, m, ds, lv);
         for (int i = 1; i < n - 1; i++) {
-            uint64_t above = lv[i] == PESIM_LEVEL_GLB ? glb_above : rf_above;
-            uint64_t t = tile_words(nt, l, ds, above);
+            bool glb = lv[i] == PESIM_LEVEL_GLB;
+            uint64_t t = tile_words(nt, l, ds, glb ? glb_above : rf_above);
             out->acc[lv[i]][ds].tile_words = t;
-            if (lv[i] == PESIM_LEVEL_GLB) {
-                uint64_t need = arch->glb.double_buffer ? 2 * t : t;
-                uint64_t bytes = need * ((arch->word_bits[ds] + 7) / 8);
-                out->need_words[lv[i]][ds] = need;
-                glb_bytes += bytes;
-                if (arch->glb.max_bytes[ds] && bytes > arch->glb.max_bytes[ds])
-                    out->fits = false;
-            } else {
-                out->need_words[lv[i]][ds] = t;
-                rf_shared += t;
-                if (!arch->pe_array.rf.shared && t > arch->pe_array.rf.words[ds])
-                    out->fits = false;
-            }
+            out->need_words[lv[i]][ds] = glb && arch->glb.double_buffer ? 2 * t : t;
         }
     }
-    if (glb_bytes > arch->glb.capacity_bytes)
-        out->fits = false;
-    if (arch->pe_array.rf.shared && rf_shared > arch->pe_array.rf.shared_words)
-        out->fits = false;
+    struct pesim_overage o;
+    pesim_map_overage(arch, out, &o);
+    out->fits = !o.rf && !o.glb;
 }
 
 int pesim_map_analyze(const struct pesim_arch *arch, const struct pesim_layer *l,

@@ -1,7 +1,7 @@
 /* Validity of a mapping for a layer and architecture, and capacity. */
 #include <inttypes.h>
 
-#include "pesim/analysis.h"
+#include "dataflows/pairs.h"
 
 /* Products above this are rejected: they mean a typo, and they keep every
  * count of the analysis far from 64-bit overflow. */
@@ -116,36 +116,56 @@ static void over(pesim_diags *diags, const char *file, const char *what,
                     what, need, unit, cap, unit, need - cap);
 }
 
+void pesim_map_overage(const struct pesim_arch *arch, const struct pesim_analysis *a,
+                       struct pesim_overage *o)
+{
+    const struct pesim_rf_cfg *rf = &arch->pe_array.rf;
+    uint64_t rf_total = 0;
+    *o = (struct pesim_overage){0};
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+        uint64_t need = a->need_words[PESIM_LEVEL_RF][ds];
+        rf_total += need;
+        if (!rf->shared && need > rf->words[ds])
+            o->rf_words[ds] = need - rf->words[ds];
+        o->rf += o->rf_words[ds];
+        uint64_t bytes = a->need_words[PESIM_LEVEL_GLB][ds] * pesim_arch_word_bytes(arch, ds);
+        o->glb_bytes[ds] = bytes;
+        o->glb_total_bytes += bytes;
+        uint64_t cap = arch->glb.max_bytes[ds];
+        if (cap && bytes > cap)
+            o->glb_cap[ds] = bytes - cap;
+        o->glb += o->glb_cap[ds];
+    }
+    if (rf->shared && rf_total > rf->shared_words)
+        o->rf_shared_words = rf_total - rf->shared_words;
+    o->rf += o->rf_shared_words;
+    if (o->glb_total_bytes > arch->glb.capacity_bytes)
+        o->glb_over = o->glb_total_bytes - arch->glb.capacity_bytes;
+    o->glb += o->glb_over;
+}
+
 int pesim_map_check_fit(const struct pesim_arch *arch,
                         const struct pesim_analysis *a, const char *file,
                         pesim_diags *diags)
 {
-    int bad = 0;
     char what[64];
     const struct pesim_rf_cfg *rf = &arch->pe_array.rf;
-    uint64_t rf_total = 0, glb_bytes = 0;
-    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
-        uint64_t need = a->need_words[PESIM_LEVEL_RF][ds];
-        rf_total += need;
-        if (!rf->shared && need > rf->words[ds]) {
+    struct pesim_overage o;
+    pesim_map_overage(arch, a, &o);
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+        if (o.rf_words[ds]) {
             snprintf(what, sizeof what, "rf.%s", pesim_ds_name(ds));
-            over(diags, file, what, need, rf->words[ds], "words");
-            bad = 1;
+            over(diags, file, what, rf->words[ds] + o.rf_words[ds], rf->words[ds], "words");
         }
-        uint64_t bytes = a->need_words[PESIM_LEVEL_GLB][ds] * ((arch->word_bits[ds] + 7) / 8);
-        glb_bytes += bytes;
-        uint64_t cap = arch->glb.max_bytes[ds];
-        if (cap && bytes > cap) {
+    if (o.rf_shared_words)
+        over(diags, file, "rf (shared)", rf->shared_words + o.rf_shared_words, rf->shared_words,
+             "words");
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+        if (o.glb_cap[ds]) {
             snprintf(what, sizeof what, "glb.%s", pesim_ds_name(ds));
-            over(diags, file, what, bytes, cap, "bytes");
-            bad = 1;
+            over(diags, file, what, o.glb_bytes[ds], arch->glb.max_bytes[ds], "bytes");
         }
-    }
-    if (rf->shared && rf_total > rf->shared_words) {
-        over(diags, file, "rf (shared)", rf_total, rf->shared_words, "words");
-        bad = 1;
-    }
-    if (glb_bytes > arch->glb.capacity_bytes) {
+    if (o.glb_over) {
         int n = snprintf(what, sizeof what, "glb");
         const char *sep = " (";
         for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
@@ -155,8 +175,7 @@ int pesim_map_check_fit(const struct pesim_arch *arch,
             }
         if (n > 0 && (size_t)n < sizeof what - 1 && sep[0] == '+')
             snprintf(what + n, sizeof what - (size_t)n, ")");
-        over(diags, file, what, glb_bytes, arch->glb.capacity_bytes, "bytes");
-        bad = 1;
+        over(diags, file, what, o.glb_total_bytes, arch->glb.capacity_bytes, "bytes");
     }
-    return bad ? PESIM_E_NOFIT : 0;
+    return o.rf || o.glb ? PESIM_E_NOFIT : 0;
 }

@@ -16,7 +16,7 @@ int pesim_df_iso_area(const pesim_dataflow *df, const struct pesim_arch *base,
     *out = *base;
     uint64_t bytes[PESIM_DS_COUNT], rf_bytes = 0;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
-        bytes[ds] = (base->word_bits[ds] + 7) / 8;
+        bytes[ds] = pesim_arch_word_bytes(base, ds);
         rf_bytes += rf->words[ds] * bytes[ds];
     }
     double pes = pesim_arch_pes(base);

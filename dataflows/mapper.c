@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "dataflows/pairs.h"
 #include "dataflows/template.h"
 #include "pesim/energy.h"
 
@@ -163,26 +164,10 @@ static void initial(const struct pesim_dataflow *df, const struct pesim_layer *l
 static uint64_t overflow(const struct pesim_arch *arch, const struct pesim_analysis *a,
                          unsigned *level)
 {
-    const struct pesim_rf_cfg *rf = &arch->pe_array.rf;
-    uint64_t over = 0, total = 0, bytes = 0, capped = 0;
-    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
-        uint64_t need = a->need_words[PESIM_LEVEL_RF][ds];
-        total += need;
-        if (!rf->shared && need > rf->words[ds])
-            over += need - rf->words[ds];
-        uint64_t b = a->need_words[PESIM_LEVEL_GLB][ds] * ((arch->word_bits[ds] + 7) / 8);
-        bytes += b;
-        if (arch->glb.max_bytes[ds] && b > arch->glb.max_bytes[ds])
-            capped += b - arch->glb.max_bytes[ds];
-    }
-    if (rf->shared && total > rf->shared_words)
-        over += total - rf->shared_words;
-    if (over) {
-        *level = PESIM_LEVEL_RF;
-        return over;
-    }
-    *level = PESIM_LEVEL_GLB;
-    return capped + (bytes > arch->glb.capacity_bytes ? bytes - arch->glb.capacity_bytes : 0);
+    struct pesim_overage o;
+    pesim_map_overage(arch, a, &o);
+    *level = o.rf ? PESIM_LEVEL_RF : PESIM_LEVEL_GLB;
+    return o.rf ? o.rf : o.glb;
 }
 
 /* What the mapper minimizes: roofline cycles (so maximum utilization),

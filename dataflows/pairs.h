@@ -32,4 +32,19 @@ int pesim_map_pair(const struct pesim_arch *arch, const struct pesim_layer *l,
 void pesim_map_account(enum pesim_ds ds, const struct pesim_pair *p,
                        struct pesim_analysis *out);
 
+/* How far an analysis's tiles are from fitting (docs/model.md, "Tile sizes
+ * and capacity"): the one capacity rule that the analysis (fits), the
+ * messages (pesim_map_check_fit) and the mapper (its fit) all read. */
+struct pesim_overage {
+    uint64_t rf_words[PESIM_DS_COUNT]; /* per-data-space scratchpad overflow */
+    uint64_t rf_shared_words;          /* shared RF overflow */
+    uint64_t glb_bytes[PESIM_DS_COUNT]; /* bytes each data space needs */
+    uint64_t glb_cap[PESIM_DS_COUNT];   /* over glb.max_bytes.<ds> */
+    uint64_t glb_total_bytes;           /* sum of glb_bytes */
+    uint64_t glb_over;                  /* over glb.capacity_bytes */
+    uint64_t rf, glb;                   /* totals: words over, bytes over */
+};
+void pesim_map_overage(const struct pesim_arch *arch, const struct pesim_analysis *a,
+                       struct pesim_overage *o);
+
 #endif

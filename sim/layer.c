@@ -1,6 +1,6 @@
-/* Running a layer. Until the cycle-level engines land, cycles are the
- * analysis's roofline: ideal compute cycles or, when larger, the cycles the
- * busiest shared resource needs at its peak bandwidth (model.md). */
+/* Running a layer: check and analyse the mapping, then take its cycles
+ * from the analysis's roofline (--engine analysis) or a cycle-level engine
+ * (model.md §6, §8); utilization, latency and energy follow from them. */
 #include <string.h>
 
 #include "sim/engine.h"
@@ -42,9 +42,7 @@ int pesim_sim_layer_engine(const struct pesim_arch *arch, const struct pesim_lay
     if (rc)
         return rc;
     out->engine = engine;
-    uint64_t b[PESIM_BOUND_COUNT];
-    out->cycles = pesim_map_bounds(arch, &out->analysis, b, &out->bound);
-    memcpy(out->bound_cycles, b, sizeof b);
+    out->cycles = pesim_map_bounds(arch, &out->analysis, out->bound_cycles, &out->bound);
     if (engine != PESIM_ENGINE_ANALYSIS) {
         rc = pesim_engine_run(arch, l, m, engine, out, NULL);
         if (rc) {
@@ -107,7 +105,5 @@ void pesim_sim_total(const struct pesim_arch *arch,
     for (unsigned b = 1; b < PESIM_BOUND_COUNT; b++)
         if (by[b] > by[t->bound])
             t->bound = b;
-    a->util_temporal = a->pes && t->cycles ? (double)a->macs / ((double)a->pes * (double)t->cycles) : 0;
-    t->latency_us = arch->clock_mhz > 0 ? (double)t->cycles / arch->clock_mhz : 0;
-    pesim_energy_compute(&arch->energy, a, t->cycles, &t->energy);
+    finish(arch, t);
 }

@@ -94,6 +94,8 @@ int pesim_arch_validate(const struct pesim_arch *arch, const char *file,
 
 /* Derived quantities. */
 uint32_t pesim_arch_pes(const struct pesim_arch *arch);
+/* Bytes a word of ds occupies in memory (word_bits rounded up). */
+uint32_t pesim_arch_word_bytes(const struct pesim_arch *arch, enum pesim_ds ds);
 /* DRAM bytes per core cycle (bandwidth / clock). */
 double pesim_arch_dram_bytes_per_cycle(const struct pesim_arch *arch);
 
