@@ -23,11 +23,6 @@ void pesim_dram_res(const struct pesim_arch *arch, struct resources *rs)
 }
 
 /* The built-in channel as a port: FIFO, one transfer at a time. */
-static uint64_t div_up(uint64_t a, uint64_t b)
-{
-    return b == UINT64_MAX ? 0 : a / b + (a % b != 0);
-}
-
 static uint64_t builtin_available(void *ctx, uint64_t t)
 {
     const struct res *x = &((struct resources *)ctx)->r[((struct resources *)ctx)->dram];
@@ -39,7 +34,7 @@ static uint64_t builtin_cycles(void *ctx, uint64_t bytes, bool write)
 {
     (void)write;
     const struct resources *rs = ctx;
-    return div_up(bytes << PESIM_DRAM_FP, rs->r[rs->dram].rate);
+    return pesim_res_cycles(bytes << PESIM_DRAM_FP, rs->r[rs->dram].rate);
 }
 
 static uint32_t builtin_latency(void *ctx, bool write)

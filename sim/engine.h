@@ -157,6 +157,15 @@ void pesim_plan_free(struct run *r);
 /* A node's readiness from its dependencies: sets n->ready and n->blame.
  * Every dependency must have its timeline. */
 void pesim_node_ready(struct run *r, struct node *n);
+/* Cycles `work` takes at `rate` per cycle; 0 at an unlimited rate. */
+uint64_t pesim_res_cycles(uint64_t work, uint64_t rate);
+/* The earliest cycle a ready node can start (model.md §8.2): each resource
+ * on its path is available from its last start (FIFO) and the release of
+ * its server (of a pool, the free one released earliest; servers still
+ * held, which only the step engine sees, do not count). DRAM goes through
+ * `port` when given. Sets n->server[] and n->queued_on. */
+uint64_t pesim_node_start(struct run *r, struct node *n, const struct pesim_dram_port *port);
+
 /* Duration of a transfer on each resource of its path, and the bounding
  * one (its stall category into n->bound). With a port, its DRAM time
  * comes from the port. */

@@ -22,27 +22,7 @@ static void place(struct run *r, struct node *n)
         return;
     }
     const struct pesim_dram_port *port = &r->port;
-    uint64_t start = n->ready;
-    n->queued_on = n->nres ? n->res[0] : 0;
-    for (unsigned i = 0; i < n->nres; i++) {
-        struct res *x = &r->rs.r[n->res[i]];
-        uint64_t t;
-        if (n->res[i] == r->rs.dram) {
-            t = port->available(port->ctx, n->ready);
-            n->latency = port->latency(port->ctx, n->dram_write);
-        } else {
-            unsigned best = 0;
-            for (unsigned s = 1; s < x->pool; s++)
-                if (x->free_at[s] < x->free_at[best])
-                    best = s;
-            n->server[i] = (uint8_t)best;
-            t = x->free_at[best] > x->last_start ? x->free_at[best] : x->last_start;
-        }
-        if (t > start) {
-            start = t;
-            n->queued_on = n->res[i];
-        }
-    }
+    uint64_t start = pesim_node_start(r, n, port);
     uint64_t d = pesim_node_duration(r, n, port);
     n->start = start;
     n->release = start + d;

@@ -17,11 +17,39 @@ void pesim_node_ready(struct run *r, struct node *n)
     }
 }
 
-static uint64_t div_up(uint64_t a, uint64_t b)
+uint64_t pesim_res_cycles(uint64_t work, uint64_t rate)
 {
-    if (b == UINT64_MAX)
+    if (rate == UINT64_MAX) /* unlimited */
         return 0;
-    return a / b + (a % b != 0);
+    return work / rate + (work % rate != 0);
+}
+
+uint64_t pesim_node_start(struct run *r, struct node *n, const struct pesim_dram_port *port)
+{
+    uint64_t start = n->ready;
+    n->queued_on = n->nres ? n->res[0] : 0;
+    for (unsigned i = 0; i < n->nres; i++) {
+        const struct res *x = &r->rs.r[n->res[i]];
+        uint64_t t;
+        if (port && n->res[i] == r->rs.dram) {
+            t = port->available(port->ctx, n->ready);
+            n->latency = port->latency(port->ctx, n->dram_write);
+        } else {
+            unsigned best = x->pool; /* free server released earliest */
+            for (unsigned s = 0; s < x->pool; s++)
+                if (!x->holder[s] && (best == x->pool || x->free_at[s] < x->free_at[best]))
+                    best = s;
+            if (best == x->pool) /* all held: callers ask only when one is free */
+                best = 0;
+            n->server[i] = (uint8_t)best;
+            t = x->free_at[best] > x->last_start ? x->free_at[best] : x->last_start;
+        }
+        if (t > start) {
+            start = t;
+            n->queued_on = n->res[i];
+        }
+    }
+    return start;
 }
 
 uint64_t pesim_node_duration(const struct run *r, struct node *n,
@@ -35,7 +63,7 @@ uint64_t pesim_node_duration(const struct run *r, struct node *n,
         const struct res *x = &r->rs.r[n->res[i]];
         uint64_t t = port && n->res[i] == r->rs.dram
                          ? port->cycles(port->ctx, n->work[i] >> PESIM_DRAM_FP, n->dram_write)
-                         : div_up(n->work[i], x->rate);
+                         : pesim_res_cycles(n->work[i], x->rate);
         /* ties: the lower stall category (DRAM, then GLB, then NoC) */
         if (t > d || (t == d && t > 0 && x->stall < n->bound)) {
             d = t;

@@ -50,30 +50,13 @@ static bool deps_met(struct run *r, const struct node *n, uint64_t t)
     return true;
 }
 
-/* The same bookkeeping as the event engine (free_at, last_start) so that
- * the queue stall is charged to the same resource; and a check that the
- * closed form would have started the node now. */
+/* The event engine's start rule (pesim_node_start) must give the cycle the
+ * step engine found by stepping: a check of the closed form. It also picks
+ * the servers and the resource a queue stall is charged to. */
 static void note_start(struct run *r, struct node *n, uint64_t t)
 {
     pesim_node_ready(r, n);
-    uint64_t start = n->ready;
-    n->queued_on = n->nres ? n->res[0] : 0;
-    for (unsigned i = 0; i < n->nres; i++) {
-        struct res *x = &r->rs.r[n->res[i]];
-        /* a server still held frees later than any free one */
-        unsigned best = x->pool;
-        for (unsigned s = 0; s < x->pool; s++)
-            if (!x->holder[s] && (best == x->pool || x->free_at[s] < x->free_at[best]))
-                best = s;
-        if (best == x->pool)
-            best = 0; /* not reached: try_start found a free server */
-        uint64_t a = x->free_at[best] > x->last_start ? x->free_at[best] : x->last_start;
-        if (a > start) {
-            start = a;
-            n->queued_on = n->res[i];
-        }
-    }
-    if (start != t)
+    if (pesim_node_start(r, n, NULL) != t)
         r->error = PESIM_E_SIM; /* the engines disagree: a bug */
     n->start = t;
     pesim_node_duration(r, n, NULL); /* sets n->bound */
@@ -114,14 +97,10 @@ static bool try_start(struct run *r, struct step_engine *e, struct node *n,
             blocked[n->res[i] / 64] |= UINT64_C(1) << (n->res[i] % 64);
         return false;
     }
-    note_start(r, n, e->now);
+    note_start(r, n, e->now); /* also picks the servers */
     for (unsigned i = 0; i < n->nres; i++) {
         struct res *x = &r->rs.r[n->res[i]];
-        unsigned s = 0;
-        while (x->holder[s])
-            s++;
-        x->holder[s] = n->id;
-        n->server[i] = (uint8_t)s;
+        x->holder[n->server[i]] = n->id;
         x->last_start = e->now;
         n->left[i] = n->work[i];
     }
