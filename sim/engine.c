@@ -63,55 +63,53 @@ int pesim_run_register(struct run *r, pesim_kernel *k)
     return rc ? PESIM_E_NOMEM : 0;
 }
 
+/* Copy the engine's counts and timing into the result (tile sizes stay the
+ * analysis's: the engine moves data, it does not size tiles). */
+static void report(const struct run *r, struct pesim_layer_result *out)
+{
+    struct pesim_analysis *a = &out->analysis;
+    for (unsigned lv = 0; lv < PESIM_LEVEL_COUNT; lv++)
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+            a->acc[lv][ds].reads = r->counts.acc[lv][ds].reads;
+            a->acc[lv][ds].fills = r->counts.acc[lv][ds].fills;
+            a->acc[lv][ds].updates = r->counts.acc[lv][ds].updates;
+        }
+    memcpy(a->noc_words, r->counts.noc_words, sizeof a->noc_words);
+    memcpy(a->noc_sends, r->counts.noc_sends, sizeof a->noc_sends);
+    a->spatial_reductions = r->counts.spatial_reductions;
+    out->cycles = r->cycles;
+    memcpy(out->stalls, r->stalls, sizeof out->stalls);
+    out->events = r->events;
+}
+
 int pesim_engine_run(const struct pesim_arch *arch, const struct pesim_layer *l,
                      const struct pesim_mapping *m, enum pesim_engine engine,
                      struct pesim_layer_result *out, const struct engine_hooks *hooks)
 {
-    struct run *rp = calloc(1, sizeof *rp); /* the node ring is large */
-    if (!rp)
+    if (hooks && hooks->port && engine == PESIM_ENGINE_STEP)
+        return PESIM_E_INVALID; /* the step engine advances the built-in channel */
+    struct run *r = calloc(1, sizeof *r); /* the node ring is large */
+    if (!r)
         return PESIM_E_NOMEM;
-#define r (*rp)
-    r.arch = arch;
-    r.layer = l;
-    r.map = m;
+    r->arch = arch;
+    r->layer = l;
+    r->map = m;
     if (hooks) {
-        r.inspect = hooks->inspect;
-        r.inspect_ctx = hooks->ctx;
+        r->inspect = hooks->inspect;
+        r->inspect_ctx = hooks->ctx;
     }
-    pesim_dram_res(arch, &r.rs);
-    pesim_glb_res(arch, &r.rs);
-    pesim_noc_res(arch, &r.rs);
-    pesim_dram_port_builtin(&r.rs, &r.port);
-    if (hooks && hooks->port) {
-        if (engine == PESIM_ENGINE_STEP) { /* it advances the built-in channel */
-            free(rp);
-            return PESIM_E_INVALID;
-        }
-        r.port = *hooks->port;
-    }
-    int rc = pesim_plan_init(&r);
+    pesim_dram_res(arch, &r->rs);
+    pesim_glb_res(arch, &r->rs);
+    pesim_noc_res(arch, &r->rs);
+    pesim_dram_port_builtin(&r->rs, &r->port);
+    if (hooks && hooks->port)
+        r->port = *hooks->port;
+    int rc = pesim_plan_init(r);
     if (!rc)
-        rc = engine == PESIM_ENGINE_STEP ? pesim_engine_step(&r) : pesim_engine_event(&r);
-    pesim_plan_free(&r);
-    if (rc) {
-        free(rp);
-        return rc;
-    }
-    struct pesim_analysis *a = &out->analysis;
-    for (unsigned lv = 0; lv < PESIM_LEVEL_COUNT; lv++)
-        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
-            a->acc[lv][ds].reads = r.counts.acc[lv][ds].reads;
-            a->acc[lv][ds].fills = r.counts.acc[lv][ds].fills;
-            a->acc[lv][ds].updates = r.counts.acc[lv][ds].updates;
-        }
-    memcpy(a->noc_words, r.counts.noc_words, sizeof a->noc_words);
-    memcpy(a->noc_sends, r.counts.noc_sends, sizeof a->noc_sends);
-    a->spatial_reductions = r.counts.spatial_reductions;
-    /* tile sizes stay the analysis's (the engine moves, it does not size) */
-    out->cycles = r.cycles;
-    memcpy(out->stalls, r.stalls, sizeof out->stalls);
-    out->events = r.events;
-#undef r
-    free(rp);
-    return 0;
+        rc = engine == PESIM_ENGINE_STEP ? pesim_engine_step(r) : pesim_engine_event(r);
+    pesim_plan_free(r);
+    if (!rc)
+        report(r, out);
+    free(r);
+    return rc;
 }
