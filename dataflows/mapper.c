@@ -1,125 +1,24 @@
-/* The simple mapper shared by the templates (docs/dataflows.md):
- *  1. spatial: the template's dims on each axis with bounds that minimize
- *     the temporal folds (maximum utilization);
+/* The mapper shared by the templates (docs/dataflows.md, "The mapper").
+ * A layer whose template space is small (df_space_size) is searched
+ * exhaustively (exhaustive.c); otherwise heuristically:
+ *  1. spatial: the TOP_SPATIAL candidates with the fewest folds;
  *  2. temporal: the template's RF loops hold the stationary data, every
  *     other dim iterates at the GLB; while a tile does not fit, halve the
  *     loop whose move outward helps most (judged by the analysis);
  *  3. placement: local search moving one whole loop to another position or
- *     level while that lowers (roofline cycles, energy).
+ *     level while that lowers the score.
  * Deterministic: candidates are generated and compared in a fixed order. */
 #include <inttypes.h>
 #include <string.h>
 
 #include "dataflows/pairs.h"
-#include "dataflows/template.h"
-#include "pesim/energy.h"
+#include "dataflows/search.h"
 
 #define TOP_SPATIAL 6
 #define MAX_FIT_STEPS 256
 #define MAX_SEARCH_ROUNDS 64
 
-struct axis_opt {
-    uint8_t n;
-    uint8_t dim[2];
-    uint32_t bound[2];
-};
-
-struct spatial_opt {
-    struct axis_opt ax[PESIM_AXIS_COUNT];
-    uint64_t folds;
-};
-
 static uint64_t div_up(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
-
-/* Smallest bound with the fewest folds of `size` over `room` PEs. */
-static uint32_t balanced(uint64_t size, uint64_t room)
-{
-    if (size <= room)
-        return (uint32_t)size;
-    return (uint32_t)div_up(size, div_up(size, room));
-}
-
-/* Every way to put zero, one or two template dims on an axis. */
-static size_t axis_options(const struct pesim_dataflow *df, unsigned a,
-                           const struct pesim_layer *l, uint32_t room,
-                           struct axis_opt *out, size_t cap)
-{
-    size_t n = 0;
-    bool lead = df->lead[a] && l->dim[df->axis_dims[a][0]] >= 2;
-    if (!lead)
-        out[n++] = (struct axis_opt){0};
-    for (unsigned i = 0; i < (lead ? 1u : df->naxis_dims[a]); i++) {
-        unsigned d1 = df->axis_dims[a][i];
-        if (l->dim[d1] < 2)
-            continue;
-        if (n < cap)
-            out[n++] = (struct axis_opt){1, {(uint8_t)d1, 0}, {balanced(l->dim[d1], room), 0}};
-        for (unsigned j = 0; j < df->naxis_dims[a]; j++) {
-            unsigned d2 = df->axis_dims[a][j];
-            if (j == i || l->dim[d2] < 2)
-                continue;
-            uint64_t top = l->dim[d1] < room ? l->dim[d1] : room;
-            uint64_t from = lead ? balanced(l->dim[d1], room) : 2;
-            if (lead)
-                top = from;
-            for (uint64_t b1 = from; b1 <= top && b1 * 2 <= room && n < cap; b1++)
-                out[n++] = (struct axis_opt){2, {(uint8_t)d1, (uint8_t)d2},
-                                             {(uint32_t)b1, balanced(l->dim[d2], room / b1)}};
-        }
-    }
-    return n;
-}
-
-static uint64_t folds(const struct pesim_layer *l, const struct spatial_opt *s)
-{
-    uint64_t b[PESIM_DIM_COUNT];
-    for (unsigned d = 0; d < PESIM_DIM_COUNT; d++)
-        b[d] = 1;
-    for (unsigned a = 0; a < PESIM_AXIS_COUNT; a++)
-        for (unsigned k = 0; k < s->ax[a].n; k++)
-            b[s->ax[a].dim[k]] *= s->ax[a].bound[k];
-    uint64_t f = 1;
-    for (unsigned d = 0; d < PESIM_DIM_COUNT; d++)
-        f *= div_up(l->dim[d], b[d]);
-    return f;
-}
-
-static bool shares_dim(const struct axis_opt *x, const struct axis_opt *y)
-{
-    for (unsigned i = 0; i < x->n; i++)
-        for (unsigned j = 0; j < y->n; j++)
-            if (x->dim[i] == y->dim[j])
-                return true;
-    return false;
-}
-
-/* Keep the TOP_SPATIAL options with the fewest folds (stable order). */
-static size_t best_spatial(const struct pesim_dataflow *df,
-                           const struct pesim_arch *arch,
-                           const struct pesim_layer *l, struct spatial_opt *top)
-{
-    static const size_t cap = 512;
-    struct axis_opt xo[512], yo[512];
-    size_t nx = axis_options(df, PESIM_AXIS_X, l, arch->pe_array.cols, xo, cap);
-    size_t ny = axis_options(df, PESIM_AXIS_Y, l, arch->pe_array.rows, yo, cap);
-    size_t n = 0;
-    for (size_t i = 0; i < nx; i++)
-        for (size_t j = 0; j < ny; j++) {
-            if (!df->share_dims && shares_dim(&xo[i], &yo[j]))
-                continue;
-            struct spatial_opt s = {{xo[i], yo[j]}, 0};
-            s.folds = folds(l, &s);
-            size_t k = n < TOP_SPATIAL ? n++ : TOP_SPATIAL;
-            while (k > 0 && top[k - 1].folds > s.folds) {
-                if (k < TOP_SPATIAL)
-                    top[k] = top[k - 1];
-                k--;
-            }
-            if (k < TOP_SPATIAL)
-                top[k] = s;
-        }
-    return n;
-}
 
 /* Merge a factor into `level`: into an existing loop of the dim, or as a
  * new innermost loop. Coverage is kept: products only grow. */
@@ -134,18 +33,10 @@ static int put(struct pesim_mapping *m, unsigned lv, unsigned dim, uint32_t f)
 }
 
 static void initial(const struct pesim_dataflow *df, const struct pesim_layer *l,
-                    const struct spatial_opt *s, struct pesim_mapping *m)
+                    const struct df_spatial *s, struct pesim_mapping *m)
 {
-    memset(m, 0, sizeof *m);
     uint64_t rest[PESIM_DIM_COUNT];
-    for (unsigned d = 0; d < PESIM_DIM_COUNT; d++)
-        rest[d] = l->dim[d];
-    for (unsigned a = 0; a < PESIM_AXIS_COUNT; a++)
-        for (unsigned k = 0; k < s->ax[a].n; k++) {
-            unsigned d = s->ax[a].dim[k];
-            pesim_mapping_add_spatial(m, d, s->ax[a].bound[k], a);
-            rest[d] = div_up(rest[d], s->ax[a].bound[k]);
-        }
+    df_spatial_apply(df, l, s, m, rest);
     for (unsigned i = 0; i < df->nrf_dims; i++) {
         unsigned d = df->rf_dims[i];
         if (rest[d] > 1)
@@ -155,8 +46,6 @@ static void initial(const struct pesim_dataflow *df, const struct pesim_layer *l
     for (unsigned d = 0; d < PESIM_DIM_COUNT; d++)
         if (rest[d] > 1)
             pesim_mapping_add_temporal(m, PESIM_LEVEL_GLB, d, (uint32_t)rest[d]);
-    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
-        m->bypass[PESIM_LEVEL_RF][ds] = !df->rf_keeps[ds];
 }
 
 /* How far a mapping is from fitting: words over in the RF (per PE), then
@@ -168,41 +57,6 @@ static uint64_t overflow(const struct pesim_arch *arch, const struct pesim_analy
     pesim_map_overage(arch, a, &o);
     *level = o.rf ? PESIM_LEVEL_RF : PESIM_LEVEL_GLB;
     return o.rf ? o.rf : o.glb;
-}
-
-/* What the mapper minimizes: roofline cycles (so maximum utilization),
- * then energy. */
-struct score {
-    uint64_t cycles;
-    double energy;
-    enum pesim_objective objective;
-};
-
-static struct score score_of(const struct pesim_arch *arch, const struct pesim_analysis *a,
-                             enum pesim_objective objective)
-{
-    uint64_t b[PESIM_BOUND_COUNT];
-    struct score s;
-    s.objective = objective;
-    s.cycles = pesim_map_bounds(arch, a, b, NULL);
-    struct pesim_energy e;
-    pesim_energy_compute(&arch->energy, a, s.cycles, &e);
-    s.energy = e.total;
-    return s;
-}
-
-static bool better(struct score x, struct score y)
-{
-    switch (x.objective) {
-    case PESIM_OBJECTIVE_ENERGY:
-        return x.energy < y.energy || (x.energy == y.energy && x.cycles < y.cycles);
-    case PESIM_OBJECTIVE_EDP: {
-        double ex = x.energy * (double)x.cycles, ey = y.energy * (double)y.cycles;
-        return ex < ey || (ex == ey && x.cycles < y.cycles);
-    }
-    default:
-        return x.cycles < y.cycles || (x.cycles == y.cycles && x.energy < y.energy);
-    }
 }
 
 /* Halve loop i of level lv and move the factor one level out (RF -> GLB
@@ -232,7 +86,7 @@ static int fit(const struct pesim_arch *arch, const struct pesim_layer *l,
             return 0;
         struct pesim_mapping best = *m;
         uint64_t best_over = UINT64_MAX;
-        struct score best_s = {0, 0, obj};
+        struct df_score best_s = {0, 0, obj};
         unsigned lo = level == PESIM_LEVEL_RF ? PESIM_LEVEL_RF : PESIM_LEVEL_GLB;
         unsigned dest = level == PESIM_LEVEL_RF ? PESIM_LEVEL_GLB : PESIM_LEVEL_DRAM;
         for (unsigned lv = lo; lv < PESIM_LEVEL_COUNT; lv++)
@@ -245,8 +99,8 @@ static int fit(const struct pesim_arch *arch, const struct pesim_layer *l,
                 uint64_t o = overflow(arch, &ca, &cl);
                 if (cl < level) /* moved the problem inward: no better */
                     o = UINT64_MAX - 1;
-                struct score sc = score_of(arch, &ca, obj);
-                if (o < best_over || (o == best_over && better(sc, best_s))) {
+                struct df_score sc = df_score_of(arch, &ca, obj);
+                if (o < best_over || (o == best_over && df_better(sc, best_s))) {
                     best = c;
                     best_over = o;
                     best_s = sc;
@@ -289,10 +143,10 @@ static void place(const struct pesim_arch *arch, const struct pesim_layer *l,
     struct pesim_analysis a;
     if (pesim_map_analyze(arch, l, m, &a) || !a.fits)
         return;
-    struct score cur = score_of(arch, &a, obj);
+    struct df_score cur = df_score_of(arch, &a, obj);
     for (int round = 0; round < MAX_SEARCH_ROUNDS; round++) {
         struct pesim_mapping best = *m;
-        struct score best_s = cur;
+        struct df_score best_s = cur;
         for (unsigned from = 0; from < PESIM_LEVEL_COUNT; from++)
             for (unsigned i = 0; i < m->ntemporal[from]; i++)
                 for (unsigned to = 0; to < PESIM_LEVEL_COUNT; to++) {
@@ -304,48 +158,32 @@ static void place(const struct pesim_arch *arch, const struct pesim_layer *l,
                         if (!relocate(&c, from, i, to, from == to ? pos : pos) ||
                             pesim_map_analyze(arch, l, &c, &a) || !a.fits)
                             continue;
-                        struct score sc = score_of(arch, &a, obj);
-                        if (better(sc, best_s)) {
+                        struct df_score sc = df_score_of(arch, &a, obj);
+                        if (df_better(sc, best_s)) {
                             best = c;
                             best_s = sc;
                         }
                     }
                 }
-        if (!better(best_s, cur))
+        if (!df_better(best_s, cur))
             return;
         *m = best;
         cur = best_s;
     }
 }
 
-/* Drop loops of bound 1 (they change nothing) so that the mapping reads
- * as what it does; unused slots stay zero. */
-static void tidy(struct pesim_mapping *m)
+int df_map_heuristic(const struct pesim_dataflow *df, const struct pesim_arch *arch,
+                     const struct pesim_layer *l, enum pesim_objective obj,
+                     struct pesim_mapping *out, struct pesim_mapping *closest)
 {
-    for (unsigned lv = 0; lv < PESIM_LEVEL_COUNT; lv++) {
-        unsigned k = 0;
-        for (unsigned i = 0; i < m->ntemporal[lv]; i++)
-            if (m->temporal[lv][i].bound > 1)
-                m->temporal[lv][k++] = m->temporal[lv][i];
-        for (unsigned i = k; i < m->ntemporal[lv]; i++)
-            memset(&m->temporal[lv][i], 0, sizeof m->temporal[lv][i]);
-        m->ntemporal[lv] = (uint8_t)k;
-    }
-}
-
-int df_map_template(const struct pesim_dataflow *df, const struct pesim_arch *arch,
-                    const struct pesim_layer *l, enum pesim_objective obj,
-                    struct pesim_mapping *out,
-                    pesim_diags *diags)
-{
-    struct spatial_opt top[TOP_SPATIAL];
-    size_t n = best_spatial(df, arch, l, top);
+    struct df_spatial top[TOP_SPATIAL];
+    size_t n = df_spatial_all(df, arch, l, top, TOP_SPATIAL);
     if (n > TOP_SPATIAL)
         n = TOP_SPATIAL;
     bool found = false;
-    struct score best_s = {0, 0, obj};
-    struct pesim_mapping m, last_failed;
-    memset(&last_failed, 0, sizeof last_failed);
+    struct df_score best_s = {0, 0, obj};
+    struct pesim_mapping m;
+    memset(closest, 0, sizeof *closest);
     /* Each spatial candidate is searched under every objective's ordering:
      * the candidate set is then the same whatever the objective, so the
      * energy objective can never pick more energy than the latency one. */
@@ -354,28 +192,42 @@ int df_map_template(const struct pesim_dataflow *df, const struct pesim_arch *ar
             struct pesim_analysis a;
             initial(df, l, &top[i], &m);
             if (fit(arch, l, (enum pesim_objective)guide, &m, &a)) {
-                last_failed = m;
+                *closest = m;
                 continue;
             }
             place(arch, l, (enum pesim_objective)guide, &m);
             if (pesim_map_analyze(arch, l, &m, &a) || !a.fits)
                 continue;
-            struct score sc = score_of(arch, &a, obj);
-            if (!found || better(sc, best_s)) {
+            struct df_score sc = df_score_of(arch, &a, obj);
+            if (!found || df_better(sc, best_s)) {
                 *out = m;
                 best_s = sc;
                 found = true;
             }
         }
-    if (found) {
-        tidy(out);
-        return 0;
+    if (!found)
+        return PESIM_E_NOMAP;
+    df_tidy(out);
+    return 0;
+}
+
+int df_map_template(const struct pesim_dataflow *df, const struct pesim_arch *arch,
+                    const struct pesim_layer *l, enum pesim_objective obj,
+                    struct pesim_mapping *out, pesim_diags *diags)
+{
+    struct pesim_mapping closest;
+    if (df_space_size(df, arch, l, DF_EXHAUSTIVE_LIMIT) <= DF_EXHAUSTIVE_LIMIT) {
+        struct df_score sc;
+        if (df_map_exhaustive(df, arch, l, obj, out, &sc) == 0)
+            return 0;
     }
+    if (df_map_heuristic(df, arch, l, obj, out, &closest) == 0)
+        return 0;
     pesim_diags_add(diags, df->name, 0, 0,
                     "layer %s: no %s mapping fits the buffers; the closest one overflows:",
                     l->name, df->title);
     struct pesim_analysis a;
-    if (n && !pesim_map_analyze(arch, l, &last_failed, &a))
+    if (!pesim_map_analyze(arch, l, &closest, &a))
         pesim_map_check_fit(arch, &a, df->name, diags);
     return PESIM_E_NOMAP;
 }

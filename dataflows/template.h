@@ -1,5 +1,5 @@
 /* Internal: a dataflow template = constraints over the one mapping model
- * plus preferences the simple mapper follows (docs/dataflows.md). */
+ * plus preferences the mapper follows (docs/dataflows.md). */
 #ifndef PESIM_DATAFLOWS_TEMPLATE_H
 #define PESIM_DATAFLOWS_TEMPLATE_H
 

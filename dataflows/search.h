@@ -1,0 +1,71 @@
+/* Internal: the pieces the mappers share (docs/dataflows.md, "The
+ * mapper"): the template's spatial candidates, the score a mapper
+ * minimizes, and the two searches over the template's space. Not
+ * installed; the tests read it to check the searches. */
+#ifndef PESIM_DATAFLOWS_SEARCH_H
+#define PESIM_DATAFLOWS_SEARCH_H
+
+#include "dataflows/template.h"
+
+/* Zero, one or two template dims on one array axis, with their bounds. */
+struct df_axis_opt {
+    uint8_t n;
+    uint8_t dim[2];
+    uint32_t bound[2];
+};
+
+/* One spatial candidate: an option per axis, and the temporal folds
+ * prod_d ceil(D_d / spatial bound_d) it leaves. */
+struct df_spatial {
+    struct df_axis_opt ax[PESIM_AXIS_COUNT];
+    uint64_t folds;
+};
+
+/* Every spatial candidate of the template for the layer, fewest folds
+ * first (stable: generation order among equals). Writes at most cap;
+ * returns how many there are. */
+size_t df_spatial_all(const struct pesim_dataflow *df, const struct pesim_arch *arch,
+                      const struct pesim_layer *l, struct df_spatial *out, size_t cap);
+
+/* A mapping holding the candidate's spatial loops and the template's RF
+ * bypass, and no temporal loops; rest[d] gets what each dim has left to
+ * iterate, ceil(D_d / spatial bound_d). */
+void df_spatial_apply(const struct pesim_dataflow *df, const struct pesim_layer *l,
+                      const struct df_spatial *s, struct pesim_mapping *m,
+                      uint64_t rest[PESIM_DIM_COUNT]);
+
+/* What a mapper minimizes for an objective (include/pesim/dataflow.h). */
+struct df_score {
+    uint64_t cycles; /* the analysis's roofline cycles */
+    double energy;
+    enum pesim_objective objective;
+};
+struct df_score df_score_of(const struct pesim_arch *arch, const struct pesim_analysis *a,
+                            enum pesim_objective objective);
+/* x strictly better than y under x's objective (ties: not better). */
+bool df_better(struct df_score x, struct df_score y);
+
+/* The exhaustive search's space (docs/dataflows.md, "Exhaustive search")
+ * and how many mappings it holds, counted up to `cap` (returns cap + 1
+ * when larger). */
+uint64_t df_space_size(const struct pesim_dataflow *df, const struct pesim_arch *arch,
+                       const struct pesim_layer *l, uint64_t cap);
+/* Spaces up to this many mappings are searched exhaustively. */
+#define DF_EXHAUSTIVE_LIMIT 200000u
+
+/* The best mapping of the space, pruned by capacity and a cycle bound.
+ * 0, or PESIM_E_NOMAP with nothing written when no mapping fits. */
+int df_map_exhaustive(const struct pesim_dataflow *df, const struct pesim_arch *arch,
+                      const struct pesim_layer *l, enum pesim_objective obj,
+                      struct pesim_mapping *out, struct df_score *score);
+/* The heuristic search (greedy fit and local search over loop placement);
+ * on failure *closest is the closest candidate, for the message. */
+int df_map_heuristic(const struct pesim_dataflow *df, const struct pesim_arch *arch,
+                     const struct pesim_layer *l, enum pesim_objective obj,
+                     struct pesim_mapping *out, struct pesim_mapping *closest);
+
+/* Drop loops of bound 1 (they change nothing); unused slots stay zero so
+ * that equal mappings are equal structs. */
+void df_tidy(struct pesim_mapping *m);
+
+#endif
