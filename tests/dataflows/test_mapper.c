@@ -224,6 +224,124 @@ static void test_random_layers(void **state)
     print_message("random layers: %d mapped, %d without a fitting mapping\n", mapped, nomap);
 }
 
+/* One use of a weight by a PE in a period (one iteration of the loops
+ * above the RF), the period numbered among that PE's busy ones. */
+struct use {
+    uint64_t pe, weight, period;
+};
+
+static int cmp_use(const void *a, const void *b)
+{
+    const struct use *x = a, *y = b;
+    if (x->pe != y->pe)
+        return (x->pe > y->pe) - (x->pe < y->pe);
+    if (x->weight != y->weight)
+        return (x->weight > y->weight) - (x->weight < y->weight);
+    return (x->period > y->period) - (x->period < y->period);
+}
+
+/* GLB reads of weights into PEs if a weight stays in a PE for as long as
+ * the PE keeps using it: per (PE, weight), the number of runs of
+ * consecutive busy periods of that PE in which it uses the weight. Found
+ * by walking the whole nest, MAC by MAC. */
+static uint64_t weight_runs(const struct pesim_layer *l, const struct pesim_mapping *m)
+{
+    /* nest order: DRAM, GLB (the period), spatial (the PE), RF */
+    const struct pesim_loop *loop[3 * PESIM_MAX_LOOPS];
+    int kind[3 * PESIM_MAX_LOOPS], n = 0; /* 0 period, 1 PE, 2 RF */
+    for (int lv = PESIM_LEVEL_DRAM; lv <= PESIM_LEVEL_GLB; lv++)
+        for (unsigned i = 0; i < m->ntemporal[lv]; i++)
+            loop[n] = &m->temporal[lv][i], kind[n++] = 0;
+    for (unsigned i = 0; i < m->nspatial; i++)
+        loop[n] = &m->spatial[i], kind[n++] = 1;
+    for (unsigned i = 0; i < m->ntemporal[PESIM_LEVEL_RF]; i++)
+        loop[n] = &m->temporal[PESIM_LEVEL_RF][i], kind[n++] = 2;
+    uint64_t total = 1, pes = 1;
+    for (int i = 0; i < n; i++) {
+        total *= loop[i]->bound;
+        pes *= kind[i] == 1 ? loop[i]->bound : 1;
+    }
+    struct use *u = malloc(total * sizeof *u);
+    uint64_t *busy = calloc(pes, sizeof *busy);     /* busy periods so far */
+    uint64_t *last = malloc(pes * sizeof *last);    /* last busy period seen */
+    assert_non_null(u);
+    assert_non_null(busy);
+    assert_non_null(last);
+    for (uint64_t p = 0; p < pes; p++)
+        last[p] = UINT64_MAX;
+    uint64_t nu = 0;
+    uint32_t digit[3 * PESIM_MAX_LOOPS] = {0};
+    for (uint64_t it = 0; it < total; it++) {
+        uint64_t ix[PESIM_DIM_COUNT] = {0}, pe = 0, period = 0;
+        for (int i = 0; i < n; i++) {
+            ix[loop[i]->dim] = ix[loop[i]->dim] * loop[i]->bound + digit[i];
+            if (kind[i] == 0)
+                period = period * loop[i]->bound + digit[i];
+            if (kind[i] == 1)
+                pe = pe * loop[i]->bound + digit[i];
+        }
+        bool valid = true;
+        for (int d = 0; d < PESIM_DIM_COUNT; d++)
+            valid &= ix[d] < l->dim[d];
+        if (valid) {
+            if (last[pe] != period) {
+                last[pe] = period;
+                busy[pe]++;
+            }
+            uint64_t w = (((ix[PESIM_DIM_G] * 64 + ix[PESIM_DIM_M]) * 64 + ix[PESIM_DIM_C]) * 64 +
+                          ix[PESIM_DIM_R]) * 64 + ix[PESIM_DIM_S];
+            u[nu++] = (struct use){pe, w, busy[pe]};
+        }
+        for (int i = n - 1; i >= 0; i--) {
+            if (++digit[i] < loop[i]->bound)
+                break;
+            digit[i] = 0;
+        }
+    }
+    qsort(u, nu, sizeof *u, cmp_use);
+    uint64_t runs = 0;
+    for (uint64_t i = 0; i < nu; i++) {
+        bool same = i > 0 && u[i].pe == u[i - 1].pe && u[i].weight == u[i - 1].weight;
+        if (!same || u[i].period > u[i - 1].period + 1)
+            runs++;
+    }
+    free(u);
+    free(busy);
+    free(last);
+    return runs;
+}
+
+/* Weight-stationary never re-reads a weight from the GLB while it stays in
+ * a PE: on random small layers, the weights the WS mapping's PEs read from
+ * the GLB (the RF's weight fills) are exactly one per run of consecutive
+ * periods in which a PE uses a weight, counted by walking the nest. And
+ * the RF serves every weight operand: MACs = RF weight reads. */
+static void test_ws_weights_stay(void **state)
+{
+    (void)state;
+    uint64_t rs = 0xC0FFEE1234567u;
+    int checked = 0;
+    for (int iter = 0; iter < 40; iter++) {
+        struct pesim_arch a = fx_arch(1 + (uint32_t)fx_rnd(&rs, 4), 1 + (uint32_t)fx_rnd(&rs, 4));
+        a.pe_array.rf.words[PESIM_DS_WEIGHTS] = 1 + fx_rnd(&rs, 16);
+        a.glb.capacity_bytes = 64 + fx_rnd(&rs, 512);
+        struct pesim_layer l = fx_layer(1 + fx_rnd(&rs, 2), 1 + fx_rnd(&rs, 6), 1 + fx_rnd(&rs, 6),
+                                        1 + fx_rnd(&rs, 5), 1 + fx_rnd(&rs, 4), 1 + fx_rnd(&rs, 3),
+                                        1 + fx_rnd(&rs, 3));
+        for (int o = 0; o < PESIM_OBJECTIVE_COUNT; o++) {
+            struct pesim_mapping m;
+            struct pesim_analysis r;
+            if (pesim_df_map_for(pesim_df_find("ws"), &a, &l, o, &m, NULL))
+                continue;
+            assert_int_equal(pesim_map_analyze(&a, &l, &m, &r), 0);
+            assert_int_equal(r.acc[PESIM_LEVEL_RF][PESIM_DS_WEIGHTS].fills, weight_runs(&l, &m));
+            assert_int_equal(r.acc[PESIM_LEVEL_RF][PESIM_DS_WEIGHTS].reads, r.macs);
+            checked++;
+        }
+    }
+    assert_true(checked >= 100);
+}
+
 /* Row-stationary folds and replicates Eyeriss's logical PE sets onto the
  * 12x14 array as the chip does: CONV1's 11x55 set as 11x14 strips; CONV2's
  * 5x27 split into 5x14 and 5x13 stacked on the rows; CONV3-5's 3x13 sets
@@ -299,6 +417,7 @@ int main(void)
         cmocka_unit_test(test_yaml_round_trip),
         cmocka_unit_test(test_objectives),
         cmocka_unit_test(test_random_layers),
+        cmocka_unit_test(test_ws_weights_stay),
         cmocka_unit_test(test_rs_eyeriss_pe_sets),
         cmocka_unit_test(test_iso_area),
     };
