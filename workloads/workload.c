@@ -15,7 +15,7 @@ static const char *const preset_names[] = {WORKLOAD_PRESET_NAMES, NULL};
 #define DIM_MAX (1ull << 40) /* per dimension; products are checked too */
 #define GEOM_MAX 65535u      /* stride, padding, dilation */
 
-static const char *const kind_names[] = {"conv", "fc", "gemm", NULL};
+static const char *const kind_names[] = {"conv", "fc", "gemm", "matmul", NULL};
 
 /* What one layer entry is read into; converted by layer_check. */
 struct layer_in {
@@ -115,6 +115,16 @@ uint64_t pesim_layer_ds_words(const struct pesim_layer *l, enum pesim_ds ds)
     return ds_words_ok(l, ds, &r) ? r : UINT64_MAX;
 }
 
+uint64_t pesim_layer_params(const struct pesim_layer *l)
+{
+    return l->kind == PESIM_LAYER_MATMUL ? 0 : pesim_layer_ds_words(l, PESIM_DS_WEIGHTS);
+}
+
+bool pesim_layer_is_gemm(const struct pesim_layer *l)
+{
+    return l->kind == PESIM_LAYER_GEMM || l->kind == PESIM_LAYER_MATMUL;
+}
+
 const char *pesim_layer_kind_name(enum pesim_layer_kind kind)
 {
     return (unsigned)kind < PESIM_LAYER_KIND_COUNT ? kind_names[kind] : NULL;
@@ -195,10 +205,10 @@ static const struct cfg_key layer_keys[] = {
      .unit = "", .desc = "Unique name (used by --layer)",
      .offset = LOFF(l.name)},
     {.name = "type", .type = CFG_ENUM, .names = kind_names, .def = "conv",
-     .unit = "", .desc = "conv, fc (P = Q = 1) or gemm (keys m, n, k)",
+     .unit = "", .desc = "conv, fc (P = Q = 1), gemm (keys m, n, k) or matmul (a gemm of two activations)",
      .offset = LOFF(kind)},
     DIM_KEY("N", PESIM_DIM_N, "1", "Batch size (conv, fc)"),
-    DIM_KEY("G", PESIM_DIM_G, "1", "Groups (conv); M and C are per group"),
+    DIM_KEY("G", PESIM_DIM_G, "1", "Groups (conv; gemm, matmul: independent products, e.g. attention heads); M and C are per group"),
     DIM_OPT("M", PESIM_DIM_M,
             "Output channels per group; required for conv and fc"),
     DIM_OPT("C", PESIM_DIM_C,
@@ -293,17 +303,18 @@ static void layer_check(struct cfg_ctx *ctx, const char *path, void *obj)
     struct layer_in *in = obj;
     struct pesim_layer *l = &in->l;
     size_t before = ctx->nerrs;
-    static const char *const conv_only[] = {"N", "G", "M", "C", "P",
+    static const char *const conv_only[] = {"N", "M", "C", "P",
                                             "Q", "R", "S", "H", "W",
                                             "stride", "padding", "dilation"};
     static const char *const gemm_only[] = {"m", "n", "k"};
     l->kind = (enum pesim_layer_kind)in->kind;
-    if (l->kind == PESIM_LAYER_GEMM) {
+    if (pesim_layer_is_gemm(l)) {
         for (size_t i = 0; i < sizeof conv_only / sizeof *conv_only; i++)
             if (pesim_cfg_given(ctx, path, conv_only[i]))
                 pesim_cfg_error_key(ctx, path, conv_only[i],
-                                    "not allowed in a gemm layer, expected "
-                                    "m, n, k");
+                                    "not allowed in a %s layer, expected "
+                                    "m, n, k (and G)",
+                                    kind_names[l->kind]);
         for (size_t i = 0; i < 3; i++)
             if (!pesim_cfg_given(ctx, path, gemm_only[i]))
                 pesim_cfg_error_key(ctx, path, gemm_only[i],
@@ -312,8 +323,10 @@ static void layer_check(struct cfg_ctx *ctx, const char *path, void *obj)
                                     DIM_MAX);
         if (ctx->nerrs > before)
             return;
+        uint64_t groups = l->dim[PESIM_DIM_G];
         for (int d = 0; d < PESIM_DIM_COUNT; d++)
             l->dim[d] = 1;
+        l->dim[PESIM_DIM_G] = groups;
         l->dim[PESIM_DIM_N] = in->m;
         l->dim[PESIM_DIM_M] = in->n;
         l->dim[PESIM_DIM_C] = in->k;
@@ -564,7 +577,7 @@ static void no_match(const struct pesim_workload *wl, const char *what,
     }
     pesim_diags_add(diags, "--layer", 0, 0,
                     "no layer '%.*s' in %s, expected one of %s, a range "
-                    "FIRST:LAST, or a kind conv, fc, gemm",
+                    "FIRST:LAST, or a kind conv, fc, gemm, matmul",
                     (int)n, what, wl->name, list);
 }
 
@@ -665,7 +678,7 @@ int pesim_workload_set_batch(struct pesim_workload *wl, uint64_t batch,
     int rc = 0;
     for (size_t i = 0; i < wl->count; i++) {
         struct pesim_layer l = wl->layers[i];
-        if (l.kind == PESIM_LAYER_GEMM)
+        if (pesim_layer_is_gemm(&l))
             continue;
         l.dim[PESIM_DIM_N] = batch;
         const char *what = overflowing(&l);
@@ -680,7 +693,7 @@ int pesim_workload_set_batch(struct pesim_workload *wl, uint64_t batch,
     if (rc)
         return rc;
     for (size_t i = 0; i < wl->count; i++)
-        if (wl->layers[i].kind != PESIM_LAYER_GEMM)
+        if (!pesim_layer_is_gemm(&wl->layers[i]))
             wl->layers[i].dim[PESIM_DIM_N] = batch;
     return 0;
 }

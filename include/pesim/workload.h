@@ -11,7 +11,11 @@ extern "C" {
 enum pesim_layer_kind {
     PESIM_LAYER_CONV,
     PESIM_LAYER_FC,   /* P = Q = 1, R = H, S = W */
-    PESIM_LAYER_GEMM, /* (m x k) . (k x n): N = m, C = k, M = n, rest 1 */
+    PESIM_LAYER_GEMM, /* (m x k) . (k x n): N = m, C = k, M = n, G groups */
+    /* A gemm whose (k x n) operand is an activation, not a parameter
+     * (attention's Q.K^T and scores.V): it still lives in the weights data
+     * space, but counts as no parameters. */
+    PESIM_LAYER_MATMUL,
     PESIM_LAYER_KIND_COUNT
 };
 
@@ -54,6 +58,10 @@ int pesim_workload_set_batch(struct pesim_workload *wl, uint64_t batch,
 uint64_t pesim_layer_h(const struct pesim_layer *l);
 uint64_t pesim_layer_w(const struct pesim_layer *l);
 uint64_t pesim_layer_macs(const struct pesim_layer *l);
+/* Stored parameters (weight words) of a layer: 0 for matmul. */
+uint64_t pesim_layer_params(const struct pesim_layer *l);
+/* Whether a layer is a gemm or matmul (m, n, k keys; batch not applied). */
+bool pesim_layer_is_gemm(const struct pesim_layer *l);
 /* Words of each data space (inputs over the padded plane). */
 uint64_t pesim_layer_ds_words(const struct pesim_layer *l, enum pesim_ds ds);
 const char *pesim_layer_kind_name(enum pesim_layer_kind kind);

@@ -144,7 +144,7 @@ static const struct golden cases[] = {
     {WL, "gemm.yaml",
      "name: n\nlayers:\n  - {name: g, type: gemm, m: 4, n: 5, k: 6, C: 3}\n",
      "gemm.yaml:3:48: error: layers[0].C: not allowed in a gemm layer, "
-     "expected m, n, k\n"},
+     "expected m, n, k (and G)\n"},
     /* duplicate layer names */
     {WL, "dupname.yaml",
      "name: n\nlayers:\n  - {name: a, M: 4, C: 3, P: 4, Q: 4}\n"

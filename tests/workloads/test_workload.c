@@ -218,7 +218,7 @@ static void test_select(void **state)
         s,
         "--layer: error: no layer 'CONV9' in alexnet, expected one of CONV1, "
         "CONV2, CONV3, CONV4, CONV5, FC6, FC7, FC8, a range FIRST:LAST, or a "
-        "kind conv, fc, gemm\n"
+        "kind conv, fc, gemm, matmul\n"
         "--layer: error: no gemm layer in alexnet, expected a kind that the "
         "workload has\n"
         "--layer: error: range 'CONV3:CONV1' runs backwards, expected the "
