@@ -7,6 +7,7 @@
 #include "pesim/error.h"
 #include "pesim/arch.h"
 #include "pesim/workload.h"
+#include "pesim/import.h"
 #include "pesim/mapping.h"
 #include "pesim/analysis.h"
 #include "pesim/energy.h"

@@ -19,7 +19,8 @@ extern "C" {
     X(NOFIT, -5, "mapping does not fit the buffers")                   \
     X(RANGE, -6, "value out of range")                                  \
     X(NOMAP, -7, "no valid mapping")                                    \
-    X(SIM, -8, "simulation failure")
+    X(SIM, -8, "simulation failure")                                    \
+    X(UNSUPPORTED, -9, "not supported by this build")
 
 enum pesim_errno {
     PESIM_OK = 0,

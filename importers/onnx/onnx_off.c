@@ -1,0 +1,16 @@
+/* pesim_import_onnx in a build without ONNX support (protobuf-c or the
+ * onnx.proto of python3-onnx not found). */
+#include "pesim/import.h"
+
+int pesim_import_onnx(const uint8_t *data, size_t len, const char *file,
+                      struct pesim_workload *out, pesim_diags *diags)
+{
+    (void)data;
+    (void)len;
+    (void)out;
+    pesim_diags_add(diags, file, 0, 0,
+                    "this pesim was built without ONNX support, expected a build "
+                    "with protobuf-c (Debian: protobuf-c-compiler libprotobuf-c-dev "
+                    "python3-onnx)");
+    return PESIM_E_UNSUPPORTED;
+}
