@@ -280,7 +280,7 @@ int pesim_cli_load(const struct pesim_cli_opts *o, struct pesim_arch *arch,
 
     /* Load the workload even when the arch failed: report both at once. */
     before = pesim_diags_count(d);
-    e = pesim_workload_load(o->workload, wl, d);
+    e = pesim_wl_load_any(o->workload, wl, d);
     if (e) {
         ensure_diag(d, before, "the workload", o->workload, e);
         memset(wl, 0, sizeof *wl);

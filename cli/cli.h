@@ -70,10 +70,11 @@ int pesim_cli_output(const char *path, pesim_cli_writer write,
 #define PESIM_CLI_HELP_INPUTS                                                        \
     "  --arch ARCH          architecture: a preset (eyeriss-v1, generic-16x16,\n"     \
     "                       iso-256) or a YAML file\n"                               \
-    "  --workload W         workload: a shipped network (alexnet) or a YAML file\n"   \
+    "  --workload W         workload: a shipped network (alexnet, resnet50, ...),\n"  \
+    "                       a pesim or Timeloop YAML, SCALE-Sim .csv or .onnx file\n" \
     "  --layer SEL          layers to run (same as --layers); SEL is a comma-\n"      \
     "  --layers SEL         separated list of names, first:last ranges and the\n"    \
-    "                       kinds conv, fc, gemm; default: every layer\n"             \
+    "                       kinds conv, fc, gemm, matmul; default: every layer\n"     \
     "  --batch N            batch size N of every conv and fc layer\n"                \
     "                       (default: the workload's own)\n"
 #define PESIM_CLI_HELP_OUTPUTS                                                       \
@@ -92,6 +93,8 @@ int pesim_cli_run(int argc, char **argv);
 int pesim_cli_map(int argc, char **argv);
 void pesim_cli_map_help(FILE *out);
 int pesim_cli_compare(int argc, char **argv);
+int pesim_cli_import(int argc, char **argv);
+void pesim_cli_import_help(FILE *out);
 void pesim_cli_run_help(FILE *out);
 void pesim_cli_compare_help(FILE *out);
 

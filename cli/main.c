@@ -16,6 +16,7 @@ static void usage(FILE *out)
         "  run        simulate a workload with one dataflow (or one mapping)\n"
         "  compare    simulate a workload with every dataflow, side by side\n"
         "  map        print the mapping a dataflow's mapper picks for a layer\n"
+        "  import     convert a SCALE-Sim, Timeloop or ONNX workload to pesim YAML\n"
         "  help [CMD] show this help, or the help of a command\n"
         "\n"
         "options:\n"
@@ -43,6 +44,8 @@ int main(int argc, char **argv)
         return pesim_cli_compare(argc - 2, argv + 2);
     if (strcmp(cmd, "map") == 0)
         return pesim_cli_map(argc - 2, argv + 2);
+    if (strcmp(cmd, "import") == 0)
+        return pesim_cli_import(argc - 2, argv + 2);
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
         printf("pesim %s\n", pesim_version());
         return PESIM_EXIT_OK;
@@ -58,6 +61,8 @@ int main(int argc, char **argv)
             pesim_cli_compare_help(stdout);
         else if (strcmp(topic, "map") == 0)
             pesim_cli_map_help(stdout);
+        else if (strcmp(topic, "import") == 0)
+            pesim_cli_import_help(stdout);
         else {
             fprintf(stderr, "pesim: error: no help for unknown command '%s'\n",
                     topic);

@@ -1,5 +1,6 @@
 /* Mapping and simulating the layers of a workload with one dataflow. */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,29 @@ static void move_diags(pesim_diags *to, pesim_diags *from, const char *df,
         pesim_diags_add(to, g->file[0] ? g->file : df, g->line, g->col,
                         "%s%s%s%s", named ? "" : "layer ", named ? "" : layer,
                         named ? "" : ": ", g->msg);
+    }
+}
+
+/* Two layers simulate alike when everything but their names is equal. */
+static bool same_shape(const struct pesim_layer *a, const struct pesim_layer *b)
+{
+    return a->kind == b->kind && memcmp(a->dim, b->dim, sizeof a->dim) == 0 &&
+           memcmp(a->stride, b->stride, sizeof a->stride) == 0 &&
+           memcmp(a->pad, b->pad, sizeof a->pad) == 0 &&
+           memcmp(a->dilation, b->dilation, sizeof a->dilation) == 0;
+}
+
+/* For each layer, the first earlier layer of the same shape, or i itself.
+ * Quadratic in layers, which is nothing beside one mapping search. */
+static void find_repeats(const struct pesim_workload *wl, size_t *first)
+{
+    for (size_t i = 0; i < wl->count; i++) {
+        first[i] = i;
+        for (size_t j = 0; j < i; j++)
+            if (first[j] == j && same_shape(&wl->layers[i], &wl->layers[j])) {
+                first[i] = j;
+                break;
+            }
     }
 }
 
@@ -90,30 +114,47 @@ int pesim_cli_simulate(const struct pesim_arch *arch, const struct pesim_workloa
                        pesim_diags *diags)
 {
     const char *name = pesim_df_name(df);
-    struct layer_job *jobs = calloc(wl->count ? wl->count : 1, sizeof *jobs);
-    if (!jobs)
-        return PESIM_E_NOMEM;
-    int rc = 0;
-    for (size_t i = 0; i < wl->count; i++) {
-        jobs[i] = (struct layer_job){arch, &wl->layers[i], df, engine, objective, &out[i],
-                                     pesim_diags_create(), 0};
-        if (!jobs[i].diags)
+    size_t n = wl->count ? wl->count : 1;
+    struct layer_job *jobs = calloc(n, sizeof *jobs);
+    size_t *first = calloc(n, sizeof *first), *job_of = calloc(n, sizeof *job_of);
+    int rc = jobs && first && job_of ? 0 : PESIM_E_NOMEM;
+    size_t njobs = 0;
+    if (!rc)
+        find_repeats(wl, first);
+    for (size_t i = 0; i < wl->count && !rc; i++) {
+        if (first[i] != i) {
+            job_of[i] = job_of[first[i]];
+            continue;
+        }
+        job_of[i] = njobs;
+        jobs[njobs] = (struct layer_job){arch, &wl->layers[i], df, engine, objective, &out[i],
+                                         pesim_diags_create(), 0};
+        if (!jobs[njobs++].diags)
             rc = PESIM_E_NOMEM;
     }
     if (!rc)
-        run_jobs(jobs, wl->count, threads);
-    /* Report the first failing layer, in layer order, as a serial run would. */
+        run_jobs(jobs, njobs, threads);
+    /* Report the first failing layer, in layer order, as a serial run would
+     * (a repeated shape fails first at its first occurrence). */
     for (size_t i = 0; i < wl->count && !rc; i++) {
-        rc = jobs[i].rc;
+        rc = jobs[job_of[i]].rc;
         if (rc) {
-            move_diags(diags, jobs[i].diags, name, wl->layers[i].name);
+            move_diags(diags, jobs[job_of[i]].diags, name, wl->layers[i].name);
             pesim_diags_add(diags, name, 0, 0, "layer %s: %s (%s)", wl->layers[i].name,
                             pesim_strerror(rc), pesim_err_name(rc));
         }
     }
-    for (size_t i = 0; i < wl->count; i++)
-        pesim_diags_destroy(jobs[i].diags);
+    for (size_t i = 0; i < wl->count && !rc; i++)
+        if (first[i] != i) {
+            out[i] = out[first[i]];
+            out[i].layer = wl->layers[i];
+            snprintf(out[i].same_as, sizeof out[i].same_as, "%s", wl->layers[first[i]].name);
+        }
+    for (size_t k = 0; jobs && k < njobs; k++)
+        pesim_diags_destroy(jobs[k].diags);
     free(jobs);
+    free(first);
+    free(job_of);
     if (!rc)
         pesim_sim_total(arch, out, wl->count, total);
     return rc;

@@ -137,7 +137,7 @@ static void result_cell(const struct pesim_layer_result *r, const char *name,
 {
     const struct pesim_analysis *a = &r->analysis;
     switch (col) {
-    case 0: snprintf(buf, size, "%s", name); break;
+    case 0: snprintf(buf, size, "%s%s", name, r->same_as[0] ? " (=)" : ""); break;
     case 1: fmt_grouped(buf, size, a->macs); break;
     case 2: fmt_grouped(buf, size, r->cycles); break;
     case 3: fmt_dec(buf, size, r->latency_us, 1); break;
@@ -277,6 +277,12 @@ int pesim_report_text_run(FILE *out, const struct pesim_report_ctx *ctx,
         fprintf(out, " (%s)", dtitle);
     fputs("\n\n", out);
     table(out, run, (int)run->n + 1, RUN_COLS, run_cell);
+    size_t same = 0;
+    for (size_t i = 0; i < run->n; i++)
+        same += run->layers[i].same_as[0] != '\0';
+    if (same)
+        fprintf(out, "\n(=) %zu of %zu layers repeat the shape of an earlier layer and reuse "
+                     "its simulation (`same_as` in JSON).\n", same, run->n);
     fprintf(out, "\nEnergy of the total by level and data space (%s):\n\n",
             unit_title(ctx));
     table(out, &run->total.energy, PESIM_EL_COUNT + 2, 6, energy_cell);

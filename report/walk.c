@@ -121,6 +121,7 @@ void pesim_report_walk(struct pesim_report_sink *s,
     pair(s, "stride", l->stride);
     pair(s, "padding", l->pad);
     pair(s, "dilation", l->dilation);
+    s->str(s, "same_as", r->same_as);
     if (total)
         s->hidden--;
 

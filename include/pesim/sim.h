@@ -31,6 +31,10 @@ enum pesim_stall {
 
 struct pesim_layer_result {
     struct pesim_layer layer;
+    /* Whole-network runs simulate each distinct layer shape once: a layer
+     * whose shape (kind, dims, stride, padding, dilation) repeats an
+     * earlier one's copies that result and names it here; "" otherwise. */
+    char same_as[PESIM_NAME_MAX];
     struct pesim_mapping mapping;
     struct pesim_analysis analysis;
     struct pesim_energy energy;

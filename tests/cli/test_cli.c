@@ -130,7 +130,7 @@ static void close_to(double a, double b)
 /* ---- the documented keys (docs/cli.md) -------------------------------- */
 
 static const char *const layer_keys[] = {
-    "name", "kind", "dims", "stride", "padding", "dilation", "macs", "cycles",
+    "name", "kind", "dims", "stride", "padding", "dilation", "same_as", "macs", "cycles",
     "ideal_cycles", "bound", "bound_cycles", "latency_us", "engine", "stalls",
     "active_pes", "pes", "utilization", "energy", "accesses", "noc", "mapping", NULL};
 static const char *const total_keys[] = {
@@ -475,6 +475,71 @@ static void test_explicit_mapping(void **state)
     proc_free(&b);
 }
 
+/* A whole network simulates each distinct layer shape once: repeated
+ * shapes copy the first one's result, say so (same_as, and a note in the
+ * text), and the total counts every layer. */
+static void test_repeated_shapes(void **state)
+{
+    (void)state;
+    struct proc_result r = RUN("run", "--arch", "eyeriss-v1", "--workload",
+                               "docs/examples/repeats.yaml", "--dataflow", "rs", "--format", "json");
+    expect(&r, 0, "\"same_as\": \"a\"", NULL);
+    struct json j;
+    json_load(&j, r.out, strlen(r.out));
+    yaml_node_t *layers = get(&j, root(&j), "layers");
+    assert_int_equal(count(layers), 4);
+    const char *same[4] = {"", "a", "", "a"};
+    uint64_t cycles[4];
+    for (size_t i = 0; i < 4; i++) {
+        yaml_node_t *l = item(&j, layers, i);
+        assert_string_equal(scalar(get(&j, l, "same_as")), same[i]);
+        cycles[i] = u64(get(&j, l, "cycles"));
+    }
+    assert_int_equal(cycles[1], cycles[0]);
+    assert_int_equal(cycles[3], cycles[0]);
+    assert_int_equal(u64(get(&j, get(&j, root(&j), "total"), "cycles")),
+                     3 * cycles[0] + cycles[2]);
+    json_free(&j);
+    struct proc_result t = RUN("run", "--arch", "eyeriss-v1", "--workload",
+                               "docs/examples/repeats.yaml", "--dataflow", "rs", "--threads", "2");
+    expect(&t, 0, "(=) 2 of 4 layers repeat the shape of an earlier layer", NULL);
+    expect(&t, 0, "\nb (=) ", NULL);
+    proc_free(&r);
+    proc_free(&t);
+}
+
+/* pesim import writes pesim's YAML that loads back to the same run;
+ * bad invocations exit 2 with a message. */
+static void test_import(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/pesim-import-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct proc_result a = RUN("import", "docs/examples/repeats.yaml", "-o", path);
+    expect(&a, 0, NULL, NULL);
+    struct proc_result x = RUN("run", "--arch", "eyeriss-v1", "--workload",
+                               "docs/examples/repeats.yaml", "--format", "csv");
+    struct proc_result y = RUN("run", "--arch", "eyeriss-v1", "--workload", path, "--format", "csv");
+    expect(&x, 0, "\nws,d,", NULL);
+    expect(&y, 0, "\nws,d,", NULL);
+    assert_string_equal(x.out, y.out);
+    struct proc_result n = RUN("import");
+    expect(&n, 2, NULL, "missing FILE");
+    struct proc_result m = RUN("import", "/nonexistent/net.csv");
+    expect(&m, 2, NULL, "/nonexistent/net.csv: error: cannot read the scalesim file");
+    struct proc_result h = RUN("help", "import");
+    expect(&h, 0, "usage: pesim import FILE", NULL);
+    unlink(path);
+    proc_free(&a);
+    proc_free(&x);
+    proc_free(&y);
+    proc_free(&n);
+    proc_free(&m);
+    proc_free(&h);
+}
+
 static void test_main_job_json(void **state)
 {
     (void)state;
@@ -797,6 +862,8 @@ int main(void)
         cmocka_unit_test(test_explicit_mapping),
         cmocka_unit_test(test_readme_output),
         cmocka_unit_test(test_map_round_trip),
+        cmocka_unit_test(test_repeated_shapes),
+        cmocka_unit_test(test_import),
         cmocka_unit_test(test_main_job_json),
         cmocka_unit_test(test_run_json),
         cmocka_unit_test(test_deterministic),

@@ -204,16 +204,16 @@ static void test_csv(void **state)
     setup_results();
     char *s = render(run_csv, NULL);
     has(s, "dataflow,layer,kind,dims.N,dims.G,dims.M,dims.C,dims.P,dims.Q,dims.R,dims.S,"
-           "stride.rows,stride.cols,padding.rows,padding.cols,dilation.rows,dilation.cols,"
+           "stride.rows,stride.cols,padding.rows,padding.cols,dilation.rows,dilation.cols,same_as,"
            "macs,cycles,ideal_cycles,bound,bound_cycles.compute,bound_cycles.dram,");
     has(s, ",accesses.glb.outputs.reads,accesses.glb.outputs.writes,");
     has(s, ",noc.spatial_reductions,mapping\n");
     /* Quoting: a quote doubles, a comma quotes the field. */
-    has(s, "\nws,\"conv\"\"1\",conv,1,1,4,3,5,5,3,3,1,1,1,2,1,1,2700,2000000,1234567,dram,");
+    has(s, "\nws,\"conv\"\"1\",conv,1,1,4,3,5,5,3,3,1,1,1,2,1,1,,2700,2000000,1234567,dram,");
     has(s, "\nws,\"conv,2\",conv,");
     has(s, ",dram[M2] glb[] spatial[C3y] rf[] bypass[glb:weights]\n");
     /* The total row: empty kind, dims ... mapping; empty non-finite. */
-    has(s, "\nws,total,,,,,,,,,,,,,,,,5400,2000000,");
+    has(s, "\nws,total,,,,,,,,,,,,,,,,,5400,2000000,");
     assert_string_equal(s + strlen(s) - 2, ",\n");
     assert_null(strstr(s, "nan"));
     free(s);
