@@ -48,16 +48,6 @@ void pesim_cli_opts_free(struct pesim_cli_opts *o);
 int pesim_cli_load(const struct pesim_cli_opts *o, struct pesim_arch *arch,
                    struct pesim_workload *wl, pesim_diags *diags);
 
-/* Map and simulate every layer of wl with dataflow df into out[wl->count]
- * plus the total. 0, PESIM_E_NOMAP / PESIM_E_NOFIT / ... with diags. Each
- * diag is prefixed with the dataflow and layer. */
-int pesim_cli_simulate(const struct pesim_arch *arch,
-                       const struct pesim_workload *wl,
-                       const pesim_dataflow *df, enum pesim_engine engine,
-                       enum pesim_objective objective, unsigned threads,
-                       struct pesim_layer_result *out,
-                       struct pesim_layer_result *total, pesim_diags *diags);
-
 /* Write through `write` to o->output atomically: into a temporary file in
  * the same directory, renamed over the target only when `write` returned
  * 0 and the file closed cleanly; to stdout when no -o. Returns write's

@@ -95,7 +95,7 @@ int pesim_cli_compare(int argc, char **argv)
             status = PESIM_EXIT_INPUT;
             goto out;
         }
-        if (pesim_cli_simulate(&own, &wl, df, o.engine, o.objective, o.threads, res + i * wl.count,
+        if (pesim_sim_network(&own, &wl, df, o.engine, o.objective, o.threads, res + i * wl.count,
                                &runs[i].total, d))
             status = PESIM_EXIT_SIM;
     }

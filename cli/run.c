@@ -128,7 +128,7 @@ int pesim_cli_run(int argc, char **argv)
             goto out;
         }
         job.run.dataflow = pesim_df_name(df);
-        if (pesim_cli_simulate(&arch, &wl, df, o.engine, o.objective, o.threads, res, &job.run.total, d)) {
+        if (pesim_sim_network(&arch, &wl, df, o.engine, o.objective, o.threads, res, &job.run.total, d)) {
             status = PESIM_EXIT_SIM;
             goto out;
         }

@@ -4,6 +4,7 @@
 #ifndef PESIM_SIM_H
 #define PESIM_SIM_H
 
+#include "pesim/dataflow.h"
 #include "pesim/energy.h"
 
 #ifdef __cplusplus
@@ -64,6 +65,20 @@ int pesim_sim_layer_engine(const struct pesim_arch *arch, const struct pesim_lay
 const char *pesim_engine_name(enum pesim_engine e);
 int pesim_engine_parse(const char *name, enum pesim_engine *out);
 const char *pesim_stall_name(enum pesim_stall s);
+
+/* Map and simulate every layer of wl with the dataflow's mapper (by
+ * objective) and engine into out[wl->count], plus their sum in *total.
+ * Each distinct layer shape is mapped and simulated once; a repeat copies
+ * that result and names the first layer in same_as. With threads > 1
+ * distinct layers run concurrently (0 is not special here: the caller
+ * picks the count); results do not depend on it. 0, or the first failing
+ * layer's error in layer order (PESIM_E_NOMAP, ...) with diags prefixed by
+ * the layer. */
+int pesim_sim_network(const struct pesim_arch *arch, const struct pesim_workload *wl,
+                      const pesim_dataflow *df, enum pesim_engine engine,
+                      enum pesim_objective objective, unsigned threads,
+                      struct pesim_layer_result *out, struct pesim_layer_result *total,
+                      pesim_diags *diags);
 
 /* Sum of per-layer results (counts, energy, cycles; utilization recomputed
  * from the sums). `n` may be 0. */

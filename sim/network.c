@@ -1,10 +1,13 @@
-/* Mapping and simulating the layers of a workload with one dataflow. */
+/* A whole workload with one dataflow (include/pesim/sim.h,
+ * pesim_sim_network): each distinct layer shape mapped and simulated once,
+ * layers in parallel threads, the output independent of the thread count. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "pesim/dataflow.h"
+#include "pesim/sim.h"
 
 /* Move the diags of one layer into the caller's list. Messages that do
  * not say which layer they are about get "layer NAME: " in front, so that
@@ -107,11 +110,11 @@ static void run_jobs(struct layer_job *jobs, size_t n, unsigned threads)
         pthread_join(tid[i], NULL);
 }
 
-int pesim_cli_simulate(const struct pesim_arch *arch, const struct pesim_workload *wl,
+int pesim_sim_network(const struct pesim_arch *arch, const struct pesim_workload *wl,
                        const pesim_dataflow *df, enum pesim_engine engine,
                        enum pesim_objective objective, unsigned threads,
                        struct pesim_layer_result *out, struct pesim_layer_result *total,
-                       pesim_diags *diags)
+                      pesim_diags *diags)
 {
     const char *name = pesim_df_name(df);
     size_t n = wl->count ? wl->count : 1;
