@@ -7,17 +7,18 @@
 
 void pesim_cli_map_help(FILE *out)
 {
-    fputs("usage: pesim map --arch ARCH --workload WORKLOAD --layer NAME [options]\n"
+    fputs("usage: pesim map --arch ARCH --workload WORKLOAD [--layer SEL] [options]\n"
           "\n"
-          "Run a dataflow's mapper on one layer and print the mapping it picks\n"
-          "as YAML (docs/config.md, \"Mapping\"); `pesim run --mapping FILE`\n"
-          "accepts it back unchanged. Comment lines give the layer, dataflow,\n"
-          "objective and the analysis's cycles and energy of the mapping.\n"
+          "Run a dataflow's mapper on the selected layers and print the mappings\n"
+          "it picks as YAML (docs/config.md, \"Mapping\"): one `mapping` for one\n"
+          "layer, a `layers` list for several; `pesim run --mapping FILE`\n"
+          "accepts either back unchanged. Comment lines give the layer, dataflow,\n"
+          "objective and the analysis's cycles and energy of each mapping.\n"
           "\n"
           "options:\n"
           "  --arch ARCH          architecture: a preset or a YAML file\n"
           "  --workload W         workload: a shipped network or a YAML file\n"
-          "  --layer SEL          the layer (exactly one)\n"
+          "  --layer SEL          the layers (names, first:last, kinds; default all)\n"
           "  --batch N            batch size N of conv and fc layers\n"
           "  --dataflow DF        ws (default), os, os_a, os_c, is, nlr or rs\n"
           "  --objective OBJ      latency (default), energy or edp\n"
@@ -35,32 +36,52 @@ void pesim_cli_map_help(FILE *out)
 struct map_job {
     const struct pesim_cli_opts *o;
     const struct pesim_arch *arch;
-    const struct pesim_layer *layer;
-    const char *workload;
+    const struct pesim_workload *wl;
     const pesim_dataflow *df;
-    const struct pesim_mapping *m;
+    const struct pesim_mapping_set *set; /* one per layer, in order */
 };
+
+/* The analysis's summary of one layer's mapping, as a comment line. */
+static int comment(FILE *out, const struct pesim_arch *arch, const struct pesim_layer *l,
+                   const struct pesim_mapping *m, bool named)
+{
+    struct pesim_analysis a;
+    uint64_t b[PESIM_BOUND_COUNT];
+    struct pesim_energy e;
+    int rc = pesim_map_analyze(arch, l, m, &a);
+    if (rc)
+        return rc;
+    uint64_t cycles = pesim_map_bounds(arch, &a, b, NULL);
+    pesim_energy_compute(&arch->energy, &a, cycles, &e);
+    fprintf(out, "# analysis%s%s: %llu roofline cycles (%llu ideal), %llu active PEs, "
+            "energy/MAC %.6g\n", named ? " of " : "", named ? l->name : "",
+            (unsigned long long)cycles, (unsigned long long)a.ideal_cycles,
+            (unsigned long long)a.active_pes, e.per_mac);
+    return 0;
+}
 
 static int write_map(FILE *out, const void *data)
 {
     const struct map_job *j = data;
-    struct pesim_analysis a;
-    uint64_t b[PESIM_BOUND_COUNT];
-    struct pesim_energy e;
-    int rc = pesim_map_analyze(j->arch, j->layer, j->m, &a);
-    if (rc)
-        return rc;
-    uint64_t cycles = pesim_map_bounds(j->arch, &a, b, NULL);
-    pesim_energy_compute(&j->arch->energy, &a, cycles, &e);
-    fprintf(out, "# pesim %s map: layer %s of %s (N=%llu) on %s\n", pesim_version(),
-            j->layer->name, j->workload, (unsigned long long)j->layer->dim[PESIM_DIM_N],
-            j->arch->name);
+    const struct pesim_workload *wl = j->wl;
+    bool single = wl->count == 1;
+    if (single)
+        fprintf(out, "# pesim %s map: layer %s of %s (N=%llu) on %s\n", pesim_version(),
+                wl->layers[0].name, wl->name,
+                (unsigned long long)wl->layers[0].dim[PESIM_DIM_N], j->arch->name);
+    else
+        fprintf(out, "# pesim %s map: %zu layers of %s on %s\n", pesim_version(), wl->count,
+                wl->name, j->arch->name);
     fprintf(out, "# dataflow %s (%s), objective %s\n", pesim_df_name(j->df),
             pesim_df_title(j->df), pesim_objective_name(j->o->objective));
-    fprintf(out, "# analysis: %llu roofline cycles (%llu ideal), %llu active PEs, energy/MAC %.6g\n",
-            (unsigned long long)cycles, (unsigned long long)a.ideal_cycles,
-            (unsigned long long)a.active_pes, e.per_mac);
-    return pesim_mapping_write_yaml(j->m, out);
+    for (size_t i = 0; i < wl->count; i++) {
+        int rc = comment(out, j->arch, &wl->layers[i], &j->set->items[i].mapping, !single);
+        if (rc)
+            return rc;
+    }
+    if (single)
+        return pesim_mapping_write_yaml(&j->set->items[0].mapping, out);
+    return pesim_mapping_set_write_yaml(j->set, out);
 }
 
 int pesim_cli_map(int argc, char **argv)
@@ -68,6 +89,7 @@ int pesim_cli_map(int argc, char **argv)
     struct pesim_cli_opts o;
     struct pesim_arch arch;
     struct pesim_workload wl = {0};
+    struct pesim_mapping_set set = {0};
     int status = PESIM_EXIT_INPUT;
     pesim_diags *d = pesim_diags_create();
     if (!d) {
@@ -82,24 +104,40 @@ int pesim_cli_map(int argc, char **argv)
     }
     if (e || pesim_cli_load(&o, &arch, &wl, d) != 0)
         goto out;
-    if (wl.count != 1) {
-        pesim_diags_add(d, o.cmd, 0, 0,
-                        "needs exactly one layer, but %zu are selected (choose one with --layer NAME)",
-                        wl.count);
-        goto out;
-    }
     const pesim_dataflow *df = pesim_df_find(o.dataflow ? o.dataflow : "ws");
-    struct pesim_mapping m;
-    e = pesim_df_map_for(df, &arch, &wl.layers[0], o.objective, &m, d);
-    if (e) {
+    set.items = calloc(wl.count, sizeof *set.items);
+    if (!set.items) {
         status = PESIM_EXIT_SIM;
         goto out;
     }
-    struct map_job job = {&o, &arch, &wl.layers[0], wl.name, df, &m};
+    set.count = wl.count;
+    for (size_t i = 0; i < wl.count; i++) {
+        struct pesim_named_mapping *it = &set.items[i];
+        snprintf(it->layer, sizeof it->layer, "%s", wl.layers[i].name);
+        const struct pesim_mapping *again = NULL;
+        for (size_t k = 0; k < i && !again; k++)
+            if (memcmp(wl.layers[k].dim, wl.layers[i].dim, sizeof wl.layers[i].dim) == 0 &&
+                wl.layers[k].kind == wl.layers[i].kind &&
+                memcmp(wl.layers[k].stride, wl.layers[i].stride, sizeof wl.layers[k].stride) == 0 &&
+                memcmp(wl.layers[k].pad, wl.layers[i].pad, sizeof wl.layers[k].pad) == 0 &&
+                memcmp(wl.layers[k].dilation, wl.layers[i].dilation,
+                       sizeof wl.layers[k].dilation) == 0)
+                again = &set.items[k].mapping;
+        if (again) {
+            it->mapping = *again;
+            continue;
+        }
+        if (pesim_df_map_for(df, &arch, &wl.layers[i], o.objective, &it->mapping, d)) {
+            status = PESIM_EXIT_SIM;
+            goto out;
+        }
+    }
+    struct map_job job = {&o, &arch, &wl, df, &set};
     status = pesim_cli_output(o.output, write_map, &job, d) ? PESIM_EXIT_INPUT : PESIM_EXIT_OK;
 out:
     pesim_diags_print(d, stderr);
     pesim_diags_destroy(d);
+    pesim_mapping_set_free(&set);
     pesim_workload_free(&wl);
     pesim_cli_opts_free(&o);
     return status;

@@ -16,8 +16,9 @@ void pesim_cli_run_help(FILE *out)
         "options:\n"
         PESIM_CLI_HELP_INPUTS
         "  --dataflow DF        ws (default), os, os_a, os_c, is, nlr or rs\n"
-        "  --mapping FILE       run an explicit mapping (YAML) instead of a\n"
-        "                       dataflow's mapper; needs exactly one layer\n"
+        "  --mapping FILE       run explicit mappings (YAML) instead of a\n"
+        "                       dataflow's mapper: one `mapping` for one layer,\n"
+        "                       or a `layers` list with one per layer\n"
         "  --set KEY=VALUE      override an architecture key, e.g.\n"
         "                       --set pe_array.rows=16 (repeatable)\n"
         PESIM_CLI_HELP_OUTPUTS
@@ -43,38 +44,69 @@ static int write_run(FILE *out, const void *data)
     return pesim_report_run(out, j->format, &j->ctx, &j->run);
 }
 
-/* One layer with the mapping from a file. */
+/* The mapping of each selected layer: the file's one `mapping` for a
+ * single layer, or each layer's entry of its `layers` list. Every layer
+ * without one is reported (exit 2). */
+static int pick_mappings(const struct pesim_cli_opts *o, const struct pesim_workload *wl,
+                         const struct pesim_mapping_set *set,
+                         const struct pesim_mapping **pick, pesim_diags *d)
+{
+    bool single = set->count == 1 && !set->items[0].layer[0];
+    if (single && wl->count != 1) {
+        pesim_diags_add(d, o->cmd, 0, 0,
+                        "--mapping %s holds one mapping, but %zu layers are selected "
+                        "(choose one with --layer NAME, or give a mapping per layer: "
+                        "pesim map ... --layers ... -o FILE)",
+                        o->mapping, wl->count);
+        return PESIM_EXIT_INPUT;
+    }
+    int status = PESIM_EXIT_OK;
+    for (size_t i = 0; i < wl->count; i++) {
+        pick[i] = single ? &set->items[0].mapping
+                         : pesim_mapping_set_find(set, wl->layers[i].name);
+        if (!pick[i]) {
+            pesim_diags_add(d, o->mapping, 0, 0,
+                            "no mapping for layer %s, expected an entry "
+                            "{layer: %s, mapping: ...} in `layers`",
+                            wl->layers[i].name, wl->layers[i].name);
+            status = PESIM_EXIT_INPUT;
+        }
+    }
+    return status;
+}
+
+/* The selected layers with the mappings from a file. */
 static int run_mapping(const struct pesim_cli_opts *o,
                        const struct pesim_arch *arch,
                        const struct pesim_workload *wl,
                        struct pesim_layer_result *res, pesim_diags *d)
 {
-    struct pesim_mapping m;
-    if (wl->count != 1) {
-        pesim_diags_add(d, o->cmd, 0, 0,
-                        "--mapping needs exactly one layer, but %zu are selected "
-                        "(choose one with --layer NAME)",
-                        wl->count);
-        return PESIM_EXIT_INPUT;
-    }
+    struct pesim_mapping_set set = {0};
     size_t before = pesim_diags_count(d);
-    int e = pesim_mapping_load(o->mapping, &m, d);
+    int e = pesim_mapping_set_load(o->mapping, &set, d);
     if (e) {
         if (pesim_diags_count(d) == before)
             pesim_diags_add(d, o->mapping, 0, 0, "cannot load the mapping: %s",
                             pesim_strerror(e));
         return PESIM_EXIT_INPUT;
     }
-    e = pesim_sim_layer_engine(arch, &wl->layers[0], &m, o->engine, o->mapping, res, d);
-    if (e) {
-        pesim_diags_add(d, o->mapping, 0, 0, "layer %s: %s (%s)",
-                        wl->layers[0].name, pesim_strerror(e),
-                        pesim_err_name(e));
-        /* A mapping that does not match the layer or array is bad input;
-         * one that is well-formed but does not fit is a simulation failure. */
-        return e == PESIM_E_INVALID ? PESIM_EXIT_INPUT : PESIM_EXIT_SIM;
+    const struct pesim_mapping **pick = calloc(wl->count, sizeof *pick);
+    int status = pick ? pick_mappings(o, wl, &set, pick, d) : PESIM_EXIT_SIM;
+    for (size_t i = 0; i < wl->count && status == PESIM_EXIT_OK; i++) {
+        e = pesim_sim_layer_engine(arch, &wl->layers[i], pick[i], o->engine, o->mapping,
+                                   &res[i], d);
+        if (e) {
+            pesim_diags_add(d, o->mapping, 0, 0, "layer %s: %s (%s)", wl->layers[i].name,
+                            pesim_strerror(e), pesim_err_name(e));
+            /* A mapping that does not match the layer or array is bad
+             * input; one that is well-formed but does not fit is a
+             * simulation failure. */
+            status = e == PESIM_E_INVALID ? PESIM_EXIT_INPUT : PESIM_EXIT_SIM;
+        }
     }
-    return PESIM_EXIT_OK;
+    free(pick);
+    pesim_mapping_set_free(&set);
+    return status;
 }
 
 int pesim_cli_run(int argc, char **argv)
@@ -119,7 +151,7 @@ int pesim_cli_run(int argc, char **argv)
         status = run_mapping(&o, &arch, &wl, res, d);
         if (status)
             goto out;
-        pesim_sim_total(&arch, res, 1, &job.run.total);
+        pesim_sim_total(&arch, res, wl.count, &job.run.total);
     } else {
         const pesim_dataflow *df = pesim_df_find(o.dataflow ? o.dataflow : "ws");
         if (!df) {

@@ -133,24 +133,151 @@ static const struct cfg_key nest_keys[] = {
 
 static const struct cfg_section nest_section = {nest_keys, 4, NULL};
 
-static const struct cfg_key root_keys[] = {
-    {.name = "mapping", .type = CFG_SECTION, .unit = "", .sub = &nest_section,
-     .flags = CFG_F_REQUIRED,
-     .desc = "The loop nest, by level from DRAM down to the RF"},
+/* What a mapping file loads into: one `mapping`, or a `layers` list. */
+struct file_in {
+    struct pesim_mapping single;
+    struct pesim_mapping_set set;
 };
 
-static const struct cfg_section root_section = {root_keys, 1, NULL};
+static const struct cfg_key item_keys[] = {
+    {.name = "layer", .type = CFG_STRING, .umax = PESIM_NAME_MAX - 1, .unit = "",
+     .flags = CFG_F_REQUIRED, .desc = "The layer's name in the workload",
+     .offset = offsetof(struct pesim_named_mapping, layer)},
+    {.name = "mapping", .type = CFG_SECTION, .unit = "", .sub = &nest_section,
+     .flags = CFG_F_REQUIRED, .desc = "Its loop nest, as a single mapping's",
+     .offset = offsetof(struct pesim_named_mapping, mapping)},
+};
+
+static const struct cfg_section item_section = {item_keys, 2, NULL};
+
+static int parse_items(struct cfg_ctx *ctx, const struct cfg_key *key, yaml_node_t *node,
+                       const char *path, void *obj)
+{
+    (void)key;
+    struct file_in *in = obj;
+    if (!node || node->type != YAML_SEQUENCE_NODE) {
+        pesim_cfg_error(ctx, node, path, "got %s, expected a list of {layer, mapping}",
+                        pesim_cfg_kind_name(node));
+        return PESIM_E_INVALID;
+    }
+    if (node->data.sequence.items.top == node->data.sequence.items.start) {
+        pesim_cfg_error(ctx, node, path, "got an empty list, expected at least one "
+                        "{layer, mapping}");
+        return PESIM_E_INVALID;
+    }
+    yaml_node_item_t *it = node->data.sequence.items.start;
+    size_t n = (size_t)(node->data.sequence.items.top - it);
+    in->set.items = calloc(n, sizeof *in->set.items);
+    if (!in->set.items)
+        return PESIM_E_NOMEM;
+    in->set.count = n;
+    size_t before = ctx->nerrs;
+    for (size_t i = 0; i < n; i++) {
+        char ipath[96];
+        snprintf(ipath, sizeof ipath, "%s[%zu]", path, i);
+        yaml_node_t *item = yaml_document_get_node(ctx->doc, it[i]);
+        pesim_cfg_walk(ctx, &item_section, &in->set.items[i], item, ipath);
+        for (size_t j = 0; j < i && ctx->nerrs == before; j++)
+            if (strcmp(in->set.items[j].layer, in->set.items[i].layer) == 0)
+                pesim_cfg_error(ctx, item, ipath, "layer '%s' again, expected each layer once "
+                                "(first at %s[%zu])", in->set.items[i].layer, path, j);
+    }
+    return ctx->nerrs > before ? PESIM_E_INVALID : 0;
+}
+
+static void file_check(struct cfg_ctx *ctx, const char *path, void *obj)
+{
+    (void)obj;
+    bool one = pesim_cfg_given(ctx, path, "mapping"), many = pesim_cfg_given(ctx, path, "layers");
+    if (one == many)
+        pesim_cfg_error(ctx, NULL, path, "%s, expected either `mapping` (one layer) or "
+                        "`layers` (a mapping per layer)", one ? "got both" : "got neither");
+}
+
+static const struct cfg_key root_keys[] = {
+    {.name = "mapping", .type = CFG_SECTION, .unit = "", .sub = &nest_section,
+     .flags = CFG_F_OPTIONAL, .offset = offsetof(struct file_in, single),
+     .desc = "The loop nest, by level from DRAM down to the RF (one layer)"},
+    {.name = "layers", .type = CFG_CUSTOM, .unit = "", .type_doc = "list",
+     .flags = CFG_F_OPTIONAL | CFG_F_LIST, .parse = parse_items, .sub = &item_section,
+     .desc = "A mapping per layer, for whole networks (instead of mapping)"},
+};
+
+static const struct cfg_section root_section = {root_keys, 2, file_check};
 
 const struct cfg_section *pesim_mapping_schema(void) { return &root_section; }
+
+void pesim_mapping_set_free(struct pesim_mapping_set *s)
+{
+    if (!s)
+        return;
+    free(s->items);
+    s->items = NULL;
+    s->count = 0;
+}
+
+int pesim_mapping_set_load_string(const char *text, size_t len, const char *file,
+                                  struct pesim_mapping_set *out, pesim_diags *diags)
+{
+    struct file_in in;
+    memset(&in, 0, sizeof in);
+    int rc = pesim_cfg_load(text, len, file, &root_section, &in, diags);
+    if (!rc && !in.set.items) {
+        in.set.items = calloc(1, sizeof *in.set.items);
+        if (!in.set.items)
+            rc = PESIM_E_NOMEM;
+        else {
+            in.set.count = 1;
+            in.set.items[0].mapping = in.single;
+        }
+    }
+    if (rc)
+        pesim_mapping_set_free(&in.set);
+    else
+        *out = in.set;
+    return rc;
+}
 
 int pesim_mapping_load_string(const char *text, size_t len, const char *file,
                               struct pesim_mapping *out, pesim_diags *diags)
 {
-    struct pesim_mapping m;
-    memset(&m, 0, sizeof m);
-    int rc = pesim_cfg_load(text, len, file, &root_section, &m, diags);
-    if (!rc)
-        *out = m;
+    struct pesim_mapping_set set;
+    int rc = pesim_mapping_set_load_string(text, len, file, &set, diags);
+    if (rc)
+        return rc;
+    if (set.items[0].layer[0]) {
+        pesim_diags_add(diags, file, 0, 0, "got a mapping per layer (`layers`), expected one "
+                        "`mapping`");
+        rc = PESIM_E_INVALID;
+    } else {
+        *out = set.items[0].mapping;
+    }
+    pesim_mapping_set_free(&set);
+    return rc;
+}
+
+const struct pesim_mapping *pesim_mapping_set_find(const struct pesim_mapping_set *s,
+                                                   const char *layer)
+{
+    for (size_t i = 0; i < s->count; i++)
+        if (strcmp(s->items[i].layer, layer) == 0)
+            return &s->items[i].mapping;
+    return NULL;
+}
+
+int pesim_mapping_set_load(const char *path, struct pesim_mapping_set *out,
+                           pesim_diags *diags)
+{
+    size_t len = 0;
+    char *text = pesim_cfg_read_file(path, &len);
+    if (!text) {
+        pesim_diags_add(diags, path, 0, 0,
+                        "cannot read the file, expected a readable mapping "
+                        "file");
+        return PESIM_E_NOTFOUND;
+    }
+    int rc = pesim_mapping_set_load_string(text, len, path, out, diags);
+    free(text);
     return rc;
 }
 
@@ -189,9 +316,9 @@ static int write_loops(FILE *out, const struct pesim_loop *loops, size_t n,
     return 0;
 }
 
-static void write_bypass(FILE *out, const bool *bypass)
+static void write_bypass(FILE *out, const char *indent, const bool *bypass)
 {
-    fputs("    bypass: [", out);
+    fprintf(out, "%s    bypass: [", indent);
     bool first = true;
     for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
         if (bypass[ds]) {
@@ -202,34 +329,68 @@ static void write_bypass(FILE *out, const bool *bypass)
     fputs("]\n", out);
 }
 
-static int write_level(FILE *out, const struct pesim_mapping *m,
+static int write_level(FILE *out, const char *indent, const struct pesim_mapping *m,
                        enum pesim_level lv)
 {
     if (m->ntemporal[lv] > PESIM_MAX_LOOPS)
         return PESIM_E_INVALID;
-    fprintf(out, "  %s:\n    temporal: ", pesim_level_name(lv));
+    fprintf(out, "%s  %s:\n%s    temporal: ", indent, pesim_level_name(lv), indent);
     int rc = write_loops(out, m->temporal[lv], m->ntemporal[lv], false);
     if (rc)
         return rc;
-    write_bypass(out, m->bypass[lv]);
+    write_bypass(out, indent, m->bypass[lv]);
     return 0;
+}
+
+/* The nest under a `mapping:` key indented by `indent`. */
+static int write_nest(const struct pesim_mapping *m, const char *indent, FILE *out)
+{
+    if (m->nspatial > PESIM_MAX_LOOPS)
+        return PESIM_E_INVALID;
+    fprintf(out, "%smapping:\n", indent);
+    int rc = write_level(out, indent, m, PESIM_LEVEL_DRAM);
+    if (!rc)
+        rc = write_level(out, indent, m, PESIM_LEVEL_GLB);
+    if (!rc) {
+        fprintf(out, "%s  spatial: ", indent);
+        rc = write_loops(out, m->spatial, m->nspatial, true);
+    }
+    if (!rc)
+        rc = write_level(out, indent, m, PESIM_LEVEL_RF);
+    if (rc)
+        return rc;
+    return ferror(out) ? PESIM_E_IO : 0;
 }
 
 int pesim_mapping_write_yaml(const struct pesim_mapping *m, FILE *out)
 {
-    if (m->nspatial > PESIM_MAX_LOOPS)
-        return PESIM_E_INVALID;
-    fputs("mapping:\n", out);
-    int rc = write_level(out, m, PESIM_LEVEL_DRAM);
-    if (!rc)
-        rc = write_level(out, m, PESIM_LEVEL_GLB);
-    if (!rc) {
-        fputs("  spatial: ", out);
-        rc = write_loops(out, m->spatial, m->nspatial, true);
+    return write_nest(m, "", out);
+}
+
+/* A layer name as a double-quoted YAML scalar (names may hold ':'). */
+static void write_name(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else if (*p < 0x20 || *p == 0x7f)
+            fprintf(out, "\\x%02x", *p);
+        else
+            fputc(*p, out);
     }
-    if (!rc)
-        rc = write_level(out, m, PESIM_LEVEL_RF);
-    if (rc)
-        return rc;
+    fputs("\"\n", out);
+}
+
+int pesim_mapping_set_write_yaml(const struct pesim_mapping_set *s, FILE *out)
+{
+    fputs("layers:\n", out);
+    for (size_t i = 0; i < s->count; i++) {
+        fputs("  - layer: ", out);
+        write_name(out, s->items[i].layer);
+        int rc = write_nest(&s->items[i].mapping, "    ", out);
+        if (rc)
+            return rc;
+    }
     return ferror(out) ? PESIM_E_IO : 0;
 }

@@ -43,6 +43,30 @@ int pesim_mapping_load(const char *path, struct pesim_mapping *out,
 int pesim_mapping_load_string(const char *text, size_t len, const char *file,
                               struct pesim_mapping *out, pesim_diags *diags);
 
+/* A mapping per layer, for whole networks: a file with `layers:`, a list
+ * of {layer: NAME, mapping: {...}} (docs/config.md, "Mapping"). A file
+ * with a single `mapping:` loads as a set of one with layer "" (it then
+ * stands for whichever one layer is selected). */
+struct pesim_named_mapping {
+    char layer[PESIM_NAME_MAX];
+    struct pesim_mapping mapping;
+};
+struct pesim_mapping_set {
+    size_t count;
+    struct pesim_named_mapping *items; /* owned */
+};
+int pesim_mapping_set_load(const char *path, struct pesim_mapping_set *out,
+                           pesim_diags *diags);
+int pesim_mapping_set_load_string(const char *text, size_t len, const char *file,
+                                  struct pesim_mapping_set *out, pesim_diags *diags);
+void pesim_mapping_set_free(struct pesim_mapping_set *s);
+/* The mapping of a layer, or NULL. */
+const struct pesim_mapping *pesim_mapping_set_find(const struct pesim_mapping_set *s,
+                                                   const char *layer);
+/* Write a set as `layers:` YAML that pesim_mapping_set_load reads back
+ * unchanged. */
+int pesim_mapping_set_write_yaml(const struct pesim_mapping_set *s, FILE *out);
+
 /* Append loops; PESIM_E_RANGE when a list is full or bound is 0. */
 int pesim_mapping_add_temporal(struct pesim_mapping *m, enum pesim_level lv,
                                enum pesim_dim dim, uint32_t bound);

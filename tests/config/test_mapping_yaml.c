@@ -138,12 +138,72 @@ static void test_too_many_loops(void **state)
     pesim_diags_destroy(d);
 }
 
+/* A mapping per layer: written and read back unchanged, names that need
+ * quoting included; the errors of a malformed set, golden. */
+static void test_mapping_sets(void **state)
+{
+    (void)state;
+    struct pesim_named_mapping items[2];
+    memset(items, 0, sizeof items);
+    strcpy(items[0].layer, "res2a:branch\"2a");
+    pesim_mapping_add_temporal(&items[0].mapping, PESIM_LEVEL_GLB, PESIM_DIM_P, 7);
+    pesim_mapping_add_spatial(&items[0].mapping, PESIM_DIM_M, 4, PESIM_AXIS_X);
+    items[0].mapping.bypass[PESIM_LEVEL_RF][PESIM_DS_INPUTS] = true;
+    strcpy(items[1].layer, "fc");
+    pesim_mapping_add_temporal(&items[1].mapping, PESIM_LEVEL_DRAM, PESIM_DIM_C, 3);
+    struct pesim_mapping_set set = {2, items}, back;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(pesim_mapping_set_write_yaml(&set, f), 0);
+    fclose(f);
+    assert_int_equal(pesim_mapping_set_load_string(buf, len, "set.yaml", &back, NULL), 0);
+    assert_int_equal(back.count, 2);
+    assert_memory_equal(back.items, items, sizeof items);
+    assert_non_null(pesim_mapping_set_find(&back, "fc"));
+    assert_null(pesim_mapping_set_find(&back, "nope"));
+    /* a single mapping is not a set */
+    struct pesim_mapping one;
+    pesim_diags *d = pesim_diags_create();
+    assert_int_equal(pesim_mapping_load_string(buf, len, "set.yaml", &one, d), PESIM_E_INVALID);
+    free(buf);
+    pesim_mapping_set_free(&back);
+    static const struct {
+        const char *text, *want;
+    } bad[] = {
+        {"{}\n", "b.yaml: error: got neither, expected either `mapping` (one layer) or "
+                 "`layers` (a mapping per layer)\n"},
+        {"mapping: {}\nlayers: []\n",
+         "b.yaml:2:9: error: layers: got an empty list, expected at least one "
+         "{layer, mapping}\n"},
+        {"layers:\n  - {layer: a, mapping: {}}\n  - {layer: a, mapping: {}}\n",
+         "b.yaml:3:5: error: layers[1]: layer 'a' again, expected each layer once "
+         "(first at layers[0])\n"},
+        {"layers:\n  - {mapping: {}}\n",
+         "b.yaml:2:5: error: layers[0].layer: missing required key, expected a string of 1 "
+         "to 63 characters\n"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        pesim_diags *e = pesim_diags_create();
+        struct pesim_mapping_set x;
+        assert_int_equal(pesim_mapping_set_load_string(bad[i].text, strlen(bad[i].text),
+                                                       "b.yaml", &x, e),
+                         PESIM_E_INVALID);
+        char *got = diag_text(e);
+        assert_string_equal(got, bad[i].want);
+        free(got);
+        pesim_diags_destroy(e);
+    }
+    pesim_diags_destroy(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load_documented),
         cmocka_unit_test(test_round_trip_structs),
         cmocka_unit_test(test_too_many_loops),
+        cmocka_unit_test(test_mapping_sets),
     };
     return cmocka_run_group_tests_name("mapping_yaml", tests, NULL, NULL);
 }
