@@ -508,6 +508,29 @@ static void test_repeated_shapes(void **state)
     proc_free(&t);
 }
 
+/* Acceptance of issue 5: ResNet-50 at batch 1 runs whole on eyeriss-v1
+ * with every dataflow, at cycle level; every run has the 54 layers, sums
+ * to its total, and does He et al.'s 3,857,973,248 MACs. */
+static void test_resnet50_every_dataflow(void **state)
+{
+    (void)state;
+    struct proc_result r = RUN("compare", "--arch", "eyeriss-v1", "--workload", "resnet50",
+                               "--threads", "2", "--format", "json");
+    expect(&r, 0, NULL, NULL);
+    struct json j;
+    json_load(&j, r.out, strlen(r.out));
+    yaml_node_t *dfs = get(&j, root(&j), "dataflows");
+    assert_int_equal(count(dfs), pesim_df_count());
+    for (size_t i = 0; i < count(dfs); i++) {
+        yaml_node_t *run = item(&j, dfs, i);
+        check_run(&j, run, 54);
+        assert_int_equal(u64(get(&j, get(&j, run, "total"), "macs")), 3857973248u);
+        assert_string_equal(scalar(get(&j, get(&j, run, "total"), "engine")), "event");
+    }
+    json_free(&j);
+    proc_free(&r);
+}
+
 /* pesim import writes pesim's YAML that loads back to the same run;
  * bad invocations exit 2 with a message. */
 static void test_import(void **state)
@@ -896,6 +919,7 @@ int main(void)
         cmocka_unit_test(test_map_round_trip),
         cmocka_unit_test(test_repeated_shapes),
         cmocka_unit_test(test_import),
+        cmocka_unit_test(test_resnet50_every_dataflow),
         cmocka_unit_test(test_main_job_json),
         cmocka_unit_test(test_run_json),
         cmocka_unit_test(test_deterministic),
