@@ -850,22 +850,32 @@ static void test_output_atomic(void **state)
 
 /* Every "$ pesim ..." line in a ```sh block of docs/cli.md runs, with the
  * exit status its "# exit N" comment names (0 when none). */
-static void test_docs_examples(void **state)
+/* The command an example line of a ```sh block stands for, or NULL: in
+ * docs/cli.md "$ pesim ..." (pesim on PATH); elsewhere also
+ * "./build/cli/pesim ..." (with or without "$ ") and the ONNX generator
+ * "/usr/bin/python3 tests/...". Writes the command into buf. */
+static const char *example_command(const char *line, char *buf, size_t size)
 {
-    (void)state;
-    const char *src = getenv("PESIM_SOURCE_ROOT");
+    if (strncmp(line, "$ ", 2) == 0)
+        line += 2;
+    if (strncmp(line, "pesim ", 6) == 0 || strncmp(line, "/usr/bin/python3 tests/", 23) == 0) {
+        snprintf(buf, size, "%s", line);
+        return buf;
+    }
+    if (strncmp(line, "./build/cli/pesim ", 18) == 0) {
+        snprintf(buf, size, "%s", line + 12);
+        return buf;
+    }
+    return NULL;
+}
+
+/* Run every example of one doc in dir; returns how many ran. */
+static size_t run_doc_examples(const char *src, const char *name, const char *dir)
+{
     char path[4096];
-    snprintf(path, sizeof path, "%s/docs/cli.md", src ? src : ".");
+    snprintf(path, sizeof path, "%s/docs/%s", src, name);
     char *doc = proc_read_file(path, NULL);
     assert_non_null(doc);
-    char dir[] = "/tmp/pesim-test-docs-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    /* Examples name files under docs/ relative to the source root. */
-    char docs[4096], link[4200], cwd[2048];
-    snprintf(docs, sizeof docs, "%s/docs", src ? src : getcwd(cwd, sizeof cwd));
-    snprintf(link, sizeof link, "%s/docs", dir);
-    assert_int_equal(symlink(docs, link), 0);
-
     size_t ran = 0;
     bool in_sh = false;
     for (char *line = doc, *nl; line && *line; line = nl ? nl + 1 : NULL) {
@@ -876,15 +886,16 @@ static void test_docs_examples(void **state)
             in_sh = !in_sh && strcmp(line, "```sh") == 0;
             continue;
         }
-        if (!in_sh || strncmp(line, "$ pesim", 7) != 0)
+        char cmd[4096];
+        if (!in_sh || !example_command(line, cmd, sizeof cmd))
             continue;
         int want = 0;
-        char *hash = strstr(line, "# exit ");
+        char *hash = strstr(cmd, "# exit ");
         if (hash)
             want = atoi(hash + 7);
-        struct proc_result r = proc_sh(line + 2, dir);
+        struct proc_result r = proc_sh(cmd, dir);
         if (r.status != want) {
-            fprintf(stderr, "docs/cli.md example '%s'\n", line + 2);
+            fprintf(stderr, "docs/%s example '%s'\n", name, cmd);
             free(doc);
             expect(&r, want, NULL, NULL);
         }
@@ -892,9 +903,31 @@ static void test_docs_examples(void **state)
         ran++;
     }
     free(doc);
-    assert_true(ran >= 8);
-    unlink(link);
-    /* Clean whatever the examples wrote (-o files). */
+    return ran;
+}
+
+/* Every example command in docs/cli.md and docs/workloads.md runs and
+ * exits as shown, from a scratch directory where docs/, tests/ and
+ * workloads/ of the source tree are visible (examples name files there). */
+static void test_docs_examples(void **state)
+{
+    (void)state;
+    char cwd[2048];
+    const char *src = getenv("PESIM_SOURCE_ROOT");
+    if (!src)
+        src = getcwd(cwd, sizeof cwd);
+    char dir[] = "/tmp/pesim-test-docs-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    static const char *const linked[] = {"docs", "tests", "workloads"};
+    for (size_t i = 0; i < 3; i++) {
+        char from[4096], to[4200];
+        snprintf(from, sizeof from, "%s/%s", src, linked[i]);
+        snprintf(to, sizeof to, "%s/%s", dir, linked[i]);
+        assert_int_equal(symlink(from, to), 0);
+    }
+    assert_true(run_doc_examples(src, "cli.md", dir) >= 8);
+    assert_true(run_doc_examples(src, "workloads.md", dir) >= 6);
+    /* Clean the links and whatever the examples wrote (-o files). */
     DIR *dp = opendir(dir);
     for (struct dirent *e; dp && (e = readdir(dp));)
         if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
