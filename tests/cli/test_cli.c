@@ -889,6 +889,12 @@ static size_t run_doc_examples(const char *src, const char *name, const char *di
         char cmd[4096];
         if (!in_sh || !example_command(line, cmd, sizeof cmd))
             continue;
+        /* ONNX examples need a build with ONNX (-Donnx=disabled skips them) */
+        const char *onnx = getenv("PESIM_HAVE_ONNX");
+        if ((strstr(cmd, ".onnx") || strstr(cmd, "make_onnx")) && onnx && strcmp(onnx, "1")) {
+            fprintf(stderr, "skipped (no ONNX in this build): %s\n", cmd);
+            continue;
+        }
         int want = 0;
         char *hash = strstr(cmd, "# exit ");
         if (hash)
