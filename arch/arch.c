@@ -78,6 +78,16 @@ const struct cfg_section *pesim_arch_schema(void) { return &arch_section; }
 
 const char *const *pesim_arch_presets(void) { return preset_names; }
 
+int pesim_arch_get_number(const struct pesim_arch *arch, const char *path, double *out)
+{
+    return pesim_cfg_number(&arch_section, arch, path, out);
+}
+
+void pesim_arch_number_keys(void (*each)(const char *path, void *ctx), void *ctx)
+{
+    pesim_cfg_number_paths(&arch_section, each, ctx);
+}
+
 int pesim_arch_load_string(const char *text, size_t len, const char *file,
                            struct pesim_arch *out, pesim_diags *diags)
 {

@@ -84,6 +84,8 @@ int pesim_cli_map(int argc, char **argv);
 void pesim_cli_map_help(FILE *out);
 int pesim_cli_compare(int argc, char **argv);
 int pesim_cli_import(int argc, char **argv);
+int pesim_cli_sweep(int argc, char **argv);
+void pesim_cli_sweep_help(FILE *out);
 void pesim_cli_import_help(FILE *out);
 void pesim_cli_run_help(FILE *out);
 void pesim_cli_compare_help(FILE *out);

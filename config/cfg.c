@@ -1152,3 +1152,60 @@ void pesim_cfg_source_close(struct cfg_source *src)
     free(src->owned);
     src->owned = NULL;
 }
+
+/* ---- numeric keys by path (sweep constraints) ------------------------- */
+
+int pesim_cfg_number(const struct cfg_section *sec, const void *obj, const char *path,
+                     double *out)
+{
+    const char *p = path;
+    const unsigned char *base = obj;
+    for (;;) {
+        size_t n = strcspn(p, ".");
+        char name[64];
+        if (n == 0 || n >= sizeof name)
+            return PESIM_E_NOTFOUND;
+        memcpy(name, p, n);
+        name[n] = '\0';
+        const struct cfg_key *k = find_key(sec, name);
+        if (!k)
+            return PESIM_E_NOTFOUND;
+        const unsigned char *field = base + k->offset;
+        if (p[n] == '.') {
+            if (k->type != CFG_SECTION)
+                return PESIM_E_NOTFOUND;
+            sec = k->sub;
+            base = field;
+            p += n + 1;
+            continue;
+        }
+        switch (k->type) {
+        case CFG_U32: *out = *(const uint32_t *)(const void *)field; return 0;
+        case CFG_U64: *out = (double)*(const uint64_t *)(const void *)field; return 0;
+        case CFG_DOUBLE: *out = *(const double *)(const void *)field; return 0;
+        case CFG_BOOL: *out = *(const bool *)(const void *)field; return 0;
+        default: return PESIM_E_NOTFOUND;
+        }
+    }
+}
+
+static void number_paths(const struct cfg_section *sec, const char *prefix,
+                         void (*each)(const char *path, void *ctx), void *ctx)
+{
+    for (size_t i = 0; i < sec->nkeys; i++) {
+        const struct cfg_key *k = &sec->keys[i];
+        char path[256];
+        snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", k->name);
+        if (k->type == CFG_SECTION && k->sub)
+            number_paths(k->sub, path, each, ctx);
+        else if (k->type == CFG_U32 || k->type == CFG_U64 || k->type == CFG_DOUBLE ||
+                 k->type == CFG_BOOL)
+            each(path, ctx);
+    }
+}
+
+void pesim_cfg_number_paths(const struct cfg_section *sec,
+                            void (*each)(const char *path, void *ctx), void *ctx)
+{
+    number_paths(sec, "", each, ctx);
+}

@@ -192,6 +192,15 @@ int pesim_cfg_write_markdown(FILE *out, const struct cfg_section *root,
  * Markdown text with the generated reference. *out is malloc'ed. */
 int pesim_cfg_doc_update(const char *text, size_t len, char **out);
 
+/* The value of a numeric key (integer, real or bool) of obj by its dotted
+ * path through `sec`, e.g. "glb.capacity_bytes". 0 or PESIM_E_NOTFOUND. */
+int pesim_cfg_number(const struct cfg_section *sec, const void *obj, const char *path,
+                     double *out);
+/* Call each(path, ctx) for every numeric key path of a schema, in table
+ * order. */
+void pesim_cfg_number_paths(const struct cfg_section *sec,
+                            void (*each)(const char *path, void *ctx), void *ctx);
+
 /* The root schemas of the three file kinds (arch.c, workload.c,
  * mapping_yaml.c), for the docs generator and tests. */
 const struct cfg_section *pesim_arch_schema(void);

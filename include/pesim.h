@@ -15,6 +15,7 @@
 #include "pesim/sim.h"
 #include "pesim/kernel.h"
 #include "pesim/report.h"
+#include "pesim/sweep.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -92,6 +92,12 @@ int pesim_arch_set(struct pesim_arch *arch, const char *assignment,
 int pesim_arch_validate(const struct pesim_arch *arch, const char *file,
                         pesim_diags *diags);
 
+/* A numeric architecture key (integer, real or bool) by its dotted path,
+ * as --set names it ("pe_array.rows"). 0 or PESIM_E_NOTFOUND. */
+int pesim_arch_get_number(const struct pesim_arch *arch, const char *path, double *out);
+/* Call each(path, ctx) for every numeric key path, in schema order. */
+void pesim_arch_number_keys(void (*each)(const char *path, void *ctx), void *ctx);
+
 /* Derived quantities. */
 uint32_t pesim_arch_pes(const struct pesim_arch *arch);
 /* Bytes a word of ds occupies in memory (word_bits rounded up). */

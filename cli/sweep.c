@@ -1,0 +1,224 @@
+/* pesim sweep: run a sweep spec, merge shard parts, print Pareto fronts
+ * (docs/sweeps.md). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "pesim/sweep.h"
+
+void pesim_cli_sweep_help(FILE *out)
+{
+    fputs("usage: pesim sweep SPEC -o results.csv [options]\n"
+          "       pesim sweep merge -o results.csv PART...\n"
+          "       pesim sweep pareto results.csv --min METRIC --min METRIC [--max METRIC]\n"
+          "\n"
+          "Run every point of a sweep spec (axes over architecture keys, dataflow,\n"
+          "batch, workload, layers; constraints), mapping and simulating each, and\n"
+          "write one row per point (docs/sweeps.md). Killed and started again with\n"
+          "the same command, it resumes from its journal (FILE.journal) and ends\n"
+          "with the same bytes as an uninterrupted run.\n"
+          "\n"
+          "options:\n"
+          "  -o, --output FILE    results (required); written only when complete\n"
+          "  --format FMT         csv (default) or jsonl\n"
+          "  --jobs N             points at once (default: one per core); the output\n"
+          "                       does not depend on N\n"
+          "  --shard K/N          run shard K of N and write a part for `merge`\n"
+          "  --quiet              no progress on stderr\n"
+          "  -h, --help           show this help\n"
+          "\n"
+          "exit status: 0 success (points that cannot be mapped are rows with a\n"
+          "status), 2 bad input (spec errors, another spec's journal, bad parts).\n"
+          "\n"
+          "example:\n"
+          "  pesim sweep docs/examples/sweep-shape.yaml -o shape.csv\n",
+          out);
+}
+
+static int need(int i, int argc, const char *opt, pesim_diags *d)
+{
+    if (i + 1 < argc)
+        return 0;
+    pesim_diags_add(d, "pesim sweep", 0, 0, "%s: missing value", opt);
+    return PESIM_E_INVALID;
+}
+
+static int parse_uint(const char *s, unsigned max, unsigned *out)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (!*s || *end || s[0] == '-' || v > max)
+        return PESIM_E_INVALID;
+    *out = (unsigned)v;
+    return 0;
+}
+
+static int run_spec(int argc, char **argv, pesim_diags *d)
+{
+    struct pesim_sweep_opts o = {0};
+    const char *spec = NULL;
+    int rc = 0;
+    for (int i = 0; i < argc && !rc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            if (!(rc = need(i, argc, a, d)))
+                o.output = argv[++i];
+        } else if (!strcmp(a, "--format")) {
+            if (!(rc = need(i, argc, a, d))) {
+                const char *f = argv[++i];
+                if (!strcmp(f, "csv") || !strcmp(f, "jsonl"))
+                    o.format = f[0] == 'j' ? PESIM_SWEEP_JSONL : PESIM_SWEEP_CSV;
+                else {
+                    pesim_diags_add(d, "--format", 0, 0, "got '%s', expected csv or jsonl", f);
+                    rc = PESIM_E_INVALID;
+                }
+            }
+        } else if (!strcmp(a, "--jobs")) {
+            if (!(rc = need(i, argc, a, d)) && parse_uint(argv[++i], 256, &o.jobs)) {
+                pesim_diags_add(d, "--jobs", 0, 0, "got '%s', expected an integer in [0, 256]",
+                                argv[i]);
+                rc = PESIM_E_INVALID;
+            }
+        } else if (!strcmp(a, "--shard")) {
+            if (!(rc = need(i, argc, a, d))) {
+                const char *v = argv[++i], *slash = strchr(v, '/');
+                char k[16] = "";
+                if (slash && (size_t)(slash - v) < sizeof k)
+                    memcpy(k, v, (size_t)(slash - v));
+                if (!slash || parse_uint(k, 100000, &o.shard_k) ||
+                    parse_uint(slash + 1, 100000, &o.shard_n) || o.shard_k < 1 ||
+                    o.shard_k > o.shard_n) {
+                    pesim_diags_add(d, "--shard", 0, 0, "got '%s', expected K/N with "
+                                    "1 <= K <= N", v);
+                    rc = PESIM_E_INVALID;
+                }
+            }
+        } else if (!strcmp(a, "--quiet")) {
+            o.quiet = true;
+        } else if (a[0] == '-' && a[1]) {
+            pesim_diags_add(d, "pesim sweep", 0, 0, "unknown option '%s' (see pesim sweep "
+                            "--help)", a);
+            rc = PESIM_E_INVALID;
+        } else if (spec) {
+            pesim_diags_add(d, "pesim sweep", 0, 0, "got a second spec '%s', expected one", a);
+            rc = PESIM_E_INVALID;
+        } else {
+            spec = a;
+        }
+    }
+    if (!rc && (!spec || !o.output)) {
+        pesim_diags_add(d, "pesim sweep", 0, 0, "missing %s, expected pesim sweep SPEC -o "
+                        "FILE", spec ? "-o FILE" : "SPEC");
+        rc = PESIM_E_INVALID;
+    }
+    if (rc)
+        return PESIM_EXIT_INPUT;
+    pesim_sweep *s;
+    if (pesim_sweep_load(spec, &s, d))
+        return PESIM_EXIT_INPUT;
+    o.spec_path = spec;
+    rc = pesim_sweep_run(s, &o, d);
+    pesim_sweep_free(s);
+    return rc == 0 ? PESIM_EXIT_OK : rc == PESIM_E_INVALID ? PESIM_EXIT_INPUT : PESIM_EXIT_SIM;
+}
+
+static int merge(int argc, char **argv, pesim_diags *d)
+{
+    const char *out = NULL;
+    const char **parts = calloc((size_t)argc + 1, sizeof *parts);
+    size_t n = 0;
+    int rc = parts ? 0 : PESIM_E_NOMEM;
+    for (int i = 0; i < argc && !rc; i++) {
+        if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
+            if (!(rc = need(i, argc, argv[i], d)))
+                out = argv[++i];
+        } else {
+            parts[n++] = argv[i];
+        }
+    }
+    if (!rc && !out) {
+        pesim_diags_add(d, "pesim sweep merge", 0, 0, "missing -o FILE");
+        rc = PESIM_E_INVALID;
+    }
+    if (!rc)
+        rc = pesim_sweep_merge(parts, n, out, d);
+    free(parts);
+    return rc == 0 ? PESIM_EXIT_OK : rc == PESIM_E_IO ? PESIM_EXIT_SIM : PESIM_EXIT_INPUT;
+}
+
+static int pareto_write(FILE *out, const void *data);
+
+struct pareto_job {
+    const char *file;
+    const char *metric[4];
+    bool max[4];
+    size_t n;
+    pesim_diags *d;
+};
+
+static int pareto_write(FILE *out, const void *data)
+{
+    const struct pareto_job *j = data;
+    return pesim_sweep_pareto(j->file, j->metric, j->max, j->n, out, j->d);
+}
+
+static int pareto(int argc, char **argv, pesim_diags *d)
+{
+    struct pareto_job j = {.d = d};
+    const char *out = NULL;
+    int rc = 0;
+    for (int i = 0; i < argc && !rc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--min") || !strcmp(a, "--max")) {
+            if (!(rc = need(i, argc, a, d))) {
+                if (j.n == 3) {
+                    pesim_diags_add(d, "pesim sweep pareto", 0, 0, "more than 3 metrics, "
+                                    "expected 2 or 3");
+                    rc = PESIM_E_INVALID;
+                } else {
+                    j.max[j.n] = a[3] == 'a';
+                    j.metric[j.n++] = argv[++i];
+                }
+            }
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            if (!(rc = need(i, argc, a, d)))
+                out = argv[++i];
+        } else if (!j.file && a[0] != '-') {
+            j.file = a;
+        } else {
+            pesim_diags_add(d, "pesim sweep pareto", 0, 0, "unexpected '%s', expected FILE "
+                            "--min METRIC --min METRIC", a);
+            rc = PESIM_E_INVALID;
+        }
+    }
+    if (!rc && !j.file) {
+        pesim_diags_add(d, "pesim sweep pareto", 0, 0, "missing the results FILE");
+        rc = PESIM_E_INVALID;
+    }
+    if (!rc)
+        rc = pesim_cli_output(out, pareto_write, &j, d);
+    return rc ? PESIM_EXIT_INPUT : PESIM_EXIT_OK;
+}
+
+int pesim_cli_sweep(int argc, char **argv)
+{
+    pesim_diags *d = pesim_diags_create();
+    if (!d) {
+        fputs("pesim: out of memory\n", stderr);
+        return PESIM_EXIT_SIM;
+    }
+    int status;
+    if (argc >= 1 && (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help"))) {
+        pesim_cli_sweep_help(stdout);
+        status = PESIM_EXIT_OK;
+    } else if (argc >= 1 && !strcmp(argv[0], "merge")) {
+        status = merge(argc - 1, argv + 1, d);
+    } else if (argc >= 1 && !strcmp(argv[0], "pareto")) {
+        status = pareto(argc - 1, argv + 1, d);
+    } else {
+        status = run_spec(argc, argv, d);
+    }
+    pesim_diags_print(d, stderr);
+    pesim_diags_destroy(d);
+    return status;
+}

@@ -1,0 +1,66 @@
+/* pesim — design-space sweeps (docs/sweeps.md): a spec of axes and
+ * constraints over an architecture and workload, its points in a fixed
+ * order with stable ids, run in threads, resumable, in shards. */
+#ifndef PESIM_SWEEP_H
+#define PESIM_SWEEP_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "pesim/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct pesim_sweep pesim_sweep;
+
+/* Load and validate a spec: every error as file:line:col in diags,
+ * PESIM_E_INVALID (PESIM_E_NOMEM, PESIM_E_IO); *out owned by the caller. */
+int pesim_sweep_load(const char *path, pesim_sweep **out, pesim_diags *diags);
+int pesim_sweep_load_string(const char *text, size_t len, const char *file,
+                            pesim_sweep **out, pesim_diags *diags);
+void pesim_sweep_free(pesim_sweep *s);
+
+/* Points after the constraints, and the spec's hash (FNV-1a of its text). */
+size_t pesim_sweep_count(const pesim_sweep *s);
+uint64_t pesim_sweep_hash(const pesim_sweep *s);
+/* Point i's id (16 hex digits) and its key=value description. */
+void pesim_sweep_point_id(const pesim_sweep *s, size_t i, char id[17]);
+void pesim_sweep_point_desc(const pesim_sweep *s, size_t i, char *buf, size_t size);
+
+enum pesim_sweep_format { PESIM_SWEEP_CSV, PESIM_SWEEP_JSONL };
+
+struct pesim_sweep_opts {
+    const char *output;       /* results (or part) file; required */
+    const char *spec_path;    /* recorded in parts, for merge's hints */
+    enum pesim_sweep_format format;
+    unsigned jobs;            /* threads; 0: one per core */
+    unsigned shard_k, shard_n; /* 1-based shard of n; n = 0: the whole sweep */
+    bool quiet;               /* no progress on stderr */
+};
+
+/* Run the sweep (or one shard) into opts->output, resuming from its
+ * journal (docs/sweeps.md, "Nothing lost"). 0, PESIM_E_INVALID (a journal
+ * of another spec, bad options) or PESIM_E_IO, with diags. Points that
+ * fail are rows with a status, not errors. */
+int pesim_sweep_run(pesim_sweep *s, const struct pesim_sweep_opts *opts, pesim_diags *diags);
+
+/* Which shard (1-based) of n point i belongs to. */
+unsigned pesim_sweep_shard_of(const pesim_sweep *s, size_t i, unsigned n);
+
+/* Merge shard parts into the single-run output. 0, or PESIM_E_INVALID
+ * (parts of different specs, duplicates, missing points: diags say which
+ * and how to run them) or PESIM_E_IO. */
+int pesim_sweep_merge(const char *const *parts, size_t nparts, const char *output,
+                      pesim_diags *diags);
+
+/* Print the header and the non-dominated rows of a results CSV; metric i
+ * is a column name (or "latency", "energy"), maximized when max[i]. */
+int pesim_sweep_pareto(const char *path, const char *const *metrics, const bool *max,
+                       size_t nmetrics, FILE *out, pesim_diags *diags);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,22 @@
+/* Internal: results of (architecture, dataflow, layer shape) combinations
+ * already simulated in a sweep, shared by its threads (docs/sweeps.md:
+ * repeated pairs are mapped once). */
+#ifndef PESIM_SWEEP_CACHE_H
+#define PESIM_SWEEP_CACHE_H
+
+#include "sweep/internal.h"
+
+struct sweep_cache;
+struct sweep_cache *sweep_cache_create(void);
+void sweep_cache_destroy(struct sweep_cache *c);
+/* The key of a layer at point i with dataflow df: the point's architecture
+ * axis values, the dataflow and the layer's shape (not its name). */
+void sweep_cache_key(const pesim_sweep *s, size_t i, const pesim_dataflow *df,
+                     const struct pesim_layer *l, char *buf, size_t size);
+/* Copy a stored result into *out (it names the layer first simulated
+ * with that shape: rows use only totals); false when absent. */
+bool sweep_cache_get(struct sweep_cache *c, const char *key, struct pesim_layer_result *out);
+/* Store a copy (first one wins; out of memory just skips caching). */
+void sweep_cache_put(struct sweep_cache *c, const char *key, const struct pesim_layer_result *r);
+
+#endif

@@ -1,0 +1,459 @@
+/* Running a sweep (docs/sweeps.md, "Running"): points in threads, each
+ * finished row appended to a journal and flushed before it counts as done,
+ * a restart keeping what the journal holds intact, and the results written
+ * whole, in point order, by one rename. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config/cfg.h"
+#include "sweep/cache.h"
+#include "sweep/internal.h"
+
+struct runner {
+    pesim_sweep *s;
+    const struct pesim_sweep_opts *o;
+    size_t *todo; /* point indices still to run, in order */
+    size_t ntodo, next;
+    char **rows;  /* by point index; NULL until done */
+    size_t mine;  /* points of this run (shard) */
+    size_t done, failed, resumed;
+    int fd;       /* the journal, open for appending */
+    int io_error;
+    struct sweep_cache *cache;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    unsigned running;
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ---- evaluating one point --------------------------------------------- */
+
+/* The first messages of a list, without their file prefixes, as the
+ * reason: "layer X: no ... mapping fits ...; the closest one overflows:"
+ * reads whole only with the overflow that follows it. */
+static void first_reason(pesim_diags *d, int rc, char *out, size_t size)
+{
+    size_t n = pesim_diags_count(d);
+    if (n >= 2 && strchr(pesim_diags_get(d, 0)->msg, ':') &&
+        pesim_diags_get(d, 0)->msg[strlen(pesim_diags_get(d, 0)->msg) - 1] == ':')
+        snprintf(out, size, "%s %s", pesim_diags_get(d, 0)->msg, pesim_diags_get(d, 1)->msg);
+    else if (n)
+        snprintf(out, size, "%s", pesim_diags_get(d, 0)->msg);
+    else
+        snprintf(out, size, "%s", pesim_strerror(rc));
+    for (char *p = out; *p; p++) /* one line, no tabs: rows are single lines */
+        if (*p == '\n' || *p == '\t' || *p == '\r')
+            *p = ' ';
+}
+
+static int layer_result(struct runner *r, size_t i, const struct pesim_arch *arch,
+                        const pesim_dataflow *df, const struct pesim_layer *l,
+                        struct pesim_layer_result *out, pesim_diags *d)
+{
+    char key[4096];
+    sweep_cache_key(r->s, i, df, l, key, sizeof key);
+    if (sweep_cache_get(r->cache, key, out))
+        return 0;
+    struct pesim_mapping m;
+    int rc = pesim_df_map_for(df, arch, l, r->s->objective, &m, d);
+    if (!rc)
+        rc = pesim_sim_layer_engine(arch, l, &m, r->s->engine, pesim_df_name(df), out, d);
+    if (!rc)
+        sweep_cache_put(r->cache, key, out);
+    return rc;
+}
+
+static void evaluate(struct runner *r, size_t i, struct sweep_result *res)
+{
+    const pesim_sweep *s = r->s;
+    memset(res, 0, sizeof *res);
+    pesim_diags *d = pesim_diags_create();
+    struct pesim_arch arch;
+    const struct variant *v = sweep_point_variant(s, i);
+    const pesim_dataflow *df = pesim_df_find(sweep_point_dataflow(s, i));
+    struct pesim_layer_result *layers = calloc(v->wl.count ? v->wl.count : 1, sizeof *layers);
+    int rc = layers && d ? sweep_point_arch(s, i, &arch, d) : PESIM_E_NOMEM;
+    for (size_t k = 0; !rc && k < v->wl.count; k++) {
+        rc = layer_result(r, i, &arch, df, &v->wl.layers[k], &layers[k], d);
+        if (rc && pesim_diags_count(d) == 0)
+            pesim_diags_add(d, "", 0, 0, "layer %s: %s", v->wl.layers[k].name,
+                            pesim_strerror(rc));
+    }
+    if (!rc) {
+        pesim_sim_total(&arch, layers, v->wl.count, &res->total);
+        res->area = sweep_area(&arch);
+    }
+    res->status = rc == 0 ? 0 : rc == PESIM_E_NOMAP || rc == PESIM_E_NOFIT ? PESIM_E_NOMAP : rc;
+    if (rc)
+        first_reason(d, rc, res->reason, sizeof res->reason);
+    free(layers);
+    pesim_diags_destroy(d);
+}
+
+/* ---- the journal ------------------------------------------------------ */
+
+static void journal_path(const char *output, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s.journal", output);
+}
+
+static void journal_header(const struct runner *r, char *buf, size_t size)
+{
+    snprintf(buf, size, "pesim-sweep-journal 1 spec=%016" PRIx64 " points=%zu shard=%u/%u "
+             "format=%s\n", r->s->hash, r->s->npoints, r->o->shard_n ? r->o->shard_k : 1,
+             r->o->shard_n ? r->o->shard_n : 1,
+             r->o->format == PESIM_SWEEP_JSONL ? "jsonl" : "csv");
+}
+
+static uint64_t line_sum(size_t index, const char *row)
+{
+    char head[32];
+    int n = snprintf(head, sizeof head, "%zu\t", index);
+    return sweep_fnv1a(row, strlen(row), sweep_fnv1a(head, (size_t)n, SWEEP_FNV_INIT));
+}
+
+/* Keep every intact line of an existing journal (rows[] filled); cut the
+ * file after the last one. 0, or PESIM_E_INVALID for another spec's. */
+static int journal_read(struct runner *r, const char *path, pesim_diags *diags)
+{
+    size_t len;
+    char *text = pesim_cfg_read_file(path, &len);
+    if (!text)
+        return 0; /* none yet */
+    char want[256];
+    journal_header(r, want, sizeof want);
+    size_t hl = strlen(want), good = 0;
+    int rc = 0;
+    if (len >= hl && memcmp(text, want, hl) == 0) {
+        good = hl;
+        for (char *p = text + hl; p < text + len;) {
+            char *nl = memchr(p, '\n', (size_t)(text + len - p));
+            if (!nl)
+                break; /* torn: no end of line */
+            *nl = '\0';
+            char *t1 = strchr(p, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+            if (!t2)
+                break;
+            char *end;
+            unsigned long long idx = strtoull(p, &end, 10);
+            uint64_t sum = strtoull(t1 + 1, NULL, 16);
+            if (end != t1 || idx >= r->s->npoints || r->rows[idx] ||
+                sum != line_sum((size_t)idx, t2 + 1))
+                break;
+            r->rows[idx] = strdup(t2 + 1);
+            if (!r->rows[idx]) {
+                rc = PESIM_E_NOMEM;
+                break;
+            }
+            r->resumed++;
+            good = (size_t)(nl + 1 - text);
+            p = nl + 1;
+        }
+    } else if (len > 0 && !(len < hl && memcmp(text, want, len) == 0)) {
+        pesim_diags_add(diags, path, 1, 1, "a journal of another sweep or shard, expected one "
+                        "of this spec (%.*s); delete it to start over", (int)(hl - 1), want);
+        rc = PESIM_E_INVALID;
+    }
+    free(text);
+    if (!rc && truncate(path, (off_t)good) != 0 && errno != ENOENT) {
+        pesim_diags_add(diags, path, 0, 0, "cannot cut the journal's torn end: %s",
+                        strerror(errno));
+        rc = PESIM_E_IO;
+    }
+    return rc;
+}
+
+static int write_all(int fd, const char *s, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, s, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return PESIM_E_IO;
+        }
+        s += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static int journal_open(struct runner *r, const char *path, pesim_diags *diags)
+{
+    r->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (r->fd < 0) {
+        pesim_diags_add(diags, path, 0, 0, "cannot open the journal: %s", strerror(errno));
+        return PESIM_E_IO;
+    }
+    struct stat st;
+    if (fstat(r->fd, &st) == 0 && st.st_size == 0) {
+        char head[256];
+        journal_header(r, head, sizeof head);
+        if (write_all(r->fd, head, strlen(head)) || fdatasync(r->fd)) {
+            pesim_diags_add(diags, path, 0, 0, "cannot write the journal: %s", strerror(errno));
+            return PESIM_E_IO;
+        }
+    }
+    return 0;
+}
+
+/* Durable before counted: the line is on disk when this returns 0. */
+static int journal_append(struct runner *r, size_t index, const char *row)
+{
+    size_t n = strlen(row) + 48;
+    char *line = malloc(n);
+    if (!line)
+        return PESIM_E_NOMEM;
+    int k = snprintf(line, n, "%zu\t%016" PRIx64 "\t%s\n", index, line_sum(index, row), row);
+    int rc = write_all(r->fd, line, (size_t)k);
+    if (!rc && fdatasync(r->fd))
+        rc = PESIM_E_IO;
+    free(line);
+    return rc;
+}
+
+/* ---- threads and progress --------------------------------------------- */
+
+static void *worker(void *arg)
+{
+    struct runner *r = arg;
+    for (;;) {
+        pthread_mutex_lock(&r->lock);
+        if (r->next >= r->ntodo || r->io_error) {
+            r->running--;
+            pthread_cond_broadcast(&r->changed);
+            pthread_mutex_unlock(&r->lock);
+            return NULL;
+        }
+        size_t i = r->todo[r->next++];
+        pthread_mutex_unlock(&r->lock);
+        struct sweep_result res;
+        evaluate(r, i, &res);
+        char *row = sweep_row(r->s, i, &res, r->o->format);
+        pthread_mutex_lock(&r->lock);
+        int rc = row ? journal_append(r, i, row) : PESIM_E_NOMEM;
+        if (rc) {
+            r->io_error = rc;
+            free(row);
+        } else {
+            r->rows[i] = row;
+            r->done++;
+            r->failed += res.status != 0;
+        }
+        pthread_cond_broadcast(&r->changed);
+        pthread_mutex_unlock(&r->lock);
+    }
+}
+
+static void progress(const struct runner *r, double t0, bool tty, bool last)
+{
+    size_t done = r->done + r->resumed;
+    double el = now_s() - t0, rate = el > 0 ? (double)r->done / el : 0;
+    double eta = rate > 0 ? (double)(r->mine - done) / rate : 0;
+    fprintf(stderr, "%s%s: %zu/%zu points, %.1f points/s, ETA %02d:%02d, %zu failed%s",
+            tty ? "\r" : "", r->s->name, done, r->mine, rate, (int)(eta / 60),
+            (int)eta % 60, r->failed, tty && !last ? "  " : "\n");
+    fflush(stderr);
+}
+
+static unsigned cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
+}
+
+static void run_threads(struct runner *r)
+{
+    unsigned jobs = r->o->jobs ? r->o->jobs : cores();
+    if (jobs > r->ntodo)
+        jobs = r->ntodo ? (unsigned)r->ntodo : 1;
+    if (jobs > 256)
+        jobs = 256;
+    pthread_t tid[256];
+    bool tty = isatty(STDERR_FILENO);
+    double t0 = now_s(), shown = t0;
+    pthread_mutex_lock(&r->lock);
+    for (unsigned k = 0; k < jobs && r->ntodo; k++)
+        if (pthread_create(&tid[r->running], NULL, worker, r) == 0)
+            r->running++;
+    unsigned started = r->running;
+    pthread_mutex_unlock(&r->lock);
+    if (!started && r->ntodo) { /* no thread could start: work here */
+        r->running = 1;
+        worker(r);
+    }
+    pthread_mutex_lock(&r->lock);
+    while (r->running) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 200000000;
+        if (until.tv_nsec >= 1000000000) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&r->changed, &r->lock, &until);
+        double t = now_s();
+        if (!r->o->quiet && (tty ? t - shown >= 0.2 : t - shown >= 10)) {
+            progress(r, t0, tty, false);
+            shown = t;
+        }
+    }
+    pthread_mutex_unlock(&r->lock);
+    for (unsigned k = 0; k < started; k++)
+        pthread_join(tid[k], NULL);
+    if (!r->o->quiet)
+        progress(r, t0, tty, true);
+}
+
+/* ---- the results file ------------------------------------------------- */
+
+static int write_results(struct runner *r, pesim_diags *diags)
+{
+    char *header = sweep_header(r->s, r->o->format);
+    char preamble[4600];
+    bool part = r->o->shard_n > 0;
+    if (part)
+        snprintf(preamble, sizeof preamble, "# pesim sweep part: spec=%016" PRIx64
+                 " shard=%u/%u points=%zu format=%s file=%s", r->s->hash, r->o->shard_k,
+                 r->o->shard_n, r->s->npoints,
+                 r->o->format == PESIM_SWEEP_JSONL ? "jsonl" : "csv",
+                 r->o->spec_path ? r->o->spec_path : r->s->file);
+    int rc = header ? sweep_write_rows(r->o->output, part ? preamble : NULL, header, r->rows,
+                                       r->s->npoints, part, diags)
+                    : PESIM_E_NOMEM;
+    free(header);
+    return rc;
+}
+
+/* ---- shards ----------------------------------------------------------- */
+
+struct costed {
+    size_t index;
+    double cost;
+};
+
+static int by_cost(const void *a, const void *b)
+{
+    const struct costed *x = a, *y = b;
+    if (x->cost != y->cost)
+        return x->cost < y->cost ? 1 : -1; /* largest first */
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+/* Longest-processing-time assignment: deterministic, balanced by cost. */
+static int assign_shards(const pesim_sweep *s, unsigned n, unsigned *shard)
+{
+    struct costed *c = malloc(s->npoints * sizeof *c);
+    double *load = calloc(n, sizeof *load);
+    if (!c || !load) {
+        free(c);
+        free(load);
+        return PESIM_E_NOMEM;
+    }
+    for (size_t i = 0; i < s->npoints; i++)
+        c[i] = (struct costed){i, sweep_point_cost(s, i)};
+    qsort(c, s->npoints, sizeof *c, by_cost);
+    for (size_t k = 0; k < s->npoints; k++) {
+        unsigned best = 0;
+        for (unsigned j = 1; j < n; j++)
+            if (load[j] < load[best])
+                best = j;
+        shard[c[k].index] = best + 1;
+        load[best] += c[k].cost;
+    }
+    free(c);
+    free(load);
+    return 0;
+}
+
+unsigned pesim_sweep_shard_of(const pesim_sweep *s, size_t i, unsigned n)
+{
+    unsigned *shard = malloc(s->npoints * sizeof *shard);
+    unsigned k = 0;
+    if (shard && assign_shards(s, n, shard) == 0)
+        k = shard[i];
+    free(shard);
+    return k;
+}
+
+/* ---- the whole run ---------------------------------------------------- */
+
+static int plan(struct runner *r)
+{
+    const pesim_sweep *s = r->s;
+    unsigned *shard = NULL;
+    if (r->o->shard_n) {
+        shard = malloc(s->npoints * sizeof *shard);
+        if (!shard || assign_shards(s, r->o->shard_n, shard)) {
+            free(shard);
+            return PESIM_E_NOMEM;
+        }
+    }
+    for (size_t i = 0; i < s->npoints; i++) {
+        bool in = !shard || shard[i] == r->o->shard_k;
+        r->mine += in;
+        if (in && !r->rows[i])
+            r->todo[r->ntodo++] = i;
+    }
+    free(shard);
+    return 0;
+}
+
+int pesim_sweep_run(pesim_sweep *s, const struct pesim_sweep_opts *o, pesim_diags *diags)
+{
+    if (!o->output || (o->shard_n && (o->shard_k < 1 || o->shard_k > o->shard_n))) {
+        pesim_diags_add(diags, "pesim sweep", 0, 0, "bad options: an output file and a shard "
+                        "K/N with 1 <= K <= N are needed");
+        return PESIM_E_INVALID;
+    }
+    struct runner r = {.s = s, .o = o, .fd = -1};
+    pthread_mutex_init(&r.lock, NULL);
+    pthread_cond_init(&r.changed, NULL);
+    r.rows = calloc(s->npoints, sizeof *r.rows);
+    r.todo = calloc(s->npoints, sizeof *r.todo);
+    r.cache = sweep_cache_create();
+    char jpath[4096];
+    journal_path(o->output, jpath, sizeof jpath);
+    int rc = r.rows && r.todo && r.cache ? 0 : PESIM_E_NOMEM;
+    if (!rc)
+        rc = journal_read(&r, jpath, diags);
+    if (!rc)
+        rc = plan(&r);
+    if (!rc)
+        rc = journal_open(&r, jpath, diags);
+    if (!rc) {
+        run_threads(&r);
+        rc = r.io_error;
+        if (rc)
+            pesim_diags_add(diags, jpath, 0, 0, "cannot append to the journal: %s",
+                            strerror(errno));
+    }
+    if (r.fd >= 0)
+        close(r.fd);
+    if (!rc)
+        rc = write_results(&r, diags);
+    if (!rc)
+        unlink(jpath);
+    for (size_t i = 0; r.rows && i < s->npoints; i++)
+        free(r.rows[i]);
+    free(r.rows);
+    free(r.todo);
+    sweep_cache_destroy(r.cache);
+    pthread_mutex_destroy(&r.lock);
+    pthread_cond_destroy(&r.changed);
+    return rc;
+}
