@@ -1050,6 +1050,7 @@ static const struct doc_part doc_parts[] = {
     {"arch", "Architecture: top level", pesim_arch_schema},
     {"workload", "Workload: top level", pesim_workload_schema},
     {"mapping", "Mapping: top level", pesim_mapping_schema},
+    {"sweep", "Sweep spec: top level", pesim_sweep_schema},
 };
 
 int pesim_cfg_doc_update(const char *text, size_t len, char **out)

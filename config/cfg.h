@@ -206,5 +206,6 @@ void pesim_cfg_number_paths(const struct cfg_section *sec,
 const struct cfg_section *pesim_arch_schema(void);
 const struct cfg_section *pesim_workload_schema(void);
 const struct cfg_section *pesim_mapping_schema(void);
+const struct cfg_section *pesim_sweep_schema(void); /* sweep/spec.c */
 
 #endif

@@ -1,4 +1,4 @@
-/* pesim-config-doc [--check] FILE.md — regenerates the schema tables between
+/* pesim-config-doc [--check] FILE.md... — regenerates the schema tables between
  * "<!-- schema:NAME -->" and "<!-- /schema:NAME -->" in FILE.md from the
  * schema tables compiled into the library (docs/config.md). With --check,
  * only reports whether the file is up to date (exit 1 when it is not). */
@@ -8,14 +8,8 @@
 
 #include "config/cfg.h"
 
-int main(int argc, char **argv)
+static int update(const char *path, int check)
 {
-    int check = argc == 3 && strcmp(argv[1], "--check") == 0;
-    if (argc != 2 && !check) {
-        fprintf(stderr, "usage: pesim-config-doc [--check] FILE.md\n");
-        return 2;
-    }
-    const char *path = argv[argc - 1];
     size_t len = 0;
     char *text = pesim_cfg_read_file(path, &len);
     if (!text) {
@@ -45,5 +39,20 @@ int main(int argc, char **argv)
     }
     free(out);
     free(text);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    int check = argc >= 2 && strcmp(argv[1], "--check") == 0;
+    if (argc < 2 + check) {
+        fprintf(stderr, "usage: pesim-config-doc [--check] FILE.md...\n");
+        return 2;
+    }
+    int rc = 0;
+    for (int i = 1 + check; i < argc; i++) {
+        int r = update(argv[i], check);
+        rc = r > rc ? r : rc;
+    }
     return rc;
 }

@@ -32,6 +32,16 @@ static void test_reference_up_to_date(void **state)
     assert_non_null(strstr(text, "`pe_array.scratchpad`"));
     free(out);
     free(text);
+    /* The sweep spec's reference in docs/sweeps.md, likewise. */
+    text = pesim_cfg_read_file("docs/sweeps.md", &len);
+    assert_non_null(text);
+    assert_int_equal(pesim_cfg_doc_update(text, len, &out), 0);
+    if (strcmp(out, text) != 0)
+        print_error("docs/sweeps.md is out of date: run `meson compile -C build config-doc`\n");
+    assert_string_equal(out, text);
+    assert_non_null(strstr(text, "<!-- schema:sweep -->"));
+    free(out);
+    free(text);
 }
 
 static int load_example(const char *kind, const char *yaml, pesim_diags *d)

@@ -408,6 +408,78 @@ static void test_pareto(void **state)
     pesim_diags_destroy(d);
 }
 
+/* The field of a CSV row (no quoted commas before it) by column name. */
+static void field(const char *csv, const char *row_prefix, const char *column, char *out,
+                  size_t size)
+{
+    const char *hdr_end = strchr(csv, '\n');
+    int col = -1, k = 0;
+    for (const char *p = csv; p < hdr_end; k++) {
+        size_t n = strcspn(p, ",\n");
+        if (n == strlen(column) && strncmp(p, column, n) == 0)
+            col = k;
+        p += n + 1;
+    }
+    assert_true(col >= 0);
+    const char *row = strstr(csv, row_prefix);
+    assert_non_null(row);
+    while (row > csv && row[-1] != '\n')
+        row--;
+    for (k = 0; k < col; k++) { /* skip a field, quoted or not */
+        if (*row == '"')
+            for (row++; !(row[0] == '"' && row[1] != '"'); row += row[0] == '"' ? 2 : 1)
+                ;
+        row = strchr(row, ',') + 1;
+    }
+    size_t n = strcspn(row, ",\n");
+    snprintf(out, size, "%.*s", (int)(n < size ? n : size - 1), row);
+}
+
+/* The example specs of docs/sweeps.md run and print the numbers its
+ * tables show. */
+static void test_doc_examples(void **state)
+{
+    (void)state;
+    const char *src = getenv("PESIM_SOURCE_ROOT");
+    static const struct {
+        const char *spec, *row, *column, *want;
+    } cases[] = {
+        {"sweep-shape.yaml", ",16,16,rs,", "cycles", "41526225"},
+        {"sweep-shape.yaml", ",12,14,ws,", "cycles", "111911264"},
+        {"sweep-glb.yaml", ",1048576,ok", "dram_accesses", "6841996"},
+        {"sweep-glb.yaml", ",8192,ok", "dram_accesses", "64708864"},
+        {"sweep-dram.yaml", ",2,ok", "cycles", "51205192"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char spec[1024], got[64];
+        snprintf(spec, sizeof spec, "%s/docs/examples/%s", src ? src : ".", cases[i].spec);
+        pesim_sweep *s = NULL;
+        assert_int_equal(pesim_sweep_load(spec, &s, NULL), 0);
+        run(s, path("ex.csv"), 2, 0, 0);
+        char *csv = slurp(path("ex.csv"));
+        field(csv, cases[i].row, cases[i].column, got, sizeof got);
+        assert_string_equal(got, cases[i].want);
+        if (i == 0) { /* the Pareto front of the shape study */
+            char *out = NULL;
+            size_t len = 0;
+            FILE *f = open_memstream(&out, &len);
+            const char *m[2] = {"latency", "energy"};
+            bool max[2] = {false, false};
+            assert_int_equal(pesim_sweep_pareto(path("ex.csv"), m, max, 2, f, NULL), 0);
+            fclose(f);
+            assert_non_null(strstr(out, ",16,16,rs,"));
+            assert_non_null(strstr(out, ",32,8,ws,"));
+            size_t rows = 0;
+            for (char *p = out; *p; p++)
+                rows += *p == '\n';
+            assert_int_equal(rows, 1 + 2);
+            free(out);
+        }
+        free(csv);
+        pesim_sweep_free(s);
+    }
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -432,6 +504,7 @@ int main(void)
         cmocka_unit_test(test_resume),
         cmocka_unit_test(test_shards_and_merge),
         cmocka_unit_test(test_pareto),
+        cmocka_unit_test(test_doc_examples),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
