@@ -16,6 +16,7 @@ struct entry {
 
 struct sweep_cache {
     pthread_mutex_t lock;
+    size_t hits, lookups;
     struct entry *bucket[BUCKETS];
 };
 
@@ -70,6 +71,8 @@ bool sweep_cache_get(struct sweep_cache *c, const char *key, struct pesim_layer_
             *out = e->r;
             found = true;
         }
+    c->hits += found;
+    c->lookups++;
     pthread_mutex_unlock(&c->lock);
     return found;
 }
@@ -96,5 +99,13 @@ void sweep_cache_put(struct sweep_cache *c, const char *key, const struct pesim_
         }
     e->next = c->bucket[b];
     c->bucket[b] = e;
+    pthread_mutex_unlock(&c->lock);
+}
+
+void sweep_cache_stats(struct sweep_cache *c, size_t *hits, size_t *lookups)
+{
+    pthread_mutex_lock(&c->lock);
+    *hits = c->hits;
+    *lookups = c->lookups;
     pthread_mutex_unlock(&c->lock);
 }

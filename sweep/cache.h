@@ -18,5 +18,7 @@ void sweep_cache_key(const pesim_sweep *s, size_t i, const pesim_dataflow *df,
 bool sweep_cache_get(struct sweep_cache *c, const char *key, struct pesim_layer_result *out);
 /* Store a copy (first one wins; out of memory just skips caching). */
 void sweep_cache_put(struct sweep_cache *c, const char *key, const struct pesim_layer_result *r);
+/* Lookups that found a result, and all lookups, so far. */
+void sweep_cache_stats(struct sweep_cache *c, size_t *hits, size_t *lookups);
 
 #endif

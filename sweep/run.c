@@ -269,9 +269,16 @@ static void progress(const struct runner *r, double t0, bool tty, bool last)
     size_t done = r->done + r->resumed;
     double el = now_s() - t0, rate = el > 0 ? (double)r->done / el : 0;
     double eta = rate > 0 ? (double)(r->mine - done) / rate : 0;
-    fprintf(stderr, "%s%s: %zu/%zu points, %.1f points/s, ETA %02d:%02d, %zu failed%s",
+    fprintf(stderr, "%s%s: %zu/%zu points, %.1f points/s, ETA %02d:%02d, %zu failed",
             tty ? "\r" : "", r->s->name, done, r->mine, rate, (int)(eta / 60),
-            (int)eta % 60, r->failed, tty && !last ? "  " : "\n");
+            (int)eta % 60, r->failed);
+    if (last) {
+        size_t hits, lookups;
+        sweep_cache_stats(r->cache, &hits, &lookups);
+        fprintf(stderr, "; %zu resumed from the journal; %zu of %zu layer results reused",
+                r->resumed, hits, lookups);
+    }
+    fputs(tty && !last ? "  " : "\n", stderr);
     fflush(stderr);
 }
 

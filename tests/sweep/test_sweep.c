@@ -229,6 +229,23 @@ static void test_jobs_and_failures(void **state)
     free(a);
     free(b);
     free(c);
+    /* JSON lines: one object per point, the same keys, numbers as numbers */
+    struct pesim_sweep_opts o = {.output = path("j.jsonl"), .jobs = 2, .quiet = true,
+                                 .format = PESIM_SWEEP_JSONL};
+    assert_int_equal(pesim_sweep_run(s, &o, NULL), 0);
+    a = slurp(path("j.jsonl"));
+    lines = 0;
+    for (char *p = a; *p; p = strchr(p, '\n') + 1) {
+        assert_memory_equal(p, "{\"id\": \"", 8);
+        char *nl = strchr(p, '\n');
+        assert_true(nl[-1] == '}');
+        lines++;
+    }
+    assert_int_equal(lines, 12);
+    assert_non_null(strstr(a, "\"pe_array.rows\": 4, \"glb.capacity_bytes\": 16384, "
+                              "\"dataflow\": \"ws\", \"status\": \"ok\", \"reason\": \"\", "
+                              "\"cycles\": "));
+    free(a);
     pesim_sweep_free(s);
     /* a GLB of 16 bytes holds nothing: every point is a nomap row */
     s = load("sweep: f\nbase: {arch: eyeriss-v1, workload: alexnet, layers: CONV3}\n"
