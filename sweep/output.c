@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sweep/internal.h"
@@ -38,6 +39,11 @@ int sweep_write_rows(const char *out, const char *preamble, const char *header,
         return PESIM_E_NOMEM;
     snprintf(tmp, len, "%s.tmpXXXXXX", out);
     int fd = mkstemp(tmp);
+    if (fd >= 0) { /* mkstemp makes 0600: give the file the mode open() would */
+        mode_t mask = umask(0);
+        umask(mask);
+        fchmod(fd, 0666 & ~mask);
+    }
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
         pesim_diags_add(diags, out, 0, 0, "cannot create the results file: %s", strerror(errno));
