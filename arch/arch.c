@@ -27,8 +27,10 @@ static const struct cfg_section word_bits_section = {
 
 static void arch_check(struct cfg_ctx *ctx, const char *path, void *obj)
 {
-    const struct pesim_arch *a = &((struct pesim_arch_in *)obj)->a;
+    struct pesim_arch_in *in = obj;
+    const struct pesim_arch *a = &in->a;
     (void)path;
+    pesim_accelergy_note(ctx, &in->acc, a->energy.unit);
     for (size_t i = 0; i < PESIM_DS_COUNT; i++) {
         uint64_t word_bytes = pesim_arch_word_bytes(a, (enum pesim_ds)i);
         if (a->glb.holds[i] && a->glb.capacity_bytes != 0 &&
@@ -67,8 +69,11 @@ static const struct cfg_key arch_keys[] = {
     {.name = "dram", .type = CFG_SECTION, .unit = "", .desc = "Off-chip DRAM",
      .offset = 0, .sub = &pesim_dram_section},
     {.name = "energy", .type = CFG_SECTION, .unit = "",
-     .desc = "Energy per action", .offset = ARCH_OFF(energy),
+     .desc = "Energy per action", .offset = 0,
      .sub = &pesim_energy_section},
+    {.name = "area", .type = CFG_SECTION, .unit = "",
+     .desc = "Storage area (iso-area model)", .offset = ARCH_OFF(area),
+     .sub = &pesim_area_section},
 };
 
 static const struct cfg_section arch_section = {
@@ -88,15 +93,25 @@ void pesim_arch_number_keys(void (*each)(const char *path, void *ctx), void *ctx
     pesim_cfg_number_paths(&arch_section, each, ctx);
 }
 
-int pesim_arch_load_string(const char *text, size_t len, const char *file,
-                           struct pesim_arch *out, pesim_diags *diags)
+/* `preset`: the text is a shipped preset, whose Accelergy files are
+ * shipped too (energy/accelergy.h). */
+static int load_text(const char *text, size_t len, const char *file, bool preset,
+                     struct pesim_arch *out, pesim_diags *diags)
 {
     struct pesim_arch_in in;
     memset(&in, 0, sizeof in);
     int rc = pesim_cfg_load(text, len, file, &arch_section, &in, diags);
     if (!rc)
+        rc = pesim_accelergy_apply(&in.acc, file, preset, &in.a, diags);
+    if (!rc)
         *out = in.a;
     return rc;
+}
+
+int pesim_arch_load_string(const char *text, size_t len, const char *file,
+                           struct pesim_arch *out, pesim_diags *diags)
+{
+    return load_text(text, len, file, false, out, diags);
 }
 
 int pesim_arch_load(const char *name_or_path, struct pesim_arch *out,
@@ -107,7 +122,7 @@ int pesim_arch_load(const char *name_or_path, struct pesim_arch *out,
                                    name_or_path, &src, diags);
     if (rc)
         return rc;
-    rc = pesim_arch_load_string(src.text, src.len, src.file, out, diags);
+    rc = load_text(src.text, src.len, src.file, src.owned == NULL, out, diags);
     pesim_cfg_source_close(&src);
     return rc;
 }

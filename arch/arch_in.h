@@ -4,6 +4,7 @@
 #define PESIM_ARCH_ARCH_IN_H
 
 #include "config/cfg.h"
+#include "energy/accelergy.h"
 #include "pesim/arch.h"
 
 /* The public struct plus inputs that are converted on load: DRAM latency
@@ -11,12 +12,14 @@
 struct pesim_arch_in {
     struct pesim_arch a;
     double dram_latency_ns;
+    struct pesim_acc_ref acc; /* energy.accelergy, imported after the walk */
 };
 
 /* Object of each section, relative to its key's offset:
  *   pe_array: struct pesim_pe_array_cfg     noc: struct pesim_noc_cfg[3]
- *   glb:      struct pesim_glb_cfg          energy: struct pesim_energy_cfg
- *   dram:     struct pesim_arch_in (its check needs the clock) */
+ *   glb:      struct pesim_glb_cfg          area:   struct pesim_area_cfg
+ *   dram, energy: struct pesim_arch_in (dram's check needs the clock;
+ *             energy holds the Accelergy file names beside the costs) */
 extern const struct cfg_section pesim_pe_array_section;
 extern const struct cfg_section pesim_noc_section;
 extern const struct cfg_section pesim_glb_section;

@@ -10,6 +10,7 @@
 enum opt_id {
     OPT_ARCH, OPT_WORKLOAD, OPT_LAYER, OPT_LAYERS, OPT_BATCH, OPT_DATAFLOW,
     OPT_MAPPING, OPT_SET, OPT_FORMAT, OPT_OUTPUT, OPT_HELP, OPT_ENGINE, OPT_OBJECTIVE, OPT_ISO, OPT_THREADS,
+    OPT_TRACE, OPT_TRACE_WINDOW, OPT_TRACE_MAX,
 };
 
 /* The option table: long name, short name, takes a value, needs a flag. */
@@ -33,6 +34,9 @@ static const struct opt {
     {"--objective", NULL, OPT_OBJECTIVE, true, 0},
     {"--iso-area", NULL, OPT_ISO, false, PESIM_CLI_OPT_ISO},
     {"--threads", NULL, OPT_THREADS, true, 0},
+    {"--trace", NULL, OPT_TRACE, true, PESIM_CLI_OPT_TRACE},
+    {"--trace-window", NULL, OPT_TRACE_WINDOW, true, PESIM_CLI_OPT_TRACE},
+    {"--trace-max-mb", NULL, OPT_TRACE_MAX, true, PESIM_CLI_OPT_TRACE},
     {"--output", "-o", OPT_OUTPUT, true, 0},
     {"--help", "-h", OPT_HELP, false, 0},
 };
@@ -136,6 +140,31 @@ static int apply(struct pesim_cli_opts *o, const struct opt *op,
         o->output = val;
         break;
     case OPT_HELP: o->help = true; break;
+    case OPT_TRACE:
+        if (!val[0])
+            return bad(d, o->cmd, "--trace: expected a file name, got ''");
+        o->trace = val;
+        break;
+    case OPT_TRACE_WINDOW: {
+        const char *colon = strchr(val, ':');
+        char from[32] = "";
+        if (colon && (size_t)(colon - val) < sizeof from)
+            memcpy(from, val, (size_t)(colon - val));
+        if (!colon || (from[0] && !parse_u64(from, &o->trace_from)) ||
+            (colon[1] && !parse_u64(colon + 1, &o->trace_to)) ||
+            (colon[1] && o->trace_to <= o->trace_from))
+            return bad(d, o->cmd, "--trace-window: expected FROM:TO in cycles with FROM < TO "
+                       "(either may be empty), got '%s'", val);
+        break;
+    }
+    case OPT_TRACE_MAX: {
+        uint64_t n;
+        if (!parse_u64(val, &n) || n < 1 || n > 1048576)
+            return bad(d, o->cmd, "--trace-max-mb: expected an integer in [1, 1048576], got '%s'",
+                       val);
+        o->trace_max_bytes = n << 20;
+        break;
+    }
     case OPT_ISO: o->iso_area = true; break;
     case OPT_THREADS: {
         uint64_t n;

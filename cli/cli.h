@@ -13,6 +13,7 @@ enum {
     PESIM_CLI_OPT_DATAFLOW = 1u << 0,
     PESIM_CLI_OPT_MAPPING = 1u << 1,
     PESIM_CLI_OPT_ISO = 1u << 2,
+    PESIM_CLI_OPT_TRACE = 1u << 3,
 };
 
 struct pesim_cli_opts {
@@ -32,6 +33,9 @@ struct pesim_cli_opts {
     enum pesim_objective objective; /* --objective; default latency */
     bool iso_area;                  /* --iso-area (compare) */
     unsigned threads;               /* --threads; layers simulated at once */
+    const char *trace;              /* --trace FILE (run) */
+    uint64_t trace_from, trace_to;  /* --trace-window FROM:TO; to 0: none */
+    uint64_t trace_max_bytes;       /* --trace-max-mb; 0: the default */
     bool help;
 };
 
@@ -85,6 +89,8 @@ void pesim_cli_map_help(FILE *out);
 int pesim_cli_compare(int argc, char **argv);
 int pesim_cli_import(int argc, char **argv);
 int pesim_cli_sweep(int argc, char **argv);
+int pesim_cli_report(int argc, char **argv);
+void pesim_cli_report_help(FILE *out);
 void pesim_cli_sweep_help(FILE *out);
 void pesim_cli_import_help(FILE *out);
 void pesim_cli_run_help(FILE *out);

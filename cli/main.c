@@ -18,6 +18,7 @@ static void usage(FILE *out)
         "  map        print the mapping a dataflow's mapper picks for a layer\n"
         "  import     convert a SCALE-Sim, Timeloop or ONNX workload to pesim YAML\n"
         "  sweep      run a design-space sweep (also: sweep merge, sweep pareto)\n"
+        "  report     charts and an HTML page from run/compare JSON or sweep results\n"
         "  help [CMD] show this help, or the help of a command\n"
         "\n"
         "options:\n"
@@ -49,6 +50,8 @@ int main(int argc, char **argv)
         return pesim_cli_import(argc - 2, argv + 2);
     if (strcmp(cmd, "sweep") == 0)
         return pesim_cli_sweep(argc - 2, argv + 2);
+    if (strcmp(cmd, "report") == 0)
+        return pesim_cli_report(argc - 2, argv + 2);
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
         printf("pesim %s\n", pesim_version());
         return PESIM_EXIT_OK;
@@ -68,6 +71,8 @@ int main(int argc, char **argv)
             pesim_cli_import_help(stdout);
         else if (strcmp(topic, "sweep") == 0)
             pesim_cli_sweep_help(stdout);
+        else if (strcmp(topic, "report") == 0)
+            pesim_cli_report_help(stdout);
         else {
             fprintf(stderr, "pesim: error: no help for unknown command '%s'\n",
                     topic);

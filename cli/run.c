@@ -21,6 +21,10 @@ void pesim_cli_run_help(FILE *out)
         "                       or a `layers` list with one per layer\n"
         "  --set KEY=VALUE      override an architecture key, e.g.\n"
         "                       --set pe_array.rows=16 (repeatable)\n"
+        "  --trace FILE         also write the cycle-level timeline as Chrome\n"
+        "                       trace-event JSON (Perfetto, chrome://tracing)\n"
+        "  --trace-window A:B   only cycles [A, B) of the whole run\n"
+        "  --trace-max-mb N     cut the trace at N MiB (default 256)\n"
         PESIM_CLI_HELP_OUTPUTS
         "\n"
         "exit status: 0 success, 1 simulation failure (no valid mapping, tiles\n"
@@ -109,6 +113,39 @@ static int run_mapping(const struct pesim_cli_opts *o,
     return status;
 }
 
+/* --trace: the layers again, one after another, with the event engine and
+ * the mappings of the run, into a trace file; each layer's cycles must
+ * equal the run's (the engine is deterministic). */
+static int write_trace(const struct pesim_cli_opts *o, const struct pesim_arch *arch,
+                       const struct pesim_workload *wl, const struct pesim_layer_result *res,
+                       pesim_diags *d)
+{
+    struct pesim_trace_opts to = {o->trace_from, o->trace_to, o->trace_max_bytes};
+    pesim_trace *t;
+    if (pesim_trace_open(o->trace, &to, &t, d))
+        return PESIM_EXIT_INPUT;
+    int status = PESIM_EXIT_OK;
+    struct pesim_layer_result *x = malloc(sizeof *x);
+    for (size_t i = 0; x && i < wl->count && status == PESIM_EXIT_OK; i++) {
+        if (pesim_sim_layer_trace(arch, &wl->layers[i], &res[i].mapping, t, o->trace, x, d) ||
+            x->cycles != res[i].cycles) {
+            pesim_diags_add(d, o->trace, 0, 0, "layer %s: the traced run differs from the "
+                            "run (%llu cycles, expected %llu)", wl->layers[i].name,
+                            (unsigned long long)x->cycles, (unsigned long long)res[i].cycles);
+            status = PESIM_EXIT_SIM;
+        }
+    }
+    if (!x)
+        status = PESIM_EXIT_SIM;
+    if (status == PESIM_EXIT_OK && pesim_trace_truncated(t))
+        fprintf(stderr, "%s: note: the trace reached its size cap and was cut (see "
+                "--trace-max-mb, --trace-window)\n", o->trace);
+    free(x);
+    if (pesim_trace_close(t, status == PESIM_EXIT_OK, d) && status == PESIM_EXIT_OK)
+        status = PESIM_EXIT_INPUT;
+    return status;
+}
+
 int pesim_cli_run(int argc, char **argv)
 {
     struct pesim_cli_opts o;
@@ -124,8 +161,13 @@ int pesim_cli_run(int argc, char **argv)
     }
 
     int e = pesim_cli_parse(&o, "pesim run",
-                            PESIM_CLI_OPT_DATAFLOW | PESIM_CLI_OPT_MAPPING,
+                            PESIM_CLI_OPT_DATAFLOW | PESIM_CLI_OPT_MAPPING | PESIM_CLI_OPT_TRACE,
                             argc, argv, d);
+    if (!e && o.trace && o.engine != PESIM_ENGINE_EVENT) {
+        pesim_diags_add(d, o.cmd, 0, 0, "--trace: needs the event engine, got --engine %s",
+                        pesim_engine_name(o.engine));
+        e = PESIM_E_INVALID;
+    }
     if (!e && o.help) {
         pesim_cli_run_help(stdout);
         status = PESIM_EXIT_OK;
@@ -165,6 +207,8 @@ int pesim_cli_run(int argc, char **argv)
             goto out;
         }
     }
+    if (o.trace && (status = write_trace(&o, &arch, &wl, res, d)) != PESIM_EXIT_OK)
+        goto out;
     status = pesim_cli_output(o.output, write_run, &job, d) ? PESIM_EXIT_INPUT
                                                             : PESIM_EXIT_OK;
 out:

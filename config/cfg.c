@@ -1051,6 +1051,7 @@ static const struct doc_part doc_parts[] = {
     {"workload", "Workload: top level", pesim_workload_schema},
     {"mapping", "Mapping: top level", pesim_mapping_schema},
     {"sweep", "Sweep spec: top level", pesim_sweep_schema},
+    {"accelergy_map", "Accelergy map: top level", pesim_accelergy_map_schema},
 };
 
 int pesim_cfg_doc_update(const char *text, size_t len, char **out)

@@ -207,5 +207,6 @@ const struct cfg_section *pesim_arch_schema(void);
 const struct cfg_section *pesim_workload_schema(void);
 const struct cfg_section *pesim_mapping_schema(void);
 const struct cfg_section *pesim_sweep_schema(void); /* sweep/spec.c */
+const struct cfg_section *pesim_accelergy_map_schema(void); /* energy/accelergy.c */
 
 #endif

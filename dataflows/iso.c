@@ -2,7 +2,8 @@
  * area per byte relative to the GLB's is calibrated on the ISCA 2016 study:
  * its no-local-reuse design, which has no RF, gets a buffer up to 2.6 times
  * the 128 kB of the baseline (512 B of RF per PE, 256 PEs), so 128 kB of RF
- * buy 1.6 times their bytes of GLB. */
+ * buy 1.6 times their bytes of GLB. An architecture with an Accelergy ART
+ * carries its own factor (area.rf_per_glb_byte). */
 #include <math.h>
 
 #include "dataflows/template.h"
@@ -20,7 +21,10 @@ int pesim_df_iso_area(const pesim_dataflow *df, const struct pesim_arch *base,
         rf_bytes += rf->words[ds] * bytes[ds];
     }
     double pes = pesim_arch_pes(base);
-    double area = (double)base->glb.capacity_bytes + PESIM_ISO_RF_AREA * pes * (double)rf_bytes;
+    /* 0 in an arch built by hand rather than loaded: the default. */
+    double rf_area = base->area.rf_per_glb_byte > 0 ? base->area.rf_per_glb_byte
+                                                    : PESIM_ISO_RF_AREA;
+    double area = (double)base->glb.capacity_bytes + rf_area * pes * (double)rf_bytes;
     unsigned kept = 0;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
         kept += df->rf_keeps[ds];
@@ -33,6 +37,6 @@ int pesim_df_iso_area(const pesim_dataflow *df, const struct pesim_arch *base,
     } else {
         used = rf_bytes;
     }
-    out->glb.capacity_bytes = (uint64_t)floor(area - PESIM_ISO_RF_AREA * pes * (double)used);
+    out->glb.capacity_bytes = (uint64_t)floor(area - rf_area * pes * (double)used);
     return 0;
 }

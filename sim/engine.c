@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sim/engine.h"
+#include "sim/trace.h"
 
 int pesim_engine_event(struct run *r);
 int pesim_engine_step(struct run *r);
@@ -86,7 +87,7 @@ int pesim_engine_run(const struct pesim_arch *arch, const struct pesim_layer *l,
                      const struct pesim_mapping *m, enum pesim_engine engine,
                      struct pesim_layer_result *out, const struct engine_hooks *hooks)
 {
-    if (hooks && hooks->port && engine == PESIM_ENGINE_STEP)
+    if (hooks && (hooks->port || hooks->trace || hooks->model) && engine == PESIM_ENGINE_STEP)
         return PESIM_E_INVALID; /* the step engine advances the built-in channel */
     struct run *r = calloc(1, sizeof *r); /* the node ring is large */
     if (!r)
@@ -104,9 +105,20 @@ int pesim_engine_run(const struct pesim_arch *arch, const struct pesim_layer *l,
     pesim_dram_port_builtin(&r->rs, &r->port);
     if (hooks && hooks->port)
         r->port = *hooks->port;
+    if (hooks && hooks->model)
+        r->model = *hooks->model;
+    if (hooks && hooks->trace) {
+        uint64_t tile[PESIM_DS_COUNT];
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+            tile[ds] = out->analysis.acc[PESIM_LEVEL_GLB][ds].tile_words;
+        r->trace = hooks->trace;
+        trace_layer_begin(r->trace, r, tile);
+    }
     int rc = pesim_plan_init(r);
     if (!rc)
         rc = engine == PESIM_ENGINE_STEP ? pesim_engine_step(r) : pesim_engine_event(r);
+    if (!rc && r->trace)
+        trace_layer_end(r->trace, r, r->cycles);
     pesim_plan_free(r);
     if (!rc)
         report(r, out);

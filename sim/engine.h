@@ -85,6 +85,10 @@ struct node {
     uint64_t work[NODE_RES];
     uint32_t latency; /* cycles from release to completion (DRAM reads) */
     bool dram_write;  /* DRAM is the destination */
+    /* what a transfer moves, for traces */
+    uint8_t ds;
+    int8_t from, to;  /* levels; PESIM_LEVEL_MAC for the array side */
+    uint64_t words;
     uint8_t ndeps;
     struct dep deps[NODE_DEPS];
     /* timeline */
@@ -124,8 +128,10 @@ struct run {
     void *engine;
     struct plan *plan;
     uint32_t end_node; /* set once the last step has been emitted */
+    pesim_trace *trace; /* NULL: none (event engine only) */
     /* results */
     struct pesim_dram_port port; /* the event engine's DRAM */
+    struct pesim_dram_model model; /* transfer NULL: none (event engine only) */
     struct pesim_analysis counts;
     uint64_t stalls[PESIM_STALL_COUNT];
     uint64_t cycles;
@@ -180,10 +186,18 @@ struct engine_hooks {
     void (*inspect)(pesim_kernel *k, void *ctx); /* NULL: none */
     void *ctx;
     const struct pesim_dram_port *port;          /* NULL: the built-in DRAM */
+    pesim_trace *trace;                          /* NULL: no trace (event engine) */
+    const struct pesim_dram_model *model;        /* NULL: none (sim/model.c) */
 };
 int pesim_engine_run(const struct pesim_arch *arch, const struct pesim_layer *l,
                      const struct pesim_mapping *m, enum pesim_engine engine,
                      struct pesim_layer_result *out, const struct engine_hooks *hooks);
+
+/* With r->model: re-time a transfer that uses DRAM by the model's answer
+ * (sim/model.c). Called by the event engine between computing a node's
+ * start and duration with the built-in port and placing it; a no-op for
+ * other nodes. Sets r->error if the model fails. */
+void pesim_model_place(struct run *r, struct node *n, uint64_t *start, uint64_t *d);
 
 /* Stall attribution of a wait [from, to) of the array on node id. */
 void pesim_stalls_charge(struct run *r, uint32_t id, uint64_t from, uint64_t to);

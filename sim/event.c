@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "sim/engine.h"
+#include "sim/trace.h"
 
 struct event_engine {
     pesim_kernel *k;
@@ -24,6 +25,8 @@ static void place(struct run *r, struct node *n)
     const struct pesim_dram_port *port = &r->port;
     uint64_t start = pesim_node_start(r, n, port);
     uint64_t d = pesim_node_duration(r, n, port);
+    if (r->model.transfer)
+        pesim_model_place(r, n, &start, &d);
     n->start = start;
     n->release = start + d;
     n->done = n->release + n->latency;
@@ -36,6 +39,8 @@ static void place(struct run *r, struct node *n)
         x->free_at[n->server[i]] = n->release;
         x->last_start = start;
     }
+    if (r->trace)
+        trace_node(r->trace, r, n);
 }
 
 static void issue(struct run *r, struct node *n)

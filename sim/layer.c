@@ -22,10 +22,28 @@ int pesim_sim_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
     return pesim_sim_layer_engine(arch, l, m, PESIM_ENGINE_ANALYSIS, file, out, diags);
 }
 
+static int run_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
+                     const struct pesim_mapping *m, enum pesim_engine engine, pesim_trace *trace,
+                     const char *file, struct pesim_layer_result *out, pesim_diags *diags);
+
 int pesim_sim_layer_engine(const struct pesim_arch *arch, const struct pesim_layer *l,
                            const struct pesim_mapping *m, enum pesim_engine engine,
                            const char *file, struct pesim_layer_result *out,
                            pesim_diags *diags)
+{
+    return run_layer(arch, l, m, engine, NULL, file, out, diags);
+}
+
+int pesim_sim_layer_trace(const struct pesim_arch *arch, const struct pesim_layer *l,
+                          const struct pesim_mapping *m, pesim_trace *trace, const char *file,
+                          struct pesim_layer_result *out, pesim_diags *diags)
+{
+    return run_layer(arch, l, m, PESIM_ENGINE_EVENT, trace, file, out, diags);
+}
+
+static int run_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
+                     const struct pesim_mapping *m, enum pesim_engine engine, pesim_trace *trace,
+                     const char *file, struct pesim_layer_result *out, pesim_diags *diags)
 {
     memset(out, 0, sizeof *out);
     out->layer = *l;
@@ -44,7 +62,8 @@ int pesim_sim_layer_engine(const struct pesim_arch *arch, const struct pesim_lay
     out->engine = engine;
     out->cycles = pesim_map_bounds(arch, &out->analysis, out->bound_cycles, &out->bound);
     if (engine != PESIM_ENGINE_ANALYSIS) {
-        rc = pesim_engine_run(arch, l, m, engine, out, NULL);
+        struct engine_hooks hooks = {.trace = trace};
+        rc = pesim_engine_run(arch, l, m, engine, out, trace ? &hooks : NULL);
         if (rc) {
             pesim_diags_add(diags, file, 0, 0, "layer %s: the %s engine failed: %s", l->name,
                             pesim_engine_name(engine), pesim_strerror(rc));

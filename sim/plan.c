@@ -239,6 +239,10 @@ static struct node *transfer(struct run *r, enum pesim_ds ds, int from, int to,
     if (from == PESIM_LEVEL_DRAM)
         n->latency = rs->dram_latency;
     n->dram_write = to == PESIM_LEVEL_DRAM;
+    n->ds = (uint8_t)ds;
+    n->from = (int8_t)from;
+    n->to = (int8_t)to;
+    n->words = words;
     return n;
 }
 

@@ -2,6 +2,7 @@
  * §8.2, §8.4), shared by both engines so that equal timelines give equal
  * answers. */
 #include "sim/engine.h"
+#include "sim/trace.h"
 
 void pesim_node_ready(struct run *r, struct node *n)
 {
@@ -75,8 +76,11 @@ uint64_t pesim_node_duration(const struct run *r, struct node *n,
 
 static void add(struct run *r, unsigned cat, uint64_t a, uint64_t b)
 {
-    if (b > a)
+    if (b > a) {
         r->stalls[cat] += b - a;
+        if (r->trace)
+            trace_stall(r->trace, cat, a, b);
+    }
 }
 
 /* Charge [a, b) (the array idle, waiting for node id) by the node's

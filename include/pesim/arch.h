@@ -62,6 +62,13 @@ struct pesim_energy_cfg {
     double leakage_per_cycle; /* whole accelerator, per cycle */
 };
 
+/* Storage area for the iso-area model (docs/dataflows.md, "Iso-area"):
+ * what one RF byte costs in GLB bytes. Default PESIM_ISO_RF_AREA (1.6); an
+ * Accelergy ART sets it (docs/energy.md). */
+struct pesim_area_cfg {
+    double rf_per_glb_byte;
+};
+
 struct pesim_arch {
     char name[PESIM_NAME_MAX];
     double clock_mhz;
@@ -71,6 +78,7 @@ struct pesim_arch {
     struct pesim_glb_cfg glb;
     struct pesim_dram_cfg dram;
     struct pesim_energy_cfg energy;
+    struct pesim_area_cfg area;
 };
 
 /* Load an architecture from a YAML file, or from a shipped preset when

@@ -44,7 +44,9 @@ int pesim_df_map(const pesim_dataflow *df, const struct pesim_arch *arch,
                  pesim_diags *diags);
 
 /* Iso-area (docs/dataflows.md, "Iso-area"): the storage area of `base` —
- * its GLB bytes plus PESIM_ISO_RF_AREA times the RF bytes of all its PEs —
+ * its GLB bytes plus base->area.rf_per_glb_byte (PESIM_ISO_RF_AREA unless
+ * an Accelergy ART or the arch file says otherwise) times the RF bytes of
+ * all its PEs —
  * re-split for the dataflow: the RF bytes of a PE go to the data spaces
  * the dataflow keeps there (row-stationary keeps the base's split; a
  * dataflow that keeps none gets no RF), the rest of the area to the GLB.

@@ -66,6 +66,68 @@ const char *pesim_engine_name(enum pesim_engine e);
 int pesim_engine_parse(const char *name, enum pesim_engine *out);
 const char *pesim_stall_name(enum pesim_stall s);
 
+/* Timeline traces (docs/reports.md, "Timeline traces"): the event
+ * engine's runs as Chrome trace-event JSON, layers one after another. */
+typedef struct pesim_trace pesim_trace;
+struct pesim_trace_opts {
+    uint64_t from, to;  /* window in cycles of the whole trace; to = 0: no end */
+    uint64_t max_bytes; /* size cap; 0: 256 MiB */
+};
+/* Start a trace written to a temporary file next to `path`. 0, or
+ * PESIM_E_IO / PESIM_E_NOMEM with a diag. */
+int pesim_trace_open(const char *path, const struct pesim_trace_opts *opts, pesim_trace **out,
+                     pesim_diags *diags);
+/* Finish: with keep, rename it to its path (0 or PESIM_E_IO); otherwise
+ * remove it. Frees t. */
+int pesim_trace_close(pesim_trace *t, bool keep, pesim_diags *diags);
+/* Spans and counters written so far; whether the size cap cut it. */
+uint64_t pesim_trace_events(const pesim_trace *t);
+bool pesim_trace_truncated(const pesim_trace *t);
+/* pesim_sim_layer_engine with the event engine, appending the layer to t. */
+int pesim_sim_layer_trace(const struct pesim_arch *arch, const struct pesim_layer *l,
+                          const struct pesim_mapping *m, pesim_trace *t, const char *file,
+                          struct pesim_layer_result *out, pesim_diags *diags);
+
+/* Another memory model in place of the built-in DRAM (docs/systemc.md,
+ * docs/model.md §8.2). The event engine asks it, in program order, for the
+ * timing of every transfer that reads or writes DRAM; the SystemC binding
+ * answers with TLM-2.0 transactions. Starts are non-decreasing: the engine
+ * never asks for a transfer that may start before the previous one. */
+struct pesim_dram_request {
+    enum pesim_ds ds;  /* data space moved */
+    bool write;        /* to DRAM (outputs' write-back); else a read */
+    uint64_t words;    /* words moved */
+    uint64_t bytes;    /* words x pesim_arch_word_bytes(ds) */
+    uint64_t earliest; /* first cycle the transfer can start: ready, the
+                          rest of its path free, DRAM released by the
+                          previous transfer */
+};
+/* The model's answer, in cycles of the architecture's clock:
+ * earliest <= start <= release <= done. */
+struct pesim_dram_timing {
+    uint64_t start;   /* the data starts to move (later: queued in memory) */
+    uint64_t release; /* the memory can take the next transfer */
+    uint64_t done;    /* read data delivered / write acknowledged */
+};
+struct pesim_dram_model {
+    /* 0, or a negative PESIM_E_... code: the run stops with PESIM_E_SIM. */
+    int (*transfer)(void *ctx, const struct pesim_dram_request *rq,
+                    struct pesim_dram_timing *out);
+    void *ctx;
+};
+
+/* pesim_sim_layer_engine with the event engine and `dram` in place of the
+ * built-in DRAM. The transfer holds the rest of its path (GLB, NoC) for as
+ * long as it holds DRAM — release - start, or longer if they are slower —
+ * and its consumers wait for `done`. A model that answers as the built-in
+ * channel does (docs/model.md §8.2) gives the result of
+ * pesim_sim_layer_engine(..., PESIM_ENGINE_EVENT, ...) exactly. Errors as
+ * pesim_sim_layer_engine. */
+int pesim_sim_layer_model(const struct pesim_arch *arch, const struct pesim_layer *l,
+                          const struct pesim_mapping *m, const struct pesim_dram_model *dram,
+                          const char *file, struct pesim_layer_result *out,
+                          pesim_diags *diags);
+
 /* Map and simulate every layer of wl with the dataflow's mapper (by
  * objective) and engine into out[wl->count], plus their sum in *total.
  * Each distinct layer shape is mapped and simulated once; a repeat copies

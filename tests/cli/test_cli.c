@@ -531,6 +531,49 @@ static void test_resnet50_every_dataflow(void **state)
     proc_free(&r);
 }
 
+/* --trace writes a trace of the same run (valid per tests/sim/test_trace.c)
+ * without changing the report; bad uses exit 2 and write nothing. */
+static void test_trace_option(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/pesim-trace-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct proc_result a = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet", "--layer",
+                               "CONV1", "--dataflow", "rs", "--format", "csv", "--trace", path,
+                               "--trace-window", "0:20000");
+    struct proc_result b = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet", "--layer",
+                               "CONV1", "--dataflow", "rs", "--format", "csv");
+    expect(&a, 0, "\nrs,CONV1,", NULL);
+    expect(&b, 0, "\nrs,CONV1,", NULL);
+    assert_string_equal(a.out, b.out);
+    size_t len = 0;
+    char *t = proc_read_file(path, &len);
+    assert_non_null(t);
+    assert_non_null(strstr(t, "\"traceEvents\": ["));
+    assert_non_null(strstr(t, "\"name\": \"DRAM channel\""));
+    assert_true(len > 1000 && len < 20000000);
+    free(t);
+    unlink(path);
+    struct proc_result c = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet", "--layer",
+                               "CONV1", "--engine", "analysis", "--trace", path);
+    expect(&c, 2, NULL, "--trace: needs the event engine, got --engine analysis");
+    struct proc_result e = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet", "--layer",
+                               "CONV1", "--trace", "/nonexistent/t.json");
+    expect(&e, 2, NULL, "/nonexistent/t.json: error: cannot create the trace file");
+    assert_int_equal(e.out_len, 0);
+    struct proc_result w = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet", "--layer",
+                               "CONV1", "--trace", path, "--trace-window", "9:3");
+    expect(&w, 2, NULL, "--trace-window: expected FROM:TO in cycles with FROM < TO");
+    assert_int_equal(access(path, F_OK), -1);
+    proc_free(&a);
+    proc_free(&b);
+    proc_free(&c);
+    proc_free(&e);
+    proc_free(&w);
+}
+
 /* pesim import writes pesim's YAML that loads back to the same run;
  * bad invocations exit 2 with a message. */
 static void test_import(void **state)
@@ -854,11 +897,12 @@ static void test_output_atomic(void **state)
  * docs/cli.md "$ pesim ..." (pesim on PATH); elsewhere also
  * "./build/cli/pesim ..." (with or without "$ ") and the ONNX generator
  * "/usr/bin/python3 tests/...". Writes the command into buf. */
-static const char *example_command(const char *line, char *buf, size_t size)
+static const char *example_command(const char *line, bool bare, char *buf, size_t size)
 {
     if (strncmp(line, "$ ", 2) == 0)
         line += 2;
-    if (strncmp(line, "pesim ", 6) == 0 || strncmp(line, "/usr/bin/python3 tests/", 23) == 0) {
+    if ((bare && strncmp(line, "pesim ", 6) == 0) ||
+        strncmp(line, "/usr/bin/python3 tests/", 23) == 0) {
         snprintf(buf, size, "%s", line);
         return buf;
     }
@@ -869,8 +913,10 @@ static const char *example_command(const char *line, char *buf, size_t size)
     return NULL;
 }
 
-/* Run every example of one doc in dir; returns how many ran. */
-static size_t run_doc_examples(const char *src, const char *name, const char *dir)
+/* Run every example of one doc in dir; returns how many ran. `bare`:
+ * lines "pesim ..." are examples too (not in docs/sweeps.md, whose bare
+ * lines show cluster jobs' commands). */
+static size_t run_doc_examples(const char *src, const char *name, const char *dir, bool bare)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/docs/%s", src, name);
@@ -887,7 +933,7 @@ static size_t run_doc_examples(const char *src, const char *name, const char *di
             continue;
         }
         char cmd[4096];
-        if (!in_sh || !example_command(line, cmd, sizeof cmd))
+        if (!in_sh || !example_command(line, bare, cmd, sizeof cmd))
             continue;
         /* ONNX examples need a build with ONNX (-Donnx=disabled skips them) */
         const char *onnx = getenv("PESIM_HAVE_ONNX");
@@ -912,7 +958,7 @@ static size_t run_doc_examples(const char *src, const char *name, const char *di
     return ran;
 }
 
-/* Every example command in docs/cli.md and docs/workloads.md runs and
+/* Every example command in docs/cli.md, workloads.md and sweeps.md runs and
  * exits as shown, from a scratch directory where docs/, tests/ and
  * workloads/ of the source tree are visible (examples name files there). */
 static void test_docs_examples(void **state)
@@ -931,8 +977,9 @@ static void test_docs_examples(void **state)
         snprintf(to, sizeof to, "%s/%s", dir, linked[i]);
         assert_int_equal(symlink(from, to), 0);
     }
-    assert_true(run_doc_examples(src, "cli.md", dir) >= 8);
-    assert_true(run_doc_examples(src, "workloads.md", dir) >= 6);
+    assert_true(run_doc_examples(src, "cli.md", dir, true) >= 8);
+    assert_true(run_doc_examples(src, "workloads.md", dir, true) >= 6);
+    assert_true(run_doc_examples(src, "sweeps.md", dir, false) >= 4);
     /* Clean the links and whatever the examples wrote (-o files). */
     DIR *dp = opendir(dir);
     for (struct dirent *e; dp && (e = readdir(dp));)
@@ -958,6 +1005,7 @@ int main(void)
         cmocka_unit_test(test_map_round_trip),
         cmocka_unit_test(test_repeated_shapes),
         cmocka_unit_test(test_import),
+        cmocka_unit_test(test_trace_option),
         cmocka_unit_test(test_resnet50_every_dataflow),
         cmocka_unit_test(test_main_job_json),
         cmocka_unit_test(test_run_json),

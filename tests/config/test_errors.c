@@ -122,7 +122,7 @@ static const struct golden cases[] = {
      "many.yaml:7:37: error: glb.holds[0]: got 'filters', expected one of "
      "weights, inputs, outputs\n"
      "many.yaml:9:1: error: extra: unknown key, expected one of name, "
-     "clock_mhz, word_bits, pe_array, noc, glb, dram, energy\n"},
+     "clock_mhz, word_bits, pe_array, noc, glb, dram, energy, area\n"},
     /* inconsistent layer: H does not match P, R, stride, padding */
     {WL, "h.yaml",
      "name: n\nlayers:\n  - {name: a, M: 4, C: 3, H: 28, W: 27, R: 5, S: 5, "
@@ -274,7 +274,7 @@ static void test_notfound(void **state)
     char *got = diag_text(d);
     assert_string_equal(got, "no-such-arch: error: no architecture preset or "
                              "readable file of that name, expected a path or "
-                             "one of eyeriss-v1, generic-16x16, iso-256\n");
+                             "one of eyeriss-v1, generic-16x16, iso-256, eyeriss-v1-45nm\n");
     free(got);
     pesim_diags_destroy(d);
 }

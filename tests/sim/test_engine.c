@@ -358,7 +358,7 @@ static void test_counters(void **state)
     T(&m, RF, R, 3);
     struct pesim_layer_result want = simulate(&a, &l, &m, PESIM_ENGINE_EVENT);
     struct pesim_layer_result r = simulate(&a, &l, &m, PESIM_ENGINE_ANALYSIS);
-    struct engine_hooks hooks = {read_counters, &want, NULL};
+    struct engine_hooks hooks = {.inspect = read_counters, .ctx = &want};
     assert_int_equal(pesim_engine_run(&a, &l, &m, PESIM_ENGINE_EVENT, &r, &hooks), 0);
     assert_int_equal(r.cycles, want.cycles);
 }
@@ -410,7 +410,7 @@ static void test_dram_port(void **state)
     struct pesim_mapping m = example_mapping();
     struct other_memory same = {0, 0, 1, 0, 0}, slow = {0, 0, 2, 3, 0};
     struct pesim_dram_port port = {om_available, om_cycles, om_latency, om_reserve, &same};
-    struct engine_hooks hooks = {NULL, NULL, &port};
+    struct engine_hooks hooks = {.port = &port};
     struct pesim_layer_result r = simulate(&a, &l, &m, PESIM_ENGINE_ANALYSIS);
     assert_int_equal(pesim_engine_run(&a, &l, &m, PESIM_ENGINE_EVENT, &r, &hooks), 0);
     assert_int_equal(r.cycles, 40);

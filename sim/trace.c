@@ -1,0 +1,258 @@
+/* Chrome trace-event JSON of cycle-level runs (docs/reports.md, "Timeline
+ * traces"). One process; a track (thread) per component: the PE array, the
+ * array's stalls, the DRAM channel, each GLB partition and port, each NoC
+ * bus, and the layers. Time is in cycles, written as the viewer's
+ * microseconds. The file is written to a temporary name and renamed when
+ * closed, so no reader sees half a trace; past the size cap, events stop
+ * and one marker says where. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sim/trace.h"
+
+enum {
+    TID_LAYERS = 1,
+    TID_ARRAY = 2,
+    TID_STALLS = 3,
+    TID_DRAM = 10,
+    TID_GLB = 20, /* + ds */
+    TID_GLB_READ = 30, /* + server */
+    TID_GLB_WRITE = 40,
+    TID_NOC = 50, /* + ds */
+};
+
+struct pesim_trace {
+    FILE *f;
+    char *path, *tmp;
+    uint64_t from, to, max_bytes;
+    uint64_t offset; /* cycle where the current layer starts */
+    uint64_t events;
+    bool truncated, named[64];
+    const char *layer;
+    uint64_t tile[PESIM_DS_COUNT];
+};
+
+static bool room(pesim_trace *t)
+{
+    if (t->truncated)
+        return false;
+    long at = ftell(t->f);
+    if (at >= 0 && (uint64_t)at < t->max_bytes)
+        return true;
+    t->truncated = true;
+    fprintf(t->f, ",\n{\"name\": \"trace truncated: size cap of %" PRIu64 " bytes\", "
+            "\"ph\": \"i\", \"s\": \"g\", \"ts\": %" PRIu64 ", \"pid\": 1, \"tid\": %d}",
+            t->max_bytes, t->offset, TID_LAYERS);
+    return false;
+}
+
+/* Whether [a, b) (layer cycles) meets the window; clips it. */
+static bool visible(const pesim_trace *t, uint64_t *a, uint64_t *b)
+{
+    uint64_t ga = t->offset + *a, gb = t->offset + *b;
+    if (gb <= t->from || (t->to && ga >= t->to))
+        return false;
+    if (ga < t->from)
+        *a += t->from - ga;
+    if (t->to && gb > t->to)
+        *b -= gb - t->to;
+    return *b > *a;
+}
+
+static void track_name(pesim_trace *t, int tid, const char *name)
+{
+    if (tid < 64 && t->named[tid])
+        return;
+    if (tid < 64)
+        t->named[tid] = true;
+    fprintf(t->f, ",\n{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": 1, \"tid\": %d, "
+            "\"args\": {\"name\": \"%s\"}}", tid, name);
+    fprintf(t->f, ",\n{\"name\": \"thread_sort_index\", \"ph\": \"M\", \"pid\": 1, \"tid\": %d, "
+            "\"args\": {\"sort_index\": %d}}", tid, tid);
+}
+
+static void span(pesim_trace *t, int tid, const char *name, const char *cat, uint64_t a,
+                 uint64_t b, const char *args)
+{
+    if (b <= a || !visible(t, &a, &b) || !room(t))
+        return;
+    fprintf(t->f, ",\n{\"name\": \"%s\", \"cat\": \"%s\", \"ph\": \"X\", \"ts\": %" PRIu64
+            ", \"dur\": %" PRIu64 ", \"pid\": 1, \"tid\": %d, \"args\": {%s}}", name, cat,
+            t->offset + a, b - a, tid, args);
+    t->events++;
+}
+
+int pesim_trace_open(const char *path, const struct pesim_trace_opts *o, pesim_trace **out,
+                     pesim_diags *diags)
+{
+    *out = NULL;
+    pesim_trace *t = calloc(1, sizeof *t);
+    size_t n = strlen(path) + 16;
+    if (t) {
+        t->path = strdup(path);
+        t->tmp = malloc(n);
+    }
+    if (!t || !t->path || !t->tmp) {
+        if (t) {
+            free(t->path);
+            free(t->tmp);
+        }
+        free(t);
+        return PESIM_E_NOMEM;
+    }
+    snprintf(t->tmp, n, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(t->tmp);
+    if (fd >= 0) { /* mkstemp makes 0600: give the file the mode open() would */
+        mode_t mask = umask(0);
+        umask(mask);
+        fchmod(fd, 0666 & ~mask);
+    }
+    t->f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!t->f) {
+        pesim_diags_add(diags, path, 0, 0, "cannot create the trace file: %s", strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(t->tmp);
+        }
+        free(t->path);
+        free(t->tmp);
+        free(t);
+        return PESIM_E_IO;
+    }
+    t->from = o ? o->from : 0;
+    t->to = o ? o->to : 0;
+    t->max_bytes = o && o->max_bytes ? o->max_bytes : (uint64_t)256 << 20;
+    fputs("{\"displayTimeUnit\": \"ns\", \"otherData\": {\"time unit\": \"1 cycle = 1 us\"}, "
+          "\"traceEvents\": [\n{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": 1, "
+          "\"args\": {\"name\": \"pesim\"}}", t->f);
+    track_name(t, TID_LAYERS, "layers");
+    track_name(t, TID_ARRAY, "PE array");
+    track_name(t, TID_STALLS, "PE array stalls");
+    *out = t;
+    return 0;
+}
+
+int pesim_trace_close(pesim_trace *t, bool keep, pesim_diags *diags)
+{
+    if (!t)
+        return 0;
+    fputs("\n]}\n", t->f);
+    int rc = fflush(t->f) || ferror(t->f) ? PESIM_E_IO : 0;
+    if (fclose(t->f))
+        rc = PESIM_E_IO;
+    if (keep && !rc && rename(t->tmp, t->path) != 0)
+        rc = PESIM_E_IO;
+    if (rc && keep)
+        pesim_diags_add(diags, t->path, 0, 0, "cannot write the trace file: %s", strerror(errno));
+    if (rc || !keep)
+        unlink(t->tmp);
+    free(t->path);
+    free(t->tmp);
+    free(t);
+    return rc;
+}
+
+uint64_t pesim_trace_events(const pesim_trace *t) { return t->events; }
+bool pesim_trace_truncated(const pesim_trace *t) { return t->truncated; }
+
+/* ---- what the engine reports ------------------------------------------ */
+
+static const char *const level_names[] = {"DRAM", "GLB", "RF", "MAC"};
+
+static int res_track(const struct run *r, unsigned res, unsigned server, char *name,
+                     size_t size)
+{
+    const struct resources *rs = &r->rs;
+    if (res == rs->dram) {
+        snprintf(name, size, "DRAM channel");
+        return TID_DRAM;
+    }
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+        if (res == rs->glb[ds]) {
+            snprintf(name, size, "GLB %s partition", pesim_ds_name(ds));
+            return TID_GLB + (int)ds;
+        }
+        if (res == rs->noc[ds]) {
+            snprintf(name, size, "NoC %s bus", pesim_ds_name(ds));
+            return TID_NOC + (int)ds;
+        }
+    }
+    bool rd = res == rs->glb_read;
+    snprintf(name, size, "GLB %s port %u", rd ? "read" : "write", server);
+    return (rd ? TID_GLB_READ : TID_GLB_WRITE) + (int)server;
+}
+
+void trace_layer_begin(pesim_trace *t, const struct run *r, const uint64_t tile[PESIM_DS_COUNT])
+{
+    t->layer = r->layer->name;
+    memcpy(t->tile, tile, sizeof t->tile);
+}
+
+static void occupancy(pesim_trace *t, const struct node *n)
+{
+    uint64_t a = n->start, b = n->start + 1;
+    if (!visible(t, &a, &b) || !room(t))
+        return;
+    fprintf(t->f, ",\n{\"name\": \"GLB occupancy (words)\", \"ph\": \"C\", \"ts\": %" PRIu64
+            ", \"pid\": 1, \"args\": {\"%s\": %" PRIu64 "}}", t->offset + n->start,
+            pesim_ds_name(n->ds), t->tile[n->ds]);
+}
+
+void trace_node(pesim_trace *t, const struct run *r, const struct node *n)
+{
+    char args[160], name[96];
+    if (n->kind == NODE_COMPUTE) {
+        snprintf(args, sizeof args, "\"ready\": %" PRIu64, t->offset + n->ready);
+        span(t, TID_ARRAY, "compute", "compute", n->start, n->start + n->work[0], args);
+        return;
+    }
+    if (n->kind != NODE_XFER)
+        return;
+    snprintf(name, sizeof name, "%s %s->%s", pesim_ds_name(n->ds),
+             level_names[n->from], level_names[n->to]);
+    snprintf(args, sizeof args, "\"words\": %" PRIu64 ", \"ready\": %" PRIu64, n->words,
+             t->offset + n->ready);
+    for (unsigned i = 0; i < n->nres; i++) {
+        char track[64];
+        int tid = res_track(r, n->res[i], n->server[i], track, sizeof track);
+        track_name(t, tid, track);
+        span(t, tid, name, "transfer", n->start, n->release, args);
+    }
+    if (n->to == PESIM_LEVEL_GLB)
+        occupancy(t, n);
+}
+
+void trace_stall(pesim_trace *t, unsigned cat, uint64_t a, uint64_t b)
+{
+    span(t, TID_STALLS, pesim_stall_name((enum pesim_stall)cat), "stall", a, b, "");
+}
+
+/* A name as the inside of a JSON string (layer names may hold anything). */
+static void json_inner(char *out, size_t size, const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p && n + 7 < size; p++) {
+        if (*p == '"' || *p == '\\')
+            n += (size_t)snprintf(out + n, size - n, "\\%c", *p);
+        else if (*p < 0x20)
+            n += (size_t)snprintf(out + n, size - n, "\\u%04x", *p);
+        else
+            out[n++] = (char)*p;
+    }
+    out[n] = '\0';
+}
+
+void trace_layer_end(pesim_trace *t, const struct run *r, uint64_t cycles)
+{
+    char args[128], name[PESIM_NAME_MAX * 6 + 1];
+    snprintf(args, sizeof args, "\"cycles\": %" PRIu64 ", \"kind\": \"%s\"", cycles,
+             pesim_layer_kind_name(r->layer->kind));
+    json_inner(name, sizeof name, r->layer->name);
+    span(t, TID_LAYERS, name, "layer", 0, cycles, args);
+    t->offset += cycles;
+}
