@@ -32,6 +32,10 @@ parallel | slurm) ;;
 esac
 [ -x "$pesim" ] || fail "no pesim executable at '$pesim'"
 pesim="$(cd "$(dirname "$pesim")" && pwd)/$(basename "$pesim")"
+# Jobs that Slurm starts may get libraries preloaded before a sanitizer
+# build's ASan runtime; ASan then refuses to start unless told that the
+# order is fine (the sanitizer build of the suite runs this test too).
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/pesim-cluster.XXXXXX")"
 # shellcheck disable=SC2317 # called from the trap
