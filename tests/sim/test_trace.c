@@ -101,6 +101,8 @@ static int by_ts(const void *a, const void *b)
 static void no_overlaps(struct trace_summary *s)
 {
     for (int t = 0; t < MAXTID; t++) {
+        if (!s->nspans[t])
+            continue;
         qsort(s->spans[t], s->nspans[t], sizeof *s->spans[t], by_ts);
         for (size_t i = 1; i < s->nspans[t]; i++)
             if (s->spans[t][i].ts < s->spans[t][i - 1].end) {
