@@ -11,7 +11,7 @@
 #include "config/cfg.h"
 #include "diag_text.h"
 
-enum kind { ARCH, WL, MAP };
+enum kind { ARCH, WL, MAP, SWEEP, SCALESIM, TIMELOOP };
 
 static const char map_text[] =
     "mapping:\n"
@@ -32,9 +32,19 @@ static int load(enum kind k, const char *text, size_t len)
         rc = pesim_workload_load_string(text, len, "f.yaml", &w, d);
         if (!rc)
             pesim_workload_free(&w);
-    } else {
+    } else if (k == MAP) {
         struct pesim_mapping m;
         rc = pesim_mapping_load_string(text, len, "f.yaml", &m, d);
+    } else if (k == SWEEP) {
+        pesim_sweep *s;
+        rc = pesim_sweep_load_string(text, len, "f.yaml", &s, d);
+        pesim_sweep_free(s);
+    } else {
+        struct pesim_workload w = {0};
+        rc = k == SCALESIM ? pesim_import_scalesim(text, len, "f.csv", &w, d)
+                           : pesim_import_timeloop(text, len, "f.yaml", &w, d);
+        if (!rc)
+            pesim_workload_free(&w);
     }
     /* Errors always come with at least one message; success with none. */
     if (rc)
@@ -112,6 +122,27 @@ static void test_mapping(void **state)
     fuzz(MAP, map_text, strlen(map_text));
 }
 
+/* The sweep spec of docs/sweeps.md and the foreign workloads the
+ * importers read (SCALE-Sim CSV, Timeloop YAML), garbled the same way. */
+static void test_sweep_and_imports(void **state)
+{
+    (void)state;
+    static const struct {
+        enum kind kind;
+        const char *file;
+    } inputs[] = {
+        {SWEEP, "docs/examples/sweep-shape.yaml"},
+        {SCALESIM, "tests/importers/data/alexnet_scalesim.csv"},
+        {TIMELOOP, "tests/importers/data/timeloop_alexnet_conv2.yaml"},
+    };
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        size_t len;
+        char *text = read_src(inputs[i].file, &len);
+        fuzz(inputs[i].kind, text, len);
+        free(text);
+    }
+}
+
 static void test_set_garbage(void **state)
 {
     (void)state;
@@ -143,6 +174,7 @@ int main(void)
         cmocka_unit_test(test_arch),
         cmocka_unit_test(test_workload),
         cmocka_unit_test(test_mapping),
+        cmocka_unit_test(test_sweep_and_imports),
         cmocka_unit_test(test_set_garbage),
     };
     return cmocka_run_group_tests_name("fuzz", tests, NULL, NULL);
