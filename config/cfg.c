@@ -585,12 +585,11 @@ static const struct cfg_key *find_key(const struct cfg_section *sec,
     return NULL;
 }
 
-static size_t edit_distance(const char *a, const char *b)
+size_t pesim_cfg_edit_distance(const char *a, size_t la, const char *b, size_t lb)
 {
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63)
-        return 64;
-    size_t row[64];
+    if (la > 127 || lb > 127)
+        return SIZE_MAX;
+    size_t row[128];
     for (size_t j = 0; j <= lb; j++)
         row[j] = j;
     for (size_t i = 1; i <= la; i++) {
@@ -598,10 +597,9 @@ static size_t edit_distance(const char *a, const char *b)
         row[0] = i;
         for (size_t j = 1; j <= lb; j++) {
             size_t up = row[j];
-            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t best = diag + cost;
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
             if (row[j - 1] + 1 < best)
                 best = row[j - 1] + 1;
             row[j] = best;
@@ -609,6 +607,11 @@ static size_t edit_distance(const char *a, const char *b)
         }
     }
     return row[lb];
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    return pesim_cfg_edit_distance(a, strlen(a), b, strlen(b));
 }
 
 static void unknown_key(struct cfg_ctx *ctx, const struct cfg_section *sec,

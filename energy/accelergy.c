@@ -8,6 +8,7 @@
  * has its position for an error. The documents stay alive while the map is
  * resolved: the index of the table points into them. */
 #include "energy/accelergy.h"
+#include "config/cfg.h"
 
 #include <errno.h>
 #include <math.h>
@@ -441,27 +442,7 @@ static bool name_matches(const char *component, const char *pattern)
 
 static size_t edit_distance(const char *a, const char *b)
 {
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 127 || lb > 127)
-        return 128;
-    size_t row[128];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
+    return pesim_cfg_edit_distance(a, strlen(a), b, strlen(b));
 }
 
 static void append(char *buf, size_t size, const char *s)

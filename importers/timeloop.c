@@ -160,24 +160,7 @@ static bool same_nocase(const char *a, const char *b)
 
 static size_t edit_distance(const char *a, const char *b)
 {
-    size_t n = strlen(b);
-    if (n > 63 || strlen(a) > 63)
-        return 64;
-    size_t row[64];
-    for (size_t j = 0; j <= n; j++)
-        row[j] = j;
-    for (size_t i = 1; a[i - 1]; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= n; j++) {
-            size_t up = row[j];
-            size_t sub = diag + (a[i - 1] != b[j - 1]);
-            size_t best = up + 1 < row[j - 1] + 1 ? up + 1 : row[j - 1] + 1;
-            row[j] = sub < best ? sub : best;
-            diag = up;
-        }
-    }
-    return row[n];
+    return pesim_cfg_edit_distance(a, strlen(a), b, strlen(b));
 }
 
 /* ---- the shape --------------------------------------------------------- */

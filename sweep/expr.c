@@ -9,6 +9,7 @@
  * fixed-size local array and evaluation allocates nothing. `&&` and `||`
  * are conditional jumps, which gives short-circuiting for free. */
 #include "sweep/expr.h"
+#include "config/cfg.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -384,27 +385,7 @@ static int expected(struct parser *p, const char *what)
 
 static size_t edit_distance(const char *a, size_t la, const char *b)
 {
-    size_t lb = strlen(b);
-    if (la > 63 || lb > 63)
-        return SIZE_MAX;
-    size_t row[64];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] == b[j - 1] ? 0 : 1);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
+    return pesim_cfg_edit_distance(a, la, b, strlen(b));
 }
 
 static void append(char *buf, size_t size, const char *s)
