@@ -238,22 +238,28 @@ int pesim_mapping_set_load_string(const char *text, size_t len, const char *file
     return rc;
 }
 
+/* The one mapping of a file loaded as a set (consumes the set). */
+static int single_of(struct pesim_mapping_set *set, const char *file, struct pesim_mapping *out,
+                     pesim_diags *diags)
+{
+    int rc = 0;
+    if (set->items[0].layer[0]) {
+        pesim_diags_add(diags, file, 0, 0, "got a mapping per layer (`layers`), expected one "
+                        "`mapping`");
+        rc = PESIM_E_INVALID;
+    } else {
+        *out = set->items[0].mapping;
+    }
+    pesim_mapping_set_free(set);
+    return rc;
+}
+
 int pesim_mapping_load_string(const char *text, size_t len, const char *file,
                               struct pesim_mapping *out, pesim_diags *diags)
 {
     struct pesim_mapping_set set;
     int rc = pesim_mapping_set_load_string(text, len, file, &set, diags);
-    if (rc)
-        return rc;
-    if (set.items[0].layer[0]) {
-        pesim_diags_add(diags, file, 0, 0, "got a mapping per layer (`layers`), expected one "
-                        "`mapping`");
-        rc = PESIM_E_INVALID;
-    } else {
-        *out = set.items[0].mapping;
-    }
-    pesim_mapping_set_free(&set);
-    return rc;
+    return rc ? rc : single_of(&set, file, out, diags);
 }
 
 const struct pesim_mapping *pesim_mapping_set_find(const struct pesim_mapping_set *s,
@@ -284,17 +290,9 @@ int pesim_mapping_set_load(const char *path, struct pesim_mapping_set *out,
 int pesim_mapping_load(const char *path, struct pesim_mapping *out,
                        pesim_diags *diags)
 {
-    size_t len = 0;
-    char *text = pesim_cfg_read_file(path, &len);
-    if (!text) {
-        pesim_diags_add(diags, path, 0, 0,
-                        "cannot read the file, expected a readable mapping "
-                        "file");
-        return PESIM_E_NOTFOUND;
-    }
-    int rc = pesim_mapping_load_string(text, len, path, out, diags);
-    free(text);
-    return rc;
+    struct pesim_mapping_set set;
+    int rc = pesim_mapping_set_load(path, &set, diags);
+    return rc ? rc : single_of(&set, path, out, diags);
 }
 
 static int write_loops(FILE *out, const struct pesim_loop *loops, size_t n,
