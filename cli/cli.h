@@ -60,6 +60,11 @@ typedef int (*pesim_cli_writer)(FILE *out, const void *data);
 int pesim_cli_output(const char *path, pesim_cli_writer write,
                      const void *data, pesim_diags *diags);
 
+/* "pesim CMD ARGS..." as a shell would take it back (arguments quoted
+ * where needed), for the reports' provenance; malloc'ed, NULL when out of
+ * memory. */
+char *pesim_cli_command_line(const char *cmd, int argc, char **argv);
+
 /* Help lines shared by the subcommands. */
 #define PESIM_CLI_HELP_INPUTS                                                        \
     "  --arch ARCH          architecture: a preset (eyeriss-v1, generic-16x16,\n"     \

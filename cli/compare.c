@@ -102,10 +102,12 @@ int pesim_cli_compare(int argc, char **argv)
     if (status)
         goto out;
 
-    struct job job = {o.format, {&arch, wl.name}, runs, ndf};
+    char *command = pesim_cli_command_line("pesim compare", argc, argv);
+    struct job job = {o.format, {&arch, wl.name, command}, runs, ndf};
     status = pesim_cli_output(o.output, write_compare, &job, d)
                  ? PESIM_EXIT_INPUT
                  : PESIM_EXIT_OK;
+    free(command);
 out:
     pesim_diags_print(d, stderr);
     pesim_diags_destroy(d);

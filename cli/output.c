@@ -64,3 +64,41 @@ int pesim_cli_output(const char *path, pesim_cli_writer write,
     free(tmp);
     return rc;
 }
+
+/* A shell word: as is when it holds only safe characters, else in single
+ * quotes (a quote inside becomes '\''). */
+static void shell_word(FILE *f, const char *s)
+{
+    if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                        "_-+=.,:/@%") == strlen(s)) {
+        fputs(s, f);
+        return;
+    }
+    fputc('\'', f);
+    for (; *s; s++) {
+        if (*s == '\'')
+            fputs("'\\''", f);
+        else
+            fputc(*s, f);
+    }
+    fputc('\'', f);
+}
+
+char *pesim_cli_command_line(const char *cmd, int argc, char **argv)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return NULL;
+    fputs(cmd, f);
+    for (int i = 0; i < argc; i++) {
+        fputc(' ', f);
+        shell_word(f, argv[i]);
+    }
+    if (fclose(f)) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}

@@ -153,6 +153,7 @@ int pesim_cli_run(int argc, char **argv)
     struct pesim_workload wl = {0};
     struct pesim_layer_result *res = NULL;
     struct job job;
+    char *command = NULL;
     int status = PESIM_EXIT_INPUT;
     pesim_diags *d = pesim_diags_create();
     if (!d) {
@@ -186,6 +187,7 @@ int pesim_cli_run(int argc, char **argv)
     job.format = o.format;
     job.ctx.arch = &arch;
     job.ctx.workload = wl.name;
+    job.ctx.command = command = pesim_cli_command_line("pesim run", argc, argv);
     job.run.layers = res;
     job.run.n = wl.count;
     if (o.mapping) {
@@ -214,6 +216,7 @@ int pesim_cli_run(int argc, char **argv)
 out:
     pesim_diags_print(d, stderr);
     pesim_diags_destroy(d);
+    free(command);
     free(res);
     pesim_workload_free(&wl);
     pesim_cli_opts_free(&o);

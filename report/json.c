@@ -197,6 +197,7 @@ static void run_fields(struct json *j, const struct pesim_report_ctx *ctx,
 static void header(struct json *j, const struct pesim_report_ctx *ctx)
 {
     j_str(&j->sink, "pesim", pesim_version());
+    j_str(&j->sink, "command", ctx && ctx->command ? ctx->command : "");
     j_str(&j->sink, "arch", ctx && ctx->arch ? ctx->arch->name : "");
     j_str(&j->sink, "workload", ctx && ctx->workload ? ctx->workload : "");
 }

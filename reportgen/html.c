@@ -77,6 +77,7 @@ static void input_meta(FILE *out, const struct pesim_rg_input *in)
     if (in->kind == PESIM_RG_SWEEP) {
         sweep_meta(out, in);
     } else {
+        meta_row(out, "command", in->command, true);
         meta_row(out, "pesim version", in->pesim, false);
         meta_row(out, "architecture", in->arch, false);
         meta_row(out, "workload", in->workload, false);

@@ -166,7 +166,8 @@ static int run_doc(struct jdoc *j, yaml_node_t *root, struct pesim_rg_input *in)
 {
     yaml_node_t *dfs = find(j, root, "dataflows");
     int rc = 0;
-    if (header_str(j, root, "pesim", &in->pesim) || header_str(j, root, "arch", &in->arch) ||
+    if (header_str(j, root, "pesim", &in->pesim) || header_str(j, root, "command", &in->command) ||
+        header_str(j, root, "arch", &in->arch) ||
         header_str(j, root, "workload", &in->workload))
         return PESIM_E_NOMEM;
     if (!dfs && !find(j, root, "layers")) {
@@ -521,6 +522,7 @@ void pesim_rg_input_free(struct pesim_rg_input *in)
     free(in->sweep.cells);
     free(in->path);
     free(in->pesim);
+    free(in->command);
     free(in->arch);
     free(in->workload);
     free(in->unit);

@@ -60,7 +60,7 @@ enum pesim_rg_kind { PESIM_RG_RUN, PESIM_RG_COMPARE, PESIM_RG_SWEEP };
 struct pesim_rg_input {
     char *path;
     enum pesim_rg_kind kind;
-    char *pesim, *arch, *workload, *unit, *engine;
+    char *pesim, *command, *arch, *workload, *unit, *engine;
     struct pesim_rg_dataflow *dfs; /* ndfs: one for a run */
     size_t ndfs;
     struct pesim_rg_sweep sweep;

@@ -438,7 +438,7 @@ std::string accelerator::json() const
     run.layers = &result_;
     run.n = 1;
     pesim_sim_total(&arch, &result_, 1, &run.total);
-    struct pesim_report_ctx ctx = {&arch, wl.name};
+    struct pesim_report_ctx ctx = {&arch, wl.name, NULL};
     char *buf = nullptr;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);

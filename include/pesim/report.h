@@ -23,6 +23,7 @@ struct pesim_run {
 struct pesim_report_ctx {
     const struct pesim_arch *arch;
     const char *workload; /* name */
+    const char *command;  /* the command line that made it (JSON "command"); may be NULL */
 };
 
 /* `pesim run` output. Returns 0 or PESIM_E_IO. */

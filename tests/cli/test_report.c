@@ -96,42 +96,42 @@ static void setup_results(void)
 
 static int run_json(FILE *f)
 {
-    struct pesim_report_ctx ctx = {&arch, "net"};
+    struct pesim_report_ctx ctx = {&arch, "net", NULL};
     struct pesim_run run = {"ws", layers, 2, total};
     return pesim_report_run(f, PESIM_FORMAT_JSON, &ctx, &run);
 }
 
 static int run_csv(FILE *f)
 {
-    struct pesim_report_ctx ctx = {&arch, "net"};
+    struct pesim_report_ctx ctx = {&arch, "net", NULL};
     struct pesim_run run = {"ws", layers, 2, total};
     return pesim_report_run(f, PESIM_FORMAT_CSV, &ctx, &run);
 }
 
 static int run_text(FILE *f)
 {
-    struct pesim_report_ctx ctx = {&arch, "net"};
+    struct pesim_report_ctx ctx = {&arch, "net", NULL};
     struct pesim_run run = {"ws", layers, 2, total};
     return pesim_report_run(f, PESIM_FORMAT_TEXT, &ctx, &run);
 }
 
 static int compare_json(FILE *f)
 {
-    struct pesim_report_ctx ctx = {&arch, "net"};
+    struct pesim_report_ctx ctx = {&arch, "net", NULL};
     struct pesim_run runs[2] = {{"ws", layers, 2, total}, {"os", layers, 1, total}};
     return pesim_report_compare(f, PESIM_FORMAT_JSON, &ctx, runs, 2);
 }
 
 static int compare_text(FILE *f)
 {
-    struct pesim_report_ctx ctx = {&arch, "net"};
+    struct pesim_report_ctx ctx = {&arch, "net", NULL};
     struct pesim_run runs[2] = {{"ws", layers, 2, total}, {"os", layers, 1, total}};
     return pesim_report_compare(f, PESIM_FORMAT_TEXT, &ctx, runs, 2);
 }
 
 static int compare_csv(FILE *f)
 {
-    struct pesim_report_ctx ctx = {&arch, "net"};
+    struct pesim_report_ctx ctx = {&arch, "net", NULL};
     struct pesim_run runs[2] = {{"ws", layers, 2, total}, {"os", layers, 1, total}};
     return pesim_report_compare(f, PESIM_FORMAT_CSV, &ctx, runs, 2);
 }
@@ -151,7 +151,7 @@ static void test_json_run(void **state)
     setup_results();
     char *s = render(run_json, NULL);
     char head[128];
-    snprintf(head, sizeof head, "{\n  \"pesim\": \"%s\",\n  \"arch\": \"toy\",\n"
+    snprintf(head, sizeof head, "{\n  \"pesim\": \"%s\",\n  \"command\": \"\",\n  \"arch\": \"toy\",\n"
              "  \"workload\": \"net\",\n  \"dataflow\": \"ws\",\n  \"layers\": [\n",
              pesim_version());
     assert_memory_equal(s, head, strlen(head));
