@@ -1214,3 +1214,17 @@ void pesim_cfg_number_paths(const struct cfg_section *sec,
 {
     number_paths(sec, "", each, ctx);
 }
+
+void pesim_cfg_write_quoted(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else if (*p < 0x20 || *p == 0x7f)
+            fprintf(out, "\\x%02x", *p);
+        else
+            fputc(*p, out);
+    }
+    fputc('"', out);
+}

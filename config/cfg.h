@@ -155,6 +155,9 @@ void pesim_cfg_expected(const struct cfg_key *key, char *buf, size_t size);
 int pesim_cfg_u64(struct cfg_ctx *ctx, yaml_node_t *node, const char *path,
                   uint64_t min, uint64_t max, const char *expected,
                   uint64_t *out);
+/* Write s as a double-quoted YAML scalar (quotes and backslashes escaped,
+ * control bytes as \xNN): names from foreign files may hold anything. */
+void pesim_cfg_write_quoted(FILE *out, const char *s);
 /* Levenshtein distance of a[0..la) and b[0..lb) (the nearest-name
  * suggestions of every loader); SIZE_MAX when either is over 127 bytes. */
 size_t pesim_cfg_edit_distance(const char *a, size_t la, const char *b, size_t lb);

@@ -365,27 +365,13 @@ int pesim_mapping_write_yaml(const struct pesim_mapping *m, FILE *out)
     return write_nest(m, "", out);
 }
 
-/* A layer name as a double-quoted YAML scalar (names may hold ':'). */
-static void write_name(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20 || *p == 0x7f)
-            fprintf(out, "\\x%02x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputs("\"\n", out);
-}
-
 int pesim_mapping_set_write_yaml(const struct pesim_mapping_set *s, FILE *out)
 {
     fputs("layers:\n", out);
     for (size_t i = 0; i < s->count; i++) {
         fputs("  - layer: ", out);
-        write_name(out, s->items[i].layer);
+        pesim_cfg_write_quoted(out, s->items[i].layer);
+        fputc('\n', out);
         int rc = write_nest(&s->items[i].mapping, "    ", out);
         if (rc)
             return rc;

@@ -3,23 +3,8 @@
  * so the file reads back to the same layers whatever the defaults. */
 #include <inttypes.h>
 
+#include "config/cfg.h"
 #include "pesim/import.h"
-
-/* A double-quoted YAML scalar: names from foreign files may hold any
- * character (ONNX node names such as "/layer1/conv:0"). */
-static void quoted(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20 || *p == 0x7f)
-            fprintf(out, "\\x%02x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
-}
 
 static void pair(FILE *out, const char *key, const uint32_t v[2])
 {
@@ -33,7 +18,7 @@ static void layer(FILE *out, const struct pesim_layer *l)
 {
     const uint64_t *d = l->dim;
     fputs("  - {name: ", out);
-    quoted(out, l->name);
+    pesim_cfg_write_quoted(out, l->name);
     fprintf(out, ", type: %s", pesim_layer_kind_name(l->kind));
     if (pesim_layer_is_gemm(l)) {
         if (d[PESIM_DIM_G] > 1)
@@ -67,7 +52,7 @@ int pesim_workload_write_yaml(const struct pesim_workload *wl, FILE *out)
     fprintf(out, "# %zu layers, %" PRIu64 " MACs, %" PRIu64 " weights\n", wl->count, macs,
             params);
     fputs("name: ", out);
-    quoted(out, wl->name);
+    pesim_cfg_write_quoted(out, wl->name);
     fputs("\nlayers:\n", out);
     for (size_t i = 0; i < wl->count; i++)
         layer(out, &wl->layers[i]);
