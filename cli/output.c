@@ -1,4 +1,4 @@
-/* Atomic output: a failed run never leaves a half-written -o file. */
+/* Output of the commands: a failed run never leaves a half-written -o file. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "common/file.h"
 
 int pesim_cli_output(const char *path, pesim_cli_writer write,
                      const void *data, pesim_diags *diags)
@@ -20,49 +21,19 @@ int pesim_cli_output(const char *path, pesim_cli_writer write,
         return rc;
     }
 
-    /* The temporary file sits beside the target ("dir/.name.XXXXXX") so
-     * that rename() stays within one file system and is atomic. */
-    const char *slash = strrchr(path, '/');
-    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 10);
-    if (!tmp)
-        return PESIM_E_NOMEM;
-    memcpy(tmp, path, dirlen);
-    snprintf(tmp + dirlen, len + 10 - dirlen, ".%s.XXXXXX", path + dirlen);
-
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        pesim_diags_add(diags, path, 0, 0, "cannot create output file: %s",
-                        strerror(errno));
-        free(tmp);
-        return PESIM_E_IO;
-    }
-    /* mkstemp makes the file 0600; give it the mode a plain fopen would. */
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
-
-    int rc = 0;
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        close(fd);
-        rc = PESIM_E_IO;
-    } else {
-        rc = write(f, data);
-        if (fclose(f) != 0 && !rc)
-            rc = PESIM_E_IO;
-    }
-    if (!rc && rename(tmp, path) != 0)
-        rc = PESIM_E_IO;
+    /* common/file: atomic for a regular file, straight to a device or
+     * FIFO, never over a folder or a file this command read. */
+    pesim_outfile *of;
+    FILE *f;
+    int rc = pesim_out_open(path, 0, &of, &f, diags);
+    if (rc)
+        return rc;
+    rc = write(f, data);
     if (rc) {
-        if (rc == PESIM_E_IO)
-            pesim_diags_add(diags, path, 0, 0, "cannot write output file: %s",
-                            strerror(errno));
-        unlink(tmp);
+        pesim_out_abort(of);
+        return rc;
     }
-    free(tmp);
-    return rc;
+    return pesim_out_commit(of, diags);
 }
 
 /* A shell word: as is when it holds only safe characters, else in single

@@ -34,6 +34,8 @@ const char *pesim_strerror(int err)
 struct pesim_diags {
     struct pesim_diag *items;
     size_t count, cap;
+    struct pesim_input *inputs;
+    size_t ninputs, inputs_cap;
 };
 
 pesim_diags *pesim_diags_create(void) { return calloc(1, sizeof(pesim_diags)); }
@@ -46,6 +48,9 @@ void pesim_diags_destroy(pesim_diags *d)
         free((char *)d->items[i].file);
         free((char *)d->items[i].msg);
     }
+    for (size_t i = 0; i < d->ninputs; i++)
+        free((char *)d->inputs[i].path);
+    free(d->inputs);
     free(d->items);
     free(d);
 }
@@ -118,4 +123,47 @@ void pesim_diags_print(const pesim_diags *d, FILE *out)
         else
             fprintf(out, "%s: error: %s\n", file, g->msg);
     }
+}
+
+int pesim_diags_note_input(pesim_diags *d, const struct pesim_input *in)
+{
+    if (!d)
+        return 0;
+    for (size_t i = 0; i < d->ninputs; i++)
+        if (d->inputs[i].dev == in->dev && d->inputs[i].ino == in->ino)
+            return 0;
+    if (d->ninputs == d->inputs_cap) {
+        size_t cap = d->inputs_cap ? d->inputs_cap * 2 : 8;
+        struct pesim_input *v = realloc(d->inputs, cap * sizeof *v);
+        if (!v)
+            return PESIM_E_NOMEM;
+        d->inputs = v;
+        d->inputs_cap = cap;
+    }
+    char *path = dup_or_empty(in->path);
+    if (!path)
+        return PESIM_E_NOMEM;
+    d->inputs[d->ninputs] = *in;
+    d->inputs[d->ninputs++].path = path;
+    return 0;
+}
+
+size_t pesim_diags_ninputs(const pesim_diags *d) { return d ? d->ninputs : 0; }
+
+const struct pesim_input *pesim_diags_input(const pesim_diags *d, size_t i)
+{
+    return d && i < d->ninputs ? &d->inputs[i] : NULL;
+}
+
+int pesim_diags_append(pesim_diags *dst, const pesim_diags *src)
+{
+    for (size_t i = 0; src && i < src->count; i++) {
+        const struct pesim_diag *g = &src->items[i];
+        if (pesim_diags_add(dst, g->file, g->line, g->col, "%s", g->msg))
+            return PESIM_E_NOMEM;
+    }
+    for (size_t i = 0; src && i < src->ninputs; i++)
+        if (pesim_diags_note_input(dst, &src->inputs[i]))
+            return PESIM_E_NOMEM;
+    return 0;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/file.h"
 #include "pesim/types.h"
 
 #define MAX_KEYS 64   /* per section; the tables are far smaller */
@@ -212,40 +213,12 @@ void pesim_cfg_error_key(struct cfg_ctx *ctx, const char *secpath,
     va_end(ap);
 }
 
-/* Read a whole file; NULL when it cannot be read. */
+/* Read a whole file; NULL when it cannot be read (tests and tools: the
+ * library reads through pesim_file_read, which notes its inputs). */
 char *pesim_cfg_read_file(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
-    for (;;) {
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 4096;
-            char *nb = realloc(buf, ncap + 1);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    bool bad = ferror(f) != 0;
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
+    char *text = NULL;
+    return pesim_file_read(path, NULL, &text, len, NULL) ? NULL : text;
 }
 
 /* ---- parsing ---------------------------------------------------------- */
@@ -1135,12 +1108,14 @@ int pesim_cfg_source_open(const struct pesim_embedded *presets, const char *kind
         snprintf(src->file, sizeof src->file, "%s.yaml", e->name);
         return 0;
     }
-    src->owned = pesim_cfg_read_file(name_or_path, &src->len);
-    if (src->owned) {
+    int rc = pesim_file_read(name_or_path, NULL, &src->owned, &src->len, diags);
+    if (rc == 0) {
         src->text = src->owned;
         snprintf(src->file, sizeof src->file, "%s", name_or_path);
         return 0;
     }
+    if (rc != PESIM_E_IO)
+        return rc;
     char list[512] = "";
     for (const struct pesim_embedded *p = presets; p->name; p++) {
         size_t n = strlen(list);

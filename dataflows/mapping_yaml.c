@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/file.h"
 #include "config/cfg.h"
 #include "pesim/mapping.h"
 
@@ -275,14 +276,15 @@ int pesim_mapping_set_load(const char *path, struct pesim_mapping_set *out,
                            pesim_diags *diags)
 {
     size_t len = 0;
-    char *text = pesim_cfg_read_file(path, &len);
-    if (!text) {
+    char *text;
+    int rc = pesim_file_read(path, NULL, &text, &len, diags);
+    if (rc == PESIM_E_IO)
         pesim_diags_add(diags, path, 0, 0,
                         "cannot read the file, expected a readable mapping "
                         "file");
-        return PESIM_E_NOTFOUND;
-    }
-    int rc = pesim_mapping_set_load_string(text, len, path, out, diags);
+    if (rc)
+        return rc == PESIM_E_IO ? PESIM_E_NOTFOUND : rc;
+    rc = pesim_mapping_set_load_string(text, len, path, out, diags);
     free(text);
     return rc;
 }

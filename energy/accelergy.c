@@ -7,6 +7,7 @@
  * config, and the lookups run in its section check, where each term still
  * has its position for an error. The documents stay alive while the map is
  * resolved: the index of the table points into them. */
+#include "common/file.h"
 #include "energy/accelergy.h"
 #include "config/cfg.h"
 
@@ -1013,7 +1014,9 @@ static int open_file(const struct pesim_acc_file *f, const char *key,
         snprintf(shown, size, "%.*s/%s", (int)(slash - arch_file), arch_file, f->path);
     size_t len = 0;
     errno = 0;
-    *owned = pesim_cfg_read_file(shown, &len);
+    int rc = pesim_file_read(shown, NULL, owned, &len, diags);
+    if (rc && rc != PESIM_E_IO)
+        return rc;
     if (!*owned && e) {
         snprintf(shown, size, "%s", f->path);
         *out = (struct pesim_acc_text){e->data, e->len, shown};

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/file.h"
 #include "config/cfg.h"
 #include "pesim/import.h"
 
@@ -81,15 +82,15 @@ int pesim_wl_load_any(const char *name_or_path, struct pesim_workload *out,
     if (f == PESIM_WL_PESIM)
         return pesim_workload_load(name_or_path, out, diags);
     size_t len;
-    char *text = pesim_cfg_read_file(name_or_path, &len);
-    if (!text) {
+    char *text;
+    int rc = pesim_file_read(name_or_path, NULL, &text, &len, diags);
+    if (rc == PESIM_E_IO)
         pesim_diags_add(diags, name_or_path, 0, 0,
                         "cannot read the %s file, expected a readable file",
                         format_names[f]);
-        return PESIM_E_IO;
-    }
+    if (rc)
+        return rc;
     struct pesim_workload wl = {0};
-    int rc;
     if (f == PESIM_WL_SCALESIM)
         rc = pesim_import_scalesim(text, len, name_or_path, &wl, diags);
     else if (f == PESIM_WL_TIMELOOP)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "common/file.h"
 #include "reportgen/reportgen.h"
 
 const char *const pesim_rg_level_keys[PESIM_RG_LEVELS] = {"dram", "glb", "noc", "rf", "mac"};
@@ -435,34 +436,6 @@ static int load_jsonl(const char *text, size_t len, struct pesim_rg_input *in, p
     return rc ? rc : err;
 }
 
-static char *read_all(const char *path, size_t *len, pesim_diags *d)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
-    if (!f) {
-        pesim_diags_add(d, path, 0, 0, "cannot read the file");
-        return NULL;
-    }
-    for (;;) {
-        if (n + 4096 > cap) {
-            cap = cap ? cap * 2 : 65536;
-            char *nb = realloc(buf, cap + 1);
-            if (!nb)
-                break;
-            buf = nb;
-        }
-        size_t r = fread(buf + n, 1, cap - n, f);
-        n += r;
-        if (r == 0)
-            break;
-    }
-    fclose(f);
-    if (buf)
-        buf[n] = 0;
-    *len = n;
-    return buf;
-}
 
 /* JSON lines: the first line is a whole object with "id" and "status". */
 static bool looks_jsonl(const char *text, size_t len)
@@ -482,11 +455,13 @@ int pesim_rg_input_load(const char *path, struct pesim_rg_input *in, pesim_diags
     in->path = dup(path);
     if (!in->path)
         return PESIM_E_NOMEM;
-    char *text = read_all(path, &len, diags);
-    if (!text)
-        return PESIM_E_IO;
+    char *text;
+    int rc = pesim_file_read(path, NULL, &text, &len, diags);
+    if (rc == PESIM_E_IO)
+        pesim_diags_add(diags, path, 0, 0, "cannot read the file");
+    if (rc)
+        return rc;
     size_t skip = strspn(text, " \t\r\n");
-    int rc;
     if (skip < len && text[skip] == '{')
         rc = looks_jsonl(text, len) ? load_jsonl(text, len, in, diags)
                                     : load_run(text, len, in, diags);

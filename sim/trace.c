@@ -2,10 +2,11 @@
  * traces"). One process; a track (thread) per component: the PE array, the
  * array's stalls, the DRAM channel, each GLB partition and port, each NoC
  * bus, and the layers. Time is in cycles, written as the viewer's
- * microseconds. The file is written to a temporary name and renamed when
- * closed, so no reader sees half a trace; past the size cap, events stop
+ * microseconds. The file is written through common/file (a temporary
+ * name renamed when closed), so no reader sees half a trace; past the size cap, events stop
  * and one marker says where. */
 #include <errno.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/file.h"
 #include "sim/trace.h"
 
 enum {
@@ -28,7 +30,8 @@ enum {
 
 struct pesim_trace {
     FILE *f;
-    char *path, *tmp;
+    pesim_outfile *out;
+    uint64_t bytes; /* written so far (a FIFO cannot ftell) */
     uint64_t from, to, max_bytes;
     uint64_t offset; /* cycle where the current layer starts */
     uint64_t events;
@@ -37,15 +40,28 @@ struct pesim_trace {
     uint64_t tile[PESIM_DS_COUNT];
 };
 
+static void put(pesim_trace *t, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+static void put(pesim_trace *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vfprintf(t->f, fmt, ap);
+    va_end(ap);
+    t->bytes += n > 0 ? (uint64_t)n : 0;
+}
+
 static bool room(pesim_trace *t)
 {
     if (t->truncated)
         return false;
-    long at = ftell(t->f);
-    if (at >= 0 && (uint64_t)at < t->max_bytes)
+    if (t->bytes < t->max_bytes)
         return true;
     t->truncated = true;
-    fprintf(t->f, ",\n{\"name\": \"trace truncated: size cap of %" PRIu64 " bytes\", "
+    put(t, ",\n{\"name\": \"trace truncated: size cap of %" PRIu64 " bytes\", "
             "\"ph\": \"i\", \"s\": \"g\", \"ts\": %" PRIu64 ", \"pid\": 1, \"tid\": %d}",
             t->max_bytes, t->offset, TID_LAYERS);
     return false;
@@ -70,9 +86,9 @@ static void track_name(pesim_trace *t, int tid, const char *name)
         return;
     if (tid < 64)
         t->named[tid] = true;
-    fprintf(t->f, ",\n{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": 1, \"tid\": %d, "
+    put(t, ",\n{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": 1, \"tid\": %d, "
             "\"args\": {\"name\": \"%s\"}}", tid, name);
-    fprintf(t->f, ",\n{\"name\": \"thread_sort_index\", \"ph\": \"M\", \"pid\": 1, \"tid\": %d, "
+    put(t, ",\n{\"name\": \"thread_sort_index\", \"ph\": \"M\", \"pid\": 1, \"tid\": %d, "
             "\"args\": {\"sort_index\": %d}}", tid, tid);
 }
 
@@ -81,7 +97,7 @@ static void span(pesim_trace *t, int tid, const char *name, const char *cat, uin
 {
     if (b <= a || !visible(t, &a, &b) || !room(t))
         return;
-    fprintf(t->f, ",\n{\"name\": \"%s\", \"cat\": \"%s\", \"ph\": \"X\", \"ts\": %" PRIu64
+    put(t, ",\n{\"name\": \"%s\", \"cat\": \"%s\", \"ph\": \"X\", \"ts\": %" PRIu64
             ", \"dur\": %" PRIu64 ", \"pid\": 1, \"tid\": %d, \"args\": {%s}}", name, cat,
             t->offset + a, b - a, tid, args);
     t->events++;
@@ -92,44 +108,19 @@ int pesim_trace_open(const char *path, const struct pesim_trace_opts *o, pesim_t
 {
     *out = NULL;
     pesim_trace *t = calloc(1, sizeof *t);
-    size_t n = strlen(path) + 16;
-    if (t) {
-        t->path = strdup(path);
-        t->tmp = malloc(n);
-    }
-    if (!t || !t->path || !t->tmp) {
-        if (t) {
-            free(t->path);
-            free(t->tmp);
-        }
-        free(t);
+    if (!t)
         return PESIM_E_NOMEM;
-    }
-    snprintf(t->tmp, n, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(t->tmp);
-    if (fd >= 0) { /* mkstemp makes 0600: give the file the mode open() would */
-        mode_t mask = umask(0);
-        umask(mask);
-        fchmod(fd, 0666 & ~mask);
-    }
-    t->f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!t->f) {
-        pesim_diags_add(diags, path, 0, 0, "cannot create the trace file: %s", strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(t->tmp);
-        }
-        free(t->path);
-        free(t->tmp);
+    int rc = pesim_out_open(path, 0, &t->out, &t->f, diags);
+    if (rc) {
         free(t);
-        return PESIM_E_IO;
+        return rc;
     }
     t->from = o ? o->from : 0;
     t->to = o ? o->to : 0;
     t->max_bytes = o && o->max_bytes ? o->max_bytes : (uint64_t)256 << 20;
-    fputs("{\"displayTimeUnit\": \"ns\", \"otherData\": {\"time unit\": \"1 cycle = 1 us\"}, "
-          "\"traceEvents\": [\n{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": 1, "
-          "\"args\": {\"name\": \"pesim\"}}", t->f);
+    put(t, "{\"displayTimeUnit\": \"ns\", \"otherData\": {\"time unit\": \"1 cycle = 1 us\"}, "
+           "\"traceEvents\": [\n{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": 1, "
+           "\"args\": {\"name\": \"pesim\"}}");
     track_name(t, TID_LAYERS, "layers");
     track_name(t, TID_ARRAY, "PE array");
     track_name(t, TID_STALLS, "PE array stalls");
@@ -142,17 +133,11 @@ int pesim_trace_close(pesim_trace *t, bool keep, pesim_diags *diags)
     if (!t)
         return 0;
     fputs("\n]}\n", t->f);
-    int rc = fflush(t->f) || ferror(t->f) ? PESIM_E_IO : 0;
-    if (fclose(t->f))
-        rc = PESIM_E_IO;
-    if (keep && !rc && rename(t->tmp, t->path) != 0)
-        rc = PESIM_E_IO;
-    if (rc && keep)
-        pesim_diags_add(diags, t->path, 0, 0, "cannot write the trace file: %s", strerror(errno));
-    if (rc || !keep)
-        unlink(t->tmp);
-    free(t->path);
-    free(t->tmp);
+    int rc = 0;
+    if (keep)
+        rc = pesim_out_commit(t->out, diags);
+    else
+        pesim_out_abort(t->out);
     free(t);
     return rc;
 }
@@ -198,7 +183,7 @@ static void occupancy(pesim_trace *t, const struct node *n)
     uint64_t a = n->start, b = n->start + 1;
     if (!visible(t, &a, &b) || !room(t))
         return;
-    fprintf(t->f, ",\n{\"name\": \"GLB occupancy (words)\", \"ph\": \"C\", \"ts\": %" PRIu64
+    put(t, ",\n{\"name\": \"GLB occupancy (words)\", \"ph\": \"C\", \"ts\": %" PRIu64
             ", \"pid\": 1, \"args\": {\"%s\": %" PRIu64 "}}", t->offset + n->start,
             pesim_ds_name(n->ds), t->tile[n->ds]);
 }

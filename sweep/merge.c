@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/file.h"
 #include "config/cfg.h"
 #include "sweep/internal.h"
 
@@ -62,11 +63,10 @@ static int take_row(struct merge *m, const char *path, unsigned ln, char *line,
 static int read_part(struct merge *m, const char *path, bool first, pesim_diags *diags)
 {
     size_t len;
-    char *text = pesim_cfg_read_file(path, &len);
-    if (!text) {
-        pesim_diags_add(diags, path, 0, 0, "cannot read the part, expected a readable file");
-        return PESIM_E_IO;
-    }
+    char *text;
+    int rrc = pesim_file_read(path, "the part", &text, &len, diags);
+    if (rrc)
+        return rrc;
     int rc = 0;
     unsigned ln = 0;
     struct part_head h;

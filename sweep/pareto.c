@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/file.h"
 #include "config/cfg.h"
 #include "sweep/internal.h"
 
@@ -76,11 +77,10 @@ int pesim_sweep_pareto(const char *path, const char *const *metrics, const bool 
         return PESIM_E_INVALID;
     }
     size_t len;
-    char *text = pesim_cfg_read_file(path, &len);
-    if (!text) {
-        pesim_diags_add(diags, path, 0, 0, "cannot read the results, expected a readable file");
-        return PESIM_E_IO;
-    }
+    char *text;
+    int rrc = pesim_file_read(path, "the results", &text, &len, diags);
+    if (rrc)
+        return rrc;
     char *copy = malloc(len + 1);
     struct point *pts = calloc(len / 2 + 1, sizeof *pts);
     char **lines = calloc(len / 2 + 2, sizeof *lines);

@@ -109,10 +109,7 @@ static int load_variant(pesim_sweep *s, size_t w, size_t l, size_t b, struct var
     pesim_diags *tmp = pesim_diags_create();
     int rc = pesim_wl_load_any(name, &v->wl, tmp);
     if (rc) {
-        for (size_t i = 0; i < pesim_diags_count(tmp); i++) {
-            const struct pesim_diag *g = pesim_diags_get(tmp, i);
-            pesim_diags_add(d, g->file, g->line, g->col, "%s", g->msg);
-        }
+        pesim_diags_append(d, tmp);
         pesim_diags_add(d, s->file, wa ? wa->line[w] : s->wl_line, wa ? wa->col[w] : s->wl_col,
                         "%s: cannot load workload '%s'", wa ? "axes.values" : "base.workload",
                         name);
@@ -123,6 +120,8 @@ static int load_variant(pesim_sweep *s, size_t w, size_t l, size_t b, struct var
     if (!rc && batch && (rc = pesim_workload_set_batch(&v->wl, batch, tmp)) != 0)
         relay(d, s, ba ? ba->line[b] : s->wl_line, ba ? ba->col[b] : s->wl_col,
               ba ? "axes.values" : "base.batch", tmp);
+    if (!rc)
+        pesim_diags_append(d, tmp); /* no messages: the files it read */
     pesim_diags_destroy(tmp);
     v->macs = 0;
     for (size_t i = 0; !rc && i < v->wl.count; i++)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/file.h"
 #include "config/cfg.h"
 #include "sweep/internal.h"
 
@@ -11,11 +12,8 @@ static int load_base(pesim_sweep *s, pesim_diags *d)
 {
     pesim_diags *tmp = pesim_diags_create();
     int rc = pesim_arch_load(s->arch_name, &s->base, tmp);
+    pesim_diags_append(d, tmp); /* its messages, and the files it read */
     if (rc) {
-        for (size_t i = 0; i < pesim_diags_count(tmp); i++) {
-            const struct pesim_diag *g = pesim_diags_get(tmp, i);
-            pesim_diags_add(d, g->file, g->line, g->col, "%s", g->msg);
-        }
         pesim_diags_add(d, s->file, s->arch_line, s->arch_col,
                         "base.arch: cannot load architecture '%s'", s->arch_name);
     }
@@ -46,14 +44,12 @@ int pesim_sweep_load_string(const char *text, size_t len, const char *file, pesi
 int pesim_sweep_load(const char *path, pesim_sweep **out, pesim_diags *diags)
 {
     size_t len;
-    char *text = pesim_cfg_read_file(path, &len);
-    if (!text) {
-        *out = NULL;
-        pesim_diags_add(diags, path, 0, 0, "cannot read the sweep spec, expected a readable "
-                        "file");
-        return PESIM_E_IO;
-    }
-    int rc = pesim_sweep_load_string(text, len, path, out, diags);
+    char *text;
+    *out = NULL;
+    int rc = pesim_file_read(path, "the sweep spec", &text, &len, diags);
+    if (rc)
+        return rc;
+    rc = pesim_sweep_load_string(text, len, path, out, diags);
     free(text);
     return rc;
 }

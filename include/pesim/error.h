@@ -65,6 +65,27 @@ const struct pesim_diag *pesim_diags_get(const pesim_diags *d, size_t i);
 /* Print every diagnostic, one per line, in the order they were added. */
 void pesim_diags_print(const pesim_diags *d, FILE *out);
 
+/* The files a command read. Every reader of an input file (architecture,
+ * workload, mapping, energy table, sweep spec, report input, merge part)
+ * goes through pesim_file_read, which notes the file here: its path, its
+ * identity (device and inode) and the FNV-1a hash of the bytes read. A
+ * command's list is what its outputs must never overwrite
+ * (pesim_out_open) and what a resumed sweep must find unchanged. */
+struct pesim_input {
+    const char *path; /* owned by the list */
+    unsigned long long dev, ino, size;
+    unsigned long long hash; /* FNV-1a 64 of the content */
+};
+/* Note one input; a file already noted (same device and inode) is not
+ * added again. 0 or PESIM_E_NOMEM. */
+int pesim_diags_note_input(pesim_diags *d, const struct pesim_input *in);
+size_t pesim_diags_ninputs(const pesim_diags *d);
+const struct pesim_input *pesim_diags_input(const pesim_diags *d, size_t i);
+/* Append every diagnostic and input of `src` to `dst` (a loader that
+ * collects into a list of its own and then reports into the caller's).
+ * 0 or PESIM_E_NOMEM. */
+int pesim_diags_append(pesim_diags *dst, const pesim_diags *src);
+
 #ifdef __cplusplus
 }
 #endif
