@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "common/file.h"
 #include "reportgen/reportgen.h"
 
 void pesim_cli_report_help(FILE *out)
@@ -143,51 +144,37 @@ static char *command_line(int argc, char **argv)
 }
 
 /* The folder the scripts and data go to: --keep-scripts DIR (made when
- * missing) or a new temporary one. */
+ * missing, with its parents) or a new temporary one. */
 static int work_dir(const char *keep, char *buf, size_t size, pesim_diags *d)
 {
     if (keep) {
-        if (mkdir(keep, 0777) != 0 && errno != EEXIST) {
-            pesim_diags_add(d, keep, 0, 0, "cannot create the folder: %s", strerror(errno));
-            return PESIM_E_IO;
+        if (strlen(keep) >= size) {
+            pesim_diags_add(d, keep, 0, 0, "--keep-scripts: the folder name is too long");
+            return PESIM_E_INVALID;
         }
-        char cwd[2048] = "";
-        if (keep[0] != '/' && !getcwd(cwd, sizeof cwd)) {
-            pesim_diags_add(d, keep, 0, 0, "cannot find the current folder: %s", strerror(errno));
-            return PESIM_E_IO;
-        }
-        snprintf(buf, size, "%s%s%s", cwd, cwd[0] ? "/" : "", keep);
-        return 0;
+        snprintf(buf, size, "%s", keep);
+        return pesim_mkdirs(keep, d);
     }
     const char *tmp = getenv("TMPDIR");
     snprintf(buf, size, "%s/pesim-report.XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    /* gnuplot runs inside the folder: its path must be absolute. */
-    if (!mkdtemp(buf) || buf[0] != '/') {
+    if (!mkdtemp(buf)) {
         pesim_diags_add(d, buf, 0, 0, "cannot create a temporary folder: %s", strerror(errno));
         return PESIM_E_IO;
     }
     return 0;
 }
 
-/* Figures go to PREFIX + NAME.EXT; PREFIX made absolute, as gnuplot runs
- * in the work folder. A folder (ending in '/' or existing) gets a '/'. */
-static char *figure_prefix(const char *output, pesim_diags *d)
+/* Figures go to PREFIX + NAME.EXT. A folder (ending in '/' or existing)
+ * gets a '/'; missing folders are made when the figures are written. */
+static char *figure_prefix(const char *output)
 {
     struct stat sb;
-    const char *o = output && strcmp(output, "-") ? output : "./";
-    bool dir = o[strlen(o) - 1] == '/' || (stat(o, &sb) == 0 && S_ISDIR(sb.st_mode));
-    char cwd[4096];
-    if (o[0] != '/' && !getcwd(cwd, sizeof cwd))
-        return NULL;
-    if (dir && stat(o, &sb) != 0 && mkdir(o, 0777) != 0) {
-        pesim_diags_add(d, o, 0, 0, "cannot create the folder: %s", strerror(errno));
-        return NULL;
-    }
-    size_t n = strlen(o) + strlen(cwd) + 4;
-    char *p = malloc(n);
+    const char *o = output && output[0] && strcmp(output, "-") ? output : "./";
+    size_t n = strlen(o);
+    bool dir = o[n - 1] != '/' && stat(o, &sb) == 0 && S_ISDIR(sb.st_mode);
+    char *p = malloc(n + 2);
     if (p)
-        snprintf(p, n, "%s%s%s%s", o[0] == '/' ? "" : cwd, o[0] == '/' ? "" : "/", o,
-                 dir && o[strlen(o) - 1] != '/' ? "/" : "");
+        snprintf(p, n + 2, "%s%s", o, dir ? "/" : "");
     return p;
 }
 
@@ -223,8 +210,8 @@ static int load_all(const struct report_opts *o, struct job *j, pesim_diags *d)
 static int draw_all(const struct report_opts *o, struct job *j, const char *gnuplot,
                     const char *dir, int argc, char **argv, pesim_diags *d)
 {
-    char *prefix = o->fmt == PESIM_RG_HTML ? NULL : figure_prefix(o->output, d);
-    int rc = o->fmt != PESIM_RG_HTML && !prefix ? PESIM_E_IO : 0;
+    char *prefix = o->fmt == PESIM_RG_HTML ? NULL : figure_prefix(o->output);
+    int rc = o->fmt != PESIM_RG_HTML && !prefix ? PESIM_E_NOMEM : 0;
     for (size_t i = 0; i < j->n && !rc; i++)
         rc = pesim_rg_draw(gnuplot, &j->charts[i], dir, o->fmt, prefix, d);
     free(prefix);

@@ -716,8 +716,7 @@ static void put_row(FILE *out, const struct pesim_rg_table *t, size_t r)
 {
     for (size_t k = 0; k < t->nkeys; k++) {
         fputc('"', out);
-        for (const char *p = t->keys[r * t->nkeys + k]; *p; p++)
-            fputc(*p == '"' ? '\'' : *p, out);
+        pesim_rg_gp_text(out, t->keys[r * t->nkeys + k], '"');
         fputs("\" ", out);
     }
     for (size_t v = 0; v < t->nvals; v++) {
@@ -735,8 +734,10 @@ int pesim_rg_write_data(FILE *out, const struct pesim_rg_chart *c)
     const struct pesim_rg_table *t = &c->t;
     bool blocks = c->kind == PESIM_RG_STACKED || c->kind == PESIM_RG_LINES;
     fputc('#', out);
-    for (size_t i = 0; i < t->nkeys + t->nvals; i++)
-        fprintf(out, " %s", t->cols[i]);
+    for (size_t i = 0; i < t->nkeys + t->nvals; i++) {
+        fputc(' ', out);
+        pesim_rg_gp_text(out, t->cols[i], '"');
+    }
     fputc('\n', out);
     for (size_t r = 0; r < t->nrows; r++) {
         if (blocks && r > 0 && strcmp(t->keys[r * t->nkeys], t->keys[(r - 1) * t->nkeys]))

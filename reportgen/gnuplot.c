@@ -1,8 +1,9 @@
 /* Drawing a chart with gnuplot: pesim writes the chart's data file and
- * script (NAME.dat, NAME.gp, runnable by hand: `gnuplot NAME.gp` in that
- * folder), then starts gnuplot in that folder with fork+exec and pipes the
- * same script into its stdin with `set output` pointing at the requested
- * file. gnuplot's stderr goes to gnuplot.log in the folder. */
+ * script (NAME.dat, NAME.gp) into its work folder, runs `gnuplot NAME.gp`
+ * there with fork+exec (no shell), and copies the NAME.EXT it drew to the
+ * requested file. gnuplot's messages go to gnuplot.log in the folder.
+ * No text from an input reaches gnuplot as code (pesim_rg_gp_text), and no
+ * path from the command line reaches it at all. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -13,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/file.h"
 #include "reportgen/reportgen.h"
 
 const char *pesim_rg_format_ext(enum pesim_rg_format f)
@@ -45,18 +47,60 @@ const char *pesim_rg_gnuplot_find(void)
     return NULL;
 }
 
-/* A string for the script in double quotes (labels come from input files,
- * so quotes and backslashes are escaped). Enhanced text is off everywhere
- * so `_` in names stays a `_`. */
+/* The length of the valid UTF-8 sequence at `p`, or 0. */
+static size_t utf8_len(const unsigned char *p)
+{
+    unsigned char c = p[0];
+    size_t n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
+             : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    unsigned char lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
+    unsigned char hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
+    for (size_t i = 1; i < n; i++, lo = 0x80, hi = 0xbf)
+        if (p[i] < lo || p[i] > hi)
+            return 0;
+    return n;
+}
+
+/* Labels come from input files and may hold anything. gnuplot interprets
+ * backquotes (a shell command), `@` macros and backslash escapes inside
+ * double quotes, and ends a command at a newline; inside single quotes it
+ * interprets nothing but '' (one quote). So a label reaches a script only
+ * single-quoted, and a data file only double-quoted with its double quotes
+ * turned into single ones (data files have no escape), and in both every
+ * control character and byte that is not UTF-8 is written as visible text
+ * (\n, \t, \r, \xNN): nothing in a label can end the string or the line. */
+void pesim_rg_gp_text(FILE *f, const char *s, char quote)
+{
+    /* A data file's quoted field does read backslash escapes: each
+     * backslash written is doubled there, so it shows as one. */
+    const char *bs = quote == '"' ? "\\\\" : "\\";
+    const unsigned char *p = (const unsigned char *)s;
+    for (; *p; p++) {
+        size_t n = utf8_len(p);
+        if (n > 1) {
+            fwrite(p, 1, n, f);
+            p += n - 1;
+        } else if (n == 1 && *p == (unsigned char)quote) {
+            fputs(quote == '\'' ? "''" : "'", f);
+        } else if (n == 1 && *p == '\\') {
+            fputs(bs, f);
+        } else if (n == 1 && *p >= 0x20 && *p != 0x7f) {
+            fputc(*p, f);
+        } else if (*p == '\n' || *p == '\t' || *p == '\r') {
+            fprintf(f, "%s%c", bs, *p == '\n' ? 'n' : *p == '\t' ? 't' : 'r');
+        } else {
+            fprintf(f, "%sx%02X", bs, *p);
+        }
+    }
+}
+
+/* A label in a script: single-quoted (see pesim_rg_gp_text). Enhanced
+ * text is off everywhere so `_` in names stays a `_`. */
 static void qs(FILE *f, const char *s)
 {
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fputc('\\', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
+    fputc('\'', f);
+    pesim_rg_gp_text(f, s, '\'');
+    fputc('\'', f);
 }
 
 /* The terminal: for the HTML page a screen-sized SVG; for files a figure
@@ -299,16 +343,20 @@ static void body(FILE *f, const struct pesim_rg_chart *c, const char *dat)
     }
 }
 
-/* The whole script, output `out` (written as given). */
-static void script(FILE *f, const struct pesim_rg_chart *c, enum pesim_rg_format fmt,
-                   const char *out, const char *dat)
+/* The whole script. It draws into NAME.EXT beside itself: the output's
+ * name is pesim's chart name, never a path from the command line, so that
+ * `gnuplot NAME.gp` redraws it by hand and no user text reaches `set
+ * output`; pesim then copies the figure where -o says. */
+static void script(FILE *f, const struct pesim_rg_chart *c, enum pesim_rg_format fmt)
 {
-    fprintf(f, "# %s: %s\n# made by pesim report; data in %s\n", c->name, c->title, dat);
+    fprintf(f, "# %s: ", c->name);
+    qs(f, c->title);
+    fprintf(f, "\n# made by pesim report; data in %s.dat\n", c->name);
     terminal(f, c, fmt);
-    fputs("set output ", f);
-    qs(f, out);
-    fputc('\n', f);
+    fprintf(f, "set output '%s.%s'\n", c->name, pesim_rg_format_ext(fmt));
     common(f, c);
+    char dat[512];
+    snprintf(dat, sizeof dat, "%s.dat", c->name);
     body(f, c, dat);
     fputs("unset output\n", f);
 }
@@ -322,73 +370,51 @@ static char *join(const char *dir, const char *name, const char *ext)
     return p;
 }
 
+/* NAME.dat or NAME.gp in the work folder (through common/file: the
+ * --keep-scripts folder is the user's). */
 static int write_file(const char *path, const struct pesim_rg_chart *c,
                       enum pesim_rg_format fmt, bool data, pesim_diags *d)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        pesim_diags_add(d, path, 0, 0, "cannot create the file: %s", strerror(errno));
-        return PESIM_E_IO;
-    }
-    int rc = 0;
-    char dat[512], out[512];
-    snprintf(dat, sizeof dat, "%s.dat", c->name);
-    snprintf(out, sizeof out, "%s.%s", c->name, pesim_rg_format_ext(fmt));
+    pesim_outfile *of;
+    FILE *f;
+    int rc = pesim_out_open(path, 0, &of, &f, d);
+    if (rc)
+        return rc;
     if (data)
         rc = pesim_rg_write_data(f, c);
     else
-        script(f, c, fmt, out, dat);
-    bool failed = ferror(f) != 0;
-    if ((fclose(f) || failed) && !rc) {
-        pesim_diags_add(d, path, 0, 0, "cannot write the file");
-        rc = PESIM_E_IO;
+        script(f, c, fmt);
+    if (rc) {
+        pesim_out_abort(of);
+        return rc;
     }
-    return rc;
+    return pesim_out_commit(of, d);
 }
 
-/* Run gnuplot in `dir` with the script on its stdin; its stderr into
+/* Run `gnuplot NAME.gp` in `dir`, stdin from /dev/null, its messages into
  * `log`. Returns its exit status, or -1. */
 static int run_gnuplot(const char *gnuplot, const char *dir, const char *log,
-                       const struct pesim_rg_chart *c, enum pesim_rg_format fmt,
-                       const char *out)
+                       const char *gp_name)
 {
-    int fds[2];
-    if (pipe(fds))
-        return -1;
     pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
+    if (pid < 0)
         return -1;
-    }
     if (pid == 0) {
-        int lfd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-        dup2(fds[0], 0);
-        if (lfd >= 0)
+        int lfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        int nfd = open("/dev/null", O_RDONLY);
+        if (nfd >= 0)
+            dup2(nfd, 0);
+        if (lfd >= 0) {
+            dup2(lfd, 1);
             dup2(lfd, 2);
-        dup2(lfd >= 0 ? lfd : 2, 1);
-        close(fds[0]);
-        close(fds[1]);
+        }
         if (chdir(dir) == 0)
-            execl(gnuplot, "gnuplot", (char *)NULL);
+            execl(gnuplot, "gnuplot", gp_name, (char *)NULL);
         _exit(127);
-    }
-    close(fds[0]);
-    /* A gnuplot that dies early must not kill pesim with SIGPIPE. */
-    void (*old)(int) = signal(SIGPIPE, SIG_IGN);
-    FILE *f = fdopen(fds[1], "w");
-    char dat[512];
-    snprintf(dat, sizeof dat, "%s.dat", c->name);
-    if (f) {
-        script(f, c, fmt, out, dat);
-        fclose(f);
-    } else {
-        close(fds[1]);
     }
     int st = -1;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
         ;
-    signal(SIGPIPE, old);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
@@ -405,72 +431,83 @@ static void quote_log(const char *log, pesim_diags *d)
         fclose(f);
 }
 
+/* Copy the drawn figure to `out_path` (common/file: atomic, never over an
+ * input or a folder), made deterministic on the way. */
+static int copy_figure(const char *from, const char *out_path, enum pesim_rg_format fmt,
+                       pesim_diags *d)
+{
+    char *buf;
+    size_t len;
+    int rc = pesim_file_read(from, "the drawn figure", &buf, &len, NULL);
+    if (rc) {
+        pesim_diags_add(d, from, 0, 0, "cannot read the figure gnuplot drew");
+        return PESIM_E_SIM;
+    }
+    if (fmt == PESIM_RG_PDF)
+        pesim_rg_normalize_pdf(buf, len);
+    pesim_outfile *of;
+    FILE *f;
+    if (!(rc = pesim_out_open(out_path, 0, &of, &f, d))) {
+        if (fwrite(buf, 1, len, f) == len)
+            rc = pesim_out_commit(of, d);
+        else {
+            pesim_out_abort(of);
+            pesim_diags_add(d, out_path, 0, 0, "cannot write the figure");
+            rc = PESIM_E_IO;
+        }
+    }
+    free(buf);
+    return rc;
+}
+
 int pesim_rg_plot(const char *gnuplot, const struct pesim_rg_chart *c, const char *dir,
                   enum pesim_rg_format fmt, const char *out_path, pesim_diags *diags)
 {
     char *gp = join(dir, c->name, ".gp"), *dat = join(dir, c->name, ".dat");
     char *log = join(dir, "gnuplot", ".log");
+    char ext[8];
+    snprintf(ext, sizeof ext, ".%s", pesim_rg_format_ext(fmt));
+    char *drawn = join(dir, c->name, ext);
     int rc = PESIM_E_NOMEM;
-    if (!gp || !dat || !log)
+    if (!gp || !dat || !log || !drawn)
         goto out;
     if ((rc = write_file(dat, c, fmt, true, diags)) || (rc = write_file(gp, c, fmt, false, diags)))
         goto out;
     unlink(log);
-    int st = run_gnuplot(gnuplot, dir, log, c, fmt, out_path);
+    unlink(drawn);
+    char gp_name[512];
+    snprintf(gp_name, sizeof gp_name, "%s.gp", c->name);
+    int st = run_gnuplot(gnuplot, dir, log, gp_name);
     struct stat sb;
-    if (st != 0 || stat(out_path, &sb) != 0 || sb.st_size == 0) {
+    if (st != 0 || stat(drawn, &sb) != 0 || sb.st_size == 0) {
         pesim_diags_add(diags, c->name, 0, 0, "gnuplot failed (status %d) drawing %s", st,
-                        out_path);
+                        out_path ? out_path : drawn);
         quote_log(log, diags);
         rc = PESIM_E_SIM;
         goto out;
     }
     unlink(log);
-    rc = pesim_rg_normalize(out_path, fmt);
+    rc = out_path ? copy_figure(drawn, out_path, fmt, diags) : 0;
 out:
     free(gp);
     free(dat);
     free(log);
+    free(drawn);
     return rc;
 }
 
 /* cairo 1.16 stamps the PDF with the current time (and ignores
- * SOURCE_DATE_EPOCH): overwrite the date's digits in place. */
-int pesim_rg_normalize(const char *path, enum pesim_rg_format f)
+ * SOURCE_DATE_EPOCH): overwrite the date's digits in place (same length,
+ * so the xref offsets hold). */
+void pesim_rg_normalize_pdf(char *buf, size_t n)
 {
-    if (f != PESIM_RG_PDF)
-        return 0;
-    FILE *fp = fopen(path, "r+b");
-    if (!fp)
-        return PESIM_E_IO;
-    char *buf = NULL;
-    size_t n = 0, cap = 0, r;
-    int rc = 0;
-    do {
-        if (n + 65536 > cap) {
-            char *nb = realloc(buf, cap = n + 131072);
-            if (!nb) {
-                rc = PESIM_E_NOMEM;
-                break;
-            }
-            buf = nb;
-        }
-        r = fread(buf + n, 1, cap - n, fp);
-        n += r;
-    } while (r > 0);
-    for (size_t i = 0; !rc && i + 24 < n; i++) {
+    static const char epoch[] = "19700101000000";
+    for (size_t i = 0; i + 24 < n; i++) {
         if (memcmp(buf + i, "Date (D:", 8) != 0)
             continue;
-        static const char epoch[] = "19700101000000";
         for (size_t k = 0; k < 14 && buf[i + 8 + k] >= '0' && buf[i + 8 + k] <= '9'; k++)
             buf[i + 8 + k] = epoch[k];
     }
-    if (!rc && (fseek(fp, 0, SEEK_SET) || fwrite(buf, 1, n, fp) != n))
-        rc = PESIM_E_IO;
-    if (fclose(fp) && !rc)
-        rc = PESIM_E_IO;
-    free(buf);
-    return rc;
 }
 
 int pesim_rg_draw(const char *gnuplot, const struct pesim_rg_chart_list *list,
@@ -480,12 +517,13 @@ int pesim_rg_draw(const char *gnuplot, const struct pesim_rg_chart_list *list,
     int rc = 0;
     for (size_t i = 0; i < list->n && !rc; i++) {
         const struct pesim_rg_chart *c = &list->v[i];
-        char *out = f == PESIM_RG_HTML ? join(work_dir, c->name, ".svg")
-                                       : malloc(strlen(out_prefix) + strlen(c->name) + 8);
-        if (!out)
-            return PESIM_E_NOMEM;
-        if (f != PESIM_RG_HTML)
-            sprintf(out, "%s%s.%s", out_prefix, c->name, pesim_rg_format_ext(f));
+        char *out = NULL;
+        if (f != PESIM_RG_HTML) {
+            size_t n = strlen(out_prefix) + strlen(c->name) + 8;
+            if (!(out = malloc(n)))
+                return PESIM_E_NOMEM;
+            snprintf(out, n, "%s%s.%s", out_prefix, c->name, pesim_rg_format_ext(f));
+        }
         rc = pesim_rg_plot(gnuplot, c, work_dir, f, out, diags);
         free(out);
     }

@@ -145,16 +145,23 @@ const char *pesim_rg_format_ext(enum pesim_rg_format f); /* "svg", ... */
 const char *pesim_rg_gnuplot_find(void);
 
 /* Write chart `c` as `c.name`.gp and `c.name`.dat in `dir` and run gnuplot
- * (in `dir`) to draw it into `out_path` in format `f` (for HTML: SVG sized
- * for a screen). gnuplot's messages go to `dir`/gnuplot.log, quoted in diags
- * on failure. 0, PESIM_E_IO or PESIM_E_SIM (gnuplot failed). */
+ * (in `dir`) to draw it as `dir`/`c.name`.EXT in format `f` (for HTML: SVG
+ * sized for a screen), then copy that to `out_path` unless it is NULL.
+ * gnuplot's messages go to `dir`/gnuplot.log, quoted in diags on failure.
+ * 0, PESIM_E_IO, PESIM_E_INVALID (out_path refused) or PESIM_E_SIM
+ * (gnuplot failed). */
 int pesim_rg_plot(const char *gnuplot, const struct pesim_rg_chart *c,
                   const char *dir, enum pesim_rg_format f, const char *out_path,
                   pesim_diags *diags);
 
-/* Make a drawn file deterministic where the terminal is not: the PDF
- * CreationDate becomes 1970 (same length, so the xref offsets hold). */
-int pesim_rg_normalize(const char *path, enum pesim_rg_format f);
+/* Make a drawn PDF (`n` bytes at `buf`) deterministic where the terminal
+ * is not: its CreationDate becomes 1970. */
+void pesim_rg_normalize_pdf(char *buf, size_t n);
+
+/* Write `s` as the inside of a gnuplot string (quote '\'', in a script) or
+ * of a data-file field (quote '"'): nothing in `s` can end the string or
+ * the line, or be run (see gnuplot.c). */
+void pesim_rg_gp_text(FILE *f, const char *s, char quote);
 
 /* The HTML page: header (command line, versions, arch, workload), then per
  * input its charts (the SVG files in `svg_dir`, inlined with their ids
