@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/text.h"
 #include "pesim/error.h"
 
 const char *pesim_err_name(int err)
@@ -113,15 +114,28 @@ const struct pesim_diag *pesim_diags_get(const pesim_diags *d, size_t i)
     return d && i < d->count ? &d->items[i] : NULL;
 }
 
+/* `s` with its control characters shown (common/text.h): a message
+ * quotes names from inputs, which must not break the one-line-per-error
+ * form or drive the terminal. */
+static void put_visible(FILE *out, const char *s)
+{
+    size_t n = strlen(s) * 4 + 1;
+    char small[512], *buf = n <= sizeof small ? small : malloc(n);
+    fputs(buf ? pesim_visible(buf, n, s) : s, out);
+    if (buf != small)
+        free(buf);
+}
+
 void pesim_diags_print(const pesim_diags *d, FILE *out)
 {
     for (size_t i = 0; d && i < d->count; i++) {
         const struct pesim_diag *g = &d->items[i];
-        const char *file = g->file[0] ? g->file : "pesim";
+        put_visible(out, g->file[0] ? g->file : "pesim");
         if (g->line)
-            fprintf(out, "%s:%u:%u: error: %s\n", file, g->line, g->col, g->msg);
-        else
-            fprintf(out, "%s: error: %s\n", file, g->msg);
+            fprintf(out, ":%u:%u", g->line, g->col);
+        fputs(": error: ", out);
+        put_visible(out, g->msg);
+        fputc('\n', out);
     }
 }
 

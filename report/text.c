@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/text.h"
 #include "report/walk.h"
 
 #define CELL 48
@@ -137,7 +138,12 @@ static void result_cell(const struct pesim_layer_result *r, const char *name,
 {
     const struct pesim_analysis *a = &r->analysis;
     switch (col) {
-    case 0: snprintf(buf, size, "%s%s", name, r->same_as[0] ? " (=)" : ""); break;
+    case 0: {
+        char shown[PESIM_NAME_SHOWN];
+        snprintf(buf, size, "%s%s", pesim_visible(shown, sizeof shown, name),
+                 r->same_as[0] ? " (=)" : "");
+        break;
+    }
     case 1: fmt_grouped(buf, size, a->macs); break;
     case 2: fmt_grouped(buf, size, r->cycles); break;
     case 3: fmt_dec(buf, size, r->latency_us, 1); break;
@@ -217,12 +223,14 @@ static const char *unit_title(const struct pesim_report_ctx *ctx)
 static void title(FILE *out, const struct pesim_report_ctx *ctx)
 {
     const struct pesim_arch *arch = ctx ? ctx->arch : NULL;
-    fprintf(out, "pesim %s: arch %s", pesim_version(), arch ? arch->name : "?");
+    char shown[PESIM_NAME_SHOWN];
+    fprintf(out, "pesim %s: arch %s", pesim_version(),
+            arch ? pesim_visible(shown, sizeof shown, arch->name) : "?");
     if (arch)
         fprintf(out, " (%ux%u PEs, %g MHz)", (unsigned)arch->pe_array.rows,
                 (unsigned)arch->pe_array.cols, arch->clock_mhz);
     fprintf(out, ", workload %s",
-            ctx && ctx->workload ? ctx->workload : "?");
+            ctx && ctx->workload ? pesim_visible(shown, sizeof shown, ctx->workload) : "?");
 }
 
 static const char *df_title(const char *name)
@@ -245,7 +253,7 @@ static void stall_cell(const void *data, int row, int col, char *buf, size_t siz
     }
     const struct pesim_layer_result *r = (size_t)row < run->n ? &run->layers[row] : &run->total;
     if (col == 0)
-        snprintf(buf, size, "%s", (size_t)row < run->n ? r->layer.name : "total");
+        pesim_visible(buf, size, (size_t)row < run->n ? r->layer.name : "total");
     else
         fmt_grouped(buf, size, r->stalls[col - 1]);
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/file.h"
+#include "common/text.h"
 #include "reportgen/reportgen.h"
 
 const char *pesim_rg_format_ext(enum pesim_rg_format f)
@@ -47,20 +48,6 @@ const char *pesim_rg_gnuplot_find(void)
     return NULL;
 }
 
-/* The length of the valid UTF-8 sequence at `p`, or 0. */
-static size_t utf8_len(const unsigned char *p)
-{
-    unsigned char c = p[0];
-    size_t n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
-             : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-    unsigned char lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
-    unsigned char hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
-    for (size_t i = 1; i < n; i++, lo = 0x80, hi = 0xbf)
-        if (p[i] < lo || p[i] > hi)
-            return 0;
-    return n;
-}
-
 /* Labels come from input files and may hold anything. gnuplot interprets
  * backquotes (a shell command), `@` macros and backslash escapes inside
  * double quotes, and ends a command at a newline; inside single quotes it
@@ -76,7 +63,7 @@ void pesim_rg_gp_text(FILE *f, const char *s, char quote)
     const char *bs = quote == '"' ? "\\\\" : "\\";
     const unsigned char *p = (const unsigned char *)s;
     for (; *p; p++) {
-        size_t n = utf8_len(p);
+        size_t n = pesim_utf8_len(p);
         if (n > 1) {
             fwrite(p, 1, n, f);
             p += n - 1;
