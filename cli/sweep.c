@@ -16,7 +16,9 @@ void pesim_cli_sweep_help(FILE *out)
           "batch, workload, layers; constraints), mapping and simulating each, and\n"
           "write one row per point (docs/sweeps.md). Killed and started again with\n"
           "the same command, it resumes from its journal (FILE.journal) and ends\n"
-          "with the same bytes as an uninterrupted run.\n"
+          "with the same bytes as an uninterrupted run. The journal records the\n"
+          "spec and every file it reads (architecture, workloads, energy tables):\n"
+          "if one has changed, the resume is refused; --fresh starts afresh.\n"
           "\n"
           "options:\n"
           "  -o, --output FILE    results (required); written only when complete\n"
@@ -24,11 +26,15 @@ void pesim_cli_sweep_help(FILE *out)
           "  --jobs N             points at once (default: one per core); the output\n"
           "                       does not depend on N\n"
           "  --shard K/N          run shard K of N and write a part for `merge`\n"
+          "  --fresh              discard FILE.journal and run every point again\n"
           "  --quiet              no progress on stderr\n"
           "  -h, --help           show this help\n"
           "\n"
           "exit status: 0 success (points that cannot be mapped are rows with a\n"
-          "status), 2 bad input (spec errors, another spec's journal, bad parts).\n"
+          "status); 2 bad input, nothing run or written (spec errors, a journal of\n"
+          "other inputs, an -o pesim cannot write, torn or foreign parts, a torn\n"
+          "CSV or a metric that is not a number for pareto); 1 a failure while\n"
+          "running or writing.\n"
           "\n"
           "example:\n"
           "  pesim sweep docs/examples/sweep-shape.yaml -o shape.csv\n",
@@ -95,6 +101,8 @@ static int run_spec(int argc, char **argv, pesim_diags *d)
             }
         } else if (!strcmp(a, "--quiet")) {
             o.quiet = true;
+        } else if (!strcmp(a, "--fresh")) {
+            o.fresh = true;
         } else if (a[0] == '-' && a[1]) {
             pesim_diags_add(d, "pesim sweep", 0, 0, "unknown option '%s' (see pesim sweep "
                             "--help)", a);

@@ -54,6 +54,11 @@ struct pesim_sweep {
     /* points: npoints digit vectors of naxes each */
     uint32_t *digits;
     size_t npoints;
+    /* Every file the load read (the spec, architecture, workloads, energy
+     * tables), in the order read, paths owned here: what a resumed
+     * journal must find unchanged (run.c). */
+    struct pesim_input *inputs;
+    size_t ninputs;
 };
 
 /* spec.c: parse and validate the YAML. */
@@ -84,9 +89,29 @@ char *sweep_row(const pesim_sweep *s, size_t i, const struct sweep_result *r,
 
 /* output.c: write `out` atomically: preamble line (may be NULL), header
  * (csv; "" for none), then rows[0..n) that are not NULL, each prefixed by
- * its index when index_prefix (shard parts). */
+ * its index when index_prefix (shard parts), then, when `trailer`, the
+ * line SWEEP_TRAILER "rows=R fnv1a=H": R the rows written, H the FNV-1a
+ * 64 of every byte before the trailer (docs/sweeps.md, "Shards"). */
+#define SWEEP_TRAILER "# pesim sweep end: "
 int sweep_write_rows(const char *out, const char *preamble, const char *header,
-                     char *const *rows, size_t n, bool index_prefix, pesim_diags *diags);
+                     char *const *rows, size_t n, bool index_prefix, bool trailer,
+                     pesim_diags *diags);
+/* Check the trailer of `text` (len bytes, from `path`): the last line,
+ * with the count of the other lines that are not comments (`#`) or the
+ * header (the first line that is not a comment) and the checksum of what
+ * precedes it. 0 with *body the length before the trailer; PESIM_E_INVALID
+ * with a diagnostic at the line. `required`: a missing trailer is an error
+ * (parts); otherwise *body = len. */
+int sweep_check_trailer(const char *path, const char *text, size_t len, bool required,
+                        size_t *body, pesim_diags *diags);
+
+/* run.c: the journal's header for these options (docs/sweeps.md, "Nothing
+ * lost"): its identity line and one line per input. Owned by the caller;
+ * NULL when out of memory. Tests use it to write journals by hand. */
+char *sweep_journal_header(const pesim_sweep *s, const struct pesim_sweep_opts *o);
+/* FNV-1a of pesim's version and every file embedded in it (presets,
+ * networks, Accelergy tables): the identity of inputs that are not files. */
+uint64_t sweep_builtin_hash(void);
 
 uint64_t sweep_fnv1a(const void *data, size_t len, uint64_t h);
 #define SWEEP_FNV_INIT 0xcbf29ce484222325ull

@@ -65,15 +65,28 @@ static int read_part(struct merge *m, const char *path, bool first, pesim_diags 
     size_t len;
     char *text;
     int rrc = pesim_file_read(path, "the part", &text, &len, diags);
-    if (rrc)
-        return rrc;
+    if (rrc) /* a part that is missing or unreadable is bad input, like a bad one */
+        return rrc == PESIM_E_IO ? PESIM_E_INVALID : rrc;
     int rc = 0;
     unsigned ln = 0;
     struct part_head h;
-    for (char *p = text, *nl; !rc && p < text + len; p = nl + 1) {
-        nl = strchr(p, '\n');
+    /* A part proves it is whole by its last line (the trailer): a shard
+     * cut short, or a copy cut short, is refused rather than merged into
+     * results that look complete but lack its rows. The head line is
+     * checked first so that a file that is not a part says so. */
+    char *nl1 = memchr(text, '\n', len);
+    if (len && nl1) {
+        *nl1 = '\0';
+        rc = read_head(path, text, &h, diags);
+        *nl1 = '\n';
+    }
+    size_t body = len;
+    if (!rc)
+        rc = sweep_check_trailer(path, text, len, true, &body, diags);
+    for (char *p = text, *nl; !rc && p < text + body; p = nl + 1) {
+        nl = memchr(p, '\n', (size_t)(text + body - p));
         if (!nl)
-            nl = text + len;
+            nl = text + body;
         *nl = '\0';
         ln++;
         if (ln == 1) {
@@ -150,7 +163,7 @@ int pesim_sweep_merge(const char *const *parts, size_t nparts, const char *outpu
     }
     if (!rc)
         rc = sweep_write_rows(output, NULL, m.header ? m.header : "", m.rows, m.first.points,
-                              false, diags);
+                              false, false, diags);
     for (size_t i = 0; m.rows && i < m.first.points; i++)
         free(m.rows[i]);
     free(m.rows);

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/file.h"
 #include "config/cfg.h"
 #include "sweep/cache.h"
 #include "sweep/internal.h"
@@ -112,12 +113,65 @@ static void journal_path(const char *output, char *buf, size_t size)
     snprintf(buf, size, "%s.journal", output);
 }
 
-static void journal_header(const struct runner *r, char *buf, size_t size)
+/* A path is the last field of its header line: only a newline (and the
+ * backslash that escapes it) would end the line early. */
+static void put_path(FILE *m, const char *p)
 {
-    snprintf(buf, size, "pesim-sweep-journal 1 spec=%016" PRIx64 " points=%zu shard=%u/%u "
-             "format=%s\n", r->s->hash, r->s->npoints, r->o->shard_n ? r->o->shard_k : 1,
-             r->o->shard_n ? r->o->shard_n : 1,
-             r->o->format == PESIM_SWEEP_JSONL ? "jsonl" : "csv");
+    for (; *p; p++)
+        if (*p == '\n')
+            fputs("\\n", m);
+        else if (*p == '\\')
+            fputs("\\\\", m);
+        else
+            fputc(*p, m);
+}
+
+static char *escaped(const char *p)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&buf, &n);
+    if (!m)
+        return NULL;
+    put_path(m, p);
+    if (fclose(m) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+static const char *format_name(enum pesim_sweep_format f)
+{
+    return f == PESIM_SWEEP_JSONL ? "jsonl" : "csv";
+}
+
+/* The identity of a run: which sweep (the spec's hash, its points), which
+ * share of it (shard, format), which pesim (its version and built-in
+ * files), and every file the load read with its size and content hash.
+ * Two runs with the same header compute the same rows, so their journal
+ * lines may be mixed; any difference refuses the resume (journal_read). */
+char *sweep_journal_header(const pesim_sweep *s, const struct pesim_sweep_opts *o)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&buf, &n);
+    if (!m)
+        return NULL;
+    fprintf(m, "pesim-sweep-journal 2 spec=%016" PRIx64 " points=%zu shard=%u/%u format=%s "
+            "pesim=%s builtin=%016" PRIx64 " inputs=%zu\n", s->hash, s->npoints,
+            o->shard_n ? o->shard_k : 1, o->shard_n ? o->shard_n : 1, format_name(o->format),
+            pesim_version(), sweep_builtin_hash(), s->ninputs);
+    for (size_t i = 0; i < s->ninputs; i++) {
+        fprintf(m, "input\t%016llx\t%llu\t", s->inputs[i].hash, s->inputs[i].size);
+        put_path(m, s->inputs[i].path);
+        fputc('\n', m);
+    }
+    if (fclose(m) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
 }
 
 static uint64_t line_sum(size_t index, const char *row)
@@ -127,18 +181,177 @@ static uint64_t line_sum(size_t index, const char *row)
     return sweep_fnv1a(row, strlen(row), sweep_fnv1a(head, (size_t)n, SWEEP_FNV_INIT));
 }
 
+#define JOURNAL_MAGIC "pesim-sweep-journal "
+
+/* The value of `key=` in a header line ("" when absent), at most size-1
+ * characters. */
+static void head_field(const char *line, const char *key, char *out, size_t size)
+{
+    size_t k = strlen(key);
+    out[0] = '\0';
+    for (const char *p = line; (p = strstr(p, key)) != NULL; p += k)
+        if ((p == line || p[-1] == ' ') && p[k] == '=') {
+            size_t n = strcspn(p + k + 1, " \n");
+            snprintf(out, size, "%.*s", (int)(n < size ? n : size - 1), p + k + 1);
+            return;
+        }
+}
+
+/* Where the header of `text` ends: 0 when it is not complete (a run killed
+ * while writing it, which therefore wrote no rows after it), else the
+ * offset of its first row. */
+static size_t header_end(const char *text, size_t len)
+{
+    const char *nl = memchr(text, '\n', len);
+    if (!nl)
+        return 0;
+    size_t end = (size_t)(nl + 1 - text);
+    if (strncmp(text, JOURNAL_MAGIC "2 ", sizeof JOURNAL_MAGIC + 1) != 0)
+        return end; /* another format: one line */
+    char v[32];
+    head_field(text, "inputs", v, sizeof v);
+    for (unsigned long long n = strtoull(v, NULL, 10); n > 0; n--) {
+        nl = memchr(text + end, '\n', len - end);
+        if (!nl)
+            return 0;
+        end = (size_t)(nl + 1 - text);
+    }
+    return end;
+}
+
+/* Say how the journal's header (complete, `hlen` bytes) differs from this
+ * run's `want`: one message per difference, each at what changed. */
+static void explain(const struct runner *r, const char *path, char *text, size_t hlen,
+                    const char *want, pesim_diags *diags)
+{
+    const pesim_sweep *s = r->s;
+    text[hlen - 1] = '\0';
+    char *nl = strchr(text, '\n');
+    if (nl)
+        *nl = '\0';
+    if (strncmp(text, JOURNAL_MAGIC, sizeof JOURNAL_MAGIC - 1) != 0) {
+        pesim_diags_add(diags, path, 1, 1, "not a sweep journal, expected a first line "
+                        "'" JOURNAL_MAGIC "2 spec=...' as pesim sweep writes it");
+        return;
+    }
+    if (strncmp(text, JOURNAL_MAGIC "2 ", sizeof JOURNAL_MAGIC + 1) != 0) {
+        pesim_diags_add(diags, path, 1, 1, "a journal of an older pesim (format %.*s), which "
+                        "recorded the spec's text but not the files it reads, expected format "
+                        "2; its rows cannot be proved to be of these inputs",
+                        (int)strcspn(text + sizeof JOURNAL_MAGIC - 1, " "),
+                        text + sizeof JOURNAL_MAGIC - 1);
+        return;
+    }
+    size_t found = 0;
+    char got[256], now[256];
+    head_field(text, "shard", got, sizeof got);
+    head_field(want, "shard", now, sizeof now);
+    char gf[16], nf[16];
+    head_field(text, "format", gf, sizeof gf);
+    head_field(want, "format", nf, sizeof nf);
+    if (strcmp(got, now) || strcmp(gf, nf)) {
+        pesim_diags_add(diags, path, 1, 1, "a journal of shard %s in %s, expected shard %s in "
+                        "%s: another command wrote to this output", got, gf, now, nf);
+        found++;
+    }
+    head_field(text, "pesim", got, sizeof got);
+    head_field(want, "pesim", now, sizeof now);
+    if (strcmp(got, now)) {
+        pesim_diags_add(diags, path, 1, 1, "written by pesim %s, this is pesim %s", got, now);
+        found++;
+    } else {
+        head_field(text, "builtin", got, sizeof got);
+        head_field(want, "builtin", now, sizeof now);
+        if (strcmp(got, now)) {
+            pesim_diags_add(diags, path, 1, 1, "written by a pesim whose built-in presets, "
+                            "networks or Accelergy tables differ from this one's");
+            found++;
+        }
+    }
+    /* The inputs, matched by path: changed, no longer read, newly read. */
+    size_t nold = 0;
+    for (char *p = nl ? nl + 1 : NULL; p && *p; nold++) {
+        char *end = strchr(p, '\n');
+        if (end)
+            *end = '\0';
+        p = end ? end + 1 : NULL;
+    }
+    bool *matched = calloc(s->ninputs ? s->ninputs : 1, sizeof *matched);
+    char *p = nl ? nl + 1 : NULL;
+    for (size_t k = 0; k < nold; k++, p += strlen(p) + 1) {
+        char *t1 = strchr(p, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+        char *t3 = t2 ? strchr(t2 + 1, '\t') : NULL;
+        if (strncmp(p, "input\t", 6) != 0 || !t3)
+            continue;
+        unsigned long long hash = strtoull(t1 + 1, NULL, 16), size = strtoull(t2 + 1, NULL, 10);
+        const char *file = t3 + 1;
+        size_t i = 0;
+        char *e = NULL;
+        for (; i < s->ninputs; i++) {
+            free(e);
+            e = escaped(s->inputs[i].path);
+            if (e && strcmp(e, file) == 0)
+                break;
+        }
+        free(e);
+        if (i == s->ninputs) {
+            pesim_diags_add(diags, file, 0, 0, "read by the run that started the journal %s, "
+                            "not by this one", path);
+            found++;
+            continue;
+        }
+        if (matched)
+            matched[i] = true;
+        if (s->inputs[i].hash != hash || s->inputs[i].size != size) {
+            pesim_diags_add(diags, s->inputs[i].path, 0, 0, "changed since the sweep's journal "
+                            "%s was started (%llu bytes, hash %016llx then; %llu bytes, hash "
+                            "%016llx now), expected the same content to resume", path, size,
+                            hash, s->inputs[i].size, s->inputs[i].hash);
+            found++;
+        }
+    }
+    for (size_t i = 0; matched && i < s->ninputs; i++)
+        if (!matched[i]) {
+            pesim_diags_add(diags, s->inputs[i].path, 0, 0, "read by this run, not by the "
+                            "run that started the journal %s", path);
+            found++;
+        }
+    free(matched);
+    if (!found) {
+        head_field(text, "spec", got, sizeof got);
+        pesim_diags_add(diags, path, 1, 1, "a journal of another sweep (spec %s, %s), expected "
+                        "one of this spec (%016" PRIx64 ")", got, text, s->hash);
+    }
+}
+
 /* Keep every intact line of an existing journal (rows[] filled); cut the
- * file after the last one. 0, or PESIM_E_INVALID for another spec's. */
+ * file after the last one. 0; PESIM_E_INVALID for a journal of another
+ * sweep, shard, pesim or other input files (nothing is mixed in). */
 static int journal_read(struct runner *r, const char *path, pesim_diags *diags)
 {
     size_t len;
-    char *text = pesim_cfg_read_file(path, &len);
-    if (!text)
+    char *text;
+    pesim_diags *tmp = pesim_diags_create();
+    if (!tmp)
+        return PESIM_E_NOMEM;
+    errno = 0;
+    int rc = pesim_file_read(path, NULL, &text, &len, tmp);
+    int err = errno;
+    for (size_t i = 0; i < pesim_diags_count(tmp); i++) /* the messages, not the input */
+        pesim_diags_add(diags, path, 0, 0, "%s", pesim_diags_get(tmp, i)->msg);
+    pesim_diags_destroy(tmp);
+    if (rc == PESIM_E_IO && err == ENOENT)
         return 0; /* none yet */
-    char want[256];
-    journal_header(r, want, sizeof want);
-    size_t hl = strlen(want), good = 0;
-    int rc = 0;
+    if (rc == PESIM_E_IO)
+        pesim_diags_add(diags, path, 0, 0, "cannot read the journal: %s", strerror(err));
+    if (rc)
+        return rc == PESIM_E_IO ? PESIM_E_INVALID : rc;
+    char *want = sweep_journal_header(r->s, r->o);
+    if (!want) {
+        free(text);
+        return PESIM_E_NOMEM;
+    }
+    size_t hl = strlen(want), good = 0, hend = header_end(text, len);
     if (len >= hl && memcmp(text, want, hl) == 0) {
         good = hl;
         for (char *p = text + hl; p < text + len;) {
@@ -164,11 +377,18 @@ static int journal_read(struct runner *r, const char *path, pesim_diags *diags)
             good = (size_t)(nl + 1 - text);
             p = nl + 1;
         }
-    } else if (len > 0 && !(len < hl && memcmp(text, want, len) == 0)) {
-        pesim_diags_add(diags, path, 1, 1, "a journal of another sweep or shard, expected one "
-                        "of this spec (%.*s); delete it to start over", (int)(hl - 1), want);
+    } else if (len > 0 && (hend > 0 || strncmp(text, JOURNAL_MAGIC, len < sizeof JOURNAL_MAGIC - 1
+                                                                   ? len
+                                                                   : sizeof JOURNAL_MAGIC - 1))) {
+        /* A complete header of another run (an incomplete one has no rows
+         * after it and is simply rewritten). */
+        explain(r, path, text, hend ? hend : len, want, diags);
+        pesim_diags_add(diags, path, 0, 0, "refusing to resume: the journal's rows would mix "
+                        "two experiments; to start afresh, run again with --fresh, or remove "
+                        "%s", path);
         rc = PESIM_E_INVALID;
     }
+    free(want);
     free(text);
     if (!rc && truncate(path, (off_t)good) != 0 && errno != ENOENT) {
         pesim_diags_add(diags, path, 0, 0, "cannot cut the journal's torn end: %s",
@@ -193,18 +413,31 @@ static int write_all(int fd, const char *s, size_t n)
     return 0;
 }
 
+/* Opened before any point runs, so a journal that cannot be made (a
+ * folder in the way, no permission) is a refusal of the output, not a
+ * failure halfway. */
 static int journal_open(struct runner *r, const char *path, pesim_diags *diags)
 {
     r->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    struct stat st;
+    if (r->fd >= 0 && (fstat(r->fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+        close(r->fd);
+        r->fd = -1;
+        pesim_diags_add(diags, path, 0, 0, "cannot use the journal: it is not a regular file, "
+                        "expected a file (or nothing) at that path");
+        return PESIM_E_INVALID;
+    }
     if (r->fd < 0) {
         pesim_diags_add(diags, path, 0, 0, "cannot open the journal: %s", strerror(errno));
-        return PESIM_E_IO;
+        return PESIM_E_INVALID;
     }
-    struct stat st;
-    if (fstat(r->fd, &st) == 0 && st.st_size == 0) {
-        char head[256];
-        journal_header(r, head, sizeof head);
-        if (write_all(r->fd, head, strlen(head)) || fdatasync(r->fd)) {
+    if (st.st_size == 0) {
+        char *head = sweep_journal_header(r->s, r->o);
+        if (!head)
+            return PESIM_E_NOMEM;
+        int rc = write_all(r->fd, head, strlen(head));
+        free(head);
+        if (rc || fdatasync(r->fd)) {
             pesim_diags_add(diags, path, 0, 0, "cannot write the journal: %s", strerror(errno));
             return PESIM_E_IO;
         }
@@ -217,6 +450,8 @@ static int journal_open(struct runner *r, const char *path, pesim_diags *diags)
  * the others wrote before it) instead of queueing behind each other. */
 static int journal_append(struct runner *r, size_t index, const char *row)
 {
+    if (r->fd < 0)
+        return 0; /* no journal: the output is a device or a pipe */
     size_t n = strlen(row) + 48;
     char *line = malloc(n);
     if (!line)
@@ -342,10 +577,11 @@ static int write_results(struct runner *r, pesim_diags *diags)
         snprintf(preamble, sizeof preamble, "# pesim sweep part: spec=%016" PRIx64
                  " shard=%u/%u points=%zu format=%s file=%s", r->s->hash, r->o->shard_k,
                  r->o->shard_n, r->s->npoints,
-                 r->o->format == PESIM_SWEEP_JSONL ? "jsonl" : "csv",
-                 r->o->spec_path ? r->o->spec_path : r->s->file);
+                 format_name(r->o->format), r->o->spec_path ? r->o->spec_path : r->s->file);
+    /* A part ends with its trailer: merge takes only a part that proves
+     * it is whole (output.c). */
     int rc = header ? sweep_write_rows(r->o->output, part ? preamble : NULL, header, r->rows,
-                                       r->s->npoints, part, diags)
+                                       r->s->npoints, part, part, diags)
                     : PESIM_E_NOMEM;
     free(header);
     return rc;
@@ -425,6 +661,43 @@ static int plan(struct runner *r)
     return 0;
 }
 
+/* Before any point runs: -o must name a file pesim can write, so that a
+ * sweep never computes for an hour and then finds a folder in the way.
+ * The same open the results will use, given up at once (it makes missing
+ * folders, and refuses folders, block devices and the command's inputs).
+ * A character device or FIFO (/dev/null, a pipe) is not opened here: a
+ * FIFO's reader would see this open's end as the end of the data. It has
+ * no journal (*journal false): a journal beside /dev/null would be a file
+ * in /dev, and what a pipe was sent cannot be resumed. */
+static int check_output(const pesim_sweep *s, const char *output, bool *journal,
+                        pesim_diags *diags)
+{
+    struct stat sb;
+    *journal = true;
+    if (stat(output, &sb) == 0 && (S_ISCHR(sb.st_mode) || S_ISFIFO(sb.st_mode) ||
+                                   S_ISSOCK(sb.st_mode))) {
+        *journal = false;
+        return 0;
+    }
+    /* The sweep's own inputs, whatever the caller's list holds: the
+     * results never replace the spec or a file it reads. */
+    pesim_diags *in = pesim_diags_create();
+    int rc = in ? 0 : PESIM_E_NOMEM;
+    for (size_t i = 0; !rc && i < s->ninputs; i++)
+        rc = pesim_diags_note_input(in, &s->inputs[i]);
+    pesim_outfile *of = NULL;
+    FILE *f;
+    if (!rc)
+        rc = pesim_out_open(output, 0, &of, &f, in);
+    for (size_t i = 0; i < pesim_diags_count(in); i++) {
+        const struct pesim_diag *g = pesim_diags_get(in, i);
+        pesim_diags_add(diags, g->file, g->line, g->col, "%s", g->msg);
+    }
+    pesim_diags_destroy(in);
+    pesim_out_abort(of);
+    return rc == PESIM_E_IO ? PESIM_E_INVALID : rc; /* refused before any work */
+}
+
 int pesim_sweep_run(pesim_sweep *s, const struct pesim_sweep_opts *o, pesim_diags *diags)
 {
     if (!o->output || (o->shard_n && (o->shard_k < 1 || o->shard_k > o->shard_n))) {
@@ -441,12 +714,20 @@ int pesim_sweep_run(pesim_sweep *s, const struct pesim_sweep_opts *o, pesim_diag
     r.cache = sweep_cache_create();
     char jpath[4096];
     journal_path(o->output, jpath, sizeof jpath);
+    bool journal = true;
     int rc = r.rows && r.todo && r.cache ? 0 : PESIM_E_NOMEM;
     if (!rc)
+        rc = check_output(s, o->output, &journal, diags);
+    if (!rc && journal && o->fresh && unlink(jpath) != 0 && errno != ENOENT) {
+        pesim_diags_add(diags, jpath, 0, 0, "--fresh: cannot remove the journal: %s",
+                        strerror(errno));
+        rc = PESIM_E_INVALID;
+    }
+    if (!rc && journal)
         rc = journal_read(&r, jpath, diags);
     if (!rc)
         rc = plan(&r);
-    if (!rc)
+    if (!rc && journal)
         rc = journal_open(&r, jpath, diags);
     if (!rc) {
         run_threads(&r);
@@ -459,7 +740,7 @@ int pesim_sweep_run(pesim_sweep *s, const struct pesim_sweep_opts *o, pesim_diag
         close(r.fd);
     if (!rc)
         rc = write_results(&r, diags);
-    if (!rc)
+    if (!rc && journal)
         unlink(jpath);
     for (size_t i = 0; r.rows && i < s->npoints; i++)
         free(r.rows[i]);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/embed.h"
 #include "common/file.h"
 #include "config/cfg.h"
 #include "sweep/internal.h"
@@ -21,18 +22,39 @@ static int load_base(pesim_sweep *s, pesim_diags *d)
     return rc ? PESIM_E_INVALID : 0;
 }
 
-int pesim_sweep_load_string(const char *text, size_t len, const char *file, pesim_sweep **out,
-                            pesim_diags *diags)
+/* Keep a copy of every input `d` noted: the journal's identity. */
+static int capture_inputs(pesim_sweep *s, const pesim_diags *d)
 {
-    *out = NULL;
+    size_t n = pesim_diags_ninputs(d);
+    s->inputs = calloc(n ? n : 1, sizeof *s->inputs);
+    if (!s->inputs)
+        return PESIM_E_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const struct pesim_input *in = pesim_diags_input(d, i);
+        s->inputs[i] = *in;
+        if (!(s->inputs[i].path = strdup(in->path)))
+            return PESIM_E_NOMEM;
+        s->ninputs++;
+    }
+    return 0;
+}
+
+/* Loads into `d`, a list of the load's own, so that the inputs it notes
+ * are exactly the files this sweep read, whatever the caller's list held
+ * before (or when the caller passed none). */
+static int load_into(const char *text, size_t len, const char *file, pesim_sweep **out,
+                     pesim_diags *d)
+{
     pesim_sweep *s = calloc(1, sizeof *s);
     if (!s)
         return PESIM_E_NOMEM;
-    int rc = sweep_spec_parse(text, len, file, s, diags);
+    int rc = sweep_spec_parse(text, len, file, s, d);
     if (!rc)
-        rc = load_base(s, diags);
+        rc = load_base(s, d);
     if (!rc)
-        rc = sweep_points_build(s, diags);
+        rc = sweep_points_build(s, d);
+    if (!rc)
+        rc = capture_inputs(s, d);
     if (rc) {
         pesim_sweep_free(s);
         return rc;
@@ -41,16 +63,37 @@ int pesim_sweep_load_string(const char *text, size_t len, const char *file, pesi
     return 0;
 }
 
+int pesim_sweep_load_string(const char *text, size_t len, const char *file, pesim_sweep **out,
+                            pesim_diags *diags)
+{
+    *out = NULL;
+    pesim_diags *d = pesim_diags_create();
+    int rc = d ? load_into(text, len, file, out, d) : PESIM_E_NOMEM;
+    if (pesim_diags_append(diags, d) && !rc) {
+        pesim_sweep_free(*out);
+        *out = NULL;
+        rc = PESIM_E_NOMEM;
+    }
+    pesim_diags_destroy(d);
+    return rc;
+}
+
 int pesim_sweep_load(const char *path, pesim_sweep **out, pesim_diags *diags)
 {
     size_t len;
-    char *text;
+    char *text = NULL;
     *out = NULL;
-    int rc = pesim_file_read(path, "the sweep spec", &text, &len, diags);
-    if (rc)
-        return rc;
-    rc = pesim_sweep_load_string(text, len, path, out, diags);
+    pesim_diags *d = pesim_diags_create();
+    int rc = d ? pesim_file_read(path, "the sweep spec", &text, &len, d) : PESIM_E_NOMEM;
+    if (!rc)
+        rc = load_into(text, len, path, out, d);
     free(text);
+    if (pesim_diags_append(diags, d) && !rc) {
+        pesim_sweep_free(*out);
+        *out = NULL;
+        rc = PESIM_E_NOMEM;
+    }
+    pesim_diags_destroy(d);
     return rc;
 }
 
@@ -79,11 +122,45 @@ void pesim_sweep_free(pesim_sweep *s)
         pesim_workload_free(&s->variants[i].wl);
     free(s->variants);
     free(s->digits);
+    for (size_t i = 0; i < s->ninputs; i++)
+        free((char *)s->inputs[i].path);
+    free(s->inputs);
     free(s);
 }
 
 size_t pesim_sweep_count(const pesim_sweep *s) { return s->npoints; }
 uint64_t pesim_sweep_hash(const pesim_sweep *s) { return s->hash; }
+size_t pesim_sweep_ninputs(const pesim_sweep *s) { return s->ninputs; }
+
+const struct pesim_input *pesim_sweep_input(const pesim_sweep *s, size_t i)
+{
+    return i < s->ninputs ? &s->inputs[i] : NULL;
+}
+
+/* The shipped tables, from the folders that embed them. */
+extern const struct pesim_embedded pesim_arch_preset_files[];
+extern const struct pesim_embedded pesim_workload_preset_files[];
+extern const struct pesim_embedded pesim_accelergy_files[];
+
+/* A preset is text compiled into pesim, not a file with a hash of its own;
+ * hashing every embedded file (and the version) means a journal resumes
+ * only under a pesim that ships the same presets. Coarser than hashing the
+ * presets a spec names, but it also covers what a loader takes from the
+ * tables without naming it (an Accelergy table found among the shipped
+ * ones), and it costs microseconds once per run. */
+uint64_t sweep_builtin_hash(void)
+{
+    const char *v = pesim_version();
+    uint64_t h = sweep_fnv1a(v, strlen(v) + 1, SWEEP_FNV_INIT);
+    const struct pesim_embedded *tables[] = {pesim_arch_preset_files,
+                                             pesim_workload_preset_files, pesim_accelergy_files};
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+        for (const struct pesim_embedded *e = tables[t]; e->name; e++) {
+            h = sweep_fnv1a(e->name, strlen(e->name) + 1, h);
+            h = sweep_fnv1a(e->data, e->len, h);
+        }
+    return h;
+}
 
 void pesim_sweep_point_desc(const pesim_sweep *s, size_t i, char *buf, size_t size)
 {

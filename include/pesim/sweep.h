@@ -25,6 +25,12 @@ void pesim_sweep_free(pesim_sweep *s);
 /* Points after the constraints, and the spec's hash (FNV-1a of its text). */
 size_t pesim_sweep_count(const pesim_sweep *s);
 uint64_t pesim_sweep_hash(const pesim_sweep *s);
+/* The files the load read (the spec, architecture, workloads, mapping,
+ * energy tables), in the order read: path, device, inode, size and
+ * content hash as pesim_file_read noted them. Owned by the sweep; NULL
+ * past the end. A resumed run must find each unchanged. */
+size_t pesim_sweep_ninputs(const pesim_sweep *s);
+const struct pesim_input *pesim_sweep_input(const pesim_sweep *s, size_t i);
 /* Point i's id (16 hex digits) and its key=value description. */
 void pesim_sweep_point_id(const pesim_sweep *s, size_t i, char id[17]);
 void pesim_sweep_point_desc(const pesim_sweep *s, size_t i, char *buf, size_t size);
@@ -38,12 +44,16 @@ struct pesim_sweep_opts {
     unsigned jobs;            /* threads; 0: one per core */
     unsigned shard_k, shard_n; /* 1-based shard of n; n = 0: the whole sweep */
     bool quiet;               /* no progress on stderr */
+    bool fresh;               /* discard an existing journal instead of resuming */
 };
 
 /* Run the sweep (or one shard) into opts->output, resuming from its
- * journal (docs/sweeps.md, "Nothing lost"). 0, PESIM_E_INVALID (a journal
- * of another spec, bad options) or PESIM_E_IO, with diags. Points that
- * fail are rows with a status, not errors. */
+ * journal (docs/sweeps.md, "Nothing lost"). 0; PESIM_E_INVALID, before any
+ * point runs, for bad options, an output pesim cannot write (a folder, a
+ * block device, one of the inputs, a folder it cannot make) and a journal
+ * that is not of this sweep with these inputs (diags name each changed
+ * input and how to start afresh); PESIM_E_IO when writing fails later.
+ * Points that fail are rows with a status, not errors. */
 int pesim_sweep_run(pesim_sweep *s, const struct pesim_sweep_opts *opts, pesim_diags *diags);
 
 /* Which shard (1-based) of n point i belongs to. */

@@ -15,6 +15,7 @@
 
 #include "../config/diag_text.h"
 #include "pesim.h"
+#include "sweep/internal.h"
 
 static char dir[] = "/tmp/pesim-test-sweep-XXXXXX";
 
@@ -290,8 +291,11 @@ static void test_resume(void **state)
     }
     for (int variant = 0; variant < 2; variant++) {
         FILE *f = fopen(path("t.csv.journal"), "wb");
-        fprintf(f, "pesim-sweep-journal 1 spec=%016llx points=12 shard=1/1 format=csv\n",
-                (unsigned long long)pesim_sweep_hash(s));
+        struct pesim_sweep_opts o = {.output = path("t.csv")};
+        char *head = sweep_journal_header(s, &o);
+        assert_non_null(strstr(head, "pesim-sweep-journal 2 spec="));
+        fputs(head, f);
+        free(head);
         size_t order[5] = {7, 0, 3, 11, 5}; /* threads finish out of order */
         for (size_t k = 0; k < 5; k++)
             journal_line(f, order[k], rows[order[k]], variant == 1 && k == 3);
@@ -309,8 +313,9 @@ static void test_resume(void **state)
     pesim_diags *d = pesim_diags_create();
     assert_int_equal(pesim_sweep_run(s, &o, d), PESIM_E_INVALID);
     char *msg = diag_text(d);
-    assert_non_null(strstr(msg, "o.csv.journal:1:1: error: a journal of another sweep or "
-                                "shard"));
+    assert_non_null(strstr(msg, "o.csv.journal:1:1: error: a journal of an older pesim "
+                                "(format 1)"));
+    assert_non_null(strstr(msg, "to start afresh, run again with --fresh, or remove "));
     assert_int_equal(access(path("o.csv"), F_OK), -1);
     free(msg);
     pesim_diags_destroy(d);
