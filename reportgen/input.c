@@ -7,6 +7,7 @@
 #include <yaml.h>
 
 #include "common/file.h"
+#include "config/cfg.h"
 #include "reportgen/reportgen.h"
 
 const char *const pesim_rg_level_keys[PESIM_RG_LEVELS] = {"dram", "glb", "noc", "rf", "mac"};
@@ -222,8 +223,17 @@ static bool parse(struct jdoc *j, const char *text, size_t len)
     if (!yaml_parser_initialize(&p))
         return false;
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-    bool ok = yaml_parser_load(&p, &j->doc);
-    if (!ok) {
+    /* The limits of every YAML input (config/limits.c): JSON is YAML, and
+     * `[[[[...` costs libyaml the square of its depth. */
+    struct pesim_yaml_problem bound;
+    int b = pesim_yaml_check(text, len, &bound);
+    bool ok = !b && yaml_parser_load(&p, &j->doc);
+    if (b) {
+        if (b != PESIM_E_NOMEM)
+            pesim_diags_add(j->diags, j->path, bound.line + j->line0, bound.col, "%s",
+                            bound.msg);
+        j->err = b;
+    } else if (!ok) {
         pesim_diags_add(j->diags, j->path, (unsigned)p.problem_mark.line + 1 + j->line0,
                         (unsigned)p.problem_mark.column + 1, "not valid JSON: %s",
                         p.problem ? p.problem : "syntax error");
