@@ -537,6 +537,13 @@ int pesim_cfg_value(struct cfg_ctx *ctx, const struct cfg_key *key,
         size_t n = s ? strlen(s) : 0;
         if (!s || n == 0 || n > key->umax)
             return bad_value(ctx, key, node, path, "");
+        /* The scalar's own length: a "\0" escape would cut it at strlen. */
+        size_t off;
+        char why[96];
+        if (pesim_name_check(s, node->data.scalar.length, &off, why, sizeof why)) {
+            pesim_cfg_error(ctx, node, path, "got %s, expected %s", why, PESIM_NAME_EXPECTED);
+            return PESIM_E_INVALID;
+        }
         memcpy(field, s, n + 1);
         return 0;
     }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/cfg.h"
 #include "onnx.pb-c.h"
 #include "pesim/import.h"
 
@@ -751,6 +752,15 @@ int pesim_import_onnx(const uint8_t *data, size_t len, const char *file,
             err(&c, "node %s (%s): MACs or data sizes overflow 64 bits, expected a smaller "
                     "layer", w.text, n->op_type);
         }
+        /* The one rule for names (config/limits.c), not a repair: a name
+         * that is not UTF-8 is a file that is not what it says. */
+        const char *nm = n->name && *n->name ? n->name
+                         : n->n_output > 0 && n->output[0] ? n->output[0] : NULL;
+        size_t off;
+        char why[96];
+        if (nm && pesim_name_check(nm, strlen(nm), &off, why, sizeof why))
+            err(&c, "node #%zu (%.40s): its name%s has %s, expected %s", i, n->op_type,
+                nm == n->name ? "" : " (its output's)", why, PESIM_NAME_EXPECTED);
         if (c.nerrs)
             continue;
         if (n->name && *n->name)
@@ -770,6 +780,14 @@ int pesim_import_onnx(const uint8_t *data, size_t len, const char *file,
         pesim_diags_add(diags, file, 0, 0,
                         "no Conv, Gemm or MatMul node in the graph, expected at least one "
                         "(pesim models only these)");
+        rc = PESIM_E_INVALID;
+        goto done;
+    }
+    size_t off;
+    char why[96];
+    if (g->name && pesim_name_check(g->name, strlen(g->name), &off, why, sizeof why)) {
+        pesim_diags_add(diags, file, 0, 0, "the graph's name has %s, expected %s", why,
+                        PESIM_NAME_EXPECTED);
         rc = PESIM_E_INVALID;
         goto done;
     }
