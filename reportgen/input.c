@@ -90,6 +90,12 @@ static double number(struct jdoc *j, yaml_node_t *m, const char *key, const char
     double d = strtod(s, &end);
     if (!*s || *end || v->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
         bad(j, v, "%s: expected a number, got '%s'", what, s);
+    else if (!isfinite(d)) {
+        /* strtod takes NaN and Infinity, which JSON has not, and 1e999
+         * overflows to infinity: the charts would draw nothing or fail. */
+        bad(j, v, "%s: expected a finite number, got '%s'", what, s);
+        return NAN;
+    }
     return d;
 }
 
@@ -141,6 +147,11 @@ static int dataflow(struct jdoc *j, yaml_node_t *m, const char *name,
     yaml_node_t *total = need(j, m, "total", YAML_MAPPING_NODE, "total");
     if (layers) {
         size_t n = (size_t)(layers->data.sequence.items.top - layers->data.sequence.items.start);
+        /* pesim never writes a run of no layers; a page of empty charts
+         * would hide that the input is not its output. */
+        if (n == 0)
+            bad(j, layers, "layers: got an empty array, expected at least one layer%s%s", "",
+                "");
         df->layers = calloc(n ? n : 1, sizeof *df->layers);
         if (!df->layers)
             return PESIM_E_NOMEM;
@@ -191,7 +202,12 @@ static int run_doc(struct jdoc *j, yaml_node_t *root, struct pesim_rg_input *in)
         return 0;
     }
     size_t n = (size_t)(dfs->data.sequence.items.top - dfs->data.sequence.items.start);
-    in->dfs = calloc(n ? n : 1, sizeof *in->dfs);
+    if (n == 0) {
+        bad(j, dfs, "dataflows: got an empty array, expected the results of at least one "
+                    "dataflow%s%s", "", "");
+        return 0;
+    }
+    in->dfs = calloc(n, sizeof *in->dfs);
     if (!in->dfs)
         return PESIM_E_NOMEM;
     in->ndfs = n;

@@ -90,6 +90,7 @@ struct entry {
     const char *name;                   /* NULL: empty slot */
     const Onnx__TensorProto *init;      /* initializer or Constant value */
     const Onnx__TypeProto__Tensor *vi;  /* else a value_info's tensor type */
+    size_t node;                        /* producers table: 1 + the node's index */
 };
 
 struct table {
@@ -660,6 +661,16 @@ static void unique_name(struct table *names, struct pesim_layer *l)
 
 /* ---- entry point ------------------------------------------------------ */
 
+/* Every node's outputs: the producers table must hold all of them (a full
+ * table would never end a probe). */
+static size_t outputs_of(const Onnx__GraphProto *g)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < g->n_node; i++)
+        n += g->node[i]->n_output;
+    return n;
+}
+
 static bool is_op(const Onnx__NodeProto *n, const char *op)
 {
     /* The default domain only: "" or "ai.onnx". */
@@ -689,7 +700,7 @@ int pesim_import_onnx(const uint8_t *data, size_t len, const char *file,
         return PESIM_E_INVALID;
     }
     struct ctx c = {.file = file, .diags = diags};
-    struct table names = {0};
+    struct table names = {0}, producers = {0};
     struct pesim_workload wl = {0};
     const Onnx__GraphProto *g = model->graph;
     int rc = 0;
@@ -702,6 +713,7 @@ int pesim_import_onnx(const uint8_t *data, size_t len, const char *file,
     if (table_init(&c.tensors, g->n_initializer + g->n_node + g->n_input +
                                    g->n_value_info + g->n_output) ||
         table_init(&names, g->n_node) ||
+        table_init(&producers, outputs_of(g)) ||
         !(wl.layers = calloc(g->n_node ? g->n_node : 1, sizeof *wl.layers))) {
         rc = PESIM_E_NOMEM;
         goto done;
@@ -725,6 +737,34 @@ int pesim_import_onnx(const uint8_t *data, size_t len, const char *file,
             if (tt)
                 put(&c.tensors, lists[k][i]->name, NULL, tt);
         }
+
+    /* ONNX keeps nodes in topological order; an input made by the node
+     * itself or a later one is a cycle (or a graph out of order), which a
+     * reader following the data would never finish. */
+    for (size_t i = 0; i < g->n_node; i++)
+        for (size_t k = 0; k < g->node[i]->n_output; k++) {
+            const char *o = g->node[i]->output[k];
+            if (o && *o) {
+                struct entry *e = find_slot(&producers, o);
+                if (!e->name)
+                    *e = (struct entry){.name = o, .node = i + 1};
+            }
+        }
+    for (size_t i = 0; i < g->n_node && !c.nerrs; i++)
+        for (size_t k = 0; k < g->node[i]->n_input; k++) {
+            const char *in = g->node[i]->input[k];
+            const struct entry *e = in && *in ? find_slot(&producers, in) : NULL;
+            if (e && e->name && e->node > i) {
+                err(&c, "node #%zu (%.40s): input #%zu is made by node #%zu, %s, expected the "
+                        "nodes in topological order (no cycle)", i, g->node[i]->op_type, k,
+                    e->node - 1, e->node - 1 == i ? "itself" : "later in the graph");
+                break;
+            }
+        }
+    if (c.nerrs) {
+        rc = PESIM_E_INVALID;
+        goto done;
+    }
 
     for (size_t i = 0; i < g->n_node; i++) {
         const Onnx__NodeProto *n = g->node[i];
@@ -798,6 +838,7 @@ int pesim_import_onnx(const uint8_t *data, size_t len, const char *file,
 done:
     free(wl.layers);
     free(names.slot);
+    free(producers.slot);
     free(c.tensors.slot);
     onnx__model_proto__free_unpacked(model, NULL);
     return rc;
