@@ -168,12 +168,70 @@ static void test_mapping_bounds(void **state)
     proc_free(&r);
 }
 
+/* Cycles that overflow and rates the engines cannot time exit 1. */
+static void test_rates(void **state)
+{
+    (void)state;
+    const char *engines[] = {"event", "analysis", "step"};
+    for (size_t i = 0; i < 3; i++) {
+        struct proc_result r = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet",
+                                   "--layers", "CONV1", "--engine", engines[i], "--set",
+                                   "dram.bandwidth_gbps=1e-300");
+        expect(&r, 1, NULL, "layer CONV1: its dram cycles overflow 64 bits");
+        proc_free(&r);
+    }
+    struct proc_result r = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet", "--layers",
+                               "CONV1", "--set", "dram.bandwidth_gbps=1e-9");
+    expect(&r, 1, NULL, "slower than the event engine can time");
+    proc_free(&r);
+}
+
+/* Names: one rule, every reader; hostile-but-legal names pass. */
+static void test_names(void **state)
+{
+    (void)state;
+    const char *w = puts_file("ctl.yaml", "name: w\nlayers:\n  - {name: \"bad\\x1bname\", "
+                                          "type: fc, C: 4, M: 4}\n");
+    struct proc_result r = RUN("run", "--arch", "eyeriss-v1", "--workload", w);
+    expect(&r, 2, NULL, "ctl.yaml:3:12: error: layers[0].name: got a control character");
+    proc_free(&r);
+    const char *csv = puts_file("bad.csv", "Layer name,IFMAP Height,IFMAP Width,Filter Height,"
+                                           "Filter Width,Channels,Num Filter,Strides,\n"
+                                           "conv\xff" "1,8,8,3,3,4,4,1,\n");
+    r = RUN("run", "--arch", "eyeriss-v1", "--workload", csv);
+    expect(&r, 2, NULL, "bad.csv:2:1: error: Layer name: got bytes that are not UTF-8");
+    proc_free(&r);
+    const char *ok = puts_file("ok.yaml", "name: w\nlayers:\n  - {name: \"q\\\"`$x@y\\nz\", "
+                                          "type: fc, C: 4, M: 4}\n");
+    r = RUN("run", "--arch", "eyeriss-v1", "--workload", ok, "--format", "json");
+    expect(&r, 0, "\"name\": \"q\\\"`$x@y\\nz\"", NULL);
+    proc_free(&r);
+}
+
+/* Report inputs: non-finite numbers and empty lists. */
+static void test_report_inputs(void **state)
+{
+    (void)state;
+    const char *e = puts_file("e.json", "{\"dataflows\": []}\n");
+    struct proc_result r = RUN("report", e, "-o", "/dev/null");
+    expect(&r, 2, NULL, "e.json:1:15: error: dataflows: got an empty array");
+    proc_free(&r);
+    const char *n = puts_file("n.json", "{\"dataflows\": [{\"dataflow\": \"ws\", \"layers\": "
+                                        "[{\"macs\": NaN}], \"total\": {}}]}\n");
+    r = RUN("report", n, "-o", "/dev/null");
+    expect(&r, 2, NULL, "n.json:1:55: error: macs: expected a finite number, got 'NaN'");
+    proc_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_yaml_depth),
         cmocka_unit_test(test_yaml_documents_and_aliases),
         cmocka_unit_test(test_mapping_bounds),
+        cmocka_unit_test(test_rates),
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_report_inputs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
