@@ -1,5 +1,6 @@
 /* pesim run: simulate the layers of a workload with one dataflow (or one
  * layer with an explicit mapping) and report them. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,6 +97,15 @@ static int run_mapping(const struct pesim_cli_opts *o,
     }
     const struct pesim_mapping **pick = calloc(wl->count, sizeof *pick);
     int status = pick ? pick_mappings(o, wl, &set, pick, d) : PESIM_EXIT_SIM;
+    /* Checked first with the file's positions (the engine checks again,
+     * without them). */
+    for (size_t i = 0; i < wl->count && status == PESIM_EXIT_OK; i++) {
+        const struct pesim_named_mapping *nm =
+            (const struct pesim_named_mapping *)((const char *)pick[i] -
+                                                 offsetof(struct pesim_named_mapping, mapping));
+        if (pesim_map_check_at(arch, &wl->layers[i], nm, o->mapping, d))
+            status = PESIM_EXIT_INPUT;
+    }
     for (size_t i = 0; i < wl->count && status == PESIM_EXIT_OK; i++) {
         e = pesim_sim_layer_engine(arch, &wl->layers[i], pick[i], o->engine, o->mapping,
                                    &res[i], d);

@@ -233,7 +233,19 @@ int pesim_cfg_parse(struct cfg_ctx *ctx, const char *text, size_t len,
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     int rc = 0;
-    if (!yaml_parser_load(&parser, doc)) {
+    struct pesim_yaml_problem bound;
+    int b = pesim_yaml_check(text, len, &bound);
+    if (b) {
+        yaml_node_t fake;
+        memset(&fake, 0, sizeof fake);
+        fake.start_mark.line = bound.line - 1;
+        fake.start_mark.column = bound.col - 1;
+        if (b == PESIM_E_NOMEM)
+            ctx->nomem = true;
+        else
+            pesim_cfg_error(ctx, &fake, "", "%s", bound.msg);
+        rc = b;
+    } else if (!yaml_parser_load(&parser, doc)) {
         unsigned line = (unsigned)parser.problem_mark.line + 1;
         unsigned col = (unsigned)parser.problem_mark.column + 1 +
                        ctx->col_offset;
@@ -525,6 +537,13 @@ int pesim_cfg_value(struct cfg_ctx *ctx, const struct cfg_key *key,
         size_t n = s ? strlen(s) : 0;
         if (!s || n == 0 || n > key->umax)
             return bad_value(ctx, key, node, path, "");
+        /* The scalar's own length: a "\0" escape would cut it at strlen. */
+        size_t off;
+        char why[96];
+        if (pesim_name_check(s, node->data.scalar.length, &off, why, sizeof why)) {
+            pesim_cfg_error(ctx, node, path, "got %s, expected %s", why, PESIM_NAME_EXPECTED);
+            return PESIM_E_INVALID;
+        }
         memcpy(field, s, n + 1);
         return 0;
     }

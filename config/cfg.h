@@ -108,6 +108,33 @@ bool pesim_cfg_failed(const struct cfg_ctx *ctx);
 int pesim_cfg_parse(struct cfg_ctx *ctx, const char *text, size_t len,
                     yaml_document_t *doc);
 
+/* Limits on any YAML or JSON text pesim loads (docs/cli.md, "Limits on
+ * inputs"); the shipped files nest at most 8 deep and use no aliases. */
+#define PESIM_YAML_MAX_DEPTH 64      /* open lists and mappings */
+#define PESIM_YAML_MAX_ANCHORS 1000  /* per document */
+#define PESIM_YAML_MAX_ALIASES 10000 /* per document */
+#define PESIM_YAML_MAX_NODES 1000000 /* nodes, every alias expanded */
+
+/* Where a text breaks a limit (1-based position) and how, as a message of
+ * the form "what, expected what". */
+struct pesim_yaml_problem {
+    unsigned line, col;
+    char msg[160];
+};
+/* Check `text` against the limits above, and that it holds at most one
+ * document, without building it (config/limits.c says why). 0 when within
+ * them, or when it has a syntax error (left for yaml_parser_load to
+ * report); PESIM_E_INVALID with *p filled; PESIM_E_NOMEM. */
+int pesim_yaml_check(const char *text, size_t len, struct pesim_yaml_problem *p);
+
+/* Whether s[0..len) may be a name (of a layer, a workload, a mapping's
+ * layer): valid UTF-8, no control characters but tab and newline. 0, or
+ * PESIM_E_INVALID with the offending byte's offset in *offset and a
+ * "what" for "got what, expected ..." in why. One rule for every reader:
+ * names end up in JSON, CSV and HTML, and JSON must be UTF-8. */
+int pesim_name_check(const char *s, size_t len, size_t *offset, char *why, size_t why_size);
+#define PESIM_NAME_EXPECTED "a name in UTF-8 without control characters"
+
 /* Fill every default of a section into obj (recursively). */
 void pesim_cfg_defaults(const struct cfg_section *sec, void *obj);
 /* Validate `node` (must be a mapping) against `sec` and store into obj:

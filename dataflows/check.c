@@ -6,6 +6,9 @@
 /* Products above this are rejected: they mean a typo, and they keep every
  * count of the analysis far from 64-bit overflow. */
 #define BOUND_PRODUCT_MAX (UINT64_C(1) << 40)
+/* The loops over a dimension multiply to at most this times the layer's
+ * size (prod <= 2^40 and prod >= dim keep the product exact). */
+#define BOUND_OVER_MAX 8
 
 static uint64_t mul_sat(uint64_t a, uint64_t b)
 {
@@ -68,9 +71,9 @@ static int check_loops(const struct pesim_mapping *m, const char *file,
     return bad;
 }
 
-int pesim_map_check(const struct pesim_arch *arch, const struct pesim_layer *l,
-                    const struct pesim_mapping *m, const char *file,
-                    pesim_diags *diags)
+static int check(const struct pesim_arch *arch, const struct pesim_layer *l,
+                 const struct pesim_mapping *m, const struct pesim_named_mapping *nm,
+                 const char *file, pesim_diags *diags)
 {
     if (check_loops(m, file, diags))
         return PESIM_E_INVALID;
@@ -78,15 +81,26 @@ int pesim_map_check(const struct pesim_arch *arch, const struct pesim_layer *l,
     uint64_t prod[PESIM_DIM_COUNT], axis[2];
     dim_products(m, prod, axis);
     for (unsigned d = 0; d < PESIM_DIM_COUNT; d++) {
+        unsigned line = nm ? nm->bound_at[d].line : 0, col = nm ? nm->bound_at[d].col : 0;
         if (prod[d] < l->dim[d]) {
-            pesim_diags_add(diags, file, 0, 0,
+            pesim_diags_add(diags, file, line, col,
                             "mapping: loops over %s multiply to %" PRIu64 ", expected at least %s = %" PRIu64 " of layer %s (the loop bounds must cover the layer)",
                             pesim_dim_name(d), prod[d], pesim_dim_name(d), l->dim[d], l->name);
             bad = 1;
         } else if (prod[d] > BOUND_PRODUCT_MAX) {
-            pesim_diags_add(diags, file, 0, 0,
+            pesim_diags_add(diags, file, line, col,
                             "mapping: loops over %s multiply to %" PRIu64 ", expected at most %" PRIu64,
                             pesim_dim_name(d), prod[d], BOUND_PRODUCT_MAX);
+            bad = 1;
+        } else if (prod[d] > BOUND_OVER_MAX * l->dim[d]) {
+            /* Loops past the layer's end are padding, which the mapper
+             * uses (13 x 11 over M = 64); far more is only iterations the
+             * engine would run (a bound of 4294967295 on P ran for hours). */
+            pesim_diags_add(diags, file, line, col,
+                            "mapping: loops over %s multiply to %" PRIu64 ", expected at most "
+                            "%d times %s = %" PRIu64 " of layer %s, %" PRIu64,
+                            pesim_dim_name(d), prod[d], BOUND_OVER_MAX, pesim_dim_name(d),
+                            l->dim[d], l->name, BOUND_OVER_MAX * l->dim[d]);
             bad = 1;
         }
     }
@@ -106,6 +120,20 @@ int pesim_map_check(const struct pesim_arch *arch, const struct pesim_layer *l,
             bad = 1;
         }
     return bad ? PESIM_E_INVALID : 0;
+}
+
+int pesim_map_check(const struct pesim_arch *arch, const struct pesim_layer *l,
+                    const struct pesim_mapping *m, const char *file,
+                    pesim_diags *diags)
+{
+    return check(arch, l, m, NULL, file, diags);
+}
+
+int pesim_map_check_at(const struct pesim_arch *arch, const struct pesim_layer *l,
+                       const struct pesim_named_mapping *nm, const char *file,
+                       pesim_diags *diags)
+{
+    return check(arch, l, &nm->mapping, nm, file, diags);
 }
 
 static void over(pesim_diags *diags, const char *file, const char *what,

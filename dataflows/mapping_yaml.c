@@ -44,6 +44,49 @@ static const struct cfg_key spatial_loop_keys[] = {
 static const struct cfg_section spatial_loop_section = {
     spatial_loop_keys, 3, NULL};
 
+/* The largest bound over a dimension so far, in every level read. */
+static uint32_t max_bound(const struct pesim_mapping *m, unsigned dim)
+{
+    uint32_t b = 0;
+    for (unsigned lv = 0; lv < PESIM_LEVEL_COUNT; lv++)
+        for (unsigned i = 0; i < m->ntemporal[lv]; i++)
+            if (m->temporal[lv][i].dim == dim && m->temporal[lv][i].bound > b)
+                b = m->temporal[lv][i].bound;
+    for (unsigned i = 0; i < m->nspatial; i++)
+        if (m->spatial[i].dim == dim && m->spatial[i].bound > b)
+            b = m->spatial[i].bound;
+    return b;
+}
+
+/* Note where the largest bound of the loop's dimension is, so that "the
+ * loops over P multiply to far more than P" points at the likely culprit.
+ * Every mapping the walker fills is the `mapping` of a named mapping (the
+ * single one included), so its marks sit beside it. */
+static void mark_bound(struct cfg_ctx *ctx, struct pesim_mapping *m, yaml_node_t *item,
+                       const struct pesim_loop *loops, size_t i)
+{
+    const struct pesim_loop *lp = &loops[i];
+    uint32_t most = 0; /* over this list's earlier loops, not in m yet */
+    for (size_t k = 0; k < i; k++)
+        if (loops[k].dim == lp->dim && loops[k].bound > most)
+            most = loops[k].bound;
+    if (!item || item->type != YAML_MAPPING_NODE || lp->dim >= PESIM_DIM_COUNT)
+        return;
+    struct pesim_named_mapping *nm =
+        (struct pesim_named_mapping *)((char *)m - offsetof(struct pesim_named_mapping, mapping));
+    if (nm->bound_at[lp->dim].line && (lp->bound <= max_bound(m, lp->dim) || lp->bound <= most))
+        return;
+    for (yaml_node_pair_t *p = item->data.mapping.pairs.start; p < item->data.mapping.pairs.top;
+         p++) {
+        const char *k = pesim_cfg_scalar(yaml_document_get_node(ctx->doc, p->key));
+        yaml_node_t *v = yaml_document_get_node(ctx->doc, p->value);
+        if (k && v && strcmp(k, "bound") == 0) {
+            nm->bound_at[lp->dim].line = (unsigned)v->start_mark.line + 1;
+            nm->bound_at[lp->dim].col = (unsigned)v->start_mark.column + 1;
+        }
+    }
+}
+
 /* aux: the level (temporal) or -1 (spatial). */
 static int parse_loops(struct cfg_ctx *ctx, const struct cfg_key *key,
                        yaml_node_t *node, const char *path, void *obj)
@@ -76,6 +119,7 @@ static int parse_loops(struct cfg_ctx *ctx, const struct cfg_key *key,
         loops[i].dim = (uint8_t)in.dim;
         loops[i].axis = (uint8_t)in.axis;
         loops[i].bound = in.bound;
+        mark_bound(ctx, m, yaml_document_get_node(ctx->doc, it[i]), loops, i);
     }
     if (ctx->nerrs > before)
         return PESIM_E_INVALID;
@@ -136,7 +180,7 @@ static const struct cfg_section nest_section = {nest_keys, 4, NULL};
 
 /* What a mapping file loads into: one `mapping`, or a `layers` list. */
 struct file_in {
-    struct pesim_mapping single;
+    struct pesim_named_mapping single;
     struct pesim_mapping_set set;
 };
 
@@ -197,7 +241,7 @@ static void file_check(struct cfg_ctx *ctx, const char *path, void *obj)
 
 static const struct cfg_key root_keys[] = {
     {.name = "mapping", .type = CFG_SECTION, .unit = "", .sub = &nest_section,
-     .flags = CFG_F_OPTIONAL, .offset = offsetof(struct file_in, single),
+     .flags = CFG_F_OPTIONAL, .offset = offsetof(struct file_in, single.mapping),
      .desc = "The loop nest, by level from DRAM down to the RF (one layer)"},
     {.name = "layers", .type = CFG_CUSTOM, .unit = "", .type_doc = "list",
      .flags = CFG_F_OPTIONAL | CFG_F_LIST, .parse = parse_items, .sub = &item_section,
@@ -229,7 +273,7 @@ int pesim_mapping_set_load_string(const char *text, size_t len, const char *file
             rc = PESIM_E_NOMEM;
         else {
             in.set.count = 1;
-            in.set.items[0].mapping = in.single;
+            in.set.items[0] = in.single;
         }
     }
     if (rc)

@@ -277,9 +277,11 @@ static bool read_name(struct reader *r, const struct line *ln, char *name)
                   20, f->s, f->n, PESIM_NAME_MAX - 1);
         return false;
     }
-    if (memchr(f->s, '\0', f->n)) {
-        csv_error(r, ln->no, f->col,
-                  "Layer name: got a NUL byte, expected text");
+    size_t off;
+    char why[96];
+    if (pesim_name_check(f->s, f->n, &off, why, sizeof why)) {
+        csv_error(r, ln->no, f->col, "Layer name: got %s, expected %s", why,
+                  PESIM_NAME_EXPECTED);
         return false;
     }
     memcpy(name, f->s, f->n);

@@ -402,7 +402,15 @@ static bool read_shape(struct importer *im, yaml_document_t *doc,
     }
     if (!builtin)
         check_shape_keys(im);
-    sh->name = pesim_cfg_scalar(map_get(doc, m, "name", NULL));
+    yaml_node_t *name = map_get(doc, m, "name", NULL);
+    sh->name = pesim_cfg_scalar(name);
+    size_t off;
+    char why[96];
+    if (sh->name && pesim_name_check(sh->name, name->data.scalar.length, &off, why, sizeof why)) {
+        pesim_cfg_error(&im->ctx, name, "problem.shape.name", "got %s, expected %s", why,
+                        PESIM_NAME_EXPECTED);
+        sh->name = NULL;
+    }
     size_t before = im->ctx.nerrs;
     read_dimensions(im, map_get(doc, m, "dimensions", NULL));
     read_coefficients(im, map_get(doc, m, "coefficients", NULL));

@@ -7,6 +7,7 @@
 #include <yaml.h>
 
 #include "common/file.h"
+#include "config/cfg.h"
 #include "reportgen/reportgen.h"
 
 const char *const pesim_rg_level_keys[PESIM_RG_LEVELS] = {"dram", "glb", "noc", "rf", "mac"};
@@ -89,6 +90,12 @@ static double number(struct jdoc *j, yaml_node_t *m, const char *key, const char
     double d = strtod(s, &end);
     if (!*s || *end || v->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
         bad(j, v, "%s: expected a number, got '%s'", what, s);
+    else if (!isfinite(d)) {
+        /* strtod takes NaN and Infinity, which JSON has not, and 1e999
+         * overflows to infinity: the charts would draw nothing or fail. */
+        bad(j, v, "%s: expected a finite number, got '%s'", what, s);
+        return NAN;
+    }
     return d;
 }
 
@@ -140,6 +147,11 @@ static int dataflow(struct jdoc *j, yaml_node_t *m, const char *name,
     yaml_node_t *total = need(j, m, "total", YAML_MAPPING_NODE, "total");
     if (layers) {
         size_t n = (size_t)(layers->data.sequence.items.top - layers->data.sequence.items.start);
+        /* pesim never writes a run of no layers; a page of empty charts
+         * would hide that the input is not its output. */
+        if (n == 0)
+            bad(j, layers, "layers: got an empty array, expected at least one layer%s%s", "",
+                "");
         df->layers = calloc(n ? n : 1, sizeof *df->layers);
         if (!df->layers)
             return PESIM_E_NOMEM;
@@ -190,7 +202,12 @@ static int run_doc(struct jdoc *j, yaml_node_t *root, struct pesim_rg_input *in)
         return 0;
     }
     size_t n = (size_t)(dfs->data.sequence.items.top - dfs->data.sequence.items.start);
-    in->dfs = calloc(n ? n : 1, sizeof *in->dfs);
+    if (n == 0) {
+        bad(j, dfs, "dataflows: got an empty array, expected the results of at least one "
+                    "dataflow%s%s", "", "");
+        return 0;
+    }
+    in->dfs = calloc(n, sizeof *in->dfs);
     if (!in->dfs)
         return PESIM_E_NOMEM;
     in->ndfs = n;
@@ -222,8 +239,17 @@ static bool parse(struct jdoc *j, const char *text, size_t len)
     if (!yaml_parser_initialize(&p))
         return false;
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-    bool ok = yaml_parser_load(&p, &j->doc);
-    if (!ok) {
+    /* The limits of every YAML input (config/limits.c): JSON is YAML, and
+     * `[[[[...` costs libyaml the square of its depth. */
+    struct pesim_yaml_problem bound;
+    int b = pesim_yaml_check(text, len, &bound);
+    bool ok = !b && yaml_parser_load(&p, &j->doc);
+    if (b) {
+        if (b != PESIM_E_NOMEM)
+            pesim_diags_add(j->diags, j->path, bound.line + j->line0, bound.col, "%s",
+                            bound.msg);
+        j->err = b;
+    } else if (!ok) {
         pesim_diags_add(j->diags, j->path, (unsigned)p.problem_mark.line + 1 + j->line0,
                         (unsigned)p.problem_mark.column + 1, "not valid JSON: %s",
                         p.problem ? p.problem : "syntax error");

@@ -41,6 +41,10 @@ struct resources {
 };
 
 #define PESIM_DRAM_FP 20 /* DRAM work unit: 2^-20 byte */
+/* The step engine advances every cycle (~10^7 a second); it is the
+ * reference for small cases, so a layer that needs more cycles than this
+ * stops it with PESIM_E_RANGE instead of running for hours. */
+#define PESIM_STEP_MAX_CYCLES (UINT64_C(1) << 24)
 
 void pesim_dram_res(const struct pesim_arch *arch, struct resources *rs);
 

@@ -1,6 +1,7 @@
 /* Running a layer: check and analyse the mapping, then take its cycles
  * from the analysis's roofline (--engine analysis) or a cycle-level engine
  * (model.md §6, §8); utilization, latency and energy follow from them. */
+#include <math.h>
 #include <string.h>
 
 #include "sim/engine.h"
@@ -61,9 +62,35 @@ static int run_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
         return rc;
     out->engine = engine;
     out->cycles = pesim_map_bounds(arch, &out->analysis, out->bound_cycles, &out->bound);
+    if (out->cycles == UINT64_MAX) {
+        pesim_diags_add(diags, file, 0, 0,
+                        "layer %s: its %s cycles overflow 64 bits (DRAM at %g bytes per cycle), "
+                        "expected a count that fits", l->name, pesim_bound_name(out->bound),
+                        pesim_arch_dram_bytes_per_cycle(arch));
+        return PESIM_E_RANGE;
+    }
+    /* The engines time DRAM in units of 2^-PESIM_DRAM_FP byte (memory/
+     * dram.c): a slower channel would be timed as that rate, a wrong
+     * answer, so it is refused rather than rounded. */
+    double per_cycle = pesim_arch_dram_bytes_per_cycle(arch);
+    if (engine != PESIM_ENGINE_ANALYSIS && per_cycle > 0 &&
+        ldexp(per_cycle, PESIM_DRAM_FP) < 0.5) {
+        pesim_diags_add(diags, file, 0, 0,
+                        "layer %s: DRAM at %g bytes per cycle is slower than the %s engine can "
+                        "time, expected at least 2^-%d byte per cycle (or --engine analysis)",
+                        l->name, per_cycle, pesim_engine_name(engine), PESIM_DRAM_FP);
+        return PESIM_E_RANGE;
+    }
     if (engine != PESIM_ENGINE_ANALYSIS) {
         struct engine_hooks hooks = {.trace = trace};
         rc = pesim_engine_run(arch, l, m, engine, out, trace ? &hooks : NULL);
+        if (rc == PESIM_E_RANGE && engine == PESIM_ENGINE_STEP) {
+            pesim_diags_add(diags, file, 0, 0,
+                            "layer %s: the step engine stopped at %llu cycles, expected a layer "
+                            "that runs in fewer (it advances one cycle at a time; use --engine "
+                            "event)", l->name, (unsigned long long)PESIM_STEP_MAX_CYCLES);
+            return PESIM_E_RANGE;
+        }
         if (rc) {
             pesim_diags_add(diags, file, 0, 0, "layer %s: the %s engine failed: %s", l->name,
                             pesim_engine_name(engine), pesim_strerror(rc));

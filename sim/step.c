@@ -213,6 +213,10 @@ int pesim_engine_step(struct run *r)
             break;
         progress(r, e);
         r->events++;
+        if (e->now == PESIM_STEP_MAX_CYCLES) {
+            r->error = PESIM_E_RANGE;
+            break;
+        }
     }
     if (e->overflow)
         r->error = PESIM_E_SIM;

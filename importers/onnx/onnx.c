@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/cfg.h"
 #include "onnx.pb-c.h"
 #include "pesim/import.h"
 
@@ -89,6 +90,7 @@ struct entry {
     const char *name;                   /* NULL: empty slot */
     const Onnx__TensorProto *init;      /* initializer or Constant value */
     const Onnx__TypeProto__Tensor *vi;  /* else a value_info's tensor type */
+    size_t node;                        /* producers table: 1 + the node's index */
 };
 
 struct table {
@@ -659,6 +661,16 @@ static void unique_name(struct table *names, struct pesim_layer *l)
 
 /* ---- entry point ------------------------------------------------------ */
 
+/* Every node's outputs: the producers table must hold all of them (a full
+ * table would never end a probe). */
+static size_t outputs_of(const Onnx__GraphProto *g)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < g->n_node; i++)
+        n += g->node[i]->n_output;
+    return n;
+}
+
 static bool is_op(const Onnx__NodeProto *n, const char *op)
 {
     /* The default domain only: "" or "ai.onnx". */
@@ -688,7 +700,7 @@ int pesim_import_onnx(const uint8_t *data, size_t len, const char *file,
         return PESIM_E_INVALID;
     }
     struct ctx c = {.file = file, .diags = diags};
-    struct table names = {0};
+    struct table names = {0}, producers = {0};
     struct pesim_workload wl = {0};
     const Onnx__GraphProto *g = model->graph;
     int rc = 0;
@@ -701,6 +713,7 @@ int pesim_import_onnx(const uint8_t *data, size_t len, const char *file,
     if (table_init(&c.tensors, g->n_initializer + g->n_node + g->n_input +
                                    g->n_value_info + g->n_output) ||
         table_init(&names, g->n_node) ||
+        table_init(&producers, outputs_of(g)) ||
         !(wl.layers = calloc(g->n_node ? g->n_node : 1, sizeof *wl.layers))) {
         rc = PESIM_E_NOMEM;
         goto done;
@@ -724,6 +737,34 @@ int pesim_import_onnx(const uint8_t *data, size_t len, const char *file,
             if (tt)
                 put(&c.tensors, lists[k][i]->name, NULL, tt);
         }
+
+    /* ONNX keeps nodes in topological order; an input made by the node
+     * itself or a later one is a cycle (or a graph out of order), which a
+     * reader following the data would never finish. */
+    for (size_t i = 0; i < g->n_node; i++)
+        for (size_t k = 0; k < g->node[i]->n_output; k++) {
+            const char *o = g->node[i]->output[k];
+            if (o && *o) {
+                struct entry *e = find_slot(&producers, o);
+                if (!e->name)
+                    *e = (struct entry){.name = o, .node = i + 1};
+            }
+        }
+    for (size_t i = 0; i < g->n_node && !c.nerrs; i++)
+        for (size_t k = 0; k < g->node[i]->n_input; k++) {
+            const char *in = g->node[i]->input[k];
+            const struct entry *e = in && *in ? find_slot(&producers, in) : NULL;
+            if (e && e->name && e->node > i) {
+                err(&c, "node #%zu (%.40s): input #%zu is made by node #%zu, %s, expected the "
+                        "nodes in topological order (no cycle)", i, g->node[i]->op_type, k,
+                    e->node - 1, e->node - 1 == i ? "itself" : "later in the graph");
+                break;
+            }
+        }
+    if (c.nerrs) {
+        rc = PESIM_E_INVALID;
+        goto done;
+    }
 
     for (size_t i = 0; i < g->n_node; i++) {
         const Onnx__NodeProto *n = g->node[i];
@@ -751,6 +792,15 @@ int pesim_import_onnx(const uint8_t *data, size_t len, const char *file,
             err(&c, "node %s (%s): MACs or data sizes overflow 64 bits, expected a smaller "
                     "layer", w.text, n->op_type);
         }
+        /* The one rule for names (config/limits.c), not a repair: a name
+         * that is not UTF-8 is a file that is not what it says. */
+        const char *nm = n->name && *n->name ? n->name
+                         : n->n_output > 0 && n->output[0] ? n->output[0] : NULL;
+        size_t off;
+        char why[96];
+        if (nm && pesim_name_check(nm, strlen(nm), &off, why, sizeof why))
+            err(&c, "node #%zu (%.40s): its name%s has %s, expected %s", i, n->op_type,
+                nm == n->name ? "" : " (its output's)", why, PESIM_NAME_EXPECTED);
         if (c.nerrs)
             continue;
         if (n->name && *n->name)
@@ -773,6 +823,14 @@ int pesim_import_onnx(const uint8_t *data, size_t len, const char *file,
         rc = PESIM_E_INVALID;
         goto done;
     }
+    size_t off;
+    char why[96];
+    if (g->name && pesim_name_check(g->name, strlen(g->name), &off, why, sizeof why)) {
+        pesim_diags_add(diags, file, 0, 0, "the graph's name has %s, expected %s", why,
+                        PESIM_NAME_EXPECTED);
+        rc = PESIM_E_INVALID;
+        goto done;
+    }
     if (g->name)
         clean_name(wl.name, sizeof wl.name, g->name);
     *out = wl;
@@ -780,6 +838,7 @@ int pesim_import_onnx(const uint8_t *data, size_t len, const char *file,
 done:
     free(wl.layers);
     free(names.slot);
+    free(producers.slot);
     free(c.tensors.slot);
     onnx__model_proto__free_unpacked(model, NULL);
     return rc;

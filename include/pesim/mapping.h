@@ -50,6 +50,12 @@ int pesim_mapping_load_string(const char *text, size_t len, const char *file,
 struct pesim_named_mapping {
     char layer[PESIM_NAME_MAX];
     struct pesim_mapping mapping;
+    /* Read-only, set by the loaders: where the largest bound over each
+     * dimension is in the file (1-based; line 0 when none or not from a
+     * file), for messages about the bounds (pesim_map_check_at). */
+    struct {
+        unsigned line, col;
+    } bound_at[PESIM_DIM_COUNT];
 };
 struct pesim_mapping_set {
     size_t count;
@@ -81,6 +87,11 @@ int pesim_mapping_add_spatial(struct pesim_mapping *m, enum pesim_dim dim,
 int pesim_map_check(const struct pesim_arch *arch, const struct pesim_layer *l,
                     const struct pesim_mapping *m, const char *file,
                     pesim_diags *diags);
+/* The same, with the problems of a dimension's bounds at the position of
+ * its largest bound in the file (nm->bound_at). */
+int pesim_map_check_at(const struct pesim_arch *arch, const struct pesim_layer *l,
+                       const struct pesim_named_mapping *nm, const char *file,
+                       pesim_diags *diags);
 
 /* Write the mapping as YAML that pesim_mapping_load reads back unchanged. */
 int pesim_mapping_write_yaml(const struct pesim_mapping *m, FILE *out);

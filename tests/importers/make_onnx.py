@@ -17,6 +17,7 @@ writes into OUTDIR:
   badtype.onnx        a Conv weight of data type 99.
   baddims.onnx        a 0 and a negative dimension.
   deep.onnx           graphs nested 20000 deep through If attributes.
+  cycle.onnx          three nodes in a cycle (an input made by a later node).
 Weights of small.onnx hold zeros (it passes onnx.checker); the others'
 initializers carry their dims and no data (the importer reads only shapes,
 and ResNet-50 stays 17 kB instead of 100 MB, small enough to seed the
@@ -192,6 +193,19 @@ def baddims():
     return model(g, infer=False)
 
 
+def cycle():
+    """m1 -> add -> m2 -> add: add's second input is made by a later node."""
+    f = TensorProto.FLOAT
+    g = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w"], ["a"], name="m1"),
+         helper.make_node("Add", ["a", "b"], ["c"], name="add"),
+         helper.make_node("MatMul", ["c", "w"], ["b"], name="m2")], "cycle",
+        [helper.make_tensor_value_info("x", f, [1, 4])],
+        [helper.make_tensor_value_info("c", f, [1, 4])],
+        initializer=[weight("w", [4, 4])])
+    return model(g, infer=False)
+
+
 def field(num, payload):
     """A length-delimited protobuf field."""
     out, n = bytearray([num << 3 | 2]), len(payload)
@@ -231,6 +245,7 @@ def main():
     save("badtype.onnx", badtype())
     save("baddims.onnx", baddims())
     save("deep.onnx", deep())
+    save("cycle.onnx", cycle())
 
 
 if __name__ == "__main__":

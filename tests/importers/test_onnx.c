@@ -357,6 +357,15 @@ static void test_deep(void **state)
                               "expected an ONNX model as written by onnx.save\n");
 }
 
+static void test_cycle(void **state)
+{
+    (void)state;
+    NEED_ONNX();
+    expect_error("cycle.onnx", "cycle.onnx: error: node #1 (Add): input #1 is made by node #2, "
+                               "later in the graph, expected the nodes in topological order "
+                               "(no cycle)\n");
+}
+
 /* ---- hand-encoded protobuf: no Python needed --------------------------- */
 
 static void expect_bytes(const uint8_t *data, size_t len, const char *golden)
@@ -442,7 +451,7 @@ int main(void)
         cmocka_unit_test(test_noshape),      cmocka_unit_test(test_conv1d_weight),
         cmocka_unit_test(test_badtype),      cmocka_unit_test(test_baddims),
         cmocka_unit_test(test_deep),         cmocka_unit_test(test_encoded),
-        cmocka_unit_test(test_mutations),
+        cmocka_unit_test(test_mutations),    cmocka_unit_test(test_cycle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
