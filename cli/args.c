@@ -148,9 +148,12 @@ static int apply(struct pesim_cli_opts *o, const struct opt *op,
     case OPT_TRACE_WINDOW: {
         const char *colon = strchr(val, ':');
         char from[32] = "";
-        if (colon && (size_t)(colon - val) < sizeof from)
+        /* A FROM too long for the buffer is too long for 64 bits: refuse it
+         * rather than read it as empty (the whole run). */
+        bool from_fits = colon && (size_t)(colon - val) < sizeof from;
+        if (from_fits)
             memcpy(from, val, (size_t)(colon - val));
-        if (!colon || (from[0] && !parse_u64(from, &o->trace_from)) ||
+        if (!from_fits || (from[0] && !parse_u64(from, &o->trace_from)) ||
             (colon[1] && !parse_u64(colon + 1, &o->trace_to)) ||
             (colon[1] && o->trace_to <= o->trace_from))
             return bad(d, o->cmd, "--trace-window: expected FROM:TO in cycles with FROM < TO "

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 
@@ -123,6 +124,20 @@ static int run_mapping(const struct pesim_cli_opts *o,
     return status;
 }
 
+/* Whether --trace and -o would write one file: the same name, or names of
+ * one existing regular file (a device such as /dev/null may take both).
+ * Both are renamed into place, so one would silently replace the other. */
+static bool same_file(const char *a, const char *b)
+{
+    if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+        return false;
+    if (strcmp(a, b) == 0)
+        return true;
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && S_ISREG(sa.st_mode) &&
+           sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 /* --trace: the layers again, one after another, with the event engine and
  * the mappings of the run, into a trace file; each layer's cycles must
  * equal the run's (the engine is deterministic). */
@@ -177,6 +192,11 @@ int pesim_cli_run(int argc, char **argv)
     if (!e && o.trace && o.engine != PESIM_ENGINE_EVENT) {
         pesim_diags_add(d, o.cmd, 0, 0, "--trace: needs the event engine, got --engine %s",
                         pesim_engine_name(o.engine));
+        e = PESIM_E_INVALID;
+    }
+    if (!e && o.trace && o.output && same_file(o.trace, o.output)) {
+        pesim_diags_add(d, o.cmd, 0, 0, "--trace and -o name the same file '%s'; give "
+                        "them different files", o.output);
         e = PESIM_E_INVALID;
     }
     if (!e && o.help) {

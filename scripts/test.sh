@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Build and run the whole test suite twice: a normal build with warnings
 # as errors, then an AddressSanitizer + UBSan build; both with the SystemC
-# binding (libsystemc-dev; its tests pass under the sanitizers too).
+# binding (libsystemc-dev; its tests pass under the sanitizers too). Then
+# run both libFuzzer targets for 30 s each (scripts/fuzz.sh; FUZZ_SECONDS
+# changes it).
 # Works from a clean clone once the Debian packages of the README are
 # installed, and again and again when the build directories already exist.
 set -euo pipefail
@@ -35,5 +37,8 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export ASAN_OPTIONS="detect_leaks=1"
 meson compile -C build-sanitize
 meson test -C build-sanitize --print-errorlogs
+
+echo "== fuzzing (libFuzzer, ASan + UBSan, ${FUZZ_SECONDS:-30} s per target)"
+scripts/fuzz.sh
 
 echo "== all tests passed"

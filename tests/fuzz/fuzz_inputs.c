@@ -3,10 +3,8 @@
  * (split at a line "---") is read as a workload then a mapping, and when
  * both load, the mapping is checked and, when valid and small, analysed
  * and run through the event engine. Nothing may crash, leak or trip a sanitizer.
- * Build and run by hand (not part of meson test):
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -I. \
- *     tests/fuzz/fuzz_inputs.c build-fuzz/libpesim.a -lyaml -lm -o fuzz_inputs
- *   ./fuzz_inputs -max_total_time=600 tests/fuzz/corpus
+ * scripts/fuzz.sh builds it and runs it from tests/fuzz/corpus for 30 s
+ * (scripts/test.sh, so CI); `scripts/fuzz.sh 600` runs longer
  * (docs/config.md, "Robustness"). */
 #include <stdint.h>
 #include <string.h>

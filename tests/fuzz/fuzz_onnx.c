@@ -2,18 +2,9 @@
  * model; nothing may crash, leak or trip a sanitizer, and a model that
  * imports must write pesim YAML that loads back to the same layers (the
  * round trip `pesim import` relies on; a mismatch traps).
- * Build and run by hand (not part of meson test), from a build of pesim
- * with ONNX (docs/workloads.md, "ONNX"):
- *   CC=clang meson setup build-fuzz-onnx -Donnx=enabled \
- *     -Db_sanitize=address,undefined -Db_lundef=false -Dtests=disabled \
- *     -Dbench=false -Dc_args=-fsanitize=fuzzer-no-link
- *   meson compile -C build-fuzz-onnx
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -I. \
- *     tests/fuzz/fuzz_onnx.c build-fuzz-onnx/libpesim.a -lprotobuf-c -lyaml -lm \
- *     -o fuzz_onnx
- *   mkdir -p fuzz-onnx-corpus
- *   /usr/bin/python3 tests/importers/make_onnx.py fuzz-onnx-corpus
- *   ./fuzz_onnx -max_total_time=600 -max_len=20000 fuzz-onnx-corpus */
+ * scripts/fuzz.sh builds it (with ONNX, docs/workloads.md) and runs it
+ * from tests/fuzz/corpus-onnx for 30 s (scripts/test.sh, so CI);
+ * `scripts/fuzz.sh 600` runs longer (docs/config.md, "Robustness"). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
 #include <stdio.h>
