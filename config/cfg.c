@@ -126,6 +126,34 @@ void pesim_cfg_error(struct cfg_ctx *ctx, const yaml_node_t *node,
     va_end(ap);
 }
 
+/* The slot of `path` in the index: where it is, or the empty slot where it
+ * would go. A workload of 20,000 layers records 300,000 keys, and every
+ * key's position is looked up: a list search made loading quadratic. */
+static size_t *slot_of(const struct cfg_ctx *ctx, const char *path)
+{
+    size_t mask = ctx->capindex - 1;
+    size_t i = (size_t)pesim_fnv1a(path, strlen(path), PESIM_FNV_INIT) & mask;
+    while (ctx->index[i] && strcmp(ctx->recs[ctx->index[i] - 1].path, path) != 0)
+        i = (i + 1) & mask;
+    return &ctx->index[i];
+}
+
+static bool index_grow(struct cfg_ctx *ctx)
+{
+    size_t cap = ctx->capindex ? ctx->capindex * 2 : 64;
+    size_t *old = ctx->index, oldcap = ctx->capindex;
+    if (!(ctx->index = calloc(cap, sizeof *ctx->index))) {
+        ctx->index = old;
+        return false;
+    }
+    ctx->capindex = cap;
+    for (size_t i = 0; i < oldcap; i++)
+        if (old[i])
+            *slot_of(ctx, ctx->recs[old[i] - 1].path) = old[i];
+    free(old);
+    return true;
+}
+
 static void record(struct cfg_ctx *ctx, const char *path, unsigned line,
                    unsigned col)
 {
@@ -139,6 +167,10 @@ static void record(struct cfg_ctx *ctx, const char *path, unsigned line,
         ctx->recs = r;
         ctx->caprecs = cap;
     }
+    if (2 * (ctx->nrecs + 1) > ctx->capindex && !index_grow(ctx)) {
+        ctx->nomem = true;
+        return;
+    }
     size_t n = strlen(path);
     char *p = malloc(n + 1);
     if (!p) {
@@ -147,6 +179,8 @@ static void record(struct cfg_ctx *ctx, const char *path, unsigned line,
     }
     memcpy(p, path, n + 1);
     ctx->recs[ctx->nrecs++] = (struct cfg_rec){p, line, col};
+    /* Latest wins: a --set replaces what the file said. */
+    *slot_of(ctx, p) = ctx->nrecs;
 }
 
 static void record_node(struct cfg_ctx *ctx, const char *path,
@@ -160,11 +194,10 @@ static void record_node(struct cfg_ctx *ctx, const char *path,
 static const struct cfg_rec *find_rec(const struct cfg_ctx *ctx,
                                       const char *path)
 {
-    /* Latest first: a --set replaces what the file said. */
-    for (size_t i = ctx->nrecs; i-- > 0;)
-        if (strcmp(ctx->recs[i].path, path) == 0)
-            return &ctx->recs[i];
-    return NULL;
+    if (!ctx->capindex)
+        return NULL;
+    size_t i = *slot_of(ctx, path);
+    return i ? &ctx->recs[i - 1] : NULL;
 }
 
 void pesim_cfg_join(char *buf, size_t size, const char *secpath,

@@ -92,6 +92,9 @@ struct cfg_ctx {
     size_t nerrs, caperrs;
     struct cfg_rec *recs; /* positions of the keys given, by path */
     size_t nrecs, caprecs;
+    size_t *index;        /* open-addressed hash of recs by path: 1 + the
+                             latest rec of a path, 0 empty; capindex slots */
+    size_t capindex;
     bool nomem;
 };
 

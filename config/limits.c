@@ -51,15 +51,28 @@ int pesim_yaml_check(const char *text, size_t len, struct pesim_yaml_problem *p)
     unsigned depth = 0;
     uint64_t nodes = 0;
     int rc = 0;
-    bool done = false;
+    bool done = false, ended = false;
     while (!done && !rc) {
         yaml_event_t ev;
-        if (!yaml_parser_parse(&parser, &ev))
-            break; /* syntax: the load reports it */
+        if (!yaml_parser_parse(&parser, &ev)) {
+            /* Syntax: the load reports it, except past the end of the
+             * first document, which the load never reads: `{...}}}}`. */
+            if (ended) {
+                p->line = (unsigned)parser.problem_mark.line + 1;
+                p->col = (unsigned)parser.problem_mark.column + 1;
+                snprintf(p->msg, sizeof p->msg, "text after the end of the document (%s)",
+                         parser.problem ? parser.problem : "a syntax error");
+                rc = PESIM_E_INVALID;
+            }
+            break;
+        }
         const char *anchor = NULL;
         switch (ev.type) {
         case YAML_STREAM_END_EVENT:
             done = true;
+            break;
+        case YAML_DOCUMENT_END_EVENT:
+            ended = true;
             break;
         case YAML_DOCUMENT_START_EVENT:
             if (++ndocs > 1) {

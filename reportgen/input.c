@@ -374,6 +374,27 @@ static int sweep_header(struct pesim_rg_input *in, pesim_diags *d)
     return PESIM_E_INVALID;
 }
 
+/* The metrics follow `status` and `reason`: a cell there is empty (a
+ * point that did not map) or a finite number, never a word that the
+ * charts would silently read as zero. */
+static bool metric_ok(const struct pesim_rg_sweep *s, size_t col, const char *t)
+{
+    if (col <= s->naxes + 2 || !t[0])
+        return true;
+    char *end;
+    double v = strtod(t, &end);
+    return *end == '\0' && isfinite(v) && strspn(t, "0123456789+-.eE") == strlen(t);
+}
+
+static int no_rows(const struct pesim_rg_input *in, pesim_diags *d)
+{
+    if (in->sweep.nrows)
+        return 0;
+    pesim_diags_add(d, in->path, 1, 1, "a sweep's results without a row, expected a row per "
+                    "point after the header");
+    return PESIM_E_INVALID;
+}
+
 static int load_csv(const char *text, size_t len, struct pesim_rg_input *in, pesim_diags *d)
 {
     struct pesim_rg_sweep *s = &in->sweep;
@@ -404,11 +425,19 @@ static int load_csv(const char *text, size_t len, struct pesim_rg_input *in, pes
                 free(s->cells[--ncells]);
             rc = PESIM_E_INVALID;
         } else {
+            for (size_t k = 0; k < s->ncols; k++) {
+                const char *t = s->cells[s->nrows * s->ncols + k];
+                if (!metric_ok(s, k, t)) {
+                    pesim_diags_add(d, in->path, line, (unsigned)k + 1,
+                                    "%s: got '%s', expected a number", s->cols[k], t);
+                    rc = PESIM_E_INVALID;
+                }
+            }
             s->nrows++;
         }
         p = next;
     }
-    return rc;
+    return rc ? rc : no_rows(in, d);
 }
 
 /* One JSON line into cells in the header's order (the first line sets
@@ -435,6 +464,8 @@ static int jsonl_row(struct jdoc *j, yaml_node_t *o, struct pesim_rg_input *in, 
         const char *t = scalar(v);
         if (!v)
             bad(j, o, "missing key '%s'%s", s->cols[c], "");
+        else if (t && strcmp(t, "null") && !metric_ok(s, c, t))
+            bad(j, v, "%s: got '%s', expected a number", s->cols[c], t);
         if (push(&s->cells, ncells, cap, dup(t && strcmp(t, "null") ? t : "")))
             return PESIM_E_NOMEM;
     }

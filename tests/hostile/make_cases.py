@@ -526,10 +526,9 @@ def family_hostile_bytes(label, file, data, args, files_fn, yaml=True):
     n = 0
     for what, content, ex, desc in variants:
         n += 1
-        pend = False
         case("gen-%s-bytes-%02d-%s" % (label, n, what), "%s: %s" % (file, desc), args, ex,
              stderr=["%s:" % file, "error:"] if ex == 2 else [],
-             files=files_fn({file: content}), pending=pend)
+             files=files_fn({file: content}))
 
 
 # --------------------------------------------------------------------------
@@ -734,11 +733,10 @@ def report_families(pesim_out):
         ("text", "hello world\n", "notes.txt"),
     ]
     for i, (what, content, name) in enumerate(spoil, 1):
-        pend = what in ("trailing-junk", "csv-header-only", "csv-text-number")
         case("gen-report-input-%02d-%s" % (i, what),
              "pesim report of %s (%s) is bad input (exit 2) and writes no page" % (name, what),
              "report @%s -o @r.html" % name, 2, stderr=["error:"], absent=["r.html"],
-             files={name: content}, needs=needs, pending=pend)
+             files={name: content}, needs=needs)
     case("gen-report-missing-input", "pesim report of a missing file", "report @nope.json -o @r.html", 2,
          stderr=["nope.json", "error:"], absent=["r.html"], files={}, needs=needs)
     case("gen-report-no-input", "pesim report with no input", "report -o @r.html", 2,
@@ -776,9 +774,8 @@ def report_families(pesim_out):
         ("no-parts", "sweep merge -o @m.csv", {}),
     ]
     for i, (what, a, f) in enumerate(mspoil, 1):
-        pend = False
         case("gen-merge-%02d-%s" % (i, what), "sweep merge: %s is refused (exit 2), nothing written" % what,
-             a, 2, stderr=["error:"], absent=["m.csv"], files=f, pending=pend)
+             a, 2, stderr=["error:"], absent=["m.csv"], files=f)
     case("gen-merge-output-is-part", "sweep merge -o onto one of its parts is refused; the part survives",
          "sweep merge -o @p1.csv @p1.csv @p2.csv", 2, stderr=["error:"], unchanged=["p1.csv"],
          files={"p1.csv": part1, "p2.csv": part2})
@@ -1103,6 +1100,46 @@ def names_families():
              % arg.replace("'", "'\\''"), 0, files=files)
 
 
+def report_names_families(pesim_out):
+    """Names that gnuplot would run: a backquote (a shell command), a
+    newline then gnuplot's `!` (a shell escape), `@` macros and system()
+    in double quotes, a trailing backslash (a line continuation) -- as a
+    layer, a dataflow, an architecture, and a sweep axis and its values, in
+    every figure format. The canaries are /tmp/pesim-pwned-*, which the
+    runner checks (gnuplot runs in pesim's own temporary folder)."""
+    import csv
+    import io
+    import json
+    run_json, sweep_csv, _, _ = pesim_out
+    hostile = [
+        ("backquote", "c`touch /tmp/pesim-pwned-bq`"),
+        ("newline-bang", "x\n!touch /tmp/pesim-pwned-nl\n"),
+        ("macro-system", '@m system("touch /tmp/pesim-pwned-sys")'),
+        ("quotes-backslash", "q'\"`touch /tmp/pesim-pwned-q`\\"),
+        ("html", "<img src=x onerror=alert(1)>&amp;"),
+    ]
+    rows = list(csv.reader(io.StringIO(sweep_csv)))
+    n = 0
+    for what, name in hostile:
+        js = json.dumps(name)
+        hostile_run = run_json.replace('"name": "L1"', '"name": %s' % js).replace(
+            '"dataflow": "ws"', '"dataflow": %s' % json.dumps("w" + name)).replace(
+            '"arch": "generic-16x16"', '"arch": %s' % json.dumps("a" + name))
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(["r" + name if c == "pe_array.rows" else c for c in rows[0]])
+        for r in rows[1:]:
+            w.writerow(["w" + name if c == "ws" else c for c in r])
+        for fmt in ("html", "svg", "pdf", "png"):
+            dest = "-o @r.html" if fmt == "html" else "--format %s -o @figs/" % fmt
+            kinds = [("run", "r.json", hostile_run), ("sweep", "s.csv", out.getvalue())]
+            for kind, fname, content in kinds[:1] if "\n" in name else kinds:
+                # a sweep's CSV holds one record a line (docs/sweeps.md)
+                n += 1
+                case("gen-report-names-%02d-%s-%s-%s" % (n, what, kind, fmt),
+                     "pesim report (%s) of a %s whose names hold %s runs nothing" % (fmt, kind, what),
+                     "report @%s %s" % (fname, dest), 0, files={fname: content}, needs=["gnuplot"])
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(HERE, "cases"))
@@ -1116,6 +1153,7 @@ def main():
     cli_families()
     names_families()
     report_families(read_outputs())
+    report_names_families(read_outputs())
     for d in (opts.out, opts.pending):
         os.makedirs(d, exist_ok=True)
         for old in glob.glob(os.path.join(d, "gen-*.case")):
