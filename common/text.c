@@ -4,27 +4,32 @@
 
 #include "common/text.h"
 
-size_t pesim_utf8_len(const unsigned char *p)
+size_t pesim_utf8_len(const unsigned char *p, size_t n)
 {
+    if (n == 0)
+        return 0;
     unsigned char c = p[0];
-    size_t n = c == 0 ? 0 : c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2
-             : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    size_t k = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
+             : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (k > n)
+        return 0;
     /* the second byte's range excludes overlong forms and surrogates */
     unsigned char lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
     unsigned char hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
-    for (size_t i = 1; i < n; i++, lo = 0x80, hi = 0xbf)
+    for (size_t i = 1; i < k; i++, lo = 0x80, hi = 0xbf)
         if (p[i] < lo || p[i] > hi)
             return 0;
-    return n;
+    return k;
 }
 
 char *pesim_visible(char *dst, size_t size, const char *s)
 {
     size_t at = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p && size; p++) {
+    const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+    for (; *p && size; p++) {
         char esc[8];
         const char *piece = esc;
-        size_t n = pesim_utf8_len(p);
+        size_t n = pesim_utf8_len(p, (size_t)(end - p));
         if (n >= 1 && (n > 1 || (*p >= 0x20 && *p != 0x7f))) {
             piece = (const char *)p;
         } else if (*p == '\n' || *p == '\t' || *p == '\r') {

@@ -12,11 +12,12 @@
  * byte escaped. */
 enum { PESIM_NAME_SHOWN = 4 * 256 + 1 };
 
-/* The length of the valid UTF-8 sequence at `p` (1 for ASCII, also for a
- * control character), or 0 when `p` does not start one (a stray
- * continuation byte, an overlong form, a surrogate, past U+10FFFF) or is
- * at the terminating NUL. */
-size_t pesim_utf8_len(const unsigned char *p);
+/* The length of the valid UTF-8 sequence at `p` (`n` bytes left; 1 for
+ * any ASCII byte, control characters and NUL included), or 0 when `p`
+ * does not start one within `n` bytes (a stray continuation byte, an
+ * overlong form, a surrogate, past U+10FFFF, cut short), as RFC 3629 and
+ * JSON readers require. */
+size_t pesim_utf8_len(const unsigned char *p, size_t n);
 
 /* Copy `s` into `dst` (`size` bytes, NUL-terminated, cut at a whole
  * character) with newline, tab and carriage return as \n, \t, \r and every

@@ -1,6 +1,7 @@
 /* Bounds on what an input may ask of pesim before any of it is built: the
  * shape of a YAML (or JSON) text, and the bytes of a name. See cfg.h and
  * docs/cli.md ("Limits on inputs"). */
+#include "common/text.h"
 #include "config/cfg.h"
 
 #include <stdio.h>
@@ -170,40 +171,6 @@ int pesim_yaml_check(const char *text, size_t len, struct pesim_yaml_problem *p)
     return rc;
 }
 
-/* Length of the UTF-8 sequence at s (at most n bytes), 0 when invalid:
- * overlong forms, surrogates and code points past U+10FFFF are invalid, as
- * JSON readers (and RFC 3629) require. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    if (c < 0x80)
-        return 1;
-    size_t k;
-    unsigned lo = 0x80, hi = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf)
-        k = 2;
-    else if (c >= 0xe0 && c <= 0xef) {
-        k = 3;
-        if (c == 0xe0)
-            lo = 0xa0;
-        else if (c == 0xed)
-            hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        k = 4;
-        if (c == 0xf0)
-            lo = 0x90;
-        else if (c == 0xf4)
-            hi = 0x8f;
-    } else
-        return 0;
-    if (n < k || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < k; i++)
-        if (s[i] < 0x80 || s[i] > 0xbf)
-            return 0;
-    return k;
-}
-
 int pesim_name_check(const char *s, size_t len, size_t *offset, char *why, size_t why_size)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -218,7 +185,7 @@ int pesim_name_check(const char *s, size_t len, size_t *offset, char *why, size_
             snprintf(why, why_size, "a control character (byte 0x%02x)", u[i]);
             return PESIM_E_INVALID;
         }
-        size_t k = utf8_len(u + i, len - i);
+        size_t k = pesim_utf8_len(u + i, len - i);
         if (!k) {
             *offset = i;
             snprintf(why, why_size, "bytes that are not UTF-8 (0x%02x at byte %zu)", u[i],

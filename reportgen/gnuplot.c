@@ -61,9 +61,9 @@ void pesim_rg_gp_text(FILE *f, const char *s, char quote)
     /* A data file's quoted field does read backslash escapes: each
      * backslash written is doubled there, so it shows as one. */
     const char *bs = quote == '"' ? "\\\\" : "\\";
-    const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
     for (; *p; p++) {
-        size_t n = pesim_utf8_len(p);
+        size_t n = pesim_utf8_len(p, (size_t)(end - p));
         if (n > 1) {
             fwrite(p, 1, n, f);
             p += n - 1;

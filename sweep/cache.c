@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/file.h"
 #include "sweep/cache.h"
 
 #define BUCKETS 4096
@@ -59,7 +60,7 @@ void sweep_cache_key(const pesim_sweep *s, size_t i, const pesim_dataflow *df,
 
 static size_t bucket_of(const char *key)
 {
-    return (size_t)(sweep_fnv1a(key, strlen(key), SWEEP_FNV_INIT) % BUCKETS);
+    return (size_t)(pesim_fnv1a(key, strlen(key), PESIM_FNV_INIT) % BUCKETS);
 }
 
 bool sweep_cache_get(struct sweep_cache *c, const char *key, struct pesim_layer_result *out)

@@ -113,7 +113,5 @@ char *sweep_journal_header(const pesim_sweep *s, const struct pesim_sweep_opts *
  * networks, Accelergy tables): the identity of inputs that are not files. */
 uint64_t sweep_builtin_hash(void);
 
-uint64_t sweep_fnv1a(const void *data, size_t len, uint64_t h);
-#define SWEEP_FNV_INIT 0xcbf29ce484222325ull
 
 #endif

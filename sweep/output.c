@@ -18,7 +18,7 @@
 static void put(FILE *f, uint64_t *h, const char *s, size_t n)
 {
     fwrite(s, 1, n, f);
-    *h = sweep_fnv1a(s, n, *h);
+    *h = pesim_fnv1a(s, n, *h);
 }
 
 static void put_line(FILE *f, uint64_t *h, const char *prefix, const char *s)
@@ -37,7 +37,7 @@ int sweep_write_rows(const char *out, const char *preamble, const char *header,
     int rc = pesim_out_open(out, PESIM_OUT_SYNC, &of, &f, diags);
     if (rc) /* nothing written: -o names a place pesim cannot write */
         return rc == PESIM_E_IO ? PESIM_E_INVALID : rc;
-    uint64_t h = SWEEP_FNV_INIT;
+    uint64_t h = PESIM_FNV_INIT;
     size_t nrows = 0;
     if (preamble)
         put_line(f, &h, "", preamble);
@@ -129,7 +129,7 @@ int sweep_check_trailer(const char *path, const char *text, size_t len, bool req
         return PESIM_E_INVALID;
     }
     char want[17];
-    snprintf(want, sizeof want, "%016" PRIx64, sweep_fnv1a(text, start, SWEEP_FNV_INIT));
+    snprintf(want, sizeof want, "%016" PRIx64, pesim_fnv1a(text, start, PESIM_FNV_INIT));
     if (strcmp(sum, want) != 0) {
         pesim_diags_add(diags, path, ln, 1, "checksum fnv1a=%s, but the lines before it hash "
                         "to %s: the file was changed or damaged after pesim wrote it", sum,

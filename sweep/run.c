@@ -178,7 +178,7 @@ static uint64_t line_sum(size_t index, const char *row)
 {
     char head[32];
     int n = snprintf(head, sizeof head, "%zu\t", index);
-    return sweep_fnv1a(row, strlen(row), sweep_fnv1a(head, (size_t)n, SWEEP_FNV_INIT));
+    return pesim_fnv1a(row, strlen(row), pesim_fnv1a(head, (size_t)n, PESIM_FNV_INIT));
 }
 
 #define JOURNAL_MAGIC "pesim-sweep-journal "

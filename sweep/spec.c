@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config/cfg.h"
+#include "common/file.h"
 #include "sweep/internal.h"
 
 #define MAX_AXIS_VALUES 100000
@@ -383,7 +384,7 @@ int sweep_spec_parse(const char *text, size_t len, const char *file, pesim_sweep
     memset(&in, 0, sizeof in);
     in.s = s;
     snprintf(s->file, sizeof s->file, "%s", file);
-    s->hash = sweep_fnv1a(text, len, SWEEP_FNV_INIT);
+    s->hash = pesim_fnv1a(text, len, PESIM_FNV_INIT);
     int rc = pesim_cfg_load(text, len, file, &spec_section, &in, diags);
     if (rc)
         return rc;
@@ -397,14 +398,4 @@ int sweep_spec_parse(const char *text, size_t len, const char *file, pesim_sweep
     s->engine = (enum pesim_engine)in.base.engine;
     base_positions(text, len, s);
     return 0;
-}
-
-uint64_t sweep_fnv1a(const void *data, size_t len, uint64_t h)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ull;
-    }
-    return h;
 }

@@ -151,13 +151,13 @@ extern const struct pesim_embedded pesim_accelergy_files[];
 uint64_t sweep_builtin_hash(void)
 {
     const char *v = pesim_version();
-    uint64_t h = sweep_fnv1a(v, strlen(v) + 1, SWEEP_FNV_INIT);
+    uint64_t h = pesim_fnv1a(v, strlen(v) + 1, PESIM_FNV_INIT);
     const struct pesim_embedded *tables[] = {pesim_arch_preset_files,
                                              pesim_workload_preset_files, pesim_accelergy_files};
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
         for (const struct pesim_embedded *e = tables[t]; e->name; e++) {
-            h = sweep_fnv1a(e->name, strlen(e->name) + 1, h);
-            h = sweep_fnv1a(e->data, e->len, h);
+            h = pesim_fnv1a(e->name, strlen(e->name) + 1, h);
+            h = pesim_fnv1a(e->data, e->len, h);
         }
     return h;
 }
@@ -181,5 +181,5 @@ void pesim_sweep_point_id(const pesim_sweep *s, size_t i, char id[17])
 {
     char desc[8192];
     pesim_sweep_point_desc(s, i, desc, sizeof desc);
-    snprintf(id, 17, "%016" PRIx64, sweep_fnv1a(desc, strlen(desc), SWEEP_FNV_INIT));
+    snprintf(id, 17, "%016" PRIx64, pesim_fnv1a(desc, strlen(desc), PESIM_FNV_INIT));
 }

@@ -463,6 +463,47 @@ static int parse_layer(struct cfg_ctx *ctx, const struct cfg_key *key,
     return parse_one(ctx, node, path, &in->wl.layers[0]);
 }
 
+struct named {
+    const char *name;
+    size_t at;
+};
+
+static int named_cmp(const void *a, const void *b)
+{
+    const struct named *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* Every layer name once: sorted, so that 20,000 layers take no 200
+ * million comparisons; each repeat is reported at its own layer with the
+ * first layer of that name. */
+static void check_unique_names(struct cfg_ctx *ctx, const struct pesim_workload *wl)
+{
+    struct named *v = malloc((wl->count ? wl->count : 1) * sizeof *v);
+    if (!v) {
+        ctx->nomem = true;
+        return;
+    }
+    size_t n = 0;
+    for (size_t j = 0; j < wl->count; j++)
+        if (wl->layers[j].name[0])
+            v[n++] = (struct named){wl->layers[j].name, j};
+    qsort(v, n, sizeof *v, named_cmp);
+    for (size_t k = 1, first = 0; k < n; k++) {
+        if (strcmp(v[k].name, v[first].name) != 0) {
+            first = k;
+            continue;
+        }
+        char ipath[64];
+        snprintf(ipath, sizeof ipath, "layers[%zu]", v[k].at);
+        pesim_cfg_error_key(ctx, ipath, "name",
+                            "duplicate layer name '%s' (first at layers[%zu]), expected unique "
+                            "names", v[k].name, v[first].at);
+    }
+    free(v);
+}
+
 static void wl_check(struct cfg_ctx *ctx, const char *path, void *obj)
 {
     struct wl_in *in = obj;
@@ -480,18 +521,7 @@ static void wl_check(struct cfg_ctx *ctx, const char *path, void *obj)
                             "(or one layer under layer:)");
         return;
     }
-    for (size_t j = 1; j < in->wl.count; j++)
-        for (size_t i = 0; i < j; i++)
-            if (in->wl.layers[j].name[0] &&
-                strcmp(in->wl.layers[i].name, in->wl.layers[j].name) == 0) {
-                char ipath[64];
-                snprintf(ipath, sizeof ipath, "layers[%zu]", j);
-                pesim_cfg_error_key(ctx, ipath, "name",
-                                    "duplicate layer name '%s' (first at "
-                                    "layers[%zu]), expected unique names",
-                                    in->wl.layers[j].name, i);
-                break;
-            }
+    check_unique_names(ctx, &in->wl);
 }
 
 static const struct cfg_key wl_keys[] = {

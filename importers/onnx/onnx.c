@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/text.h"
 #include "config/cfg.h"
 #include "onnx.pb-c.h"
 #include "pesim/import.h"
@@ -594,21 +595,9 @@ static int gemm(struct ctx *c, const Onnx__NodeProto *n, size_t index, bool is_g
 
 /* Length of the valid, printable UTF-8 character at s (n bytes left), 0
  * if invalid or a control character. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+static size_t printable_len(const unsigned char *s, size_t n)
 {
-    size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2
-                                   : s[0] >= 0xe0 && s[0] < 0xf0 ? 3
-                                   : s[0] >= 0xf0 && s[0] < 0xf5 ? 4
-                                                                 : 0;
-    if (len == 0 || len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    /* Overlong, surrogate and beyond-U+10FFFF forms. */
-    if ((len == 3 && s[0] == 0xe0 && s[1] < 0xa0) || (len == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
-        (len == 4 && s[0] == 0xf0 && s[1] < 0x90) || (len == 4 && s[0] == 0xf4 && s[1] >= 0x90))
-        return 0;
+    size_t len = pesim_utf8_len(s, n);
     /* What YAML does not allow even quoted: C0 (but tab) and C1 controls,
      * DEL, U+FFFE and U+FFFF. */
     if ((len == 1 && (s[0] < 0x20 || s[0] == 0x7f)) || (len == 2 && s[0] == 0xc2 && s[1] < 0xa0) ||
@@ -626,7 +615,7 @@ static void clean_name(char *dst, size_t cap, const char *src)
     size_t o = 0, n = strlen(src);
     for (size_t i = 0; i < n;) {
         const unsigned char *s = (const unsigned char *)src + i;
-        size_t len = utf8_len(s, n - i);
+        size_t len = printable_len(s, n - i);
         if (len == 0) {
             if (o + 1 >= cap)
                 break;

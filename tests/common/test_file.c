@@ -252,9 +252,12 @@ static void test_visible(void **state)
     assert_string_equal(pesim_visible(b, sizeof b, "\xed\xa0\x80"), "\\xED\\xA0\\x80");
     assert_string_equal(pesim_visible(b, 5, "ab\ncd"), "ab\\n");
     assert_string_equal(pesim_visible(b, 3, "a\xc3\xa9"), "a"); /* whole characters */
-    assert_int_equal(pesim_utf8_len((const unsigned char *)"\xf4\x8f\xbf\xbf"), 4);
-    assert_int_equal(pesim_utf8_len((const unsigned char *)"\xf4\x90\x80\x80"), 0);
-    assert_int_equal(pesim_utf8_len((const unsigned char *)"\xc1\xbf"), 0);
+    assert_int_equal(pesim_utf8_len((const unsigned char *)"\xf4\x8f\xbf\xbf", 4), 4);
+    assert_int_equal(pesim_utf8_len((const unsigned char *)"\xf4\x8f\xbf\xbf", 3), 0);
+    assert_int_equal(pesim_utf8_len((const unsigned char *)"\xf4\x90\x80\x80", 4), 0);
+    assert_int_equal(pesim_utf8_len((const unsigned char *)"\xc1\xbf", 2), 0);
+    assert_int_equal(pesim_utf8_len((const unsigned char *)"", 1), 1); /* NUL is ASCII */
+    assert_int_equal(pesim_utf8_len((const unsigned char *)"a", 0), 0);
 
     /* a diagnostic quoting a name prints on one line */
     pesim_diags *d = pesim_diags_create();
