@@ -36,7 +36,7 @@ setup_dir build-sanitize -Dwerror=true -Dtests=enabled -Dsystemc=enabled \
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export ASAN_OPTIONS="detect_leaks=1"
 meson compile -C build-sanitize
-meson test -C build-sanitize --print-errorlogs
+meson test -C build-sanitize --print-errorlogs --timeout-multiplier 3
 
 echo "== fuzzing (libFuzzer, ASan + UBSan, ${FUZZ_SECONDS:-30} s per target)"
 scripts/fuzz.sh

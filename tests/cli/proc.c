@@ -2,12 +2,17 @@
  * temporary files, read back after the child exits (no pipe deadlocks on
  * large outputs). */
 #include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <cmocka.h>
 
 #include "proc.h"
 
@@ -116,4 +121,38 @@ void proc_free(struct proc_result *r)
     free(r->out);
     free(r->err);
     r->out = r->err = NULL;
+}
+
+struct proc_result proc_run_args(const char *first, ...)
+{
+    const char *args[64];
+    size_t n = 0;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a && n < 63; a = va_arg(ap, const char *))
+        args[n++] = a;
+    va_end(ap);
+    args[n] = NULL;
+    return proc_run(args);
+}
+
+void proc_expect(struct proc_result *r, int status, const char *out_has, const char *err_has)
+{
+    const char *why = NULL;
+    if (!r->out || !r->err)
+        why = "output not captured";
+    else if (r->status != status)
+        why = "unexpected exit status";
+    else if (out_has && !strstr(r->out, out_has))
+        why = "stdout lacks the expected text";
+    else if (err_has && !strstr(r->err, err_has))
+        why = "stderr lacks the expected text";
+    if (!why)
+        return;
+    fprintf(stderr, "%s: exit %d (expected %d), stdout should have '%s', "
+            "stderr should have '%s'\n--- stdout:\n%s\n--- stderr:\n%s\n",
+            why, r->status, status, out_has ? out_has : "",
+            err_has ? err_has : "", r->out ? r->out : "", r->err ? r->err : "");
+    proc_free(r);
+    fail();
 }

@@ -17,43 +17,7 @@
 
 static char dir[64];
 
-static struct proc_result run_args(const char *first, ...)
-{
-    const char *args[64];
-    size_t n = 0;
-    va_list ap;
-    va_start(ap, first);
-    for (const char *a = first; a && n < 63; a = va_arg(ap, const char *))
-        args[n++] = a;
-    va_end(ap);
-    args[n] = NULL;
-    return proc_run(args);
-}
 
-#define RUN(...) run_args(__VA_ARGS__, (const char *)NULL)
-
-/* As test_cli.c's: print everything on a mismatch, free, fail. */
-static void expect(struct proc_result *r, int status, const char *out_has,
-                   const char *err_has)
-{
-    const char *why = NULL;
-    if (!r->out || !r->err)
-        why = "output not captured";
-    else if (r->status != status)
-        why = "unexpected exit status";
-    else if (out_has && !strstr(r->out, out_has))
-        why = "stdout lacks the expected text";
-    else if (err_has && !strstr(r->err, err_has))
-        why = "stderr lacks the expected text";
-    if (!why)
-        return;
-    fprintf(stderr, "%s: exit %d (expected %d), stdout should have '%s', "
-            "stderr should have '%s'\n--- stdout:\n%s\n--- stderr:\n%s\n",
-            why, r->status, status, out_has ? out_has : "",
-            err_has ? err_has : "", r->out ? r->out : "", r->err ? r->err : "");
-    proc_free(r);
-    fail();
-}
 
 /* Write `len` bytes into the scratch folder; returns the path (static,
  * one of four in turn). */
@@ -104,7 +68,7 @@ static void test_yaml_depth(void **state)
     free(s);
     struct proc_result r = RUN("run", "--arch", arch, "--workload", "alexnet", "--layers",
                                "CONV1");
-    expect(&r, 2, NULL, "deep.yaml:1:65: error: lists and mappings nested too deep");
+    proc_expect(&r, 2, NULL, "deep.yaml:1:65: error: lists and mappings nested too deep");
     proc_free(&r);
     /* The report's JSON reader has the same limit. */
     s = malloc(2 * n + 8);
@@ -118,7 +82,7 @@ static void test_yaml_depth(void **state)
     char out[160];
     snprintf(out, sizeof out, "%s/r.html", dir);
     r = RUN("report", json, "-o", out);
-    expect(&r, 2, NULL, "deep.json:1:69: error: lists and mappings nested too deep");
+    proc_expect(&r, 2, NULL, "deep.json:1:69: error: lists and mappings nested too deep");
     proc_free(&r);
     assert_int_not_equal(access(out, F_OK), 0);
 }
@@ -129,7 +93,7 @@ static void test_yaml_documents_and_aliases(void **state)
     const char *two = puts_file("two.yaml", "layers:\n  - {name: a, type: fc, C: 4, M: 4}\n"
                                             "---\nlayers: []\n");
     struct proc_result r = RUN("run", "--arch", "eyeriss-v1", "--workload", two);
-    expect(&r, 2, NULL, "two.yaml:3:1: error: a second YAML document");
+    proc_expect(&r, 2, NULL, "two.yaml:3:1: error: a second YAML document");
     proc_free(&r);
     char text[4096] = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
     for (int i = 1; i < 10; i++) {
@@ -141,8 +105,8 @@ static void test_yaml_documents_and_aliases(void **state)
     }
     const char *laughs = puts_file("laughs.yaml", text);
     r = RUN("run", "--arch", laughs, "--workload", "alexnet");
-    expect(&r, 2, NULL, "laughs.yaml:6:");
-    expect(&r, 2, NULL, "too many nodes once aliases are expanded");
+    proc_expect(&r, 2, NULL, "laughs.yaml:6:");
+    proc_expect(&r, 2, NULL, "too many nodes once aliases are expanded");
     proc_free(&r);
 }
 
@@ -162,9 +126,9 @@ static void test_mapping_bounds(void **state)
                               "               {dim: S, bound: 11}]\n");
     struct proc_result r = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet", "--layer",
                                "CONV1", "--mapping", m);
-    expect(&r, 2, NULL, "m.yaml:5:32: error: mapping: loops over P multiply to 4294967295, "
+    proc_expect(&r, 2, NULL, "m.yaml:5:32: error: mapping: loops over P multiply to 4294967295, "
                         "expected at most 8 times P = 55 of layer CONV1, 440");
-    expect(&r, 2, NULL, "m.yaml:7:32: error: mapping: loops over Q");
+    proc_expect(&r, 2, NULL, "m.yaml:7:32: error: mapping: loops over Q");
     proc_free(&r);
 }
 
@@ -177,12 +141,12 @@ static void test_rates(void **state)
         struct proc_result r = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet",
                                    "--layers", "CONV1", "--engine", engines[i], "--set",
                                    "dram.bandwidth_gbps=1e-300");
-        expect(&r, 1, NULL, "layer CONV1: its dram cycles overflow 64 bits");
+        proc_expect(&r, 1, NULL, "layer CONV1: its dram cycles overflow 64 bits");
         proc_free(&r);
     }
     struct proc_result r = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet", "--layers",
                                "CONV1", "--set", "dram.bandwidth_gbps=1e-9");
-    expect(&r, 1, NULL, "slower than the event engine can time");
+    proc_expect(&r, 1, NULL, "slower than the event engine can time");
     proc_free(&r);
 }
 
@@ -193,18 +157,18 @@ static void test_names(void **state)
     const char *w = puts_file("ctl.yaml", "name: w\nlayers:\n  - {name: \"bad\\x1bname\", "
                                           "type: fc, C: 4, M: 4}\n");
     struct proc_result r = RUN("run", "--arch", "eyeriss-v1", "--workload", w);
-    expect(&r, 2, NULL, "ctl.yaml:3:12: error: layers[0].name: got a control character");
+    proc_expect(&r, 2, NULL, "ctl.yaml:3:12: error: layers[0].name: got a control character");
     proc_free(&r);
     const char *csv = puts_file("bad.csv", "Layer name,IFMAP Height,IFMAP Width,Filter Height,"
                                            "Filter Width,Channels,Num Filter,Strides,\n"
                                            "conv\xff" "1,8,8,3,3,4,4,1,\n");
     r = RUN("run", "--arch", "eyeriss-v1", "--workload", csv);
-    expect(&r, 2, NULL, "bad.csv:2:1: error: Layer name: got bytes that are not UTF-8");
+    proc_expect(&r, 2, NULL, "bad.csv:2:1: error: Layer name: got bytes that are not UTF-8");
     proc_free(&r);
     const char *ok = puts_file("ok.yaml", "name: w\nlayers:\n  - {name: \"q\\\"`$x@y\\nz\", "
                                           "type: fc, C: 4, M: 4}\n");
     r = RUN("run", "--arch", "eyeriss-v1", "--workload", ok, "--format", "json");
-    expect(&r, 0, "\"name\": \"q\\\"`$x@y\\nz\"", NULL);
+    proc_expect(&r, 0, "\"name\": \"q\\\"`$x@y\\nz\"", NULL);
     proc_free(&r);
 }
 
@@ -214,12 +178,12 @@ static void test_report_inputs(void **state)
     (void)state;
     const char *e = puts_file("e.json", "{\"dataflows\": []}\n");
     struct proc_result r = RUN("report", e, "-o", "/dev/null");
-    expect(&r, 2, NULL, "e.json:1:15: error: dataflows: got an empty array");
+    proc_expect(&r, 2, NULL, "e.json:1:15: error: dataflows: got an empty array");
     proc_free(&r);
     const char *n = puts_file("n.json", "{\"dataflows\": [{\"dataflow\": \"ws\", \"layers\": "
                                         "[{\"macs\": NaN}], \"total\": {}}]}\n");
     r = RUN("report", n, "-o", "/dev/null");
-    expect(&r, 2, NULL, "n.json:1:55: error: macs: expected a finite number, got 'NaN'");
+    proc_expect(&r, 2, NULL, "n.json:1:55: error: macs: expected a finite number, got 'NaN'");
     proc_free(&r);
 }
 

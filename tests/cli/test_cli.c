@@ -287,44 +287,7 @@ static void check_run(struct json *j, yaml_node_t *run, size_t want_layers)
 
 /* ---- tests ------------------------------------------------------------ */
 
-static struct proc_result run_args(const char *first, ...)
-{
-    const char *args[64];
-    size_t n = 0;
-    va_list ap;
-    va_start(ap, first);
-    for (const char *a = first; a && n < 63; a = va_arg(ap, const char *))
-        args[n++] = a;
-    va_end(ap);
-    args[n] = NULL;
-    return proc_run(args);
-}
 
-#define RUN(...) run_args(__VA_ARGS__, (const char *)NULL)
-
-/* On a mismatch, print everything (cmocka truncates its messages), free
- * the result so that a failing test does not also report a leak, fail. */
-static void expect(struct proc_result *r, int status, const char *out_has,
-                   const char *err_has)
-{
-    const char *why = NULL;
-    if (!r->out || !r->err)
-        why = "output not captured";
-    else if (r->status != status)
-        why = "unexpected exit status";
-    else if (out_has && !strstr(r->out, out_has))
-        why = "stdout lacks the expected text";
-    else if (err_has && !strstr(r->err, err_has))
-        why = "stderr lacks the expected text";
-    if (!why)
-        return;
-    fprintf(stderr, "%s: exit %d (expected %d), stdout should have '%s', "
-            "stderr should have '%s'\n--- stdout:\n%s\n--- stderr:\n%s\n",
-            why, r->status, status, out_has ? out_has : "",
-            err_has ? err_has : "", r->out ? r->out : "", r->err ? r->err : "");
-    proc_free(r);
-    fail();
-}
 
 static void test_version(void **state)
 {
@@ -332,7 +295,7 @@ static void test_version(void **state)
     struct proc_result r = RUN("--version");
     char want[64];
     snprintf(want, sizeof want, "pesim %s\n", pesim_version());
-    expect(&r, 0, NULL, NULL);
+    proc_expect(&r, 0, NULL, NULL);
     assert_string_equal(r.out, want);
     proc_free(&r);
 }
@@ -354,7 +317,7 @@ static void test_help(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct proc_result r = RUN(cases[i].a, cases[i].b);
-        expect(&r, 0, cases[i].has, NULL);
+        proc_expect(&r, 0, cases[i].has, NULL);
         assert_int_equal(r.err_len, 0);
         proc_free(&r);
     }
@@ -364,7 +327,7 @@ static void test_help(void **state)
                           "--dataflow", "--mapping", "--set", "--format", "-o",
                           "--help", "example:"};
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
-        expect(&r, 0, opts[i], NULL);
+        proc_expect(&r, 0, opts[i], NULL);
     proc_free(&r);
 }
 
@@ -406,7 +369,7 @@ static void test_bad_input_exits_2(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct proc_result r = proc_run(cases[i].args);
-        expect(&r, 2, NULL, cases[i].err_has);
+        proc_expect(&r, 2, NULL, cases[i].err_has);
         assert_int_equal(r.out_len, 0);
         proc_free(&r);
     }
@@ -423,7 +386,7 @@ static void test_simulation_failure_exits_1(void **state)
     struct proc_result r = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet",
                                "--layers", "CONV1", "--set", "glb.capacity_bytes=2",
                                "--format", "json", "-o", path);
-    expect(&r, 1, NULL, "ws: error: layer CONV1: no valid mapping (PESIM_E_NOMAP)");
+    proc_expect(&r, 1, NULL, "ws: error: layer CONV1: no valid mapping (PESIM_E_NOMAP)");
     assert_int_equal(r.out_len, 0);
     proc_free(&r);
     /* With threads, the first failing layer in layer order is reported,
@@ -432,8 +395,8 @@ static void test_simulation_failure_exits_1(void **state)
                                     "--set", "glb.capacity_bytes=2");
     struct proc_result par = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet",
                                  "--set", "glb.capacity_bytes=2", "--threads", "2");
-    expect(&serial, 1, NULL, "layer CONV1");
-    expect(&par, 1, NULL, "layer CONV1");
+    proc_expect(&serial, 1, NULL, "layer CONV1");
+    proc_expect(&par, 1, NULL, "layer CONV1");
     assert_string_equal(serial.err, par.err);
     proc_free(&serial);
     proc_free(&par);
@@ -442,13 +405,13 @@ static void test_simulation_failure_exits_1(void **state)
 
     r = RUN("compare", "--arch", "eyeriss-v1", "--workload", "alexnet", "--layers",
             "CONV1", "--set", "glb.capacity_bytes=2");
-    expect(&r, 1, NULL, "PESIM_E_NOMAP");
+    proc_expect(&r, 1, NULL, "PESIM_E_NOMAP");
     /* Every dataflow is tried: each one reports its failure. */
     for (size_t i = 0; i < pesim_df_count(); i++) {
         char want[64];
         snprintf(want, sizeof want, "%s: error: layer CONV1: no valid mapping",
                  pesim_df_name(pesim_df_get(i)));
-        expect(&r, 1, NULL, want);
+        proc_expect(&r, 1, NULL, want);
     }
     assert_int_equal(r.out_len, 0);
     proc_free(&r);
@@ -464,8 +427,8 @@ static void test_explicit_mapping(void **state)
     struct proc_result b = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet",
                                "--layer", "CONV1", "--format", "csv", "--mapping",
                                "docs/examples/conv1-ws.yaml");
-    expect(&a, 0, "\nws,CONV1,", NULL);
-    expect(&b, 0, "\nmapping,CONV1,", NULL);
+    proc_expect(&a, 0, "\nws,CONV1,", NULL);
+    proc_expect(&b, 0, "\nmapping,CONV1,", NULL);
     /* The same layer row once the dataflow column is set aside. */
     char *ra = strstr(a.out, "\nws,") + 3, *rb = strstr(b.out, "\nmapping,") + 8;
     *strchr(ra, '\n') = '\0';
@@ -483,7 +446,7 @@ static void test_repeated_shapes(void **state)
     (void)state;
     struct proc_result r = RUN("run", "--arch", "eyeriss-v1", "--workload",
                                "docs/examples/repeats.yaml", "--dataflow", "rs", "--format", "json");
-    expect(&r, 0, "\"same_as\": \"a\"", NULL);
+    proc_expect(&r, 0, "\"same_as\": \"a\"", NULL);
     struct json j;
     json_load(&j, r.out, strlen(r.out));
     yaml_node_t *layers = get(&j, root(&j), "layers");
@@ -502,8 +465,8 @@ static void test_repeated_shapes(void **state)
     json_free(&j);
     struct proc_result t = RUN("run", "--arch", "eyeriss-v1", "--workload",
                                "docs/examples/repeats.yaml", "--dataflow", "rs", "--threads", "2");
-    expect(&t, 0, "(=) 2 of 4 layers repeat the shape of an earlier layer", NULL);
-    expect(&t, 0, "\nb (=) ", NULL);
+    proc_expect(&t, 0, "(=) 2 of 4 layers repeat the shape of an earlier layer", NULL);
+    proc_expect(&t, 0, "\nb (=) ", NULL);
     proc_free(&r);
     proc_free(&t);
 }
@@ -516,7 +479,7 @@ static void test_resnet50_every_dataflow(void **state)
     (void)state;
     struct proc_result r = RUN("compare", "--arch", "eyeriss-v1", "--workload", "resnet50",
                                "--threads", "2", "--format", "json");
-    expect(&r, 0, NULL, NULL);
+    proc_expect(&r, 0, NULL, NULL);
     struct json j;
     json_load(&j, r.out, strlen(r.out));
     yaml_node_t *dfs = get(&j, root(&j), "dataflows");
@@ -545,8 +508,8 @@ static void test_trace_option(void **state)
                                "--trace-window", "0:20000");
     struct proc_result b = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet", "--layer",
                                "CONV1", "--dataflow", "rs", "--format", "csv");
-    expect(&a, 0, "\nrs,CONV1,", NULL);
-    expect(&b, 0, "\nrs,CONV1,", NULL);
+    proc_expect(&a, 0, "\nrs,CONV1,", NULL);
+    proc_expect(&b, 0, "\nrs,CONV1,", NULL);
     assert_string_equal(a.out, b.out);
     size_t len = 0;
     char *t = proc_read_file(path, &len);
@@ -558,14 +521,14 @@ static void test_trace_option(void **state)
     unlink(path);
     struct proc_result c = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet", "--layer",
                                "CONV1", "--engine", "analysis", "--trace", path);
-    expect(&c, 2, NULL, "--trace: needs the event engine, got --engine analysis");
+    proc_expect(&c, 2, NULL, "--trace: needs the event engine, got --engine analysis");
     struct proc_result e = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet", "--layer",
                                "CONV1", "--trace", "/dev/null/t.json");
-    expect(&e, 2, NULL, "/dev/null/t.json: error: cannot write the output: Not a directory");
+    proc_expect(&e, 2, NULL, "/dev/null/t.json: error: cannot write the output: Not a directory");
     assert_int_equal(e.out_len, 0);
     struct proc_result w = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet", "--layer",
                                "CONV1", "--trace", path, "--trace-window", "9:3");
-    expect(&w, 2, NULL, "--trace-window: expected FROM:TO in cycles with FROM < TO");
+    proc_expect(&w, 2, NULL, "--trace-window: expected FROM:TO in cycles with FROM < TO");
     assert_int_equal(access(path, F_OK), -1);
     proc_free(&a);
     proc_free(&b);
@@ -584,19 +547,19 @@ static void test_import(void **state)
     assert_true(fd >= 0);
     close(fd);
     struct proc_result a = RUN("import", "docs/examples/repeats.yaml", "-o", path);
-    expect(&a, 0, NULL, NULL);
+    proc_expect(&a, 0, NULL, NULL);
     struct proc_result x = RUN("run", "--arch", "eyeriss-v1", "--workload",
                                "docs/examples/repeats.yaml", "--format", "csv");
     struct proc_result y = RUN("run", "--arch", "eyeriss-v1", "--workload", path, "--format", "csv");
-    expect(&x, 0, "\nws,d,", NULL);
-    expect(&y, 0, "\nws,d,", NULL);
+    proc_expect(&x, 0, "\nws,d,", NULL);
+    proc_expect(&y, 0, "\nws,d,", NULL);
     assert_string_equal(x.out, y.out);
     struct proc_result n = RUN("import");
-    expect(&n, 2, NULL, "missing FILE");
+    proc_expect(&n, 2, NULL, "missing FILE");
     struct proc_result m = RUN("import", "/nonexistent/net.csv");
-    expect(&m, 2, NULL, "/nonexistent/net.csv: error: cannot read the scalesim file");
+    proc_expect(&m, 2, NULL, "/nonexistent/net.csv: error: cannot read the scalesim file");
     struct proc_result h = RUN("help", "import");
-    expect(&h, 0, "usage: pesim import FILE", NULL);
+    proc_expect(&h, 0, "usage: pesim import FILE", NULL);
     unlink(path);
     proc_free(&a);
     proc_free(&x);
@@ -610,7 +573,7 @@ static void test_main_job_json(void **state)
 {
     (void)state;
     struct proc_result r = RUN(MAIN_JOB, "--format", "json");
-    expect(&r, 0, NULL, NULL);
+    proc_expect(&r, 0, NULL, NULL);
     struct json j;
     json_load(&j, r.out, r.out_len);
     static const char *const top[] = {"pesim", "command", "arch", "workload", "dataflows", NULL};
@@ -656,7 +619,7 @@ static void test_map_round_trip(void **state)
     struct proc_result m = RUN("map", "--arch", "eyeriss-v1", "--workload", "alexnet", "--layer",
                                "CONV2", "--batch", "2", "--dataflow", "rs", "--objective", "edp",
                                "-o", path);
-    expect(&m, 0, NULL, NULL);
+    proc_expect(&m, 0, NULL, NULL);
     proc_free(&m);
     struct proc_result a = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet", "--layer",
                                "CONV2", "--batch", "2", "--mapping", path, "--format", "csv");
@@ -664,8 +627,8 @@ static void test_map_round_trip(void **state)
                                "CONV2", "--batch", "2", "--dataflow", "rs", "--objective", "edp",
                                "--format", "csv");
     remove(path);
-    expect(&a, 0, NULL, NULL);
-    expect(&b, 0, NULL, NULL);
+    proc_expect(&a, 0, NULL, NULL);
+    proc_expect(&b, 0, NULL, NULL);
     /* compare line by line without the first (dataflow) column */
     char *pa = a.out, *pb = b.out;
     int lines = 0;
@@ -686,7 +649,7 @@ static void test_map_round_trip(void **state)
      * whole selection; without an entry for a selected layer, exit 2. */
     m = RUN("map", "--arch", "eyeriss-v1", "--workload", "alexnet", "--layers", "conv",
             "--dataflow", "rs", "-o", path);
-    expect(&m, 0, NULL, NULL);
+    proc_expect(&m, 0, NULL, NULL);
     proc_free(&m);
     a = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet", "--layers", "conv",
             "--mapping", path, "--format", "csv");
@@ -698,10 +661,10 @@ static void test_map_round_trip(void **state)
                                  "--layers", "CONV1,CONV2", "--mapping",
                                  "docs/examples/conv1-ws.yaml");
     remove(path);
-    expect(&a, 0, "\nmapping,CONV5,", NULL);
-    expect(&b, 0, NULL, NULL);
-    expect(&miss, 2, NULL, "error: no mapping for layer FC6, expected an entry {layer: FC6");
-    expect(&one, 2, NULL, "holds one mapping, but 2 layers are selected");
+    proc_expect(&a, 0, "\nmapping,CONV5,", NULL);
+    proc_expect(&b, 0, NULL, NULL);
+    proc_expect(&miss, 2, NULL, "error: no mapping for layer FC6, expected an entry {layer: FC6");
+    proc_expect(&one, 2, NULL, "holds one mapping, but 2 layers are selected");
     pa = a.out;
     pb = b.out;
     lines = 0;
@@ -735,7 +698,7 @@ static void test_readme_output(void **state)
     const char *end = strstr(start, "```\n");
     assert_non_null(end);
     struct proc_result r = RUN(MAIN_JOB);
-    expect(&r, 0, NULL, NULL);
+    proc_expect(&r, 0, NULL, NULL);
     if (r.out_len != (size_t)(end - start) || memcmp(r.out, start, r.out_len) != 0) {
         print_error("README.md shows another output than the main job prints now:\n%s", r.out);
         fail();
@@ -749,7 +712,7 @@ static void test_run_json(void **state)
     (void)state;
     struct proc_result r = RUN("run", "--arch", "eyeriss-v1", "--workload",
                                "alexnet", "--format", "json");
-    expect(&r, 0, NULL, NULL);
+    proc_expect(&r, 0, NULL, NULL);
     struct json j;
     json_load(&j, r.out, r.out_len);
     static const char *const top[] = {"pesim", "command", "arch", "workload", "dataflow",
@@ -783,8 +746,8 @@ static void test_deterministic(void **state)
          * for the command line JSON records) */
         struct proc_result a = RUN(MAIN_JOB, "--format", fmts[i]);
         struct proc_result b = RUN(MAIN_JOB, "--format", fmts[i], "--threads", "2");
-        expect(&a, 0, NULL, NULL);
-        expect(&b, 0, NULL, NULL);
+        proc_expect(&a, 0, NULL, NULL);
+        proc_expect(&b, 0, NULL, NULL);
         drop_command(&a);
         drop_command(&b);
         assert_int_equal(a.out_len, b.out_len);
@@ -806,7 +769,7 @@ static void test_csv_shape(void **state)
 {
     (void)state;
     struct proc_result r = RUN(MAIN_JOB, "--format", "csv");
-    expect(&r, 0, "dataflow,layer,kind,dims.N,", NULL);
+    proc_expect(&r, 0, "dataflow,layer,kind,dims.N,", NULL);
     assert_non_null(strstr(r.out, ",accesses.glb.inputs.reads,"));
     assert_non_null(strstr(r.out, ",energy.by_level.dram,"));
     size_t lines = 0, cols = 0;
@@ -830,7 +793,7 @@ static void test_text(void **state)
 {
     (void)state;
     struct proc_result r = RUN(MAIN_JOB);
-    expect(&r, 0, "dataflow", NULL);
+    proc_expect(&r, 0, "dataflow", NULL);
     assert_non_null(strstr(r.out, "latency (ms)"));
     for (size_t i = 0; i < pesim_df_count(); i++) {
         char row[32];
@@ -839,7 +802,7 @@ static void test_text(void **state)
     }
     proc_free(&r);
     r = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet");
-    expect(&r, 0, "\ntotal ", NULL);
+    proc_expect(&r, 0, "\ntotal ", NULL);
     assert_non_null(strstr(r.out, "\nCONV1 "));
     assert_non_null(strstr(r.out, "DRAM accesses (words)"));
     assert_non_null(strstr(r.out, "\nleakage "));
@@ -858,7 +821,7 @@ static void test_output_atomic(void **state)
 
     struct proc_result r = RUN("run", "--arch", "no-such-arch", "--workload",
                                "alexnet", "--format", "json", "-o", path);
-    expect(&r, 2, NULL, "error:");
+    proc_expect(&r, 2, NULL, "error:");
     proc_free(&r);
     DIR *dp = opendir(dir);
     assert_non_null(dp);
@@ -868,7 +831,7 @@ static void test_output_atomic(void **state)
     closedir(dp);
 
     r = RUN(MAIN_JOB, "--format", "json", "-o", path);
-    expect(&r, 0, NULL, NULL);
+    proc_expect(&r, 0, NULL, NULL);
     assert_int_equal(r.out_len, 0);
     proc_free(&r);
     struct proc_result s = RUN(MAIN_JOB, "--format", "json");
@@ -885,7 +848,7 @@ static void test_output_atomic(void **state)
 
     /* A later failing run leaves the earlier good file untouched. */
     r = RUN(MAIN_JOB, "--format", "json", "--set", "no.such.key=1", "-o", path);
-    expect(&r, 2, NULL, "error:");
+    proc_expect(&r, 2, NULL, "error:");
     proc_free(&r);
     file = proc_read_file(path, &len);
     assert_non_null(file);
@@ -909,7 +872,7 @@ static void test_output_atomic(void **state)
     /* An output folder that cannot be made (a file is in the way) is bad
      * input; missing folders are made (tests/cli/test_hostile.c). */
     r = RUN(MAIN_JOB, "-o", "/dev/null/pesim/out.txt");
-    expect(&r, 2, NULL, "/dev/null/pesim/out.txt: error: cannot write the output: Not a "
+    proc_expect(&r, 2, NULL, "/dev/null/pesim/out.txt: error: cannot write the output: Not a "
            "directory");
     proc_free(&r);
 }
@@ -972,7 +935,7 @@ static size_t run_doc_examples(const char *src, const char *name, const char *di
         if (r.status != want) {
             fprintf(stderr, "docs/%s example '%s'\n", name, cmd);
             free(doc);
-            expect(&r, want, NULL, NULL);
+            proc_expect(&r, want, NULL, NULL);
         }
         proc_free(&r);
         ran++;
