@@ -65,13 +65,15 @@ int pesim_cfg_finish(struct cfg_ctx *ctx, pesim_diags *diags)
         free(ctx->recs[i].path);
     free(ctx->errs);
     free(ctx->recs);
+    free(ctx->index);
     if (ctx->nomem)
         rc = PESIM_E_NOMEM;
     else if (!rc && ctx->nerrs)
         rc = PESIM_E_INVALID;
     ctx->errs = NULL;
     ctx->recs = NULL;
-    ctx->nerrs = ctx->nrecs = ctx->caperrs = ctx->caprecs = 0;
+    ctx->index = NULL;
+    ctx->nerrs = ctx->nrecs = ctx->caperrs = ctx->caprecs = ctx->capindex = 0;
     return rc;
 }
 
