@@ -22,17 +22,17 @@ uint64_t pesim_fnv1a(const void *data, size_t len, uint64_t h)
 
 /* ---- reading ------------------------------------------------------------ */
 
-/* Read fd to its end, at most PESIM_FILE_MAX_BYTES + 1 bytes so that a
- * larger file is told apart. */
-static int read_fd(int fd, char **text, size_t *len)
+/* Read fd to its end, at most max + 1 bytes so that a larger file is
+ * told apart. */
+static int read_fd(int fd, size_t max, char **text, size_t *len)
 {
     size_t cap = 0, n = 0;
     char *buf = NULL;
     for (;;) {
         if (n == cap) {
             size_t ncap = cap ? cap * 2 : 4096;
-            if (ncap > PESIM_FILE_MAX_BYTES + 1)
-                ncap = PESIM_FILE_MAX_BYTES + 1;
+            if (ncap > max + 1)
+                ncap = max + 1;
             char *nb = realloc(buf, ncap + 1);
             if (!nb) {
                 free(buf);
@@ -48,7 +48,7 @@ static int read_fd(int fd, char **text, size_t *len)
             free(buf);
             return PESIM_E_IO;
         }
-        if (got == 0 || (n += (size_t)got) > PESIM_FILE_MAX_BYTES)
+        if (got == 0 || (n += (size_t)got) > max)
             break;
     }
     buf[n] = '\0';
@@ -59,6 +59,12 @@ static int read_fd(int fd, char **text, size_t *len)
 
 int pesim_file_read(const char *path, const char *what, char **text, size_t *len,
                     pesim_diags *d)
+{
+    return pesim_file_read_max(path, what, PESIM_FILE_MAX_BYTES, text, len, d);
+}
+
+int pesim_file_read_max(const char *path, const char *what, size_t max, char **text,
+                        size_t *len, pesim_diags *d)
 {
     *text = NULL;
     *len = 0;
@@ -81,16 +87,15 @@ int pesim_file_read(const char *path, const char *what, char **text, size_t *len
         close(fd);
         return PESIM_E_INVALID;
     }
-    int rc = S_ISREG(sb.st_mode) && (uintmax_t)sb.st_size > PESIM_FILE_MAX_BYTES
-                 ? PESIM_E_RANGE
-                 : read_fd(fd, text, len);
+    int rc = S_ISREG(sb.st_mode) && (uintmax_t)sb.st_size > max ? PESIM_E_RANGE
+                                                                 : read_fd(fd, max, text, len);
     int err = errno;
     close(fd);
-    if (!rc && *len > PESIM_FILE_MAX_BYTES)
+    if (!rc && *len > max)
         rc = PESIM_E_RANGE;
     if (rc == PESIM_E_RANGE) {
         pesim_diags_add(d, path, 0, 0, "cannot read %s: it is larger than %zu MiB, the most "
-                        "pesim reads from one file", what, PESIM_FILE_MAX_BYTES >> 20);
+                        "pesim reads from one such file", what, max >> 20);
         rc = PESIM_E_INVALID;
     } else if (rc == PESIM_E_IO) {
         pesim_diags_add(d, path, 0, 0, "cannot read %s: %s", what, strerror(err));

@@ -21,8 +21,11 @@
 #include "pesim/error.h"
 
 /* The largest input pesim reads: 64 MiB (the largest shipped network file
- * is 40 kB; a 1,000-point sweep's results are ~1 MB). */
+ * is 40 kB; a 1,000-point sweep's results are ~1 MB) — but an ONNX model
+ * carries its weights (ResNet-50 98 MB, VGG-16 528 MB), so models may be
+ * up to 1 GiB. */
 #define PESIM_FILE_MAX_BYTES ((size_t)64 << 20)
+#define PESIM_FILE_MAX_MODEL_BYTES ((size_t)1 << 30)
 
 /* FNV-1a 64-bit, continuing from `h` (start with PESIM_FNV_INIT). */
 #define PESIM_FNV_INIT 0xcbf29ce484222325ull
@@ -39,6 +42,9 @@ uint64_t pesim_fnv1a(const void *data, size_t len, uint64_t h);
  * `d` may be NULL (tools and tests). */
 int pesim_file_read(const char *path, const char *what, char **text, size_t *len,
                     pesim_diags *d);
+/* The same with another cap than PESIM_FILE_MAX_BYTES. */
+int pesim_file_read_max(const char *path, const char *what, size_t max_bytes, char **text,
+                        size_t *len, pesim_diags *d);
 
 /* An output file being written. */
 typedef struct pesim_outfile pesim_outfile;

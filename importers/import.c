@@ -83,7 +83,10 @@ int pesim_wl_load_any(const char *name_or_path, struct pesim_workload *out,
         return pesim_workload_load(name_or_path, out, diags);
     size_t len;
     char *text;
-    int rc = pesim_file_read(name_or_path, NULL, &text, &len, diags);
+    int rc = pesim_file_read_max(name_or_path, NULL,
+                                 f == PESIM_WL_ONNX ? PESIM_FILE_MAX_MODEL_BYTES
+                                                    : PESIM_FILE_MAX_BYTES,
+                                 &text, &len, diags);
     if (rc == PESIM_E_IO)
         pesim_diags_add(diags, name_or_path, 0, 0,
                         "cannot read the %s file, expected a readable file",

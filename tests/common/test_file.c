@@ -110,6 +110,10 @@ static void test_read(void **state)
     size_t before = pesim_diags_count(d);
     assert_int_equal(pesim_file_read("/dev/zero", NULL, &t, &n, d), PESIM_E_INVALID);
     assert_int_equal(pesim_diags_count(d), before + 1);
+    /* another cap (ONNX models may be larger) */
+    assert_int_equal(pesim_file_read_max(at("a.yaml"), NULL, 2, &t, &n, d), PESIM_E_INVALID);
+    assert_int_equal(pesim_file_read_max(at("a.yaml"), NULL, 3, &t, &n, d), 0);
+    free(t);
     /* exactly the cap is read */
     fd = open(at("big"), O_WRONLY | O_TRUNC);
     assert_int_equal(ftruncate(fd, (off_t)PESIM_FILE_MAX_BYTES), 0);
