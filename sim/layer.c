@@ -16,6 +16,19 @@ static void finish(const struct pesim_arch *arch, struct pesim_layer_result *r)
     pesim_energy_compute(&arch->energy, a, r->cycles, &r->energy);
 }
 
+/* Steps the engines walk: the product of the DRAM and GLB loops (each at
+ * most 2^40 over a dimension, so saturating is only a guard). */
+static uint64_t nest_steps(const struct pesim_mapping *m)
+{
+    uint64_t n = 1;
+    for (int lv = PESIM_LEVEL_DRAM; lv <= PESIM_LEVEL_GLB; lv++)
+        for (uint8_t i = 0; i < m->ntemporal[lv]; i++) {
+            uint64_t b = m->temporal[lv][i].bound;
+            n = b && n > UINT64_MAX / b ? UINT64_MAX : n * b;
+        }
+    return n;
+}
+
 int pesim_sim_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
                     const struct pesim_mapping *m, const char *file,
                     struct pesim_layer_result *out, pesim_diags *diags)
@@ -79,6 +92,15 @@ static int run_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
                         "layer %s: DRAM at %g bytes per cycle is slower than the %s engine can "
                         "time, expected at least 2^-%d byte per cycle (or --engine analysis)",
                         l->name, per_cycle, pesim_engine_name(engine), PESIM_DRAM_FP);
+        return PESIM_E_RANGE;
+    }
+    uint64_t steps = nest_steps(m);
+    if (engine != PESIM_ENGINE_ANALYSIS && steps > PESIM_ENGINE_MAX_STEPS) {
+        pesim_diags_add(diags, file, 0, 0,
+                        "layer %s: its mapping has %llu steps above the RF, more than the %s "
+                        "engine walks (%llu), expected a smaller layer (or --engine analysis)",
+                        l->name, (unsigned long long)steps, pesim_engine_name(engine),
+                        (unsigned long long)PESIM_ENGINE_MAX_STEPS);
         return PESIM_E_RANGE;
     }
     if (engine != PESIM_ENGINE_ANALYSIS) {
