@@ -1,6 +1,5 @@
 /* pesim run: simulate the layers of a workload with one dataflow (or one
  * layer with an explicit mapping) and report them. */
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -55,7 +54,7 @@ static int write_run(FILE *out, const void *data)
  * without one is reported (exit 2). */
 static int pick_mappings(const struct pesim_cli_opts *o, const struct pesim_workload *wl,
                          const struct pesim_mapping_set *set,
-                         const struct pesim_mapping **pick, pesim_diags *d)
+                         const struct pesim_named_mapping **pick, pesim_diags *d)
 {
     bool single = set->count == 1 && !set->items[0].layer[0];
     if (single && wl->count != 1) {
@@ -68,8 +67,7 @@ static int pick_mappings(const struct pesim_cli_opts *o, const struct pesim_work
     }
     int status = PESIM_EXIT_OK;
     for (size_t i = 0; i < wl->count; i++) {
-        pick[i] = single ? &set->items[0].mapping
-                         : pesim_mapping_set_find(set, wl->layers[i].name);
+        pick[i] = single ? &set->items[0] : pesim_mapping_set_find(set, wl->layers[i].name);
         if (!pick[i]) {
             pesim_diags_add(d, o->mapping, 0, 0,
                             "no mapping for layer %s, expected an entry "
@@ -96,20 +94,16 @@ static int run_mapping(const struct pesim_cli_opts *o,
                             pesim_strerror(e));
         return PESIM_EXIT_INPUT;
     }
-    const struct pesim_mapping **pick = calloc(wl->count, sizeof *pick);
+    const struct pesim_named_mapping **pick = calloc(wl->count, sizeof *pick);
     int status = pick ? pick_mappings(o, wl, &set, pick, d) : PESIM_EXIT_SIM;
     /* Checked first with the file's positions (the engine checks again,
      * without them). */
-    for (size_t i = 0; i < wl->count && status == PESIM_EXIT_OK; i++) {
-        const struct pesim_named_mapping *nm =
-            (const struct pesim_named_mapping *)((const char *)pick[i] -
-                                                 offsetof(struct pesim_named_mapping, mapping));
-        if (pesim_map_check_at(arch, &wl->layers[i], nm, o->mapping, d))
+    for (size_t i = 0; i < wl->count && status == PESIM_EXIT_OK; i++)
+        if (pesim_map_check_at(arch, &wl->layers[i], pick[i], o->mapping, d))
             status = PESIM_EXIT_INPUT;
-    }
     for (size_t i = 0; i < wl->count && status == PESIM_EXIT_OK; i++) {
-        e = pesim_sim_layer_engine(arch, &wl->layers[i], pick[i], o->engine, o->mapping,
-                                   &res[i], d);
+        e = pesim_sim_layer_engine(arch, &wl->layers[i], &pick[i]->mapping, o->engine,
+                                   o->mapping, &res[i], d);
         if (e) {
             pesim_diags_add(d, o->mapping, 0, 0, "layer %s: %s (%s)", wl->layers[i].name,
                             pesim_strerror(e), pesim_err_name(e));

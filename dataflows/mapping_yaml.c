@@ -307,12 +307,12 @@ int pesim_mapping_load_string(const char *text, size_t len, const char *file,
     return rc ? rc : single_of(&set, file, out, diags);
 }
 
-const struct pesim_mapping *pesim_mapping_set_find(const struct pesim_mapping_set *s,
-                                                   const char *layer)
+const struct pesim_named_mapping *pesim_mapping_set_find(const struct pesim_mapping_set *s,
+                                                         const char *layer)
 {
     for (size_t i = 0; i < s->count; i++)
         if (strcmp(s->items[i].layer, layer) == 0)
-            return &s->items[i].mapping;
+            return &s->items[i];
     return NULL;
 }
 

@@ -66,9 +66,10 @@ int pesim_mapping_set_load(const char *path, struct pesim_mapping_set *out,
 int pesim_mapping_set_load_string(const char *text, size_t len, const char *file,
                                   struct pesim_mapping_set *out, pesim_diags *diags);
 void pesim_mapping_set_free(struct pesim_mapping_set *s);
-/* The mapping of a layer, or NULL. */
-const struct pesim_mapping *pesim_mapping_set_find(const struct pesim_mapping_set *s,
-                                                   const char *layer);
+/* The mapping of a layer (with where its bounds were in the file), or
+ * NULL. */
+const struct pesim_named_mapping *pesim_mapping_set_find(const struct pesim_mapping_set *s,
+                                                         const char *layer);
 /* Write a set as `layers:` YAML that pesim_mapping_set_load reads back
  * unchanged. */
 int pesim_mapping_set_write_yaml(const struct pesim_mapping_set *s, FILE *out);
