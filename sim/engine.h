@@ -80,7 +80,11 @@ void pesim_noc_res(const struct pesim_arch *arch, struct resources *rs);
 enum node_kind { NODE_XFER, NODE_COMPUTE, NODE_JOIN };
 
 #define NODE_RES 4
-#define NODE_DEPS 6
+/* The most dependencies a node takes (sim/plan.c): a compute node waits on
+ * the previous step's join, an RF tile per data space and a GLB fill per
+ * data space (7); a join on its compute and up to two streams per data
+ * space (7). dep() asserts it: a dropped dependency would be a wrong time. */
+#define NODE_DEPS 8
 
 struct dep {
     uint32_t node;   /* id */

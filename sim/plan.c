@@ -4,6 +4,7 @@
  * every access. Word counts come from the pair formulas applied to each
  * step's own sub-nest (cached: steps of one shape share them), so the sums
  * over a run equal the analysis's. */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -201,8 +202,10 @@ static struct node *new_node(struct run *r, uint8_t kind, uint64_t now)
  * them, so they no longer constrain anything and may have left the ring. */
 static void dep(struct node *n, uint32_t id, uint32_t offset, bool on_start)
 {
-    if (id && id + NODE_RING / 2 > n->id && n->ndeps < NODE_DEPS)
+    if (id && id + NODE_RING / 2 > n->id) {
+        assert(n->ndeps < NODE_DEPS);
         n->deps[n->ndeps++] = (struct dep){id, offset, on_start};
+    }
 }
 
 static void path(struct node *n, uint8_t res, uint64_t work)

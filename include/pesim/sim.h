@@ -56,7 +56,7 @@ int pesim_sim_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
                     const struct pesim_mapping *m, const char *file,
                     struct pesim_layer_result *out, pesim_diags *diags);
 
-/* The same with a chosen engine; pesim_sim_layer uses the event engine.
+/* The same with a chosen engine; pesim_sim_layer uses the analysis.
  * PESIM_E_SIM if the engine fails (an internal inconsistency). */
 int pesim_sim_layer_engine(const struct pesim_arch *arch, const struct pesim_layer *l,
                            const struct pesim_mapping *m, enum pesim_engine engine,
