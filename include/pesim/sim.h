@@ -57,7 +57,10 @@ int pesim_sim_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
                     struct pesim_layer_result *out, pesim_diags *diags);
 
 /* The same with a chosen engine; pesim_sim_layer uses the analysis.
- * PESIM_E_SIM if the engine fails (an internal inconsistency). */
+ * PESIM_E_RANGE when the cycles overflow 64 bits or the layer is past an
+ * engine's limits (DRAM rate, steps, step-engine cycles: docs/cli.md,
+ * "Limits on inputs"); PESIM_E_SIM if the engine fails (an internal
+ * inconsistency). */
 int pesim_sim_layer_engine(const struct pesim_arch *arch, const struct pesim_layer *l,
                            const struct pesim_mapping *m, enum pesim_engine engine,
                            const char *file, struct pesim_layer_result *out,
