@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "pesim.h"
+#include "files.h"
 #include "sweep/internal.h"
 
 static char dir[] = "/tmp/pesim-test-identity-XXXXXX";
@@ -37,21 +38,6 @@ static char *path(const char *name)
     return buf[k];
 }
 
-static char *slurp(const char *p)
-{
-    FILE *f = fopen(p, "rb");
-    if (!f)
-        return NULL;
-    char *s = NULL;
-    size_t n = 0;
-    FILE *m = open_memstream(&s, &n);
-    for (int c; (c = fgetc(f)) != EOF;)
-        fputc(c, m);
-    fclose(f);
-    fclose(m);
-    return s;
-}
-
 static void spit(const char *p, const char *text, size_t len)
 {
     FILE *f = fopen(p, "wb");
@@ -62,7 +48,7 @@ static void spit(const char *p, const char *text, size_t len)
 
 static void copy(const char *from, const char *to)
 {
-    char *t = slurp(from);
+    char *t = sw_slurp(from);
     assert_non_null(t);
     spit(to, t, strlen(t));
     free(t);
@@ -99,22 +85,14 @@ static pid_t start(const char *err, const char *const *args)
     return pid;
 }
 
-static int wait_exit(pid_t pid)
-{
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
-        ;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
-}
-
 /* Run pesim to its end; its exit status, and its stderr in *err (owned by
  * the caller). */
 static int run(char **err, const char *const *args)
 {
     static char err_path[600];
     snprintf(err_path, sizeof err_path, "%s/stderr.txt", dir);
-    int st = wait_exit(start(err_path, args));
-    *err = slurp(err_path);
+    int st = sw_wait_exit(start(err_path, args));
+    *err = sw_slurp(err_path);
     if (!*err)
         *err = strdup("");
     return st;
@@ -138,23 +116,6 @@ static void expect(int status, const char *const *args, const char *const *needl
     }
     free(err);
     assert_true(ok);
-}
-
-static size_t count_lines(const char *p)
-{
-    char *s = slurp(p);
-    size_t n = 0;
-    for (char *q = s; q && *q; q++)
-        n += *q == '\n';
-    free(s);
-    return n;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0)
-        ;
 }
 
 /* The journal a run of `spec` into `out` would start: written here, in
@@ -185,21 +146,21 @@ static void test_resume_after_arch_edit(void **state)
     (void)state;
     const char *ref[] = {"sweep", path("slow.yaml"), "-o", path("ref.csv"), "--quiet", NULL};
     expect(0, ref, (const char *[]){NULL});
-    char *want = slurp(path("ref.csv"));
+    char *want = sw_slurp(path("ref.csv"));
     assert_non_null(want);
     const char *args[] = {"sweep", path("slow.yaml"), "-o", path("out.csv"), "--jobs", "1",
                           "--quiet", NULL};
     char *journal = strdup(path("out.csv.journal"));
     pid_t pid = start(path("killed.txt"), args);
     /* header: the identity line and one per input (spec, arch, ERT, map) */
-    for (int i = 0; i < 20000 && count_lines(journal) < 1 + 4 + 1; i++)
-        sleep_ms(1);
+    for (int i = 0; i < 20000 && sw_lines(journal) < 1 + 4 + 1; i++)
+        sw_sleep_ms(1);
     kill(pid, SIGKILL);
-    assert_int_equal(wait_exit(pid), -SIGKILL);
-    assert_true(count_lines(journal) >= 6);
+    assert_int_equal(sw_wait_exit(pid), -SIGKILL);
+    assert_true(sw_lines(journal) >= 6);
     assert_int_equal(access(path("out.csv"), F_OK), -1);
 
-    char *arch = slurp(path("arch.yaml"));
+    char *arch = sw_slurp(path("arch.yaml"));
     char *edited = strdup(arch), *bw = strstr(edited, "bandwidth_gbps: 0.72");
     assert_non_null(bw);
     memcpy(bw, "bandwidth_gbps: 0.96", 20);
@@ -210,11 +171,11 @@ static void test_resume_after_arch_edit(void **state)
     snprintf(how, sizeof how, "to start afresh, run again with --fresh, or remove %s", journal);
     expect(2, args, (const char *[]){names, how, NULL});
     assert_int_equal(access(path("out.csv"), F_OK), -1);
-    assert_true(count_lines(journal) >= 6); /* kept: the user decides */
+    assert_true(sw_lines(journal) >= 6); /* kept: the user decides */
 
     spit(path("arch.yaml"), arch, strlen(arch));
     expect(0, args, (const char *[]){NULL});
-    char *got = slurp(path("out.csv"));
+    char *got = sw_slurp(path("out.csv"));
     assert_non_null(got);
     assert_string_equal(got, want);
     assert_int_equal(access(journal, F_OK), -1);
@@ -238,7 +199,7 @@ static void test_changed_table_and_workload(void **state)
                            "net.yaml", "fast.yaml"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         start_journal(path("fast.yaml"), path("f.csv"));
-        char *before = slurp(path(files[i]));
+        char *before = sw_slurp(path(files[i]));
         append(path(files[i]), "# edited after the kill\n");
         char names[600];
         snprintf(names, sizeof names, "%s: error: changed since the sweep's journal",
@@ -323,7 +284,7 @@ static void test_merge_refusals(void **state)
     char *p1 = part_of(1, 2), *p2 = part_of(2, 2);
     const char *good[] = {"sweep", "merge", "-o", path("m.csv"), p1, p2, NULL};
     expect(0, good, (const char *[]){NULL});
-    char *text = slurp(p2);
+    char *text = sw_slurp(p2);
     size_t len = strlen(text);
     char *last = text + len - 1;
     while (last > text && last[-1] != '\n')
@@ -395,7 +356,7 @@ static void test_pareto_refusals(void **state)
     (void)state;
     const char *args[] = {"sweep", path("fast.yaml"), "-o", path("r.csv"), "--quiet", NULL};
     expect(0, args, (const char *[]){NULL});
-    char *text = slurp(path("r.csv"));
+    char *text = sw_slurp(path("r.csv"));
     size_t len = strlen(text);
     spit(path("torn.csv"), text, len - 5);
     char want[600];

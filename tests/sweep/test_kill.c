@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "files.h"
+
 static char dir[] = "/tmp/pesim-test-kill-XXXXXX";
 static char pesim[4096], spec[4200], ref[4200], out[4200], journal[4300];
 
@@ -39,46 +41,6 @@ static pid_t start(const char *output)
     return pid;
 }
 
-static int wait_exit(pid_t pid)
-{
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
-        ;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
-}
-
-static char *slurp(const char *p)
-{
-    FILE *f = fopen(p, "rb");
-    if (!f)
-        return NULL;
-    char *s = NULL;
-    size_t n = 0;
-    FILE *m = open_memstream(&s, &n);
-    for (int c; (c = fgetc(f)) != EOF;)
-        fputc(c, m);
-    fclose(f);
-    fclose(m);
-    return s;
-}
-
-static size_t lines(const char *p)
-{
-    char *s = slurp(p);
-    size_t n = 0;
-    for (char *q = s; q && *q; q++)
-        n += *q == '\n';
-    free(s);
-    return n;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0)
-        ;
-}
-
 static double now_ms(void)
 {
     struct timespec ts;
@@ -92,9 +54,9 @@ static void test_kill_and_resume(void **state)
     /* Kill delays are fractions of an uninterrupted run's time, so that the
      * test means the same in a sanitizer build (several times slower). */
     double t0 = now_ms();
-    assert_int_equal(wait_exit(start(ref)), 0);
+    assert_int_equal(sw_wait_exit(start(ref)), 0);
     long whole = (long)(now_ms() - t0);
-    char *want = slurp(ref);
+    char *want = sw_slurp(ref);
     assert_non_null(want);
     uint64_t rng = 0x9E3779B97F4A7C15u;
     int kills = 0;
@@ -106,24 +68,24 @@ static void test_kill_and_resume(void **state)
         rng ^= rng << 17;
         /* the first rounds die early (even before the journal exists), the
          * others after 4% to 14% of a whole run, so that six fit */
-        sleep_ms(round < 2 ? 1 + (long)(rng % (uint64_t)(whole / 25 + 1))
+        sw_sleep_ms(round < 2 ? 1 + (long)(rng % (uint64_t)(whole / 25 + 1))
                            : whole / 25 + (long)(rng % (uint64_t)(whole / 10 + 1)));
         kill(pid, SIGKILL);
-        int st = wait_exit(pid);
+        int st = sw_wait_exit(pid);
         if (st == 0)
             break; /* it finished before the signal: nothing left to kill */
         assert_int_equal(st, -SIGKILL);
         kills++;
         assert_int_equal(access(out, F_OK), -1);
-        size_t now = lines(journal);
+        size_t now = sw_lines(journal);
         print_message("kill %d after round %d: journal %zu lines\n", kills, round, now);
         assert_true(now >= before); /* what was durable stays */
         before = now;
     }
     assert_true(kills >= 5);
     assert_true(before > 1); /* some points were kept across kills */
-    assert_int_equal(wait_exit(start(out)), 0);
-    char *got = slurp(out);
+    assert_int_equal(sw_wait_exit(start(out)), 0);
+    char *got = sw_slurp(out);
     assert_non_null(got);
     assert_string_equal(got, want);
     assert_int_equal(access(journal, F_OK), -1);

@@ -15,6 +15,7 @@
 
 #include "../config/diag_text.h"
 #include "pesim.h"
+#include "files.h"
 #include "sweep/internal.h"
 
 static char dir[] = "/tmp/pesim-test-sweep-XXXXXX";
@@ -26,22 +27,6 @@ static char *path(const char *name)
     k = (k + 1) % 4;
     snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
     return buf[k];
-}
-
-static char *slurp(const char *p)
-{
-    FILE *f = fopen(p, "rb");
-    if (!f)
-        return NULL;
-    char *s = NULL;
-    size_t n = 0;
-    FILE *m = open_memstream(&s, &n);
-    int c;
-    while ((c = fgetc(f)) != EOF)
-        fputc(c, m);
-    fclose(f);
-    fclose(m);
-    return s;
 }
 
 static void spit(const char *p, const char *text)
@@ -216,7 +201,7 @@ static void test_jobs_and_failures(void **state)
     run(s, path("j1.csv"), 1, 0, 0);
     run(s, path("j2.csv"), 2, 0, 0);
     run(s, path("j3.csv"), 3, 0, 0);
-    char *a = slurp(path("j1.csv")), *b = slurp(path("j2.csv")), *c = slurp(path("j3.csv"));
+    char *a = sw_slurp(path("j1.csv")), *b = sw_slurp(path("j2.csv")), *c = sw_slurp(path("j3.csv"));
     assert_non_null(a);
     assert_string_equal(a, b);
     assert_string_equal(a, c);
@@ -234,7 +219,7 @@ static void test_jobs_and_failures(void **state)
     struct pesim_sweep_opts o = {.output = path("j.jsonl"), .jobs = 2, .quiet = true,
                                  .format = PESIM_SWEEP_JSONL};
     assert_int_equal(pesim_sweep_run(s, &o, NULL), 0);
-    a = slurp(path("j.jsonl"));
+    a = sw_slurp(path("j.jsonl"));
     lines = 0;
     for (char *p = a; *p; p = strchr(p, '\n') + 1) {
         assert_memory_equal(p, "{\"id\": \"", 8);
@@ -252,7 +237,7 @@ static void test_jobs_and_failures(void **state)
     s = load("sweep: f\nbase: {arch: eyeriss-v1, workload: alexnet, layers: CONV3}\n"
              "axes:\n  - {key: glb.capacity_bytes, values: [16]}\n");
     run(s, path("f.csv"), 1, 0, 0);
-    a = slurp(path("f.csv"));
+    a = sw_slurp(path("f.csv"));
     assert_non_null(strstr(a, ",16,nomap,"));
     assert_non_null(strstr(a, "no weight-stationary mapping fits the buffers; the closest "
                               "one overflows: glb"));
@@ -282,7 +267,7 @@ static void test_resume(void **state)
     (void)state;
     pesim_sweep *s = load(small);
     run(s, path("full.csv"), 1, 0, 0);
-    char *full = slurp(path("full.csv"));
+    char *full = sw_slurp(path("full.csv"));
     char *rows[12], *p = strchr(full, '\n') + 1;
     for (size_t i = 0; i < 12; i++) {
         char *nl = strchr(p, '\n');
@@ -302,7 +287,7 @@ static void test_resume(void **state)
         fputs("2\t0123456789", f); /* torn */
         fclose(f);
         run(s, path("t.csv"), 2, 0, 0);
-        char *t = slurp(path("t.csv"));
+        char *t = sw_slurp(path("t.csv"));
         assert_string_equal(t, full);
         free(t);
         assert_int_equal(access(path("t.csv.journal"), F_OK), -1);
@@ -333,7 +318,7 @@ static void test_shards_and_merge(void **state)
     (void)state;
     pesim_sweep *s = load(small);
     run(s, path("one.csv"), 2, 0, 0);
-    char *one = slurp(path("one.csv"));
+    char *one = sw_slurp(path("one.csv"));
     const unsigned ns[] = {1, 3, 7};
     for (size_t t = 0; t < 3; t++) {
         unsigned n = ns[t];
@@ -346,7 +331,7 @@ static void test_shards_and_merge(void **state)
         }
         pesim_diags *d = pesim_diags_create();
         assert_int_equal(pesim_sweep_merge(parts, n, path("merged.csv"), d), 0);
-        char *m = slurp(path("merged.csv"));
+        char *m = sw_slurp(path("merged.csv"));
         assert_string_equal(m, one);
         free(m);
         if (n == 3) {
@@ -478,7 +463,7 @@ static void test_doc_examples(void **state)
         pesim_sweep *s = NULL;
         assert_int_equal(pesim_sweep_load(spec, &s, NULL), 0);
         run(s, path("ex.csv"), 2, 0, 0);
-        char *csv = slurp(path("ex.csv"));
+        char *csv = sw_slurp(path("ex.csv"));
         field(csv, cases[i].row, cases[i].column, got, sizeof got);
         assert_string_equal(got, cases[i].want);
         if (i == 0) { /* the Pareto front of the shape study */
