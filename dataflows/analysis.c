@@ -638,7 +638,7 @@ uint64_t pesim_map_bounds(const struct pesim_arch *arch, const struct pesim_anal
     double per_cycle = pesim_arch_dram_bytes_per_cycle(arch) * 8;
     /* Saturated, never converted out of range (undefined behaviour, which
      * made 1e-300 GB/s look unlimited): UINT64_MAX means "does not fit",
-     * and the simulation refuses it (sim/layer.c). */
+     * and the simulation refuses it (pipeline/layer.c). */
     double dram = per_cycle > 0 ? ceil(bits / per_cycle) : 0;
     cycles[PESIM_BOUND_DRAM] = dram >= 0x1p64 ? UINT64_MAX : (uint64_t)dram;
     cycles[PESIM_BOUND_GLB] = div_up(pesim_analysis_level_accesses(a, PESIM_LEVEL_GLB),

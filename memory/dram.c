@@ -5,7 +5,7 @@
  * Another memory model (a SystemC/TLM target) replaces this resource. */
 #include <math.h>
 
-#include "sim/engine.h"
+#include "engine/engine.h"
 
 void pesim_dram_res(const struct pesim_arch *arch, struct resources *rs)
 {

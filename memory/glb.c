@@ -2,7 +2,7 @@
  * holds (its banks serve one access per cycle each, so two transfers of
  * one data space conflict and serialize), and pools of read and write
  * ports. Banks are split evenly; the first data spaces take the rest. */
-#include "sim/engine.h"
+#include "engine/engine.h"
 
 static uint8_t add(struct resources *rs, uint64_t rate, uint8_t pool)
 {

@@ -2,7 +2,7 @@
  * DRAM) and the array, width_words words per cycle. A multicast occupies
  * the bus once whatever its fan-out; psums reduced in the array occupy
  * their bus once per reduced word. A width of 0 is unlimited. */
-#include "sim/engine.h"
+#include "engine/engine.h"
 
 void pesim_noc_res(const struct pesim_arch *arch, struct resources *rs)
 {

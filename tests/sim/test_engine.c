@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "../dataflows/fixtures.h"
-#include "sim/engine.h"
+#include "engine/engine.h"
 
 /* The worked example: one PE computes a 1-D convolution P=4, R=3 with
  * everything in its RF. DRAM moves 2 bytes per cycle (0.2 GB/s at

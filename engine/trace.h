@@ -4,7 +4,7 @@
 #ifndef PESIM_SIM_TRACE_H
 #define PESIM_SIM_TRACE_H
 
-#include "sim/engine.h"
+#include "engine/engine.h"
 
 /* A layer begins at the trace's current end; tracks are named from the
  * run's resources; `tile` gives the GLB tile words per data space (the

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "sim/engine.h"
+#include "engine/engine.h"
 
 static void finish(const struct pesim_arch *arch, struct pesim_layer_result *r)
 {

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "common/file.h"
-#include "sim/trace.h"
+#include "engine/trace.h"
 
 enum {
     TID_LAYERS = 1,

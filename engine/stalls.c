@@ -1,8 +1,8 @@
 /* Readiness, durations and stall attribution of nodes (docs/model.md
  * §8.2, §8.4), shared by both engines so that equal timelines give equal
  * answers. */
-#include "sim/engine.h"
-#include "sim/trace.h"
+#include "engine/engine.h"
+#include "engine/trace.h"
 
 void pesim_node_ready(struct run *r, struct node *n)
 {

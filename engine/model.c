@@ -9,7 +9,7 @@
  * the time from release to done is DRAM latency. */
 #include <string.h>
 
-#include "sim/engine.h"
+#include "engine/engine.h"
 
 struct answer {
     uint64_t cycles; /* release - start of the model's answer */

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/engine.h"
+#include "engine/engine.h"
 
 #define CACHE 64
 #define MAXT (2 * PESIM_MAX_LOOPS)

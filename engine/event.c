@@ -4,8 +4,8 @@
  * next, where the controller issues the following step. Nothing ticks. */
 #include <stdlib.h>
 
-#include "sim/engine.h"
-#include "sim/trace.h"
+#include "engine/engine.h"
+#include "engine/trace.h"
 
 struct event_engine {
     pesim_kernel *k;

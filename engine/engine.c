@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/engine.h"
-#include "sim/trace.h"
+#include "engine/engine.h"
+#include "engine/trace.h"
 
 int pesim_engine_event(struct run *r);
 int pesim_engine_step(struct run *r);

@@ -1,13 +1,13 @@
 /* Internal: what the cycle-level engines share (docs/model.md §8).
  *
- * The controller (sim/plan.c) walks the steps of a mapping and emits, in
+ * The controller (engine/plan.c) walks the steps of a mapping and emits, in
  * program order, nodes: transfers over resources, the array's compute of a
  * step, and joins. Each node waits for its dependencies, then for its
  * resources (FIFO in program order), then holds them for its duration.
- * The event engine (sim/event.c) computes start and end of each node when
- * it is issued and jumps between them; the step engine (sim/step.c)
+ * The event engine (engine/event.c) computes start and end of each node when
+ * it is issued and jumps between them; the step engine (engine/step.c)
  * advances every resource one cycle at a time. Both fill the same node
- * timelines, from which the stall attribution (sim/stalls.c) is derived. */
+ * timelines, from which the stall attribution (engine/stalls.c) is derived. */
 #ifndef PESIM_SIM_ENGINE_H
 #define PESIM_SIM_ENGINE_H
 
@@ -80,7 +80,7 @@ void pesim_noc_res(const struct pesim_arch *arch, struct resources *rs);
 enum node_kind { NODE_XFER, NODE_COMPUTE, NODE_JOIN };
 
 #define NODE_RES 4
-/* The most dependencies a node takes (sim/plan.c): a compute node waits on
+/* The most dependencies a node takes (engine/plan.c): a compute node waits on
  * the previous step's join, an RF tile per data space and a GLB fill per
  * data space (7); a join on its compute and up to two streams per data
  * space (7). dep() asserts it: a dropped dependency would be a wrong time. */
@@ -202,14 +202,14 @@ struct engine_hooks {
     void *ctx;
     const struct pesim_dram_port *port;          /* NULL: the built-in DRAM */
     pesim_trace *trace;                          /* NULL: no trace (event engine) */
-    const struct pesim_dram_model *model;        /* NULL: none (sim/model.c) */
+    const struct pesim_dram_model *model;        /* NULL: none (engine/model.c) */
 };
 int pesim_engine_run(const struct pesim_arch *arch, const struct pesim_layer *l,
                      const struct pesim_mapping *m, enum pesim_engine engine,
                      struct pesim_layer_result *out, const struct engine_hooks *hooks);
 
 /* With r->model: re-time a transfer that uses DRAM by the model's answer
- * (sim/model.c). Called by the event engine between computing a node's
+ * (engine/model.c). Called by the event engine between computing a node's
  * start and duration with the built-in port and placing it; a no-op for
  * other nodes. Sets r->error if the model fails. */
 void pesim_model_place(struct run *r, struct node *n, uint64_t *start, uint64_t *d);

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/engine.h"
+#include "engine/engine.h"
 
 enum { ST_PENDING, ST_ACTIVE, ST_FINISHING, ST_RELEASED, ST_DONE };
 
