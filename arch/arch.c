@@ -1,5 +1,6 @@
 /* The architecture file: top-level schema assembled from the component
  * sections, loading by preset name or path, --set and validation. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,8 +104,10 @@ static int load_text(const char *text, size_t len, const char *file, bool preset
     int rc = pesim_cfg_load(text, len, file, &arch_section, &in, diags);
     if (!rc)
         rc = pesim_accelergy_apply(&in.acc, file, preset, &in.a, diags);
-    if (!rc)
+    if (!rc) {
+        pesim_arch_expand(&in.a);
         *out = in.a;
+    }
     return rc;
 }
 
@@ -137,8 +140,10 @@ int pesim_arch_set(struct pesim_arch *arch, const char *assignment,
     in.a = *arch;
     (void)pesim_cfg_set(&ctx, &arch_section, &in, sizeof in, assignment);
     int rc = pesim_cfg_finish(&ctx, diags);
-    if (!rc)
+    if (!rc) {
+        pesim_arch_expand(&in.a);
         *arch = in.a;
+    }
     return rc;
 }
 
@@ -159,9 +164,103 @@ uint32_t pesim_arch_word_bytes(const struct pesim_arch *arch, enum pesim_ds ds)
     return (arch->word_bits[ds] + 7) / 8;
 }
 
+/* The three-level form of the shorthand keys (docs/config.md, "Levels"):
+ * DRAM; the GLB, with the PE array's fan-out and the NoC below it; each
+ * PE's register file. The energies move with their levels. */
+static void expand_dram(const struct pesim_arch *a, struct pesim_level_cfg *d)
+{
+    snprintf(d->name, sizeof d->name, "dram");
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+        d->holds[ds] = true;
+        d->ds_words[ds] = d->ds_bytes[ds] = PESIM_UNLIMITED;
+        d->word_bits[ds] = a->word_bits[ds];
+    }
+    d->words = d->bytes = PESIM_UNLIMITED;
+    d->read_energy = a->energy.dram_read;
+    d->write_energy = a->energy.dram_write;
+}
+
+static void expand_glb(const struct pesim_arch *a, struct pesim_level_cfg *g)
+{
+    snprintf(g->name, sizeof g->name, "glb");
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+        g->holds[ds] = a->glb.holds[ds];
+        g->ds_words[ds] = PESIM_UNLIMITED;
+        g->ds_bytes[ds] = a->glb.max_bytes[ds] ? a->glb.max_bytes[ds] : PESIM_UNLIMITED;
+        g->word_bits[ds] = a->word_bits[ds];
+        g->fanout.net[ds] = (struct pesim_net_cfg){
+            .width_words = a->noc[ds].width_words,
+            .multicast = a->noc[ds].multicast && ds != PESIM_DS_OUTPUTS,
+            .reduce = a->noc[ds].multicast && ds == PESIM_DS_OUTPUTS,
+        };
+    }
+    g->words = PESIM_UNLIMITED;
+    g->bytes = a->glb.capacity_bytes;
+    g->double_buffer = a->glb.double_buffer;
+    g->banks = a->glb.banks;
+    g->bank_words_per_cycle = a->glb.bank_words_per_cycle;
+    g->read_ports = a->glb.read_ports;
+    g->write_ports = a->glb.write_ports;
+    g->read_energy = a->energy.glb_read;
+    g->write_energy = a->energy.glb_write;
+    g->fanout.rows = a->pe_array.rows;
+    g->fanout.cols = a->pe_array.cols;
+    g->fanout.energy = a->energy.noc;
+    snprintf(g->fanout.name, sizeof g->fanout.name, "noc");
+}
+
+static void expand_rf(const struct pesim_arch *a, struct pesim_level_cfg *r)
+{
+    const struct pesim_rf_cfg *rf = &a->pe_array.rf;
+    snprintf(r->name, sizeof r->name, "rf");
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+        r->holds[ds] = true; /* a scratchpad of 0 words must be bypassed */
+        r->ds_words[ds] = rf->shared ? PESIM_UNLIMITED : rf->words[ds];
+        r->ds_bytes[ds] = PESIM_UNLIMITED;
+        r->word_bits[ds] = a->word_bits[ds];
+    }
+    r->words = rf->shared ? rf->shared_words : PESIM_UNLIMITED;
+    r->bytes = PESIM_UNLIMITED;
+    r->read_energy = a->energy.rf_read;
+    r->write_energy = a->energy.rf_write;
+}
+
+void pesim_arch_expand(struct pesim_arch *a)
+{
+    if (a->general)
+        return;
+    memset(a->level, 0, sizeof a->level);
+    a->nlevels = PESIM_LEVEL_COUNT;
+    a->mac_latency_cycles = a->pe_array.mac_latency_cycles;
+    expand_dram(a, &a->level[PESIM_LEVEL_DRAM]);
+    expand_glb(a, &a->level[PESIM_LEVEL_GLB]);
+    expand_rf(a, &a->level[PESIM_LEVEL_RF]);
+}
+
+bool pesim_arch_has_fanout(const struct pesim_arch *arch, unsigned lv)
+{
+    return lv < arch->nlevels && lv < PESIM_LEVELS_MAX && arch->level[lv].fanout.rows > 0 &&
+           arch->level[lv].fanout.cols > 0;
+}
+
+uint64_t pesim_arch_instances(const struct pesim_arch *arch, unsigned lv)
+{
+    uint64_t n = 1;
+    for (unsigned k = 0; k < lv && k < arch->nlevels; k++)
+        if (pesim_arch_has_fanout(arch, k))
+            n *= (uint64_t)arch->level[k].fanout.rows * arch->level[k].fanout.cols;
+    return n;
+}
+
 uint32_t pesim_arch_pes(const struct pesim_arch *arch)
 {
-    return arch->pe_array.rows * arch->pe_array.cols;
+    return (uint32_t)pesim_arch_instances(arch, arch->nlevels);
+}
+
+uint32_t pesim_arch_level_word_bytes(const struct pesim_arch *arch, unsigned lv,
+                                     enum pesim_ds ds)
+{
+    return (arch->level[lv].word_bits[ds] + 7) / 8;
 }
 
 double pesim_arch_dram_bytes_per_cycle(const struct pesim_arch *arch)

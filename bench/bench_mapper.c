@@ -92,9 +92,12 @@ static void quality(void)
         struct pesim_arch a = base;
         a.pe_array.rows = 2 + (uint32_t)rnd(4);
         a.pe_array.cols = 2 + (uint32_t)rnd(4);
+        pesim_arch_expand(&a);
         for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
             a.pe_array.rf.words[ds] = 2 + rnd(30);
+        pesim_arch_expand(&a);
         a.glb.capacity_bytes = 128 + rnd(2048);
+        pesim_arch_expand(&a);
         struct pesim_layer l;
         memset(&l, 0, sizeof l);
         strcpy(l.name, "r");

@@ -52,7 +52,7 @@ static int comment(FILE *out, const struct pesim_arch *arch, const struct pesim_
     if (rc)
         return rc;
     uint64_t cycles = pesim_map_bounds(arch, &a, b, NULL);
-    pesim_energy_compute(&arch->energy, &a, cycles, &e);
+    pesim_energy_compute(arch, &a, cycles, &e);
     fprintf(out, "# analysis%s%s: %llu roofline cycles (%llu ideal), %llu active PEs, "
             "energy/MAC %.6g\n", named ? " of " : "", named ? l->name : "",
             (unsigned long long)cycles, (unsigned long long)a.ideal_cycles,

@@ -7,16 +7,20 @@
 #include "dataflows/pairs.h"
 #include "pesim/analysis.h"
 
-#define NEST_MAX (PESIM_MAX_LOOPS * (PESIM_LEVEL_COUNT + 1))
+/* Loops of bound > 1 in the whole nest: positions are bits of a mask
+ * (pesim_map_check refuses more). */
+#define NEST_MAX PESIM_NEST_MAX
 
 struct nest {
     uint8_t n;
+    uint8_t nlevels;
     uint8_t dim[NEST_MAX];
     uint32_t bound[NEST_MAX];
     uint64_t stride[NEST_MAX]; /* product of the inner bounds of the same dim,
                                   saturated at UINT64_MAX */
-    /* First position of each part: DRAM temporal starts at 0. */
-    uint8_t glb_start, sp_start, rf_start;
+    /* First position of each level's temporal loops (tstart[nlevels] = n:
+     * the MAC) and of the spatial loops below it. */
+    uint8_t tstart[PESIM_LEVELS_MAX + 1], sstart[PESIM_LEVELS_MAX];
     uint64_t spatial_mask;  /* positions of spatial loops */
     uint64_t temporal_mask; /* positions of temporal loops */
     uint64_t dim_mask[PESIM_DIM_COUNT];
@@ -29,10 +33,12 @@ static uint64_t below(unsigned k) { return k >= 64 ? ~UINT64_C(0) : (UINT64_C(1)
 
 /* ---- Flattening: the nest and its per-dimension digits ---- */
 
-static void push(struct nest *nt, const struct pesim_loop *lp, bool spatial)
+static bool push(struct nest *nt, const struct pesim_loop *lp, bool spatial)
 {
     if (lp->bound <= 1)
-        return;
+        return true;
+    if (nt->n >= NEST_MAX)
+        return false;
     uint8_t i = nt->n++;
     nt->dim[i] = lp->dim;
     nt->bound[i] = lp->bound;
@@ -43,13 +49,15 @@ static void push(struct nest *nt, const struct pesim_loop *lp, bool spatial)
         nt->temporal_mask |= bit;
     nt->dim_mask[lp->dim] |= bit;
     nt->dpos[lp->dim][nt->dn[lp->dim]++] = i;
+    return true;
 }
 
-static void push_level(struct nest *nt, const struct pesim_mapping *m,
-                       enum pesim_level lv)
+static bool loops_valid(const struct pesim_loop *lp, unsigned n)
 {
-    for (unsigned i = 0; i < m->ntemporal[lv] && i < PESIM_MAX_LOOPS; i++)
-        push(nt, &m->temporal[lv][i], false);
+    for (unsigned i = 0; i < n && i < PESIM_MAX_LOOPS; i++)
+        if (lp[i].bound == 0 || lp[i].dim >= PESIM_DIM_COUNT)
+            return false;
+    return true;
 }
 
 static int nest_build(const struct pesim_mapping *m, struct nest *nt)
@@ -63,23 +71,24 @@ static int nest_build(const struct pesim_mapping *m, struct nest *nt)
         nt->dim_mask[d] = 0;
         nt->dn[d] = 0;
     }
-    for (unsigned lv = 0; lv < PESIM_LEVEL_COUNT; lv++)
-        for (unsigned i = 0; i < m->ntemporal[lv] && i < PESIM_MAX_LOOPS; i++)
-            if (m->temporal[lv][i].bound == 0 ||
-                m->temporal[lv][i].dim >= PESIM_DIM_COUNT)
-                return PESIM_E_INVALID;
-    for (unsigned i = 0; i < m->nspatial && i < PESIM_MAX_LOOPS; i++)
-        if (m->spatial[i].bound == 0 || m->spatial[i].dim >= PESIM_DIM_COUNT)
+    unsigned nl = pesim_mapping_levels(m);
+    if (nl > PESIM_LEVELS_MAX)
+        return PESIM_E_INVALID;
+    nt->nlevels = (uint8_t)nl;
+    for (unsigned lv = 0; lv < nl; lv++) {
+        if (!loops_valid(m->temporal[lv], m->ntemporal[lv]) ||
+            !loops_valid(m->spatial[lv], m->nspatial[lv]))
             return PESIM_E_INVALID;
-
-    push_level(nt, m, PESIM_LEVEL_DRAM);
-    nt->glb_start = nt->n;
-    push_level(nt, m, PESIM_LEVEL_GLB);
-    nt->sp_start = nt->n;
-    for (unsigned i = 0; i < m->nspatial && i < PESIM_MAX_LOOPS; i++)
-        push(nt, &m->spatial[i], true);
-    nt->rf_start = nt->n;
-    push_level(nt, m, PESIM_LEVEL_RF);
+        nt->tstart[lv] = nt->n;
+        for (unsigned i = 0; i < m->ntemporal[lv] && i < PESIM_MAX_LOOPS; i++)
+            if (!push(nt, &m->temporal[lv][i], false))
+                return PESIM_E_INVALID;
+        nt->sstart[lv] = nt->n;
+        for (unsigned i = 0; i < m->nspatial[lv] && i < PESIM_MAX_LOOPS; i++)
+            if (!push(nt, &m->spatial[lv][i], true))
+                return PESIM_E_INVALID;
+    }
+    nt->tstart[nl] = nt->n;
 
     /* Strides: a loop's weight within its dimension's mixed-radix index. */
     uint64_t inner[PESIM_DIM_COUNT];
@@ -443,97 +452,144 @@ static uint64_t tile_words(const struct nest *nt, const struct pesim_layer *l,
     return w;
 }
 
-/* Levels that keep a copy of ds, outermost first; PESIM_LEVEL_COUNT stands
- * for the MAC. */
+/* Levels that keep a copy of ds, outermost first, ending with the MAC
+ * (index nlevels). */
 int pesim_map_chain(const struct pesim_arch *arch, const struct pesim_mapping *m,
                     enum pesim_ds ds, int *lv)
 {
     int n = 0;
+    unsigned nl = arch->nlevels;
     lv[n++] = PESIM_LEVEL_DRAM;
-    if (arch->glb.holds[ds] && !m->bypass[PESIM_LEVEL_GLB][ds])
-        lv[n++] = PESIM_LEVEL_GLB;
-    if (!m->bypass[PESIM_LEVEL_RF][ds])
-        lv[n++] = PESIM_LEVEL_RF;
-    lv[n++] = PESIM_LEVEL_COUNT;
+    for (unsigned k = 1; k < nl; k++)
+        if (arch->level[k].holds[ds] && !m->bypass[k][ds])
+            lv[n++] = (int)k;
+    lv[n++] = (int)nl;
     return n;
 }
 
-/* The tile-side and the source-side views of a transfer into `child`. */
-static void views(const struct nest *nt, int child, enum pesim_ds ds,
-                  struct view *in, struct view *src)
+/* Positions of the spatial loops below level f. */
+static uint64_t fanout_mask(const struct nest *nt, unsigned f)
 {
-    uint64_t all = below(nt->n);
-    uint64_t upto_sp = below(nt->sp_start);
-    if (child == PESIM_LEVEL_GLB) {
-        uint64_t above = below(nt->glb_start);
-        in->above = above;
-        in->refetch = refetch_loops(nt, ds, above & nt->temporal_mask);
-        *src = *in;
-    } else if (child == PESIM_LEVEL_RF) {
-        in->above = below(nt->rf_start);
-        in->refetch = refetch_loops(nt, ds, upto_sp & nt->temporal_mask);
-        src->above = upto_sp;
-        src->refetch = in->refetch;
-    } else { /* the MAC keeps nothing: every temporal loop brings new data */
-        in->above = all;
-        in->refetch = all & nt->temporal_mask;
-        src->above = all & nt->temporal_mask;
-        src->refetch = in->refetch;
+    return below(nt->tstart[f + 1]) & ~below(nt->sstart[f]);
+}
+
+/* Whether the network of fan-out f collapses ds: one send reaches every
+ * child (multicast), or the children's psums are added on the way up. */
+static bool collapses(const struct pesim_arch *arch, unsigned f, enum pesim_ds ds)
+{
+    const struct pesim_net_cfg *net = &arch->level[f].fanout.net[ds];
+    return ds == PESIM_DS_OUTPUTS ? net->reduce : net->multicast;
+}
+
+/* The tile-side view of a transfer into `child` (a level, or nlevels for
+ * the MAC). The MAC keeps nothing: every temporal loop brings new data. */
+static void child_view(const struct nest *nt, int child, enum pesim_ds ds, struct view *in)
+{
+    if (child >= nt->nlevels) {
+        in->above = below(nt->n);
+        in->refetch = in->above & nt->temporal_mask;
+        return;
     }
+    in->above = below(nt->tstart[child]);
+    in->refetch = refetch_loops(nt, ds, in->above & nt->temporal_mask);
 }
 
 static void add_sat(uint64_t *acc, uint64_t v) { *acc = *acc > UINT64_MAX - v ? UINT64_MAX : *acc + v; }
 
+/* Words of ds seen from above the tile with the spatial loops of `gone`
+ * collapsed (one word for all of them): the loops in above and not in
+ * gone iterate separately, spatial ones as copies. */
+static uint64_t seen_words(const struct nest *nt, const struct pesim_layer *l,
+                           enum pesim_ds ds, const struct view *in, uint64_t gone, bool *ok)
+{
+    uint64_t above = in->above & ~gone;
+    return words(nt, l, ds, above, in->refetch | (above & nt->spatial_mask), ok);
+}
+
 /* Words of one transfer pair over the whole nest (model.md, "Transfer
- * count"). */
+ * count"). The pair crosses the fan-outs of the levels from the child's
+ * parent up to `parent`; going up through them, a collapsing network
+ * (multicast, or reduction for outputs) makes one word of all the copies
+ * its spatial loops would otherwise make. */
 static void pair_words(const struct pesim_arch *arch, const struct nest *nt,
                        const struct pesim_layer *l, enum pesim_ds ds, int parent,
                        int child, struct pesim_pair *p, bool *ok)
 {
-    struct view in, src;
-    views(nt, child, ds, &in, &src);
+    struct view in;
+    child_view(nt, child, ds, &in);
     p->parent = (int8_t)parent;
     p->child = (int8_t)child;
-    p->crossing = parent <= PESIM_LEVEL_GLB && child >= PESIM_LEVEL_RF;
-    p->collapse = p->crossing && arch->noc[ds].multicast;
-    uint64_t inst = in.above & nt->spatial_mask; /* spatial copies above the tile */
-    p->per_pe = words(nt, l, ds, in.above, in.refetch | inst, ok);
-    p->sent = p->collapse ? words(nt, l, ds, src.above, src.refetch, ok) : p->per_pe;
+    p->to_mac = child >= nt->nlevels;
+    p->nf = 0;
+    uint64_t gone = 0; /* spatial positions collapsed so far */
+    bool all_collapse = true;
+    uint64_t seen = seen_words(nt, l, ds, &in, 0, ok);
+    p->per_pe = seen;
+    for (int f = child - 1; f >= parent; f--) {
+        if (!pesim_arch_has_fanout(arch, (unsigned)f))
+            continue;
+        int k = p->nf++;
+        p->fanout[k] = (uint8_t)f;
+        p->f_words[k] = seen;
+        if (collapses(arch, (unsigned)f, ds)) {
+            uint64_t sp = fanout_mask(nt, (unsigned)f);
+            gone |= sp;
+            if (sp)
+                seen = seen_words(nt, l, ds, &in, gone, ok);
+        } else {
+            all_collapse = false;
+        }
+        p->f_sends[k] = seen;
+    }
+    p->crossing = p->nf > 0;
+    p->collapse = p->crossing && (ds == PESIM_DS_OUTPUTS ? all_collapse : gone != 0);
+    p->sent = seen;
     p->first = 0;
-    if (ds == PESIM_DS_OUTPUTS)
-        p->first = p->crossing ? words(nt, l, ds, src.above, 0, ok)
-                               : words(nt, l, ds, in.above, inst, ok);
+    if (ds == PESIM_DS_OUTPUTS) {
+        /* An element's first residency in each instance of the parent. */
+        uint64_t inst = nt->spatial_mask & below(nt->tstart[parent]);
+        p->first = words(nt, l, ds, in.above & ~gone, inst, ok);
+    }
+}
+
+/* Add to one network's counters. */
+static void add_net(struct pesim_analysis *out, unsigned f, enum pesim_ds ds,
+                    uint64_t words_at_children, uint64_t sends)
+{
+    add_sat(&out->noc_words[f][ds], words_at_children);
+    add_sat(&out->noc_sends[f][ds], sends);
 }
 
 void pesim_map_account(enum pesim_ds ds, const struct pesim_pair *p,
                        struct pesim_analysis *out)
 {
     int parent = p->parent, child = p->child;
-    bool storage = child < PESIM_LEVEL_COUNT;
+    bool storage = !p->to_mac;
     if (ds != PESIM_DS_OUTPUTS) {
         add_sat(&out->acc[parent][ds].reads, p->sent);
         if (storage)
             add_sat(&out->acc[child][ds].fills, p->per_pe);
-        if (p->crossing) {
-            add_sat(&out->noc_words[ds], p->per_pe);
-            add_sat(&out->noc_sends[ds], p->sent);
-        }
+        for (unsigned k = 0; k < p->nf; k++)
+            add_net(out, p->fanout[k], ds, p->f_words[k], p->f_sends[k]);
         return;
     }
     if (p->crossing && !p->collapse) {
-        /* No reduction network: each PE's partial sums go to the parent,
-         * which adds them (read-modify-write, but for an element's first). */
+        /* A network without reduction on the way: the partial sums that
+         * reach the parent are added there (read-modify-write, but for an
+         * element's first); the child starts each residency from zero. */
         if (storage)
             add_sat(&out->acc[child][ds].reads, p->per_pe);
-        add_sat(&out->acc[parent][ds].updates, p->per_pe);
-        add_sat(&out->acc[parent][ds].reads, p->per_pe - p->first);
-        add_sat(&out->noc_words[ds], p->per_pe);
-        add_sat(&out->noc_sends[ds], p->per_pe);
+        add_sat(&out->acc[parent][ds].updates, p->sent);
+        add_sat(&out->acc[parent][ds].reads, p->sent - p->first);
+        for (unsigned k = 0; k < p->nf; k++) {
+            add_net(out, p->fanout[k], ds, p->f_words[k], p->f_sends[k]);
+            add_sat(&out->spatial_reductions, p->f_words[k] - p->f_sends[k]);
+        }
         return;
     }
     /* Outputs: every residency ends with a drain up; every residency but an
      * element's first brings the partial sum back down. Spatial copies over
-     * reduction dims are summed in the array on the way up. */
+     * reduction dims are summed in the networks on the way up. */
     uint64_t reload = p->sent - p->first;
     if (storage) {
         add_sat(&out->acc[child][ds].reads, p->per_pe);
@@ -541,32 +597,30 @@ void pesim_map_account(enum pesim_ds ds, const struct pesim_pair *p,
     }
     add_sat(&out->acc[parent][ds].updates, p->sent);
     add_sat(&out->acc[parent][ds].reads, reload);
-    if (p->crossing) {
-        add_sat(&out->noc_words[ds], p->per_pe + reload);
-        add_sat(&out->noc_sends[ds], p->sent + reload);
-        add_sat(&out->spatial_reductions, p->per_pe - p->sent);
+    for (unsigned k = 0; k < p->nf; k++) {
+        add_net(out, p->fanout[k], ds, p->f_words[k] + reload, p->f_sends[k] + reload);
+        add_sat(&out->spatial_reductions, p->f_words[k] - p->f_sends[k]);
     }
 }
 
+/* Tile sizes of every keeping level but DRAM: one instance's tile spans
+ * the loops from the level's own temporal ones inward. */
 static void capacity(const struct pesim_arch *arch, const struct nest *nt,
                      const struct pesim_layer *l, const struct pesim_mapping *m,
                      struct pesim_analysis *out)
 {
-    uint64_t glb_above = below(nt->glb_start);
-    uint64_t rf_above = below(nt->rf_start);
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
-        int lv[4];
+        int lv[PESIM_LEVELS_MAX + 1];
         int n = pesim_map_chain(arch, m, ds, lv);
         for (int i = 1; i < n - 1; i++) {
-            bool glb = lv[i] == PESIM_LEVEL_GLB;
-            uint64_t t = tile_words(nt, l, ds, glb ? glb_above : rf_above);
+            uint64_t t = tile_words(nt, l, ds, below(nt->tstart[lv[i]]));
             out->acc[lv[i]][ds].tile_words = t;
-            out->need_words[lv[i]][ds] = glb && arch->glb.double_buffer ? 2 * t : t;
+            out->need_words[lv[i]][ds] = arch->level[lv[i]].double_buffer ? 2 * t : t;
         }
     }
     struct pesim_overage o;
     pesim_map_overage(arch, out, &o);
-    out->fits = !o.rf && !o.glb;
+    out->fits = o.worst == 0;
 }
 
 int pesim_map_analyze(const struct pesim_arch *arch, const struct pesim_layer *l,
@@ -574,10 +628,13 @@ int pesim_map_analyze(const struct pesim_arch *arch, const struct pesim_layer *l
 {
     struct nest nt;
     memset(out, 0, sizeof *out);
+    if (pesim_mapping_levels(m) != arch->nlevels)
+        return PESIM_E_INVALID;
     int rc = nest_build(m, &nt);
     if (rc)
         return rc;
     bool ok = true;
+    out->nlevels = arch->nlevels;
     out->macs = pesim_layer_macs(l);
     out->pes = pesim_arch_pes(arch);
     uint64_t cycles = 1, active = 1;
@@ -591,7 +648,7 @@ int pesim_map_analyze(const struct pesim_arch *arch, const struct pesim_layer *l
     out->util_temporal = out->pes && cycles ? (double)out->macs / ((double)out->pes * (double)cycles) : 0;
 
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
-        int lv[4];
+        int lv[PESIM_LEVELS_MAX + 1];
         int n = pesim_map_chain(arch, m, ds, lv);
         for (int i = 0; i + 1 < n; i++) {
             struct pesim_pair p;
@@ -604,12 +661,32 @@ int pesim_map_analyze(const struct pesim_arch *arch, const struct pesim_layer *l
 }
 
 uint64_t pesim_analysis_level_accesses(const struct pesim_analysis *a,
-                                       enum pesim_level lv)
+                                       unsigned lv)
 {
     uint64_t n = 0;
+    if (lv >= PESIM_LEVELS_MAX)
+        return 0;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
         n += a->acc[lv][ds].reads + a->acc[lv][ds].fills + a->acc[lv][ds].updates;
     return n;
+}
+
+static uint64_t net_sum(const uint64_t (*v)[PESIM_DS_COUNT], enum pesim_ds ds)
+{
+    uint64_t n = 0;
+    for (unsigned f = 0; f < PESIM_LEVELS_MAX; f++)
+        add_sat(&n, v[f][ds]);
+    return n;
+}
+
+uint64_t pesim_analysis_noc_words(const struct pesim_analysis *a, enum pesim_ds ds)
+{
+    return net_sum(a->noc_words, ds);
+}
+
+uint64_t pesim_analysis_noc_sends(const struct pesim_analysis *a, enum pesim_ds ds)
+{
+    return net_sum(a->noc_sends, ds);
 }
 
 /* ---- Roofline cycles ---- */
@@ -633,7 +710,7 @@ uint64_t pesim_map_bounds(const struct pesim_arch *arch, const struct pesim_anal
     double bits = 0;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
         const struct pesim_access *x = &a->acc[PESIM_LEVEL_DRAM][ds];
-        bits += (double)(x->reads + x->fills + x->updates) * arch->word_bits[ds];
+        bits += (double)(x->reads + x->fills + x->updates) * arch->level[0].word_bits[ds];
     }
     double per_cycle = pesim_arch_dram_bytes_per_cycle(arch) * 8;
     /* Saturated, never converted out of range (undefined behaviour, which
@@ -641,13 +718,29 @@ uint64_t pesim_map_bounds(const struct pesim_arch *arch, const struct pesim_anal
      * and the simulation refuses it (pipeline/layer.c). */
     double dram = per_cycle > 0 ? ceil(bits / per_cycle) : 0;
     cycles[PESIM_BOUND_DRAM] = dram >= 0x1p64 ? UINT64_MAX : (uint64_t)dram;
-    cycles[PESIM_BOUND_GLB] = div_up(pesim_analysis_level_accesses(a, PESIM_LEVEL_GLB),
-                                     (uint64_t)arch->glb.banks * arch->glb.bank_words_per_cycle);
-    uint64_t noc = 0;
-    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
-        uint64_t c = div_up(a->noc_sends[ds], arch->noc[ds].width_words);
-        noc = c > noc ? c : noc;
+    /* On-chip storage: the busiest level, its accesses spread over its
+     * instances' banks. */
+    uint64_t glb = 0, noc = 0;
+    for (unsigned lv = 1; lv < arch->nlevels; lv++) {
+        const struct pesim_level_cfg *c = &arch->level[lv];
+        uint64_t rate = (uint64_t)c->banks * c->bank_words_per_cycle;
+        uint64_t inst = pesim_arch_instances(arch, lv);
+        uint64_t g = div_up(pesim_analysis_level_accesses(a, lv), rate * inst);
+        glb = g > glb ? g : glb;
     }
+    /* Networks: the busiest one, its sends spread over the parent's
+     * instances (each has its own bus). */
+    for (unsigned f = 0; f < arch->nlevels; f++) {
+        if (!pesim_arch_has_fanout(arch, f))
+            continue;
+        uint64_t inst = pesim_arch_instances(arch, f);
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+            uint64_t c = div_up(a->noc_sends[f][ds],
+                                (uint64_t)arch->level[f].fanout.net[ds].width_words * inst);
+            noc = c > noc ? c : noc;
+        }
+    }
+    cycles[PESIM_BOUND_GLB] = glb;
     cycles[PESIM_BOUND_NOC] = noc;
     enum pesim_bound b = PESIM_BOUND_COMPUTE;
     for (unsigned k = 1; k < PESIM_BOUND_COUNT; k++)

@@ -1,5 +1,6 @@
 /* Validity of a mapping for a layer and architecture, and capacity. */
 #include <inttypes.h>
+#include <stdio.h>
 
 #include "dataflows/pairs.h"
 
@@ -15,56 +16,148 @@ static uint64_t mul_sat(uint64_t a, uint64_t b)
     return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
 }
 
+/* Products per dimension over every loop, and per fan-out and axis over
+ * its spatial loops. */
 static void dim_products(const struct pesim_mapping *m, uint64_t *prod,
-                         uint64_t *axis)
+                         uint64_t (*axis)[PESIM_AXIS_COUNT])
 {
     for (unsigned d = 0; d < PESIM_DIM_COUNT; d++)
         prod[d] = 1;
-    axis[0] = axis[1] = 1;
-    for (unsigned lv = 0; lv < PESIM_LEVEL_COUNT; lv++)
+    unsigned nl = pesim_mapping_levels(m);
+    for (unsigned lv = 0; lv < nl; lv++) {
+        axis[lv][0] = axis[lv][1] = 1;
         for (unsigned i = 0; i < m->ntemporal[lv] && i < PESIM_MAX_LOOPS; i++) {
             const struct pesim_loop *lp = &m->temporal[lv][i];
             if (lp->dim < PESIM_DIM_COUNT)
                 prod[lp->dim] = mul_sat(prod[lp->dim], lp->bound);
         }
-    for (unsigned i = 0; i < m->nspatial && i < PESIM_MAX_LOOPS; i++) {
-        const struct pesim_loop *lp = &m->spatial[i];
-        if (lp->dim < PESIM_DIM_COUNT)
-            prod[lp->dim] = mul_sat(prod[lp->dim], lp->bound);
-        if (lp->axis < PESIM_AXIS_COUNT)
-            axis[lp->axis] = mul_sat(axis[lp->axis], lp->bound);
+        for (unsigned i = 0; i < m->nspatial[lv] && i < PESIM_MAX_LOOPS; i++) {
+            const struct pesim_loop *lp = &m->spatial[lv][i];
+            if (lp->dim < PESIM_DIM_COUNT)
+                prod[lp->dim] = mul_sat(prod[lp->dim], lp->bound);
+            if (lp->axis < PESIM_AXIS_COUNT)
+                axis[lv][lp->axis] = mul_sat(axis[lv][lp->axis], lp->bound);
+        }
     }
 }
 
-static int check_loops(const struct pesim_mapping *m, const char *file,
-                       pesim_diags *diags)
+/* "mapping.spatial" for the shorthand's one fan-out, else
+ * "mapping.<level>.spatial". */
+static const char *spatial_key(const struct pesim_arch *arch, unsigned lv, char *buf,
+                               size_t size)
 {
-    int bad = 0;
-    for (unsigned lv = 0; lv < PESIM_LEVEL_COUNT; lv++) {
-        if (m->ntemporal[lv] > PESIM_MAX_LOOPS) {
-            pesim_diags_add(diags, file, 0, 0, "mapping.%s.temporal: %u loops, expected at most %d",
-                            pesim_level_name(lv), m->ntemporal[lv], PESIM_MAX_LOOPS);
-            bad = 1;
-            continue;
-        }
-        for (unsigned i = 0; i < m->ntemporal[lv]; i++) {
-            const struct pesim_loop *lp = &m->temporal[lv][i];
-            if (lp->dim >= PESIM_DIM_COUNT || lp->bound == 0) {
-                pesim_diags_add(diags, file, 0, 0, "mapping.%s.temporal[%u]: invalid loop, expected a dim of N G M C P Q R S and a bound >= 1",
-                                pesim_level_name(lv), i);
-                bad = 1;
-            }
-        }
-    }
-    if (m->nspatial > PESIM_MAX_LOOPS) {
-        pesim_diags_add(diags, file, 0, 0, "mapping.spatial: %u loops, expected at most %d",
-                        m->nspatial, PESIM_MAX_LOOPS);
+    if (!arch->general)
+        return "mapping.spatial";
+    snprintf(buf, size, "mapping.%s.spatial", arch->level[lv].name);
+    return buf;
+}
+
+static int check_temporal(const struct pesim_arch *arch, const struct pesim_mapping *m,
+                          unsigned lv, const char *file, pesim_diags *diags)
+{
+    const char *name = arch->level[lv].name;
+    if (m->ntemporal[lv] > PESIM_MAX_LOOPS) {
+        pesim_diags_add(diags, file, 0, 0, "mapping.%s.temporal: %u loops, expected at most %d",
+                        name, m->ntemporal[lv], PESIM_MAX_LOOPS);
         return 1;
     }
-    for (unsigned i = 0; i < m->nspatial; i++) {
-        const struct pesim_loop *lp = &m->spatial[i];
+    int bad = 0;
+    for (unsigned i = 0; i < m->ntemporal[lv]; i++) {
+        const struct pesim_loop *lp = &m->temporal[lv][i];
+        if (lp->dim >= PESIM_DIM_COUNT || lp->bound == 0) {
+            pesim_diags_add(diags, file, 0, 0, "mapping.%s.temporal[%u]: invalid loop, expected a dim of N G M C P Q R S and a bound >= 1",
+                            name, i);
+            bad = 1;
+        }
+    }
+    return bad;
+}
+
+static int check_spatial(const struct pesim_arch *arch, const struct pesim_mapping *m,
+                         unsigned lv, const char *file, pesim_diags *diags)
+{
+    char buf[PESIM_LEVEL_NAME_MAX + 32];
+    const char *key = spatial_key(arch, lv, buf, sizeof buf);
+    if (m->nspatial[lv] > PESIM_MAX_LOOPS) {
+        pesim_diags_add(diags, file, 0, 0, "%s: %u loops, expected at most %d", key,
+                        m->nspatial[lv], PESIM_MAX_LOOPS);
+        return 1;
+    }
+    if (m->nspatial[lv] && !pesim_arch_has_fanout(arch, lv)) {
+        pesim_diags_add(diags, file, 0, 0, "%s: %u loops, expected none (level %s has no fan-out below it)",
+                        key, m->nspatial[lv], arch->level[lv].name);
+        return 1;
+    }
+    int bad = 0;
+    for (unsigned i = 0; i < m->nspatial[lv]; i++) {
+        const struct pesim_loop *lp = &m->spatial[lv][i];
         if (lp->dim >= PESIM_DIM_COUNT || lp->bound == 0 || lp->axis >= PESIM_AXIS_COUNT) {
-            pesim_diags_add(diags, file, 0, 0, "mapping.spatial[%u]: invalid loop, expected a dim of N G M C P Q R S, a bound >= 1 and axis x or y", i);
+            pesim_diags_add(diags, file, 0, 0, "%s[%u]: invalid loop, expected a dim of N G M C P Q R S, a bound >= 1 and axis x or y",
+                            key, i);
+            bad = 1;
+        }
+    }
+    return bad;
+}
+
+/* Loops of bound > 1 over the whole nest: the analysis keeps their
+ * positions in 64-bit masks. */
+static unsigned nest_loops(const struct pesim_mapping *m)
+{
+    unsigned n = 0, nl = pesim_mapping_levels(m);
+    for (unsigned lv = 0; lv < nl; lv++) {
+        for (unsigned i = 0; i < m->ntemporal[lv]; i++)
+            n += m->temporal[lv][i].bound > 1;
+        for (unsigned i = 0; i < m->nspatial[lv]; i++)
+            n += m->spatial[lv][i].bound > 1;
+    }
+    return n;
+}
+
+static int check_loops(const struct pesim_arch *arch, const struct pesim_mapping *m,
+                       const char *file, pesim_diags *diags)
+{
+    unsigned nl = pesim_mapping_levels(m);
+    if (nl != arch->nlevels) {
+        pesim_diags_add(diags, file, 0, 0, "mapping: %u levels, expected %u (the levels of architecture %s)",
+                        nl, arch->nlevels, arch->name);
+        return 1;
+    }
+    int bad = 0;
+    for (unsigned lv = 0; lv < nl; lv++)
+        bad |= check_temporal(arch, m, lv, file, diags);
+    for (unsigned lv = 0; lv < nl; lv++)
+        bad |= check_spatial(arch, m, lv, file, diags);
+    if (!bad && nest_loops(m) > PESIM_NEST_MAX) {
+        pesim_diags_add(diags, file, 0, 0, "mapping: %u loops of bound > 1, expected at most %d",
+                        nest_loops(m), PESIM_NEST_MAX);
+        bad = 1;
+    }
+    return bad;
+}
+
+/* Each fan-out's axes against its columns (x) and rows (y). */
+static int check_axes(const struct pesim_arch *arch, uint64_t (*axis)[PESIM_AXIS_COUNT],
+                      const char *file, pesim_diags *diags)
+{
+    int bad = 0;
+    char buf[PESIM_LEVEL_NAME_MAX + 32];
+    for (unsigned lv = 0; lv < arch->nlevels; lv++) {
+        const struct pesim_fanout_cfg *f = &arch->level[lv].fanout;
+        const uint32_t size[2] = {f->cols, f->rows};
+        for (unsigned a = 0; a < 2; a++) {
+            if (axis[lv][a] <= size[a] || !pesim_arch_has_fanout(arch, lv))
+                continue;
+            const char *key = spatial_key(arch, lv, buf, sizeof buf);
+            if (!arch->general)
+                pesim_diags_add(diags, file, 0, 0,
+                                "%s: loops on axis %s multiply to %" PRIu64 ", expected at most %" PRIu32 " (the array's %s)",
+                                key, pesim_axis_name(a), axis[lv][a], size[a], a ? "rows" : "columns");
+            else
+                pesim_diags_add(diags, file, 0, 0,
+                                "%s: loops on axis %s multiply to %" PRIu64 ", expected at most %" PRIu32 " (the %s of the fan-out below %s)",
+                                key, pesim_axis_name(a), axis[lv][a], size[a], a ? "rows" : "columns",
+                                arch->level[lv].name);
             bad = 1;
         }
     }
@@ -75,10 +168,10 @@ static int check(const struct pesim_arch *arch, const struct pesim_layer *l,
                  const struct pesim_mapping *m, const struct pesim_named_mapping *nm,
                  const char *file, pesim_diags *diags)
 {
-    if (check_loops(m, file, diags))
+    if (check_loops(arch, m, file, diags))
         return PESIM_E_INVALID;
     int bad = 0;
-    uint64_t prod[PESIM_DIM_COUNT], axis[2];
+    uint64_t prod[PESIM_DIM_COUNT], axis[PESIM_LEVELS_MAX][PESIM_AXIS_COUNT];
     dim_products(m, prod, axis);
     for (unsigned d = 0; d < PESIM_DIM_COUNT; d++) {
         unsigned line = nm ? nm->bound_at[d].line : 0, col = nm ? nm->bound_at[d].col : 0;
@@ -104,14 +197,7 @@ static int check(const struct pesim_arch *arch, const struct pesim_layer *l,
             bad = 1;
         }
     }
-    const uint32_t size[2] = {arch->pe_array.cols, arch->pe_array.rows};
-    for (unsigned a = 0; a < 2; a++)
-        if (axis[a] > size[a]) {
-            pesim_diags_add(diags, file, 0, 0,
-                            "mapping.spatial: loops on axis %s multiply to %" PRIu64 ", expected at most %" PRIu32 " (the array's %s)",
-                            pesim_axis_name(a), axis[a], size[a], a ? "rows" : "columns");
-            bad = 1;
-        }
+    bad |= check_axes(arch, axis, file, diags);
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
         if (m->bypass[PESIM_LEVEL_DRAM][ds]) {
             pesim_diags_add(diags, file, 0, 0,
@@ -144,66 +230,91 @@ static void over(pesim_diags *diags, const char *file, const char *what,
                     what, need, unit, cap, unit, need - cap);
 }
 
+/* Over a limit by how much (0 when within it). */
+static uint64_t excess(uint64_t need, uint64_t cap) { return need > cap ? need - cap : 0; }
+
+static void level_overage(const struct pesim_arch *arch, const struct pesim_analysis *a,
+                          unsigned lv, struct pesim_level_overage *o)
+{
+    const struct pesim_level_cfg *c = &arch->level[lv];
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+        uint64_t need = a->need_words[lv][ds];
+        uint64_t bytes = need * pesim_arch_level_word_bytes(arch, lv, ds);
+        o->total_words += need;
+        o->need_bytes[ds] = bytes;
+        o->total_bytes += bytes;
+        o->ds_words[ds] = excess(need, c->ds_words[ds]);
+        o->ds_bytes[ds] = excess(bytes, c->ds_bytes[ds]);
+        o->over += o->ds_words[ds] + o->ds_bytes[ds];
+    }
+    o->words = excess(o->total_words, c->words);
+    o->bytes = excess(o->total_bytes, c->bytes);
+    o->over += o->words + o->bytes;
+}
+
 void pesim_map_overage(const struct pesim_arch *arch, const struct pesim_analysis *a,
                        struct pesim_overage *o)
 {
-    const struct pesim_rf_cfg *rf = &arch->pe_array.rf;
-    uint64_t rf_total = 0;
     *o = (struct pesim_overage){0};
-    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
-        uint64_t need = a->need_words[PESIM_LEVEL_RF][ds];
-        rf_total += need;
-        if (!rf->shared && need > rf->words[ds])
-            o->rf_words[ds] = need - rf->words[ds];
-        o->rf += o->rf_words[ds];
-        uint64_t bytes = a->need_words[PESIM_LEVEL_GLB][ds] * pesim_arch_word_bytes(arch, ds);
-        o->glb_bytes[ds] = bytes;
-        o->glb_total_bytes += bytes;
-        uint64_t cap = arch->glb.max_bytes[ds];
-        if (cap && bytes > cap)
-            o->glb_cap[ds] = bytes - cap;
-        o->glb += o->glb_cap[ds];
+    for (unsigned lv = 1; lv < arch->nlevels; lv++) {
+        level_overage(arch, a, lv, &o->level[lv]);
+        if (o->level[lv].over) {
+            o->worst = lv;
+            o->amount = o->level[lv].over;
+        }
     }
-    if (rf->shared && rf_total > rf->shared_words)
-        o->rf_shared_words = rf_total - rf->shared_words;
-    o->rf += o->rf_shared_words;
-    if (o->glb_total_bytes > arch->glb.capacity_bytes)
-        o->glb_over = o->glb_total_bytes - arch->glb.capacity_bytes;
-    o->glb += o->glb_over;
+}
+
+/* "glb (inputs+outputs)": a level and the data spaces it keeps. */
+static void kept_list(const struct pesim_analysis *a, unsigned lv, const char *name,
+                      char *what, size_t size)
+{
+    int n = snprintf(what, size, "%s", name);
+    const char *sep = " (";
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+        if (a->need_words[lv][ds] && n > 0 && (size_t)n < size) {
+            n += snprintf(what + n, size - (size_t)n, "%s%s", sep, pesim_ds_name(ds));
+            sep = "+";
+        }
+    if (n > 0 && (size_t)n < size - 1 && sep[0] == '+')
+        snprintf(what + n, size - (size_t)n, ")");
+}
+
+/* One level's messages: per data space, then all together; words, then
+ * bytes. */
+static void level_fit(const struct pesim_arch *arch, const struct pesim_analysis *a,
+                      unsigned lv, const struct pesim_level_overage *o, const char *file,
+                      pesim_diags *diags)
+{
+    const struct pesim_level_cfg *c = &arch->level[lv];
+    char what[PESIM_LEVEL_NAME_MAX + 64];
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+        if (o->ds_words[ds]) {
+            snprintf(what, sizeof what, "%s.%s", c->name, pesim_ds_name(ds));
+            over(diags, file, what, a->need_words[lv][ds], c->ds_words[ds], "words");
+        }
+    if (o->words) {
+        snprintf(what, sizeof what, "%s (shared)", c->name);
+        over(diags, file, what, o->total_words, c->words, "words");
+    }
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+        if (o->ds_bytes[ds]) {
+            snprintf(what, sizeof what, "%s.%s", c->name, pesim_ds_name(ds));
+            over(diags, file, what, o->need_bytes[ds], c->ds_bytes[ds], "bytes");
+        }
+    if (o->bytes) {
+        kept_list(a, lv, c->name, what, sizeof what);
+        over(diags, file, what, o->total_bytes, c->bytes, "bytes");
+    }
 }
 
 int pesim_map_check_fit(const struct pesim_arch *arch,
                         const struct pesim_analysis *a, const char *file,
                         pesim_diags *diags)
 {
-    char what[64];
-    const struct pesim_rf_cfg *rf = &arch->pe_array.rf;
     struct pesim_overage o;
     pesim_map_overage(arch, a, &o);
-    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
-        if (o.rf_words[ds]) {
-            snprintf(what, sizeof what, "rf.%s", pesim_ds_name(ds));
-            over(diags, file, what, rf->words[ds] + o.rf_words[ds], rf->words[ds], "words");
-        }
-    if (o.rf_shared_words)
-        over(diags, file, "rf (shared)", rf->shared_words + o.rf_shared_words, rf->shared_words,
-             "words");
-    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
-        if (o.glb_cap[ds]) {
-            snprintf(what, sizeof what, "glb.%s", pesim_ds_name(ds));
-            over(diags, file, what, o.glb_bytes[ds], arch->glb.max_bytes[ds], "bytes");
-        }
-    if (o.glb_over) {
-        int n = snprintf(what, sizeof what, "glb");
-        const char *sep = " (";
-        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
-            if (a->need_words[PESIM_LEVEL_GLB][ds] && n > 0 && (size_t)n < sizeof what) {
-                n += snprintf(what + n, sizeof what - (size_t)n, "%s%s", sep, pesim_ds_name(ds));
-                sep = "+";
-            }
-        if (n > 0 && (size_t)n < sizeof what - 1 && sep[0] == '+')
-            snprintf(what + n, sizeof what - (size_t)n, ")");
-        over(diags, file, what, o.glb_total_bytes, arch->glb.capacity_bytes, "bytes");
-    }
-    return o.rf || o.glb ? PESIM_E_NOFIT : 0;
+    for (unsigned lv = arch->nlevels; lv-- > 1;)
+        level_fit(arch, a, lv, &o.level[lv], file, diags);
+    return o.worst ? PESIM_E_NOFIT : 0;
 }

@@ -38,5 +38,6 @@ int pesim_df_iso_area(const pesim_dataflow *df, const struct pesim_arch *base,
         used = rf_bytes;
     }
     out->glb.capacity_bytes = (uint64_t)floor(area - rf_area * pes * (double)used);
+    pesim_arch_expand(out);
     return 0;
 }

@@ -48,15 +48,16 @@ static void initial(const struct pesim_dataflow *df, const struct pesim_layer *l
             pesim_mapping_add_temporal(m, PESIM_LEVEL_GLB, d, (uint32_t)rest[d]);
 }
 
-/* How far a mapping is from fitting: words over in the RF (per PE), then
- * bytes over in the GLB. Zero when it fits. */
+/* How far a mapping is from fitting: the innermost level over a limit and
+ * by how much (words or bytes, as its limits are). Zero when it fits, with
+ * level 1 (the comparison in fit() treats a fit as that level's). */
 static uint64_t overflow(const struct pesim_arch *arch, const struct pesim_analysis *a,
                          unsigned *level)
 {
     struct pesim_overage o;
     pesim_map_overage(arch, a, &o);
-    *level = o.rf ? PESIM_LEVEL_RF : PESIM_LEVEL_GLB;
-    return o.rf ? o.rf : o.glb;
+    *level = o.worst ? o.worst : 1;
+    return o.amount;
 }
 
 /* Halve loop i of level lv and move the factor one level out (RF -> GLB
@@ -87,9 +88,10 @@ static int fit(const struct pesim_arch *arch, const struct pesim_layer *l,
         struct pesim_mapping best = *m;
         uint64_t best_over = UINT64_MAX;
         struct df_score best_s = {0, 0, obj};
-        unsigned lo = level == PESIM_LEVEL_RF ? PESIM_LEVEL_RF : PESIM_LEVEL_GLB;
-        unsigned dest = level == PESIM_LEVEL_RF ? PESIM_LEVEL_GLB : PESIM_LEVEL_DRAM;
-        for (unsigned lv = lo; lv < PESIM_LEVEL_COUNT; lv++)
+        /* Loops of the level over its limit and of those inside it move
+         * one level out of it. */
+        unsigned lo = level, dest = level - 1;
+        for (unsigned lv = lo; lv < arch->nlevels; lv++)
             for (unsigned i = 0; i < m->ntemporal[lv]; i++) {
                 struct pesim_mapping c = *m;
                 struct pesim_analysis ca;

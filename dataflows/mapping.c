@@ -11,17 +11,19 @@ static int append(struct pesim_loop *list, uint8_t *n, enum pesim_dim dim,
     return 0;
 }
 
-int pesim_mapping_add_temporal(struct pesim_mapping *m, enum pesim_level lv,
-                               enum pesim_dim dim, uint32_t bound)
+int pesim_mapping_add_temporal(struct pesim_mapping *m, unsigned lv, enum pesim_dim dim,
+                               uint32_t bound)
 {
-    if ((unsigned)lv >= PESIM_LEVEL_COUNT)
+    if (lv >= pesim_mapping_levels(m))
         return PESIM_E_RANGE;
     return append(m->temporal[lv], &m->ntemporal[lv], dim, bound, PESIM_AXIS_X);
 }
 
-int pesim_mapping_add_spatial(struct pesim_mapping *m, enum pesim_dim dim,
+int pesim_mapping_add_spatial(struct pesim_mapping *m, unsigned lv, enum pesim_dim dim,
                               uint32_t bound, enum pesim_axis axis)
 {
-    return append(m->spatial, &m->nspatial, dim, bound, axis);
+    if (lv >= pesim_mapping_levels(m))
+        return PESIM_E_RANGE;
+    return append(m->spatial[lv], &m->nspatial[lv], dim, bound, axis);
 }
 

@@ -48,13 +48,14 @@ static const struct cfg_section spatial_loop_section = {
 static uint32_t max_bound(const struct pesim_mapping *m, unsigned dim)
 {
     uint32_t b = 0;
-    for (unsigned lv = 0; lv < PESIM_LEVEL_COUNT; lv++)
+    for (unsigned lv = 0; lv < PESIM_LEVELS_MAX; lv++)
         for (unsigned i = 0; i < m->ntemporal[lv]; i++)
             if (m->temporal[lv][i].dim == dim && m->temporal[lv][i].bound > b)
                 b = m->temporal[lv][i].bound;
-    for (unsigned i = 0; i < m->nspatial; i++)
-        if (m->spatial[i].dim == dim && m->spatial[i].bound > b)
-            b = m->spatial[i].bound;
+    for (unsigned lv = 0; lv < PESIM_LEVELS_MAX; lv++)
+        for (unsigned i = 0; i < m->nspatial[lv]; i++)
+            if (m->spatial[lv][i].dim == dim && m->spatial[lv][i].bound > b)
+                b = m->spatial[lv][i].bound;
     return b;
 }
 
@@ -123,9 +124,9 @@ static int parse_loops(struct cfg_ctx *ctx, const struct cfg_key *key,
     }
     if (ctx->nerrs > before)
         return PESIM_E_INVALID;
-    if (spatial) {
-        memcpy(m->spatial, loops, sizeof loops);
-        m->nspatial = (uint8_t)n;
+    if (spatial) { /* the shorthand's array, below the GLB */
+        memcpy(m->spatial[PESIM_LEVEL_GLB], loops, sizeof loops);
+        m->nspatial[PESIM_LEVEL_GLB] = (uint8_t)n;
     } else {
         memcpy(m->temporal[key->aux], loops, sizeof loops);
         m->ntemporal[key->aux] = (uint8_t)n;
@@ -389,7 +390,7 @@ static int write_level(FILE *out, const char *indent, const struct pesim_mapping
 /* The nest under a `mapping:` key indented by `indent`. */
 static int write_nest(const struct pesim_mapping *m, const char *indent, FILE *out)
 {
-    if (m->nspatial > PESIM_MAX_LOOPS)
+    if (m->nspatial[PESIM_LEVEL_GLB] > PESIM_MAX_LOOPS)
         return PESIM_E_INVALID;
     fprintf(out, "%smapping:\n", indent);
     int rc = write_level(out, indent, m, PESIM_LEVEL_DRAM);
@@ -397,7 +398,7 @@ static int write_nest(const struct pesim_mapping *m, const char *indent, FILE *o
         rc = write_level(out, indent, m, PESIM_LEVEL_GLB);
     if (!rc) {
         fprintf(out, "%s  spatial: ", indent);
-        rc = write_loops(out, m->spatial, m->nspatial, true);
+        rc = write_loops(out, m->spatial[PESIM_LEVEL_GLB], m->nspatial[PESIM_LEVEL_GLB], true);
     }
     if (!rc)
         rc = write_level(out, indent, m, PESIM_LEVEL_RF);

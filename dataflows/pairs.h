@@ -1,26 +1,39 @@
 /* Internal: the analysis one transfer pair at a time, for the engines in
- * sim/ that replay a mapping step by step (docs/model.md, "Transfer count"
+ * engine/ that replay a mapping step by step (docs/model.md, "Transfer count"
  * and "Timing"). Not installed. */
 #ifndef PESIM_DATAFLOWS_PAIRS_H
 #define PESIM_DATAFLOWS_PAIRS_H
 
 #include "pesim/analysis.h"
 
-/* Level index standing for the MAC in a chain. */
+/* Level index standing for the MAC in a chain of the three-level
+ * shorthand; in general the MAC is index arch->nlevels. */
 #define PESIM_LEVEL_MAC PESIM_LEVEL_COUNT
 
-/* Words of the transfers from `parent` into `child` for one data space. */
+/* Loops of bound > 1 in a whole nest: positions are bits of a 64-bit mask,
+ * and pesim_map_check refuses more. */
+#define PESIM_NEST_MAX 64
+
+/* Words of the transfers from `parent` into `child` for one data space.
+ * The pair crosses the fan-outs below the levels parent .. child-1 that
+ * have one; fanout[0] is the innermost of them. */
 struct pesim_pair {
     int8_t parent, child;
-    bool crossing; /* passes the NoC */
-    bool collapse; /* multicast (weights, inputs) or reduction (outputs) */
-    uint64_t per_pe; /* words at the child, summed over PEs */
+    bool to_mac;   /* the child is the MAC, which keeps nothing */
+    bool crossing; /* passes at least one fan-out's network */
+    bool collapse; /* outputs: every crossed network reduces; other data
+                      spaces: some crossed network multicasts */
+    uint8_t nf;    /* fan-outs crossed */
+    uint8_t fanout[PESIM_LEVELS_MAX];   /* their levels, innermost first */
+    uint64_t f_words[PESIM_LEVELS_MAX]; /* words at the fan-out's children */
+    uint64_t f_sends[PESIM_LEVELS_MAX]; /* words on its parent side */
+    uint64_t per_pe; /* words at the child, summed over its instances */
     uint64_t sent;   /* words at the parent (one per multicast / reduced) */
     uint64_t first;  /* outputs: parent-side words of first residencies */
 };
 
-/* The levels that keep ds, outermost first, ending with PESIM_LEVEL_MAC;
- * returns how many (3 or 4). */
+/* The levels that keep ds, outermost first, ending with the MAC (index
+ * arch->nlevels); returns how many (at most PESIM_LEVELS_MAX + 1). */
 int pesim_map_chain(const struct pesim_arch *arch, const struct pesim_mapping *m,
                     enum pesim_ds ds, int *lv);
 /* One pair's words over the whole nest of (l, m). */
@@ -35,14 +48,20 @@ void pesim_map_account(enum pesim_ds ds, const struct pesim_pair *p,
 /* How far an analysis's tiles are from fitting (docs/model.md, "Tile sizes
  * and capacity"): the one capacity rule that the analysis (fits), the
  * messages (pesim_map_check_fit) and the mapper (its fit) all read. */
+struct pesim_level_overage {
+    uint64_t ds_words[PESIM_DS_COUNT]; /* over ds_words[ds] */
+    uint64_t words;                    /* all kept data spaces over `words` */
+    uint64_t need_bytes[PESIM_DS_COUNT]; /* bytes each data space needs */
+    uint64_t ds_bytes[PESIM_DS_COUNT];   /* over ds_bytes[ds] */
+    uint64_t total_words, total_bytes;   /* sums of the needs */
+    uint64_t bytes;                      /* over `bytes` */
+    uint64_t over;                       /* sum of the overs above */
+};
 struct pesim_overage {
-    uint64_t rf_words[PESIM_DS_COUNT]; /* per-data-space scratchpad overflow */
-    uint64_t rf_shared_words;          /* shared RF overflow */
-    uint64_t glb_bytes[PESIM_DS_COUNT]; /* bytes each data space needs */
-    uint64_t glb_cap[PESIM_DS_COUNT];   /* over glb.max_bytes.<ds> */
-    uint64_t glb_total_bytes;           /* sum of glb_bytes */
-    uint64_t glb_over;                  /* over glb.capacity_bytes */
-    uint64_t rf, glb;                   /* totals: words over, bytes over */
+    struct pesim_level_overage level[PESIM_LEVELS_MAX];
+    /* The innermost level over a limit (0: none) and by how much. */
+    unsigned worst;
+    uint64_t amount;
 };
 void pesim_map_overage(const struct pesim_arch *arch, const struct pesim_analysis *a,
                        struct pesim_overage *o);

@@ -14,7 +14,7 @@ struct df_score df_score_of(const struct pesim_arch *arch, const struct pesim_an
     s.objective = objective;
     s.cycles = pesim_map_bounds(arch, a, b, NULL);
     struct pesim_energy e;
-    pesim_energy_compute(&arch->energy, a, s.cycles, &e);
+    pesim_energy_compute(arch, a, s.cycles, &e);
     s.energy = e.total;
     return s;
 }

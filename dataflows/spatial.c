@@ -118,7 +118,7 @@ void df_spatial_apply(const struct pesim_dataflow *df, const struct pesim_layer 
     for (unsigned a = 0; a < PESIM_AXIS_COUNT; a++)
         for (unsigned k = 0; k < s->ax[a].n; k++) {
             unsigned d = s->ax[a].dim[k];
-            pesim_mapping_add_spatial(m, d, s->ax[a].bound[k], a);
+            pesim_mapping_add_spatial(m, PESIM_LEVEL_GLB, d, s->ax[a].bound[k], a);
             rest[d] = div_up(rest[d], s->ax[a].bound[k]);
         }
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)

@@ -6,32 +6,72 @@ const char *pesim_energy_unit_name(enum pesim_energy_unit unit)
     return unit == PESIM_ENERGY_PJ ? "pJ" : "normalized";
 }
 
-void pesim_energy_compute(const struct pesim_energy_cfg *cfg,
-                          const struct pesim_analysis *a, uint64_t cycles,
-                          struct pesim_energy *out)
+/* Row of every level and network, in the order of the rows. */
+struct rows {
+    unsigned n;
+    int8_t level[PESIM_ENERGY_ROWS_MAX]; /* storage level, or -1 */
+    int8_t net[PESIM_ENERGY_ROWS_MAX];   /* level whose fan-out it is, or -1 */
+};
+
+static void rows_of(const struct pesim_arch *arch, struct rows *r)
 {
-    *out = (struct pesim_energy){0};
-    static const int lvl[PESIM_LEVEL_COUNT] = {PESIM_EL_DRAM, PESIM_EL_GLB, PESIM_EL_RF};
-    const double rd[PESIM_LEVEL_COUNT] = {cfg->dram_read, cfg->glb_read, cfg->rf_read};
-    const double wr[PESIM_LEVEL_COUNT] = {cfg->dram_write, cfg->glb_write, cfg->rf_write};
-    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
-        for (unsigned lv = 0; lv < PESIM_LEVEL_COUNT; lv++) {
-            const struct pesim_access *x = &a->acc[lv][ds];
-            out->by[lvl[lv]][ds] = (double)x->reads * rd[lv] +
-                                   (double)(x->fills + x->updates) * wr[lv];
+    r->n = 0;
+    for (unsigned lv = 0; lv < arch->nlevels; lv++) {
+        r->level[r->n] = (int8_t)lv;
+        r->net[r->n++] = -1;
+        if (pesim_arch_has_fanout(arch, lv)) {
+            r->level[r->n] = -1;
+            r->net[r->n++] = (int8_t)lv;
         }
-        out->by[PESIM_EL_NOC][ds] = (double)a->noc_words[ds] * cfg->noc;
     }
+    r->level[r->n] = r->net[r->n] = -1; /* the MAC */
+    r->n++;
+}
+
+const char *pesim_energy_row_name(const struct pesim_arch *arch, unsigned row)
+{
+    struct rows r;
+    rows_of(arch, &r);
+    if (row >= r.n)
+        return NULL;
+    if (r.level[row] >= 0)
+        return arch->level[r.level[row]].name;
+    if (r.net[row] >= 0)
+        return arch->level[r.net[row]].fanout.name;
+    return "mac";
+}
+
+void pesim_energy_compute(const struct pesim_arch *arch, const struct pesim_analysis *a,
+                          uint64_t cycles, struct pesim_energy *out)
+{
+    const struct pesim_energy_cfg *cfg = &arch->energy;
+    *out = (struct pesim_energy){0};
+    unsigned row = 0;
+    for (unsigned lv = 0; lv < arch->nlevels; lv++) {
+        const struct pesim_level_cfg *c = &arch->level[lv];
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+            const struct pesim_access *x = &a->acc[lv][ds];
+            out->by[row][ds] = (double)x->reads * c->read_energy +
+                               (double)(x->fills + x->updates) * c->write_energy;
+        }
+        row++;
+        if (!pesim_arch_has_fanout(arch, lv))
+            continue;
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+            out->by[row][ds] = (double)a->noc_words[lv][ds] * c->fanout.energy;
+        row++;
+    }
+    out->nrows = row + 1;
     out->mac = (double)a->macs * cfg->mac;
     out->leakage = (double)cycles * cfg->leakage_per_cycle;
-    for (unsigned el = 0; el < PESIM_EL_COUNT; el++)
+    for (unsigned el = 0; el < row; el++)
         for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
             out->by_level[el] += out->by[el][ds];
             out->by_data[ds] += out->by[el][ds];
         }
-    out->by_level[PESIM_EL_MAC] = out->mac;
+    out->by_level[row] = out->mac;
     out->total = out->leakage;
-    for (unsigned el = 0; el < PESIM_EL_COUNT; el++)
+    for (unsigned el = 0; el < out->nrows; el++)
         out->total += out->by_level[el];
     out->per_mac = a->macs ? out->total / (double)a->macs : 0;
 }

@@ -51,9 +51,9 @@ int pesim_run_register(struct run *r, pesim_kernel *k)
         }
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
         snprintf(name, sizeof name, "noc.words.%s", pesim_ds_name(ds));
-        rc |= pesim_kernel_counter(k, name, &r->counts.noc_words[ds]);
+        rc |= pesim_kernel_counter(k, name, &r->counts.noc_words[PESIM_LEVEL_GLB][ds]);
         snprintf(name, sizeof name, "noc.multicast.%s", pesim_ds_name(ds));
-        rc |= pesim_kernel_counter(k, name, &r->counts.noc_sends[ds]);
+        rc |= pesim_kernel_counter(k, name, &r->counts.noc_sends[PESIM_LEVEL_GLB][ds]);
     }
     rc |= pesim_kernel_counter(k, "noc.reductions", &r->counts.spatial_reductions);
     rc |= pesim_kernel_counter(k, "pe.mac", &r->counts.macs);

@@ -80,7 +80,7 @@ static void finish(const struct pesim_arch *arch, struct pesim_layer_result *r)
                            ? (double)a->macs / ((double)a->pes * (double)r->cycles)
                            : 0;
     r->latency_us = arch->clock_mhz > 0 ? (double)r->cycles / arch->clock_mhz : 0;
-    pesim_energy_compute(&arch->energy, a, r->cycles, &r->energy);
+    pesim_energy_compute(arch, a, r->cycles, &r->energy);
 }
 
 int pesim_sim_layer_model(const struct pesim_arch *arch, const struct pesim_layer *l,

@@ -65,8 +65,8 @@ static void flatten(struct plan *p, const struct pesim_mapping *m)
             }
     for (unsigned d = 0; d < PESIM_DIM_COUNT; d++)
         p->tile_step[d] = 1;
-    for (unsigned i = 0; i < m->nspatial; i++)
-        p->tile_step[m->spatial[i].dim] *= m->spatial[i].bound;
+    for (unsigned i = 0; i < m->nspatial[PESIM_LEVEL_GLB]; i++)
+        p->tile_step[m->spatial[PESIM_LEVEL_GLB][i].dim] *= m->spatial[PESIM_LEVEL_GLB][i].bound;
     for (unsigned i = 0; i < m->ntemporal[PESIM_LEVEL_RF]; i++)
         p->tile_step[m->temporal[PESIM_LEVEL_RF][i].dim] *= m->temporal[PESIM_LEVEL_RF][i].bound;
     uint64_t inner[PESIM_DIM_COUNT];

@@ -13,7 +13,7 @@ static void finish(const struct pesim_arch *arch, struct pesim_layer_result *r)
                            ? (double)a->macs / ((double)a->pes * (double)r->cycles)
                            : 0;
     r->latency_us = arch->clock_mhz > 0 ? (double)r->cycles / arch->clock_mhz : 0;
-    pesim_energy_compute(&arch->energy, a, r->cycles, &r->energy);
+    pesim_energy_compute(arch, a, r->cycles, &r->energy);
 }
 
 /* Steps the engines walk: the product of the DRAM and GLB loops (each at
@@ -138,7 +138,8 @@ void pesim_sim_total(const struct pesim_arch *arch,
         a->ideal_cycles += x->ideal_cycles;
         a->active_pes = x->active_pes > a->active_pes ? x->active_pes : a->active_pes;
         busy += (double)x->active_pes * (double)r[i].cycles;
-        for (unsigned lv = 0; lv < PESIM_LEVEL_COUNT; lv++)
+        a->nlevels = x->nlevels;
+        for (unsigned lv = 0; lv < PESIM_LEVELS_MAX; lv++)
             for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
                 struct pesim_access *s = &a->acc[lv][ds];
                 const struct pesim_access *y = &x->acc[lv][ds];
@@ -149,10 +150,11 @@ void pesim_sim_total(const struct pesim_arch *arch,
                 uint64_t nw = x->need_words[lv][ds];
                 a->need_words[lv][ds] = nw > a->need_words[lv][ds] ? nw : a->need_words[lv][ds];
             }
-        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
-            a->noc_words[ds] += x->noc_words[ds];
-            a->noc_sends[ds] += x->noc_sends[ds];
-        }
+        for (unsigned f = 0; f < PESIM_LEVELS_MAX; f++)
+            for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+                a->noc_words[f][ds] += x->noc_words[f][ds];
+                a->noc_sends[f][ds] += x->noc_sends[f][ds];
+            }
         a->spatial_reductions += x->spatial_reductions;
         for (unsigned b = 0; b < PESIM_BOUND_COUNT; b++)
             t->bound_cycles[b] += r[i].bound_cycles[b];

@@ -163,7 +163,7 @@ static void j_mapping(struct pesim_report_sink *s, const char *key,
     level(j, m, PESIM_LEVEL_DRAM);
     level(j, m, PESIM_LEVEL_GLB);
     open_(j, "spatial", '[', false);
-    loops(j, m->spatial, m->nspatial, true);
+    loops(j, m->spatial[PESIM_LEVEL_GLB], m->nspatial[PESIM_LEVEL_GLB], true);
     close_(j, ']');
     level(j, m, PESIM_LEVEL_RF);
     close_(j, '}');

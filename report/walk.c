@@ -76,7 +76,7 @@ void pesim_report_fmt_mapping(char *buf, size_t size,
               m->ntemporal[PESIM_LEVEL_DRAM], false);
     fmt_loops(buf, size, &len, "glb", m->temporal[PESIM_LEVEL_GLB],
               m->ntemporal[PESIM_LEVEL_GLB], false);
-    fmt_loops(buf, size, &len, "spatial", m->spatial, m->nspatial, true);
+    fmt_loops(buf, size, &len, "spatial", m->spatial[PESIM_LEVEL_GLB], m->nspatial[PESIM_LEVEL_GLB], true);
     fmt_loops(buf, size, &len, "rf", m->temporal[PESIM_LEVEL_RF],
               m->ntemporal[PESIM_LEVEL_RF], false);
     bool any = false;
@@ -191,8 +191,8 @@ void pesim_report_walk(struct pesim_report_sink *s,
     s->begin(s, "noc");
     for (int ds = 0; ds < PESIM_DS_COUNT; ds++) {
         s->begin(s, pesim_ds_name((enum pesim_ds)ds));
-        s->u64(s, "words", a->noc_words[ds]);
-        s->u64(s, "sends", a->noc_sends[ds]);
+        s->u64(s, "words", pesim_analysis_noc_words(a, (enum pesim_ds)ds));
+        s->u64(s, "sends", pesim_analysis_noc_sends(a, (enum pesim_ds)ds));
         s->end(s);
     }
     s->u64(s, "spatial_reductions", a->spatial_reductions);

@@ -26,18 +26,21 @@ struct pesim_analysis {
     double util_spatial;   /* active_pes / pes */
     double util_temporal;  /* macs / (pes * ideal_cycles) */
 
-    /* acc[level][ds]; all zero where a level keeps no copy of ds. */
-    struct pesim_access acc[PESIM_LEVEL_COUNT][PESIM_DS_COUNT];
-    /* NoC, per data space: words delivered to PEs (per destination) and
-     * words sent by the source (a multicast counts once); outputs also
-     * count psum words moved from PEs towards the GLB. */
-    uint64_t noc_words[PESIM_DS_COUNT];
-    uint64_t noc_sends[PESIM_DS_COUNT];
-    uint64_t spatial_reductions; /* psum additions done in the array */
+    uint8_t nlevels;       /* of the architecture */
+    /* acc[level][ds]; all zero where a level keeps no copy of ds. Counts
+     * are summed over a level's instances (every PE's RF). */
+    struct pesim_access acc[PESIM_LEVELS_MAX][PESIM_DS_COUNT];
+    /* Networks, by the level whose fan-out they sit below, per data space:
+     * words delivered to the children (per destination) and words sent by
+     * the parent side (a multicast counts once); outputs also count psum
+     * words moved up. The shorthand's NoC is noc_words[PESIM_LEVEL_GLB]. */
+    uint64_t noc_words[PESIM_LEVELS_MAX][PESIM_DS_COUNT];
+    uint64_t noc_sends[PESIM_LEVELS_MAX][PESIM_DS_COUNT];
+    uint64_t spatial_reductions; /* psum additions done in the networks */
 
     /* Capacity: words needed per level per data space (double-buffered
      * where configured) and whether each level fits. */
-    uint64_t need_words[PESIM_LEVEL_COUNT][PESIM_DS_COUNT];
+    uint64_t need_words[PESIM_LEVELS_MAX][PESIM_DS_COUNT];
     bool fits;
 };
 
@@ -76,7 +79,10 @@ const char *pesim_bound_name(enum pesim_bound b);
 
 /* Total reads + fills + updates of a level (all data spaces). */
 uint64_t pesim_analysis_level_accesses(const struct pesim_analysis *a,
-                                       enum pesim_level lv);
+                                       unsigned lv);
+/* NoC words of a data space over every network. */
+uint64_t pesim_analysis_noc_words(const struct pesim_analysis *a, enum pesim_ds ds);
+uint64_t pesim_analysis_noc_sends(const struct pesim_analysis *a, enum pesim_ds ds);
 
 #ifdef __cplusplus
 }

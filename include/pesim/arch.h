@@ -69,16 +69,76 @@ struct pesim_area_cfg {
     double rf_per_glb_byte;
 };
 
+/* ---- The general form: a list of storage levels (docs/config.md,
+ * "Levels"; docs/model.md §2) ---- */
+
+#define PESIM_LEVEL_NAME_MAX 32
+/* A capacity that is no limit. */
+#define PESIM_UNLIMITED UINT64_MAX
+
+/* The network of one data space below a fan-out. */
+struct pesim_net_cfg {
+    uint32_t width_words; /* words per cycle the parent sends on it */
+    bool multicast;       /* weights, inputs: one read reaches every child
+                             whose tile needs the word */
+    bool reduce;          /* outputs: the children's partial sums of one
+                             element are added on the way up, so the parent
+                             receives one word (and sends one back down) */
+    bool forward;         /* neighbour links between the children (systolic
+                             forwarding); described, not yet timed */
+};
+
+/* A spatial fan-out below a level: rows x cols children (cols span x,
+ * rows y; a 1-D fan-out has rows = 1). rows = cols = 0: no fan-out (a
+ * 1 x 1 fan-out is one child behind a network, as a 1 x 1 PE array). */
+struct pesim_fanout_cfg {
+    uint32_t rows, cols;
+    struct pesim_net_cfg net[PESIM_DS_COUNT];
+    double energy; /* per word delivered to a child (or moved up) */
+    char name[PESIM_LEVEL_NAME_MAX]; /* its energy row ("noc") */
+};
+
+/* One storage level. Capacities are limits that each must hold;
+ * PESIM_UNLIMITED is none. Words of a data space take word_bits[ds] here (a psum level may
+ * be wider than an operand level); bytes round each word up. */
+struct pesim_level_cfg {
+    char name[PESIM_LEVEL_NAME_MAX];
+    bool holds[PESIM_DS_COUNT];   /* data spaces a mapping may keep here */
+    uint64_t words;               /* all kept data spaces together, words */
+    uint64_t ds_words[PESIM_DS_COUNT];
+    uint64_t bytes;               /* all together, bytes */
+    uint64_t ds_bytes[PESIM_DS_COUNT];
+    uint32_t word_bits[PESIM_DS_COUNT];
+    bool double_buffer;           /* a tile takes twice its size */
+    /* Timing: banks * bank_words_per_cycle words per cycle (0: not a
+     * limit), read and write ports (transfers at once). DRAM (level 0)
+     * is timed by the arch's dram section instead. */
+    uint32_t banks, bank_words_per_cycle;
+    uint32_t read_ports, write_ports;
+    /* Energy per word, in the arch's energy unit. */
+    double read_energy, write_energy;
+    struct pesim_fanout_cfg fanout; /* below this level */
+};
+
 struct pesim_arch {
     char name[PESIM_NAME_MAX];
     double clock_mhz;
     uint32_t word_bits[PESIM_DS_COUNT];
+    uint32_t mac_latency_cycles; /* the MAC pipeline */
+    /* The shorthand (the three-level form). Read by the loader only: it
+     * expands them into `level`; a file with `levels:` leaves them zero. */
     struct pesim_pe_array_cfg pe_array;
     struct pesim_noc_cfg noc[PESIM_DS_COUNT];
     struct pesim_glb_cfg glb;
+    /* DRAM timing (level 0). */
     struct pesim_dram_cfg dram;
     struct pesim_energy_cfg energy;
     struct pesim_area_cfg area;
+    /* The hierarchy every model reads, outermost first: level[0] is DRAM,
+     * level[nlevels-1] is next to the MAC. */
+    uint8_t nlevels;
+    bool general; /* given as `levels:`, not expanded from the shorthand */
+    struct pesim_level_cfg level[PESIM_LEVELS_MAX];
 };
 
 /* Load an architecture from a YAML file, or from a shipped preset when
@@ -106,8 +166,21 @@ int pesim_arch_get_number(const struct pesim_arch *arch, const char *path, doubl
 /* Call each(path, ctx) for every numeric key path, in schema order. */
 void pesim_arch_number_keys(void (*each)(const char *path, void *ctx), void *ctx);
 
+/* Expand the shorthand keys (pe_array, noc, glb, dram, energy) into the
+ * three-level list (DRAM, GLB with the array's fan-out below, RF). The
+ * loaders and pesim_arch_set call it; a general arch is left as it is. */
+void pesim_arch_expand(struct pesim_arch *arch);
+
 /* Derived quantities. */
+/* MACs: the product of every fan-out's rows x cols. */
 uint32_t pesim_arch_pes(const struct pesim_arch *arch);
+/* Whether level lv has a fan-out below it (rows and cols > 0). */
+bool pesim_arch_has_fanout(const struct pesim_arch *arch, unsigned lv);
+/* Instances of level lv: the product of the fan-outs above it. */
+uint64_t pesim_arch_instances(const struct pesim_arch *arch, unsigned lv);
+/* Bytes a word of ds occupies at level lv. */
+uint32_t pesim_arch_level_word_bytes(const struct pesim_arch *arch, unsigned lv,
+                                     enum pesim_ds ds);
 /* Bytes a word of ds occupies in memory (word_bits rounded up). */
 uint32_t pesim_arch_word_bytes(const struct pesim_arch *arch, enum pesim_ds ds);
 /* DRAM bytes per core cycle (bandwidth / clock). */

@@ -3,15 +3,23 @@
 #define PESIM_ENERGY_H
 
 #include "pesim/analysis.h"
+#include "pesim/arch.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+/* Rows of the energy breakdown, outermost first: each storage level,
+ * followed by the network of its fan-out if it has one, then the MAC.
+ * The shorthand's rows are dram, glb, noc, rf, mac: the PESIM_EL_*
+ * indices. */
+#define PESIM_ENERGY_ROWS_MAX (2 * PESIM_LEVELS_MAX + 1)
+
 struct pesim_energy {
-    /* by[level][ds]; MAC energy is in by_level[PESIM_EL_MAC] only. */
-    double by[PESIM_EL_COUNT][PESIM_DS_COUNT];
-    double by_level[PESIM_EL_COUNT];
+    unsigned nrows;
+    /* by[row][ds]; MAC energy is in by_level[nrows - 1] only. */
+    double by[PESIM_ENERGY_ROWS_MAX][PESIM_DS_COUNT];
+    double by_level[PESIM_ENERGY_ROWS_MAX];
     double by_data[PESIM_DS_COUNT]; /* excludes MAC and leakage */
     double mac;
     double leakage;
@@ -19,10 +27,14 @@ struct pesim_energy {
     double per_mac; /* total / macs */
 };
 
-/* Energy of an analysis over `cycles` cycles (leakage uses them). */
-void pesim_energy_compute(const struct pesim_energy_cfg *cfg,
-                          const struct pesim_analysis *a, uint64_t cycles,
-                          struct pesim_energy *out);
+/* Energy of an analysis on arch over `cycles` cycles (leakage uses
+ * them): each level's per-word read and write energies, each network's
+ * per-word energy, the MAC's and the leakage of arch->energy. */
+void pesim_energy_compute(const struct pesim_arch *arch, const struct pesim_analysis *a,
+                          uint64_t cycles, struct pesim_energy *out);
+/* The name of an energy row of arch: a level's, a network's or "mac".
+ * Points into arch (or is static); NULL past the last row. */
+const char *pesim_energy_row_name(const struct pesim_arch *arch, unsigned row);
 const char *pesim_energy_unit_name(enum pesim_energy_unit unit);
 
 #ifdef __cplusplus

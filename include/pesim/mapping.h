@@ -1,12 +1,17 @@
 /* pesim — the one mapping model: a loop nest over storage levels.
  *
- * Nest order, outermost first:
- *   DRAM temporal loops, GLB temporal loops, spatial loops (the NoC fan-out
- *   over the array), RF temporal loops, MAC.
- * Each loop is (dim, bound); spatial loops also have an axis. The tile a
- * level holds is spanned by the loops below it. Bounds need not divide the
- * dimension: the product of a dimension's bounds must be >= the dimension,
- * and out-of-range indices are skipped (partial last tiles, idle PEs).
+ * Nest order, outermost first, for levels 0 (DRAM) .. n-1 of the
+ * architecture:
+ *   level 0 temporal loops, level 0 spatial loops (its fan-out),
+ *   level 1 temporal loops, level 1 spatial loops, ...,
+ *   level n-1 temporal loops, MAC.
+ * In the three-level shorthand that is DRAM temporal, GLB temporal, the
+ * spatial loops over the PE array, RF temporal. Each loop is (dim, bound);
+ * spatial loops also have an axis of their level's fan-out. The tile a
+ * level holds is spanned by the loops below it (its own temporal loops
+ * and everything inside them). Bounds need not divide the dimension: the
+ * product of a dimension's bounds must be >= the dimension, and
+ * out-of-range indices are skipped (partial last tiles, idle PEs).
  * docs/model.md gives the exact semantics. */
 #ifndef PESIM_MAPPING_H
 #define PESIM_MAPPING_H
@@ -26,14 +31,25 @@ struct pesim_loop {
 };
 
 struct pesim_mapping {
+    /* Levels of the architecture it is for (0 stands for the shorthand's
+     * three, so that a zeroed mapping is a three-level one). */
+    uint8_t nlevels;
     /* temporal[level], outermost first */
-    struct pesim_loop temporal[PESIM_LEVEL_COUNT][PESIM_MAX_LOOPS];
-    uint8_t ntemporal[PESIM_LEVEL_COUNT];
-    struct pesim_loop spatial[PESIM_MAX_LOOPS]; /* outermost first */
-    uint8_t nspatial;
+    uint8_t ntemporal[PESIM_LEVELS_MAX];
+    struct pesim_loop temporal[PESIM_LEVELS_MAX][PESIM_MAX_LOOPS];
+    /* spatial[level]: loops over the fan-out below the level, outermost
+     * first (the shorthand's array loops are spatial[PESIM_LEVEL_GLB]) */
+    uint8_t nspatial[PESIM_LEVELS_MAX];
+    struct pesim_loop spatial[PESIM_LEVELS_MAX][PESIM_MAX_LOOPS];
     /* bypass[level][ds]: the level keeps no copy of ds. DRAM never bypasses. */
-    bool bypass[PESIM_LEVEL_COUNT][PESIM_DS_COUNT];
+    bool bypass[PESIM_LEVELS_MAX][PESIM_DS_COUNT];
 };
+
+/* Levels of a mapping (m->nlevels, or 3 when 0). */
+static inline unsigned pesim_mapping_levels(const struct pesim_mapping *m)
+{
+    return m->nlevels ? m->nlevels : (unsigned)PESIM_LEVEL_COUNT;
+}
 
 /* Load an explicit mapping from YAML (docs/config.md, "Mapping"). The
  * mapping is checked against the layer (coverage, dimension names) by
@@ -75,9 +91,10 @@ const struct pesim_named_mapping *pesim_mapping_set_find(const struct pesim_mapp
 int pesim_mapping_set_write_yaml(const struct pesim_mapping_set *s, FILE *out);
 
 /* Append loops; PESIM_E_RANGE when a list is full or bound is 0. */
-int pesim_mapping_add_temporal(struct pesim_mapping *m, enum pesim_level lv,
+int pesim_mapping_add_temporal(struct pesim_mapping *m, unsigned lv,
                                enum pesim_dim dim, uint32_t bound);
-int pesim_mapping_add_spatial(struct pesim_mapping *m, enum pesim_dim dim,
+/* A loop over the fan-out below level lv. */
+int pesim_mapping_add_spatial(struct pesim_mapping *m, unsigned lv, enum pesim_dim dim,
                               uint32_t bound, enum pesim_axis axis);
 
 /* Check a mapping against a layer and architecture: each dimension's

@@ -34,14 +34,19 @@ enum pesim_dim {
     PESIM_DIM_COUNT
 };
 
-/* Storage levels, outermost first. The NoC (spatial fan-out) sits between
- * GLB and RF; the MAC is below RF. */
+/* An architecture is a list of storage levels, outermost (DRAM, always
+ * level 0) first, at most PESIM_LEVELS_MAX of them, with an optional
+ * spatial fan-out below any level (include/pesim/arch.h). The shorthand
+ * keys pe_array/noc/glb/dram expand to three levels, whose indices these
+ * constants name: DRAM, the GLB (with the PE array's fan-out below it) and
+ * the PEs' register files. The MAC is below the innermost level. */
 enum pesim_level {
     PESIM_LEVEL_DRAM,
     PESIM_LEVEL_GLB,
     PESIM_LEVEL_RF,
-    PESIM_LEVEL_COUNT
+    PESIM_LEVEL_COUNT /* levels of the shorthand */
 };
+#define PESIM_LEVELS_MAX 8
 
 /* Levels that cost energy, outermost first (energy breakdown rows). */
 enum pesim_elevel {

@@ -34,8 +34,8 @@ static void make(struct pesim_layer_result *r, const char *name, uint64_t m)
     a->util_temporal = 0.25;
     a->acc[PESIM_LEVEL_DRAM][PESIM_DS_INPUTS] = (struct pesim_access){75, 1000, 0, 0};
     a->acc[PESIM_LEVEL_GLB][PESIM_DS_OUTPUTS] = (struct pesim_access){10, 7, 3, 4};
-    a->noc_words[PESIM_DS_WEIGHTS] = 99;
-    a->noc_sends[PESIM_DS_WEIGHTS] = 33;
+    a->noc_words[PESIM_LEVEL_GLB][PESIM_DS_WEIGHTS] = 99;
+    a->noc_sends[PESIM_LEVEL_GLB][PESIM_DS_WEIGHTS] = 33;
     a->spatial_reductions = 5;
     r->cycles = 2000000;
     r->bound_cycles[PESIM_BOUND_COMPUTE] = 1234567;
@@ -51,8 +51,8 @@ static void make(struct pesim_layer_result *r, const char *name, uint64_t m)
     r->energy.per_mac = r->energy.total / (double)a->macs;
     r->mapping.temporal[PESIM_LEVEL_DRAM][0] = (struct pesim_loop){PESIM_DIM_M, 0, 2};
     r->mapping.ntemporal[PESIM_LEVEL_DRAM] = 1;
-    r->mapping.spatial[0] = (struct pesim_loop){PESIM_DIM_C, PESIM_AXIS_Y, 3};
-    r->mapping.nspatial = 1;
+    r->mapping.spatial[PESIM_LEVEL_GLB][0] = (struct pesim_loop){PESIM_DIM_C, PESIM_AXIS_Y, 3};
+    r->mapping.nspatial[PESIM_LEVEL_GLB] = 1;
     r->mapping.bypass[PESIM_LEVEL_GLB][PESIM_DS_WEIGHTS] = true;
 }
 
@@ -86,6 +86,7 @@ static void setup_results(void)
     arch.pe_array.rows = 12;
     arch.pe_array.cols = 14;
     arch.energy.unit = PESIM_ENERGY_NORMALIZED;
+    pesim_arch_expand(&arch);
     make(&layers[0], "conv\"1", 4);
     make(&layers[1], "conv,2", 8);
     total = layers[1];

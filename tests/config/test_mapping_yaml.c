@@ -21,11 +21,11 @@ static void assert_same(const struct pesim_mapping *a,
         for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
             assert_int_equal(a->bypass[lv][ds], b->bypass[lv][ds]);
     }
-    assert_int_equal(a->nspatial, b->nspatial);
-    for (int i = 0; i < a->nspatial; i++) {
-        assert_int_equal(a->spatial[i].dim, b->spatial[i].dim);
-        assert_int_equal(a->spatial[i].axis, b->spatial[i].axis);
-        assert_int_equal(a->spatial[i].bound, b->spatial[i].bound);
+    assert_int_equal(a->nspatial[PESIM_LEVEL_GLB], b->nspatial[PESIM_LEVEL_GLB]);
+    for (int i = 0; i < a->nspatial[PESIM_LEVEL_GLB]; i++) {
+        assert_int_equal(a->spatial[PESIM_LEVEL_GLB][i].dim, b->spatial[PESIM_LEVEL_GLB][i].dim);
+        assert_int_equal(a->spatial[PESIM_LEVEL_GLB][i].axis, b->spatial[PESIM_LEVEL_GLB][i].axis);
+        assert_int_equal(a->spatial[PESIM_LEVEL_GLB][i].bound, b->spatial[PESIM_LEVEL_GLB][i].bound);
     }
 }
 
@@ -79,9 +79,9 @@ static void test_load_documented(void **state)
     assert_int_equal(m.temporal[PESIM_LEVEL_DRAM][1].bound, 3);
     assert_int_equal(m.ntemporal[PESIM_LEVEL_GLB], 0);
     assert_true(m.bypass[PESIM_LEVEL_GLB][PESIM_DS_WEIGHTS]);
-    assert_int_equal(m.nspatial, 2);
-    assert_int_equal(m.spatial[1].dim, PESIM_DIM_R);
-    assert_int_equal(m.spatial[1].axis, PESIM_AXIS_Y);
+    assert_int_equal(m.nspatial[PESIM_LEVEL_GLB], 2);
+    assert_int_equal(m.spatial[PESIM_LEVEL_GLB][1].dim, PESIM_DIM_R);
+    assert_int_equal(m.spatial[PESIM_LEVEL_GLB][1].axis, PESIM_AXIS_Y);
     assert_int_equal(m.temporal[PESIM_LEVEL_RF][0].dim, PESIM_DIM_S);
     assert_true(m.bypass[PESIM_LEVEL_RF][PESIM_DS_INPUTS]);
     round_trip(&m);
@@ -109,12 +109,12 @@ static void test_round_trip_structs(void **state)
                 m.bypass[lv][ds] = lv != PESIM_LEVEL_DRAM && ((seed >> (ds + 1)) & 1);
         }
         seed = seed * 1103515245u + 12345u;
-        m.nspatial = (uint8_t)((seed >> 8) % (PESIM_MAX_LOOPS + 1));
-        for (int i = 0; i < m.nspatial; i++) {
+        m.nspatial[PESIM_LEVEL_GLB] = (uint8_t)((seed >> 8) % (PESIM_MAX_LOOPS + 1));
+        for (int i = 0; i < m.nspatial[PESIM_LEVEL_GLB]; i++) {
             seed = seed * 1103515245u + 12345u;
-            m.spatial[i].dim = (uint8_t)((seed >> 4) % PESIM_DIM_COUNT);
-            m.spatial[i].axis = (uint8_t)((seed >> 7) % PESIM_AXIS_COUNT);
-            m.spatial[i].bound = rep == 0 ? 4294967295u : 1 + (seed >> 9) % 4096;
+            m.spatial[PESIM_LEVEL_GLB][i].dim = (uint8_t)((seed >> 4) % PESIM_DIM_COUNT);
+            m.spatial[PESIM_LEVEL_GLB][i].axis = (uint8_t)((seed >> 7) % PESIM_AXIS_COUNT);
+            m.spatial[PESIM_LEVEL_GLB][i].bound = rep == 0 ? 4294967295u : 1 + (seed >> 9) % 4096;
         }
         round_trip(&m);
     }
@@ -147,7 +147,7 @@ static void test_mapping_sets(void **state)
     memset(items, 0, sizeof items);
     strcpy(items[0].layer, "res2a:branch\"2a");
     pesim_mapping_add_temporal(&items[0].mapping, PESIM_LEVEL_GLB, PESIM_DIM_P, 7);
-    pesim_mapping_add_spatial(&items[0].mapping, PESIM_DIM_M, 4, PESIM_AXIS_X);
+    pesim_mapping_add_spatial(&items[0].mapping, PESIM_LEVEL_GLB, PESIM_DIM_M, 4, PESIM_AXIS_X);
     items[0].mapping.bypass[PESIM_LEVEL_RF][PESIM_DS_INPUTS] = true;
     strcpy(items[1].layer, "fc");
     pesim_mapping_add_temporal(&items[1].mapping, PESIM_LEVEL_DRAM, PESIM_DIM_C, 3);

@@ -157,6 +157,7 @@ static void test_validate(void **state)
     struct pesim_arch a;
     assert_int_equal(pesim_arch_load("eyeriss-v1", &a, NULL), 0);
     a.glb.capacity_bytes = 0;
+    pesim_arch_expand(&a);
     pesim_diags *d = pesim_diags_create();
     assert_int_equal(pesim_arch_validate(&a, "x.yaml", d), PESIM_E_INVALID);
     char *got = diag_text(d);

@@ -29,6 +29,7 @@ static inline struct pesim_arch fx_arch(uint32_t rows, uint32_t cols)
                                    .write_ports = 1, .holds = {true, true, true}};
     a.dram = (struct pesim_dram_cfg){1.0, 0};
     a.energy = (struct pesim_energy_cfg){PESIM_ENERGY_NORMALIZED, 1, 1, 1, 2, 6, 6, 200, 200, 0};
+    pesim_arch_expand(&a);
     return a;
 }
 
@@ -88,7 +89,7 @@ static inline void fx_random_mapping(uint64_t *rs, const struct pesim_layer *l,
             covered *= b;
             int where = (int)fx_rnd(rs, 5);
             if (where == 4)
-                pesim_mapping_add_spatial(m, (enum pesim_dim)d, b,
+                pesim_mapping_add_spatial(m, PESIM_LEVEL_GLB, (enum pesim_dim)d, b,
                                           fx_rnd(rs, 2) ? PESIM_AXIS_X : PESIM_AXIS_Y);
             else
                 pesim_mapping_add_temporal(m, where > 2 ? PESIM_LEVEL_RF : (enum pesim_level)where,
@@ -111,7 +112,7 @@ static inline void fx_random_mapping(uint64_t *rs, const struct pesim_layer *l,
 }
 
 #define T(m, lv, d, b) pesim_mapping_add_temporal((m), PESIM_LEVEL_##lv, PESIM_DIM_##d, (b))
-#define SP(m, d, b, ax) pesim_mapping_add_spatial((m), PESIM_DIM_##d, (b), PESIM_AXIS_##ax)
+#define SP(m, d, b, ax) pesim_mapping_add_spatial((m), PESIM_LEVEL_GLB, PESIM_DIM_##d, (b), PESIM_AXIS_##ax)
 #define ACC(a, lv, ds) ((a)->acc[PESIM_LEVEL_##lv][PESIM_DS_##ds])
 
 #endif

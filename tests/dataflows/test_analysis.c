@@ -81,12 +81,12 @@ static void test_ws_multicast_reduction(void **state)
     assert_int_equal(ACC(&r, RF, WEIGHTS).fills, 4);
     assert_int_equal(ACC(&r, RF, WEIGHTS).reads, 12);
     assert_int_equal(ACC(&r, GLB, INPUTS).reads, 6);
-    assert_int_equal(r.noc_words[PESIM_DS_INPUTS], 12);
-    assert_int_equal(r.noc_sends[PESIM_DS_INPUTS], 6);
+    assert_int_equal(r.noc_words[PESIM_LEVEL_GLB][PESIM_DS_INPUTS], 12);
+    assert_int_equal(r.noc_sends[PESIM_LEVEL_GLB][PESIM_DS_INPUTS], 6);
     assert_int_equal(ACC(&r, RF, INPUTS).fills, 0);
     assert_int_equal(ACC(&r, GLB, OUTPUTS).updates, 6);
     assert_int_equal(ACC(&r, GLB, OUTPUTS).reads, 0 + 6); /* no reloads; 6 drains to DRAM */
-    assert_int_equal(r.noc_words[PESIM_DS_OUTPUTS], 12);
+    assert_int_equal(r.noc_words[PESIM_LEVEL_GLB][PESIM_DS_OUTPUTS], 12);
     assert_int_equal(r.spatial_reductions, 6);
     assert_float_equal(r.util_spatial, 4.0 / 16, 1e-12);
     assert_float_equal(r.util_temporal, 12.0 / (16 * 3), 1e-12);
@@ -194,10 +194,10 @@ static void test_os_spatial_pq(void **state)
     struct pesim_analysis r = run(&a, &l, &m);
     assert_int_equal(r.macs, 36);
     assert_int_equal(r.ideal_cycles, 9);
-    assert_int_equal(r.noc_sends[PESIM_DS_INPUTS], 36);
-    assert_int_equal(r.noc_words[PESIM_DS_INPUTS], 36);
-    assert_int_equal(r.noc_sends[PESIM_DS_WEIGHTS], 9);
-    assert_int_equal(r.noc_words[PESIM_DS_WEIGHTS], 36);
+    assert_int_equal(r.noc_sends[PESIM_LEVEL_GLB][PESIM_DS_INPUTS], 36);
+    assert_int_equal(r.noc_words[PESIM_LEVEL_GLB][PESIM_DS_INPUTS], 36);
+    assert_int_equal(r.noc_sends[PESIM_LEVEL_GLB][PESIM_DS_WEIGHTS], 9);
+    assert_int_equal(r.noc_words[PESIM_LEVEL_GLB][PESIM_DS_WEIGHTS], 36);
     assert_int_equal(ACC(&r, GLB, WEIGHTS).reads, 9);
     assert_int_equal(ACC(&r, DRAM, INPUTS).reads, 16);
     assert_int_equal(ACC(&r, RF, OUTPUTS).updates, 36);
@@ -224,7 +224,7 @@ static void test_rs_diagonal_multicast(void **state)
     assert_int_equal(r.active_pes, 6);
     assert_int_equal(ACC(&r, GLB, INPUTS).reads, 4);
     assert_int_equal(ACC(&r, RF, INPUTS).fills, 6);
-    assert_int_equal(r.noc_words[PESIM_DS_INPUTS], 6);
+    assert_int_equal(r.noc_words[PESIM_LEVEL_GLB][PESIM_DS_INPUTS], 6);
     assert_int_equal(ACC(&r, GLB, WEIGHTS).reads, 3);
     assert_int_equal(ACC(&r, RF, WEIGHTS).fills, 6);
     assert_int_equal(ACC(&r, RF, OUTPUTS).reads, 6);
@@ -239,6 +239,7 @@ static void test_glb_bypass_batch(void **state)
     (void)state;
     struct pesim_arch a = fx_arch(4, 4);
     a.glb.holds[PESIM_DS_WEIGHTS] = false;
+    pesim_arch_expand(&a);
     struct pesim_layer l = fx_layer(2, 2, 1, 1, 1, 1, 1);
     struct pesim_mapping m = {0};
     T(&m, DRAM, N, 2);
@@ -250,7 +251,7 @@ static void test_glb_bypass_batch(void **state)
     assert_int_equal(ACC(&r, GLB, WEIGHTS).tile_words, 0);
     assert_int_equal(ACC(&r, RF, WEIGHTS).fills, 2);
     assert_int_equal(ACC(&r, RF, WEIGHTS).reads, 4);
-    assert_int_equal(r.noc_words[PESIM_DS_WEIGHTS], 2);
+    assert_int_equal(r.noc_words[PESIM_LEVEL_GLB][PESIM_DS_WEIGHTS], 2);
     assert_int_equal(ACC(&r, DRAM, INPUTS).reads, 2);
     assert_int_equal(ACC(&r, RF, INPUTS).fills, 2);
     assert_int_equal(ACC(&r, RF, INPUTS).reads, 4);
@@ -281,9 +282,9 @@ static void test_no_local_reuse(void **state)
     assert_int_equal(r.macs, 8);
     assert_int_equal(r.ideal_cycles, 2);
     assert_int_equal(ACC(&r, GLB, WEIGHTS).reads, 8);
-    assert_int_equal(r.noc_words[PESIM_DS_WEIGHTS], 8);
+    assert_int_equal(r.noc_words[PESIM_LEVEL_GLB][PESIM_DS_WEIGHTS], 8);
     assert_int_equal(ACC(&r, GLB, INPUTS).reads, 4);
-    assert_int_equal(r.noc_words[PESIM_DS_INPUTS], 8);
+    assert_int_equal(r.noc_words[PESIM_LEVEL_GLB][PESIM_DS_INPUTS], 8);
     assert_int_equal(ACC(&r, GLB, OUTPUTS).updates, 4);
     assert_int_equal(r.spatial_reductions, 4);
     assert_int_equal(ACC(&r, RF, WEIGHTS).reads, 0);
@@ -297,6 +298,7 @@ static void test_capacity_messages(void **state)
     struct pesim_arch a = fx_arch(4, 4);
     a.pe_array.rf.words[PESIM_DS_INPUTS] = 12;
     a.glb.capacity_bytes = 100;
+    pesim_arch_expand(&a);
     struct pesim_layer l = fx_layer(1, 1, 1, 13, 1, 3, 1);
     struct pesim_mapping m = {0};
     T(&m, RF, P, 13);
@@ -311,11 +313,13 @@ static void test_capacity_messages(void **state)
     pesim_diags_destroy(d);
 
     a.pe_array.rf.words[PESIM_DS_INPUTS] = 64;
+    pesim_arch_expand(&a);
     struct pesim_layer big = fx_layer(1, 1, 1, 60, 1, 5, 1);
     struct pesim_mapping m2 = {0};
     T(&m2, RF, P, 60);
     T(&m2, RF, R, 5);
     a.pe_array.rf.words[PESIM_DS_OUTPUTS] = 60;
+    pesim_arch_expand(&a);
     r = run(&a, &big, &m2);
     d = pesim_diags_create();
     assert_int_equal(pesim_map_check_fit(&a, &r, "m.yaml", d), PESIM_E_NOFIT);
@@ -327,6 +331,7 @@ static void test_capacity_messages(void **state)
     /* A per data space cap inside the capacity: 5 filter words take 10 bytes */
     a.glb.capacity_bytes = 1000;
     a.glb.max_bytes[PESIM_DS_WEIGHTS] = 8;
+    pesim_arch_expand(&a);
     r = run(&a, &big, &m2);
     assert_false(r.fits);
     d = pesim_diags_create();
@@ -336,12 +341,15 @@ static void test_capacity_messages(void **state)
                         "glb.weights: tile needs 10 bytes, capacity 8 bytes (over by 2)");
     pesim_diags_destroy(d);
     a.glb.max_bytes[PESIM_DS_WEIGHTS] = 10;
+    pesim_arch_expand(&a);
     r = run(&a, &big, &m2);
     assert_true(r.fits);
     a.glb.max_bytes[PESIM_DS_WEIGHTS] = 0;
+    pesim_arch_expand(&a);
 
     a.glb.double_buffer = true;
     a.glb.capacity_bytes = 300;
+    pesim_arch_expand(&a);
     r = run(&a, &big, &m2);
     assert_int_equal(r.need_words[PESIM_LEVEL_GLB][PESIM_DS_INPUTS], 128);
     assert_false(r.fits);

@@ -35,9 +35,9 @@ static struct flat flatten(const struct pesim_mapping *m)
     const int order[4] = {L_DRAM, L_GLB, L_SP, L_RF};
     for (int k = 0; k < 4; k++) {
         int lv = order[k];
-        int cnt = lv == L_SP ? m->nspatial : m->ntemporal[lv];
+        int cnt = lv == L_SP ? m->nspatial[PESIM_LEVEL_GLB] : m->ntemporal[lv];
         for (int i = 0; i < cnt; i++) {
-            const struct pesim_loop *lp = lv == L_SP ? &m->spatial[i] : &m->temporal[lv][i];
+            const struct pesim_loop *lp = lv == L_SP ? &m->spatial[PESIM_LEVEL_GLB][i] : &m->temporal[lv][i];
             f.dim[f.n] = lp->dim;
             f.bound[f.n] = (int)lp->bound;
             f.level[f.n++] = lv;
@@ -236,8 +236,10 @@ static void test_random_cases(void **state)
     for (int iter = 0; checked < 400 && iter < 4000; iter++) {
         struct pesim_arch a = fx_arch(16, 16);
         a.glb.holds[PESIM_DS_WEIGHTS] = rnd(4) != 0;
+        pesim_arch_expand(&a);
         for (int ds = 0; ds < 3; ds++)
             a.noc[ds].multicast = rnd(5) != 0;
+        pesim_arch_expand(&a);
         struct pesim_layer l = fx_layer(1 + rnd(2), 1 + rnd(4), 1 + rnd(3), 1 + rnd(6),
                                         1 + rnd(3), 1 + rnd(3), 1 + rnd(3));
         l.dim[PESIM_DIM_G] = 1 + rnd(2);

@@ -163,8 +163,10 @@ static void test_mapper_equals_plain_search(void **state)
         struct pesim_arch a = fx_arch(2 + (uint32_t)fx_rnd(&rs, 3), 2 + (uint32_t)fx_rnd(&rs, 3));
         for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
             a.pe_array.rf.words[ds] = 1 + fx_rnd(&rs, 12);
+        pesim_arch_expand(&a);
         /* sometimes too small for one word of each data space */
         a.glb.capacity_bytes = fx_rnd(&rs, 6) ? 16 + fx_rnd(&rs, 400) : 4;
+        pesim_arch_expand(&a);
         a.dram.bandwidth_gbps = 0.05 + 0.1 * (double)fx_rnd(&rs, 10);
         struct pesim_layer l = fx_layer(1 + fx_rnd(&rs, 2), 1 + fx_rnd(&rs, 6), 1 + fx_rnd(&rs, 6),
                                         1 + fx_rnd(&rs, 6), 1 + fx_rnd(&rs, 3), 1 + fx_rnd(&rs, 3),

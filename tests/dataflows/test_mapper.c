@@ -27,11 +27,11 @@ static void check_template(const pesim_dataflow *df, const struct pesim_mapping 
 {
     for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
         assert_int_equal(m->bypass[PESIM_LEVEL_RF][ds], !df->rf_keeps[ds]);
-    for (unsigned i = 0; i < m->nspatial; i++) {
-        unsigned a = m->spatial[i].axis;
+    for (unsigned i = 0; i < m->nspatial[PESIM_LEVEL_GLB]; i++) {
+        unsigned a = m->spatial[PESIM_LEVEL_GLB][i].axis;
         bool ok = false;
         for (unsigned k = 0; k < df->naxis_dims[a]; k++)
-            ok |= df->axis_dims[a][k] == m->spatial[i].dim;
+            ok |= df->axis_dims[a][k] == m->spatial[PESIM_LEVEL_GLB][i].dim;
         assert_true(ok);
     }
 }
@@ -104,6 +104,7 @@ static void test_no_mapping(void **state)
     struct pesim_workload wl;
     load("eyeriss-v1", &a, &wl, 1);
     a.glb.capacity_bytes = 64;
+    pesim_arch_expand(&a);
     pesim_diags *d = pesim_diags_create();
     assert_int_equal(pesim_df_map(pesim_df_find("os"), &a, &wl.layers[0], &(struct pesim_mapping){0}, d),
                      PESIM_E_NOMAP);
@@ -162,7 +163,7 @@ static void test_objectives(void **state)
                 assert_int_equal(pesim_df_map_for(pesim_df_get(f), &a, &wl.layers[i], o, &m, NULL), 0);
                 assert_int_equal(pesim_map_analyze(&a, &wl.layers[i], &m, &an), 0);
                 c[o] = pesim_map_bounds(&a, &an, b, NULL);
-                pesim_energy_compute(&a.energy, &an, c[o], &en);
+                pesim_energy_compute(&a, &an, c[o], &en);
                 e[o] = en.total;
             }
             assert_true(e[PESIM_OBJECTIVE_ENERGY] <= e[PESIM_OBJECTIVE_LATENCY]);
@@ -191,8 +192,10 @@ static void test_random_layers(void **state)
         struct pesim_arch a = fx_arch(1 + (uint32_t)fx_rnd(&rs, 16), 1 + (uint32_t)fx_rnd(&rs, 16));
         for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
             a.pe_array.rf.words[ds] = 1 + fx_rnd(&rs, 64);
+        pesim_arch_expand(&a);
         a.glb.holds[PESIM_DS_WEIGHTS] = fx_rnd(&rs, 3) != 0;
         a.glb.capacity_bytes = 256 + fx_rnd(&rs, 65536);
+        pesim_arch_expand(&a);
         struct pesim_layer l = fx_layer(1 + fx_rnd(&rs, 4), 1 + fx_rnd(&rs, 64), 1 + fx_rnd(&rs, 64),
                                         1 + fx_rnd(&rs, 30), 1 + fx_rnd(&rs, 30), 1 + fx_rnd(&rs, 5),
                                         1 + fx_rnd(&rs, 5));
@@ -252,8 +255,8 @@ static uint64_t weight_runs(const struct pesim_layer *l, const struct pesim_mapp
     for (int lv = PESIM_LEVEL_DRAM; lv <= PESIM_LEVEL_GLB; lv++)
         for (unsigned i = 0; i < m->ntemporal[lv]; i++)
             loop[n] = &m->temporal[lv][i], kind[n++] = 0;
-    for (unsigned i = 0; i < m->nspatial; i++)
-        loop[n] = &m->spatial[i], kind[n++] = 1;
+    for (unsigned i = 0; i < m->nspatial[PESIM_LEVEL_GLB]; i++)
+        loop[n] = &m->spatial[PESIM_LEVEL_GLB][i], kind[n++] = 1;
     for (unsigned i = 0; i < m->ntemporal[PESIM_LEVEL_RF]; i++)
         loop[n] = &m->temporal[PESIM_LEVEL_RF][i], kind[n++] = 2;
     uint64_t total = 1, pes = 1;
@@ -325,6 +328,7 @@ static void test_ws_weights_stay(void **state)
         struct pesim_arch a = fx_arch(1 + (uint32_t)fx_rnd(&rs, 4), 1 + (uint32_t)fx_rnd(&rs, 4));
         a.pe_array.rf.words[PESIM_DS_WEIGHTS] = 1 + fx_rnd(&rs, 16);
         a.glb.capacity_bytes = 64 + fx_rnd(&rs, 512);
+        pesim_arch_expand(&a);
         struct pesim_layer l = fx_layer(1 + fx_rnd(&rs, 2), 1 + fx_rnd(&rs, 6), 1 + fx_rnd(&rs, 6),
                                         1 + fx_rnd(&rs, 5), 1 + fx_rnd(&rs, 4), 1 + fx_rnd(&rs, 3),
                                         1 + fx_rnd(&rs, 3));
@@ -362,11 +366,11 @@ static void test_rs_eyeriss_pe_sets(void **state)
         assert_int_equal(r.active_pes, published[i]);
         /* R leads the rows with its whole extent, P the columns */
         uint64_t r_rows = 1, p_sp = 1;
-        for (unsigned k = 0; k < m.nspatial; k++) {
-            if (m.spatial[k].dim == PESIM_DIM_R && m.spatial[k].axis == PESIM_AXIS_Y)
-                r_rows *= m.spatial[k].bound;
-            if (m.spatial[k].dim == PESIM_DIM_P)
-                p_sp *= m.spatial[k].bound;
+        for (unsigned k = 0; k < m.nspatial[PESIM_LEVEL_GLB]; k++) {
+            if (m.spatial[PESIM_LEVEL_GLB][k].dim == PESIM_DIM_R && m.spatial[PESIM_LEVEL_GLB][k].axis == PESIM_AXIS_Y)
+                r_rows *= m.spatial[PESIM_LEVEL_GLB][k].bound;
+            if (m.spatial[PESIM_LEVEL_GLB][k].dim == PESIM_DIM_P)
+                p_sp *= m.spatial[PESIM_LEVEL_GLB][k].bound;
         }
         assert_int_equal(r_rows, wl.layers[i].dim[PESIM_DIM_R]);
         assert_true(p_sp >= 13);
@@ -404,6 +408,7 @@ static void test_iso_area(void **state)
     assert_int_equal(pesim_df_iso_area(pesim_df_find("rs"), &base, &a), 0);
     assert_memory_equal(&a.pe_array, &base.pe_array, sizeof a.pe_array);
     base.pe_array.rf.shared = true;
+    pesim_arch_expand(&base);
     assert_int_equal(pesim_df_iso_area(pesim_df_find("rs"), &base, &a), PESIM_E_INVALID);
     pesim_diags_destroy(d);
 }

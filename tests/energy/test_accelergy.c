@@ -377,12 +377,13 @@ static void test_horowitz_preset(void **state)
 
     struct pesim_arch a = fx_arch(4, 4);
     a.energy = p.energy;
+    pesim_arch_expand(&a);
     struct pesim_layer l = fx_1d_layer();
     struct pesim_mapping m = fx_1d_mapping();
     struct pesim_analysis r;
     assert_int_equal(pesim_map_analyze(&a, &l, &m, &r), 0);
     struct pesim_energy e;
-    pesim_energy_compute(&a.energy, &r, 12, &e);
+    pesim_energy_compute(&a, &r, 12, &e);
     assert_float_equal(e.by_level[PESIM_EL_DRAM], 6337.5, 1e-9);
     assert_float_equal(e.by_level[PESIM_EL_GLB], 130, 1e-9);
     assert_float_equal(e.by_level[PESIM_EL_NOC], 65, 1e-9);

@@ -26,7 +26,7 @@ static void test_book_costs(void **state)
     struct pesim_analysis r;
     assert_int_equal(pesim_map_analyze(&a, &l, &m, &r), 0);
     struct pesim_energy e;
-    pesim_energy_compute(&a.energy, &r, 12, &e);
+    pesim_energy_compute(&a, &r, 12, &e);
     assert_float_equal(e.by_level[PESIM_EL_DRAM], 2600, 1e-9);
     assert_float_equal(e.by_level[PESIM_EL_GLB], 156, 1e-9);
     assert_float_equal(e.by_level[PESIM_EL_NOC], 26, 1e-9);
@@ -43,7 +43,8 @@ static void test_book_costs(void **state)
     /* leakage is per cycle; read and write costs are separate */
     a.energy.leakage_per_cycle = 0.5;
     a.energy.dram_write = 100;
-    pesim_energy_compute(&a.energy, &r, 20, &e);
+    pesim_arch_expand(&a);
+    pesim_energy_compute(&a, &r, 20, &e);
     assert_float_equal(e.leakage, 10, 1e-9);
     assert_float_equal(e.by_level[PESIM_EL_DRAM], 1800 + 400, 1e-9);
     assert_float_equal(e.total, 2851 - 400 + 10, 1e-9);
@@ -73,6 +74,7 @@ static void test_roofline(void **state)
     /* Four banks of 2 words: GLB 4 cycles; now compute-bound. */
     a.glb.banks = 4;
     a.glb.bank_words_per_cycle = 2;
+    pesim_arch_expand(&a);
     assert_int_equal(pesim_sim_layer(&a, &l, &m, "t", &res, NULL), 0);
     assert_int_equal(res.bound_cycles[PESIM_BOUND_GLB], 4);
     assert_int_equal(res.cycles, 12);

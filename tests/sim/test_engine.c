@@ -22,6 +22,7 @@ static struct pesim_arch example_arch(void)
     struct pesim_arch a = fx_arch(4, 4);
     a.glb.banks = 3;
     a.glb.bank_words_per_cycle = 1;
+    pesim_arch_expand(&a);
     a.dram.bandwidth_gbps = 0.2;
     a.dram.latency_cycles = 5;
     return a;
@@ -111,6 +112,7 @@ static void test_parameters_t_minus_1(void **state)
     /* MAC latency 1 -> 2: the drain waits one cycle for the pipeline. */
     a = example_arch();
     a.pe_array.mac_latency_cycles = 2;
+    pesim_arch_expand(&a);
     r = both(&a, &l, &m);
     assert_int_equal(r.cycles, 41);
     assert_int_equal(STALL(r, FILL_DRAIN), 1);
@@ -119,6 +121,7 @@ static void test_parameters_t_minus_1(void **state)
      * cycle) takes over the same cycles. */
     a = example_arch();
     a.glb.bank_words_per_cycle = 2;
+    pesim_arch_expand(&a);
     r = both(&a, &l, &m);
     assert_int_equal(r.cycles, 40);
     assert_int_equal(STALL(r, GLB), 0);
@@ -129,10 +132,12 @@ static void test_parameters_t_minus_1(void **state)
      * inputs' fill takes 3 (14-17), compute 17-29, drain 2, write-back 4: 35. */
     a = example_arch();
     a.glb.bank_words_per_cycle = 0;
+    pesim_arch_expand(&a);
     r = both(&a, &l, &m);
     assert_int_equal(r.cycles, 40);
     for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
         a.noc[ds].width_words = 2;
+    pesim_arch_expand(&a);
     r = both(&a, &l, &m);
     assert_int_equal(r.cycles, 35);
     assert_int_equal(STALL(r, NOC), 3 + 2);
@@ -143,6 +148,7 @@ static void test_parameters_t_minus_1(void **state)
      * write-back 2: 24. */
     for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
         a.noc[ds].width_words = 0;
+    pesim_arch_expand(&a);
     r = both(&a, &l, &m);
     assert_int_equal(r.cycles, 30);
     a.dram.bandwidth_gbps = 0.4;
@@ -185,12 +191,15 @@ static struct pesim_arch random_arch(void)
     a.glb.write_ports = 1 + (uint32_t)rnd(2);
     a.glb.double_buffer = rnd(2);
     a.glb.capacity_bytes = 1 << 24;
+    pesim_arch_expand(&a);
     a.dram.bandwidth_gbps = rnd(5) ? 0.05 * (double)(1 + rnd(40)) : 0;
     a.dram.latency_cycles = (uint32_t)rnd(12);
     a.pe_array.mac_latency_cycles = 1 + (uint32_t)rnd(3);
+    pesim_arch_expand(&a);
     for (int ds = 0; ds < PESIM_DS_COUNT; ds++) {
         a.noc[ds].width_words = (uint32_t)rnd(4);
         a.noc[ds].multicast = rnd(5) != 0;
+        pesim_arch_expand(&a);
     }
     return a;
 }
@@ -231,8 +240,10 @@ static void test_random_cases(void **state)
         a.dram.latency_cycles = 0;
         a.glb.bank_words_per_cycle = 0;
         a.pe_array.mac_latency_cycles = 1;
+        pesim_arch_expand(&a);
         for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
             a.noc[ds].width_words = 0;
+        pesim_arch_expand(&a);
         struct pesim_layer_result ideal = both(&a, &l, &m);
         assert_int_equal(ideal.cycles, an.analysis.ideal_cycles);
         checked++;
@@ -335,7 +346,7 @@ static void read_counters(pesim_kernel *k, void *ctx)
         if (strcmp(name, "glb.update.outputs") == 0)
             found++, assert_int_equal(v, want->analysis.acc[PESIM_LEVEL_GLB][PESIM_DS_OUTPUTS].updates);
         if (strcmp(name, "noc.multicast.weights") == 0)
-            found++, assert_int_equal(v, want->analysis.noc_sends[PESIM_DS_WEIGHTS]);
+            found++, assert_int_equal(v, want->analysis.noc_sends[PESIM_LEVEL_GLB][PESIM_DS_WEIGHTS]);
         if (strcmp(name, "pe.mac") == 0)
             found++, assert_int_equal(v, want->analysis.macs);
         if (strcmp(name, "stall.dram_latency") == 0)

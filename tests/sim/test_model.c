@@ -103,6 +103,7 @@ static void test_worked_example(void **state)
     struct pesim_arch a = fx_arch(4, 4);
     a.glb.banks = 3;
     a.glb.bank_words_per_cycle = 1;
+    pesim_arch_expand(&a);
     a.dram.bandwidth_gbps = 0.2;
     a.dram.latency_cycles = 5;
     struct pesim_layer l = fx_1d_layer();

@@ -193,7 +193,7 @@ static void test_trace_matches_counters(void **state)
             for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
                 const struct pesim_access *x = &res[i].analysis.acc[PESIM_LEVEL_DRAM][ds];
                 dram[ds] += x->reads + x->fills + x->updates;
-                noc[ds] += res[i].analysis.noc_sends[ds];
+                noc[ds] += res[i].analysis.noc_sends[PESIM_LEVEL_GLB][ds];
             }
         }
         assert_int_equal(s.compute, compute);
