@@ -80,13 +80,103 @@ static const struct cfg_key arch_keys[] = {
 static const struct cfg_section arch_section = {
     arch_keys, sizeof arch_keys / sizeof arch_keys[0], arch_check};
 
+/* ---- The general form: `levels:` instead of pe_array/noc/glb ---- */
+
+static const char *const unit_names[] = {"normalized", "pJ", NULL};
+
+static const struct cfg_key general_energy_keys[] = {
+    {.name = "unit", .type = CFG_ENUM, .names = unit_names, .def = "normalized", .unit = "",
+     .desc = "Unit of every energy of the file: normalized to a MAC, or pJ",
+     .offset = ARCH_OFF(energy.unit)},
+    {.name = "mac", .type = CFG_DOUBLE, .dmin = 0, .dmax = 1e9, .def = "1", .unit = "(unit)",
+     .desc = "One multiply-accumulate", .offset = ARCH_OFF(energy.mac)},
+    {.name = "leakage_per_cycle", .type = CFG_DOUBLE, .dmin = 0, .dmax = 1e9, .def = "0",
+     .unit = "(unit)", .desc = "Static energy of the whole accelerator per cycle",
+     .offset = ARCH_OFF(energy.leakage_per_cycle)},
+};
+
+static const struct cfg_section general_energy_section = {
+    general_energy_keys, sizeof general_energy_keys / sizeof general_energy_keys[0], NULL};
+
+/* Instances of the innermost level, at most: the engines keep per-PE
+ * state (engine/plan.c) and pes is 32-bit. */
+#define GENERAL_PES_MAX (UINT64_C(1) << 24)
+
+/* Level 0 is the backing store: it keeps everything, without a limit. */
+static void dram_level_check(struct cfg_ctx *ctx, const struct pesim_level_cfg *d)
+{
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+        if (!d->holds[ds]) {
+            pesim_cfg_error_key(ctx, "levels[0]", "holds", "lacks %s, expected every data "
+                                "space (level 0 is DRAM, which keeps the whole layer)",
+                                pesim_ds_name((enum pesim_ds)ds));
+            return;
+        }
+    static const char *const caps[] = {"words", "bytes", "ds_words", "ds_bytes"};
+    for (unsigned k = 0; k < 4; k++)
+        if (pesim_cfg_given(ctx, "levels[0]", caps[k]))
+            pesim_cfg_error_key(ctx, "levels[0]", caps[k], "given, expected no capacity for "
+                                "level 0 (DRAM keeps the whole layer)");
+}
+
+static void general_check(struct cfg_ctx *ctx, const char *path, void *obj)
+{
+    struct pesim_arch_in *in = obj;
+    struct pesim_arch *a = &in->a;
+    (void)path;
+    dram_level_check(ctx, &a->level[0]);
+    for (unsigned lv = 0; lv < a->nlevels; lv++)
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+            if (!a->level[lv].word_bits[ds])
+                a->level[lv].word_bits[ds] = a->word_bits[ds];
+    if (pesim_arch_instances(a, a->nlevels) > GENERAL_PES_MAX)
+        pesim_cfg_error_key(ctx, "", "levels", "fan-outs multiply to %llu MACs, expected at "
+                            "most %llu", (unsigned long long)pesim_arch_instances(a, a->nlevels),
+                            (unsigned long long)GENERAL_PES_MAX);
+}
+
+static const struct cfg_key general_keys[] = {
+    {.name = "name", .type = CFG_STRING, .umax = PESIM_NAME_MAX - 1,
+     .unit = "", .desc = "Name shown in reports", .offset = ARCH_OFF(name)},
+    {.name = "clock_mhz", .type = CFG_DOUBLE, .dmin = 1e-3, .dmax = 1e6,
+     .unit = "MHz", .desc = "Core clock of the whole chip",
+     .offset = ARCH_OFF(clock_mhz)},
+    {.name = "word_bits", .type = CFG_SECTION, .unit = "",
+     .desc = "Word size per data space (a level may override it)",
+     .offset = ARCH_OFF(word_bits), .sub = &word_bits_section},
+    {.name = "mac_latency_cycles", .type = CFG_U32, .umin = 1, .umax = 1024, .def = "1",
+     .unit = "cycles", .desc = "MAC pipeline latency (one MAC per cycle is issued)",
+     .offset = ARCH_OFF(mac_latency_cycles)},
+    {.name = "levels", .type = CFG_CUSTOM, .unit = "", .type_doc = "list",
+     .flags = CFG_F_LIST, .parse = pesim_levels_parse, .sub = &pesim_level_section,
+     .offset = offsetof(struct pesim_arch_in, a),
+     .desc = "Storage levels, outermost (DRAM) first, each with an optional fan-out below"},
+    {.name = "dram", .type = CFG_SECTION, .unit = "", .desc = "Timing of level 0 (DRAM)",
+     .offset = 0, .sub = &pesim_dram_section},
+    {.name = "energy", .type = CFG_SECTION, .unit = "",
+     .desc = "Energies that belong to no level", .offset = 0,
+     .sub = &general_energy_section},
+    {.name = "area", .type = CFG_SECTION, .unit = "", .desc = "Storage area (iso-area model)",
+     .offset = ARCH_OFF(area), .sub = &pesim_area_section},
+};
+
+static const struct cfg_section general_section = {
+    general_keys, sizeof general_keys / sizeof general_keys[0], general_check};
+
+static const struct cfg_section *schema_of(const struct pesim_arch *a)
+{
+    return a->general ? &general_section : &arch_section;
+}
+
 const struct cfg_section *pesim_arch_schema(void) { return &arch_section; }
+
+const struct cfg_section *pesim_arch_general_schema(void) { return &general_section; }
 
 const char *const *pesim_arch_presets(void) { return preset_names; }
 
 int pesim_arch_get_number(const struct pesim_arch *arch, const char *path, double *out)
 {
-    return pesim_cfg_number(&arch_section, arch, path, out);
+    return pesim_cfg_number(schema_of(arch), arch, path, out);
 }
 
 void pesim_arch_number_keys(void (*each)(const char *path, void *ctx), void *ctx)
@@ -101,7 +191,8 @@ static int load_text(const char *text, size_t len, const char *file, bool preset
 {
     struct pesim_arch_in in;
     memset(&in, 0, sizeof in);
-    int rc = pesim_cfg_load(text, len, file, &arch_section, &in, diags);
+    int rc = pesim_cfg_load_either(text, len, file, "levels", &general_section, &arch_section,
+                                   &in, diags);
     if (!rc)
         rc = pesim_accelergy_apply(&in.acc, file, preset, &in.a, diags);
     if (!rc) {
@@ -138,7 +229,7 @@ int pesim_arch_set(struct pesim_arch *arch, const char *assignment,
     struct pesim_arch_in in;
     memset(&in, 0, sizeof in);
     in.a = *arch;
-    (void)pesim_cfg_set(&ctx, &arch_section, &in, sizeof in, assignment);
+    (void)pesim_cfg_set(&ctx, schema_of(arch), &in, sizeof in, assignment);
     int rc = pesim_cfg_finish(&ctx, diags);
     if (!rc) {
         pesim_arch_expand(&in.a);
@@ -155,7 +246,7 @@ int pesim_arch_validate(const struct pesim_arch *arch, const char *file,
     struct pesim_arch_in in;
     memset(&in, 0, sizeof in);
     in.a = *arch;
-    pesim_cfg_check_all(&ctx, &arch_section, &in, "");
+    pesim_cfg_check_all(&ctx, schema_of(arch), &in, "");
     return pesim_cfg_finish(&ctx, diags);
 }
 

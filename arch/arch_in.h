@@ -25,5 +25,13 @@ extern const struct cfg_section pesim_noc_section;
 extern const struct cfg_section pesim_glb_section;
 extern const struct cfg_section pesim_dram_section;
 extern const struct cfg_section pesim_energy_section;
+/* The general form (docs/config.md, "Levels"): a level (memory/level_cfg.c)
+ * and the fan-out below it (pe_array/fanout_cfg.c); the list parser takes
+ * the key's offset to a struct pesim_arch and fills nlevels, level[] and
+ * general. */
+extern const struct cfg_section pesim_level_section;
+extern const struct cfg_section pesim_fanout_section;
+int pesim_levels_parse(struct cfg_ctx *ctx, const struct cfg_key *key, yaml_node_t *node,
+                       const char *path, void *obj);
 
 #endif

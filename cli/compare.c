@@ -90,8 +90,10 @@ int pesim_cli_compare(int argc, char **argv)
         struct pesim_arch own = arch;
         if (o.iso_area && pesim_df_iso_area(df, &arch, &own)) {
             pesim_diags_add(d, o.cmd, 0, 0,
-                            "--iso-area: the architecture has a shared RF, expected one "
-                            "scratchpad per data space");
+                            arch.general ? "--iso-area: the architecture is in the general form "
+                                           "(levels:), expected the three-level shorthand"
+                                         : "--iso-area: the architecture has a shared RF, "
+                                           "expected one scratchpad per data space");
             status = PESIM_EXIT_INPUT;
             goto out;
         }

@@ -80,8 +80,8 @@ static int write_map(FILE *out, const void *data)
             return rc;
     }
     if (single)
-        return pesim_mapping_write_yaml(&j->set->items[0].mapping, out);
-    return pesim_mapping_set_write_yaml(j->set, out);
+        return pesim_mapping_write_yaml(j->arch, &j->set->items[0].mapping, out);
+    return pesim_mapping_set_write_yaml(j->arch, j->set, out);
 }
 
 int pesim_cli_map(int argc, char **argv)

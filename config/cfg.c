@@ -1078,6 +1078,7 @@ struct doc_part {
 
 static const struct doc_part doc_parts[] = {
     {"arch", "Architecture: top level", pesim_arch_schema},
+    {"arch_levels", "Architecture, general form: top level", pesim_arch_general_schema},
     {"workload", "Workload: top level", pesim_workload_schema},
     {"mapping", "Mapping: top level", pesim_mapping_schema},
     {"sweep", "Sweep spec: top level", pesim_sweep_schema},
@@ -1133,15 +1134,37 @@ int pesim_cfg_doc_update(const char *text, size_t len, char **out)
 
 /* ---- whole documents -------------------------------------------------- */
 
+static bool root_has(yaml_document_t *doc, const char *key)
+{
+    yaml_node_t *root = yaml_document_get_root_node(doc);
+    if (!root || root->type != YAML_MAPPING_NODE)
+        return false;
+    for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
+         p++) {
+        const char *k = pesim_cfg_scalar(yaml_document_get_node(doc, p->key));
+        if (k && strcmp(k, key) == 0)
+            return true;
+    }
+    return false;
+}
+
 int pesim_cfg_load(const char *text, size_t len, const char *file,
                    const struct cfg_section *sec, void *obj, pesim_diags *diags)
+{
+    return pesim_cfg_load_either(text, len, file, NULL, NULL, sec, obj, diags);
+}
+
+int pesim_cfg_load_either(const char *text, size_t len, const char *file, const char *key,
+                          const struct cfg_section *with, const struct cfg_section *without,
+                          void *obj, pesim_diags *diags)
 {
     struct cfg_ctx ctx;
     pesim_cfg_init(&ctx, file);
     ctx.loading = true;
-    pesim_cfg_defaults(sec, obj);
     yaml_document_t doc;
     if (pesim_cfg_parse(&ctx, text, len, &doc) == 0) {
+        const struct cfg_section *sec = key && root_has(&doc, key) ? with : without;
+        pesim_cfg_defaults(sec, obj);
         ctx.doc = &doc;
         pesim_cfg_walk(&ctx, sec, obj, yaml_document_get_root_node(&doc), "");
         ctx.doc = NULL;

@@ -197,6 +197,12 @@ char *pesim_cfg_read_file(const char *path, size_t *len);
 /* Load a whole document: defaults of `sec` into `obj`, parse, walk, then
  * flush every error to diags. 0 or PESIM_E_INVALID; `obj` is filled as far
  * as the document allowed either way (callers copy it out on success). */
+/* The same, with the schema chosen by the document: `with` when its root
+ * mapping has the key `key`, else `without` (the general and the shorthand
+ * forms of one file kind). */
+int pesim_cfg_load_either(const char *text, size_t len, const char *file, const char *key,
+                          const struct cfg_section *with, const struct cfg_section *without,
+                          void *obj, pesim_diags *diags);
 int pesim_cfg_load(const char *text, size_t len, const char *file,
                    const struct cfg_section *sec, void *obj, pesim_diags *diags);
 
@@ -240,6 +246,7 @@ void pesim_cfg_number_paths(const struct cfg_section *sec,
 /* The root schemas of the three file kinds (arch.c, workload.c,
  * mapping_yaml.c), for the docs generator and tests. */
 const struct cfg_section *pesim_arch_schema(void);
+const struct cfg_section *pesim_arch_general_schema(void); /* the `levels:` form */
 const struct cfg_section *pesim_workload_schema(void);
 const struct cfg_section *pesim_mapping_schema(void);
 const struct cfg_section *pesim_sweep_schema(void); /* sweep/spec.c */

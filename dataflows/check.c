@@ -1,6 +1,7 @@
 /* Validity of a mapping for a layer and architecture, and capacity. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "dataflows/pairs.h"
 
@@ -215,11 +216,30 @@ int pesim_map_check(const struct pesim_arch *arch, const struct pesim_layer *l,
     return check(arch, l, m, NULL, file, diags);
 }
 
+/* The general form names each level: they must be the architecture's. */
+static int check_names(const struct pesim_arch *arch, const struct pesim_named_mapping *nm,
+                       const char *file, pesim_diags *diags)
+{
+    int bad = 0;
+    for (unsigned lv = 0; lv < arch->nlevels && lv < pesim_mapping_levels(&nm->mapping); lv++)
+        if (nm->level[lv][0] && strcmp(nm->level[lv], arch->level[lv].name) != 0) {
+            pesim_diags_add(diags, file, 0, 0, "mapping.levels[%u].level: got '%s', expected "
+                            "'%s' (level %u of architecture %s)", lv, nm->level[lv],
+                            arch->level[lv].name, lv, arch->name);
+            bad = 1;
+        }
+    return bad;
+}
+
 int pesim_map_check_at(const struct pesim_arch *arch, const struct pesim_layer *l,
                        const struct pesim_named_mapping *nm, const char *file,
                        pesim_diags *diags)
 {
-    return check(arch, l, &nm->mapping, nm, file, diags);
+    int rc = check(arch, l, &nm->mapping, nm, file, diags);
+    if (rc == 0 && pesim_mapping_levels(&nm->mapping) == arch->nlevels &&
+        check_names(arch, nm, file, diags))
+        rc = PESIM_E_INVALID;
+    return rc;
 }
 
 static void over(pesim_diags *diags, const char *file, const char *what,

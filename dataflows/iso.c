@@ -12,6 +12,8 @@ int pesim_df_iso_area(const pesim_dataflow *df, const struct pesim_arch *base,
                       struct pesim_arch *out)
 {
     const struct pesim_rf_cfg *rf = &base->pe_array.rf;
+    if (base->general)
+        return PESIM_E_UNSUPPORTED; /* the split is of the shorthand's RF and GLB */
     if (rf->shared)
         return PESIM_E_INVALID;
     *out = *base;

@@ -218,6 +218,15 @@ int df_map_template(const struct pesim_dataflow *df, const struct pesim_arch *ar
                     struct pesim_mapping *out, pesim_diags *diags)
 {
     struct pesim_mapping closest;
+    if (arch->general) {
+        /* The templates place their loops on the GLB, the array and the
+         * RF of the shorthand. */
+        pesim_diags_add(diags, df->name, 0, 0,
+                        "layer %s: the %s template maps onto architectures in the three-level "
+                        "shorthand only, expected a mapping file for %s (levels:)",
+                        l->name, df->title, arch->name);
+        return PESIM_E_UNSUPPORTED;
+    }
     if (df_space_size(df, arch, l, DF_EXHAUSTIVE_LIMIT) <= DF_EXHAUSTIVE_LIMIT) {
         struct df_score sc;
         if (df_map_exhaustive(df, arch, l, obj, out, &sc) == 0)

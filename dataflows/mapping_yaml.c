@@ -88,12 +88,11 @@ static void mark_bound(struct cfg_ctx *ctx, struct pesim_mapping *m, yaml_node_t
     }
 }
 
-/* aux: the level (temporal) or -1 (spatial). */
-static int parse_loops(struct cfg_ctx *ctx, const struct cfg_key *key,
-                       yaml_node_t *node, const char *path, void *obj)
+/* Read a list of loops into loops[0..*n) (m: the mapping they are for,
+ * for the bound marks). */
+static int read_loops(struct cfg_ctx *ctx, yaml_node_t *node, const char *path, bool spatial,
+                      struct pesim_mapping *m, struct pesim_loop *out, uint8_t *nout)
 {
-    struct pesim_mapping *m = obj;
-    bool spatial = key->aux < 0;
     if (!node || node->type != YAML_SEQUENCE_NODE) {
         pesim_cfg_error(ctx, node, path, "got %s, expected a list of loops",
                         pesim_cfg_kind_name(node));
@@ -124,14 +123,112 @@ static int parse_loops(struct cfg_ctx *ctx, const struct cfg_key *key,
     }
     if (ctx->nerrs > before)
         return PESIM_E_INVALID;
-    if (spatial) { /* the shorthand's array, below the GLB */
-        memcpy(m->spatial[PESIM_LEVEL_GLB], loops, sizeof loops);
-        m->nspatial[PESIM_LEVEL_GLB] = (uint8_t)n;
-    } else {
-        memcpy(m->temporal[key->aux], loops, sizeof loops);
-        m->ntemporal[key->aux] = (uint8_t)n;
-    }
+    memcpy(out, loops, sizeof loops);
+    *nout = (uint8_t)n;
     return 0;
+}
+
+/* aux: the level (temporal) or -1 (spatial: the shorthand's array, below
+ * the GLB). */
+static int parse_loops(struct cfg_ctx *ctx, const struct cfg_key *key,
+                       yaml_node_t *node, const char *path, void *obj)
+{
+    struct pesim_mapping *m = obj;
+    if (key->aux < 0)
+        return read_loops(ctx, node, path, true, m, m->spatial[PESIM_LEVEL_GLB],
+                          &m->nspatial[PESIM_LEVEL_GLB]);
+    return read_loops(ctx, node, path, false, m, m->temporal[key->aux], &m->ntemporal[key->aux]);
+}
+
+/* ---- The general form: `levels:`, a list of {level, temporal, spatial,
+ * bypass} from DRAM down ---- */
+
+/* One item while it is read; `m` and `lv` say where it goes. */
+struct level_in {
+    char level[PESIM_LEVEL_NAME_MAX];
+    bool bypass[PESIM_DS_COUNT];
+    struct pesim_mapping *m;
+    unsigned lv;
+};
+
+static int parse_item_loops(struct cfg_ctx *ctx, const struct cfg_key *key, yaml_node_t *node,
+                            const char *path, void *obj)
+{
+    struct level_in *in = obj;
+    struct pesim_mapping *m = in->m;
+    if (key->aux < 0)
+        return read_loops(ctx, node, path, true, m, m->spatial[in->lv], &m->nspatial[in->lv]);
+    return read_loops(ctx, node, path, false, m, m->temporal[in->lv], &m->ntemporal[in->lv]);
+}
+
+static const struct cfg_key level_item_keys[] = {
+    {.name = "level", .type = CFG_STRING, .umax = PESIM_LEVEL_NAME_MAX - 1, .unit = "",
+     .desc = "The architecture level's name (levels are given in its order)",
+     .offset = offsetof(struct level_in, level)},
+    {.name = "temporal", .type = CFG_CUSTOM, .def = "[]", .unit = "", .type_doc = "list",
+     .flags = CFG_F_LIST, .parse = parse_item_loops, .aux = 0, .sub = &temporal_loop_section,
+     .desc = "Temporal loops at the level, outermost first"},
+    {.name = "spatial", .type = CFG_CUSTOM, .def = "[]", .unit = "", .type_doc = "list",
+     .flags = CFG_F_LIST, .parse = parse_item_loops, .aux = -1, .sub = &spatial_loop_section,
+     .desc = "Loops over the fan-out below the level, outermost first"},
+    {.name = "bypass", .type = CFG_DS_LIST, .def = "[]", .unit = "",
+     .desc = "Data spaces the level keeps no copy of", .offset = offsetof(struct level_in, bypass)},
+};
+
+static const struct cfg_section level_item_section = {level_item_keys, 4, NULL};
+
+/* The named mapping a walked mapping belongs to (every mapping the
+ * walker fills is one's `mapping`, see mark_bound). */
+static struct pesim_named_mapping *named_of(struct pesim_mapping *m)
+{
+    return (struct pesim_named_mapping *)((char *)m - offsetof(struct pesim_named_mapping, mapping));
+}
+
+static int parse_levels(struct cfg_ctx *ctx, const struct cfg_key *key, yaml_node_t *node,
+                        const char *path, void *obj)
+{
+    (void)key;
+    struct pesim_mapping *m = obj;
+    if (!node || node->type != YAML_SEQUENCE_NODE) {
+        pesim_cfg_error(ctx, node, path, "got %s, expected a list of levels, outermost (DRAM) "
+                        "first", pesim_cfg_kind_name(node));
+        return PESIM_E_INVALID;
+    }
+    yaml_node_item_t *it = node->data.sequence.items.start;
+    size_t n = (size_t)(node->data.sequence.items.top - it);
+    if (n < 2 || n > PESIM_LEVELS_MAX) {
+        pesim_cfg_error(ctx, node, path, "got %zu levels, expected 2 to %d", n, PESIM_LEVELS_MAX);
+        return PESIM_E_INVALID;
+    }
+    size_t before = ctx->nerrs;
+    m->nlevels = (uint8_t)n;
+    struct pesim_named_mapping *nm = named_of(m);
+    for (size_t i = 0; i < n; i++) {
+        char ipath[96];
+        snprintf(ipath, sizeof ipath, "%s[%zu]", path, i);
+        struct level_in in = {.m = m, .lv = (unsigned)i};
+        pesim_cfg_defaults(&level_item_section, &in);
+        in.m = m;
+        in.lv = (unsigned)i;
+        pesim_cfg_walk(ctx, &level_item_section, &in, yaml_document_get_node(ctx->doc, it[i]),
+                       ipath);
+        memcpy(m->bypass[i], in.bypass, sizeof in.bypass);
+        snprintf(nm->level[i], sizeof nm->level[i], "%s", in.level);
+    }
+    return ctx->nerrs > before ? PESIM_E_INVALID : 0;
+}
+
+/* `levels` replaces the shorthand's keys. */
+static void nest_check(struct cfg_ctx *ctx, const char *path, void *obj)
+{
+    (void)obj;
+    if (!pesim_cfg_given(ctx, path, "levels"))
+        return;
+    static const char *const shorthand[] = {"dram", "glb", "spatial", "rf"};
+    for (unsigned k = 0; k < 4; k++)
+        if (pesim_cfg_given(ctx, path, shorthand[k]))
+            pesim_cfg_error_key(ctx, path, shorthand[k], "given with levels, expected either "
+                                "levels or the dram/glb/spatial/rf keys");
 }
 
 static void dram_check(struct cfg_ctx *ctx, const char *path, void *obj)
@@ -175,9 +272,13 @@ static const struct cfg_key nest_keys[] = {
      .desc = "Spatial loops over the PE array, outermost first"},
     {.name = "rf", .type = CFG_SECTION, .unit = "", .sub = &rf_section,
      .desc = "PE register files, innermost level"},
+    {.name = "levels", .type = CFG_CUSTOM, .unit = "", .type_doc = "list",
+     .flags = CFG_F_OPTIONAL | CFG_F_LIST, .parse = parse_levels, .sub = &level_item_section,
+     .desc = "The general form: per level of the architecture, outermost first (instead of "
+             "dram, glb, spatial, rf)"},
 };
 
-static const struct cfg_section nest_section = {nest_keys, 4, NULL};
+static const struct cfg_section nest_section = {nest_keys, 5, nest_check};
 
 /* What a mapping file loads into: one `mapping`, or a `layers` list. */
 struct file_in {
@@ -363,7 +464,7 @@ static int write_loops(FILE *out, const struct pesim_loop *loops, size_t n,
 
 static void write_bypass(FILE *out, const char *indent, const bool *bypass)
 {
-    fprintf(out, "%s    bypass: [", indent);
+    fprintf(out, "%s      bypass: [", indent);
     bool first = true;
     for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
         if (bypass[ds]) {
@@ -374,52 +475,54 @@ static void write_bypass(FILE *out, const char *indent, const bool *bypass)
     fputs("]\n", out);
 }
 
-static int write_level(FILE *out, const char *indent, const struct pesim_mapping *m,
-                       enum pesim_level lv)
+static int write_level(FILE *out, const char *indent, const struct pesim_arch *arch,
+                       const struct pesim_mapping *m, unsigned lv)
 {
-    if (m->ntemporal[lv] > PESIM_MAX_LOOPS)
+    if (m->ntemporal[lv] > PESIM_MAX_LOOPS || m->nspatial[lv] > PESIM_MAX_LOOPS)
         return PESIM_E_INVALID;
-    fprintf(out, "%s  %s:\n%s    temporal: ", indent, pesim_level_name(lv), indent);
+    fprintf(out, "%s    - level: %s\n%s      temporal: ", indent, arch->level[lv].name, indent);
     int rc = write_loops(out, m->temporal[lv], m->ntemporal[lv], false);
+    if (!rc && m->nspatial[lv]) {
+        fprintf(out, "%s      spatial: ", indent);
+        rc = write_loops(out, m->spatial[lv], m->nspatial[lv], true);
+    }
     if (rc)
         return rc;
     write_bypass(out, indent, m->bypass[lv]);
     return 0;
 }
 
-/* The nest under a `mapping:` key indented by `indent`. */
-static int write_nest(const struct pesim_mapping *m, const char *indent, FILE *out)
+/* The nest under a `mapping:` key indented by `indent`, in the general
+ * form (a list of the architecture's levels). */
+static int write_nest(const struct pesim_arch *arch, const struct pesim_mapping *m,
+                      const char *indent, FILE *out)
 {
-    if (m->nspatial[PESIM_LEVEL_GLB] > PESIM_MAX_LOOPS)
+    if (pesim_mapping_levels(m) != arch->nlevels)
         return PESIM_E_INVALID;
-    fprintf(out, "%smapping:\n", indent);
-    int rc = write_level(out, indent, m, PESIM_LEVEL_DRAM);
-    if (!rc)
-        rc = write_level(out, indent, m, PESIM_LEVEL_GLB);
-    if (!rc) {
-        fprintf(out, "%s  spatial: ", indent);
-        rc = write_loops(out, m->spatial[PESIM_LEVEL_GLB], m->nspatial[PESIM_LEVEL_GLB], true);
+    fprintf(out, "%smapping:\n%s  levels:\n", indent, indent);
+    for (unsigned lv = 0; lv < arch->nlevels; lv++) {
+        int rc = write_level(out, indent, arch, m, lv);
+        if (rc)
+            return rc;
     }
-    if (!rc)
-        rc = write_level(out, indent, m, PESIM_LEVEL_RF);
-    if (rc)
-        return rc;
     return ferror(out) ? PESIM_E_IO : 0;
 }
 
-int pesim_mapping_write_yaml(const struct pesim_mapping *m, FILE *out)
+int pesim_mapping_write_yaml(const struct pesim_arch *arch, const struct pesim_mapping *m,
+                             FILE *out)
 {
-    return write_nest(m, "", out);
+    return write_nest(arch, m, "", out);
 }
 
-int pesim_mapping_set_write_yaml(const struct pesim_mapping_set *s, FILE *out)
+int pesim_mapping_set_write_yaml(const struct pesim_arch *arch, const struct pesim_mapping_set *s,
+                                 FILE *out)
 {
     fputs("layers:\n", out);
     for (size_t i = 0; i < s->count; i++) {
         fputs("  - layer: ", out);
         pesim_cfg_write_quoted(out, s->items[i].layer);
         fputc('\n', out);
-        int rc = write_nest(&s->items[i].mapping, "    ", out);
+        int rc = write_nest(arch, &s->items[i].mapping, "    ", out);
         if (rc)
             return rc;
     }

@@ -28,6 +28,13 @@ static void rows_of(const struct pesim_arch *arch, struct rows *r)
     r->n++;
 }
 
+unsigned pesim_energy_rows(const struct pesim_arch *arch)
+{
+    struct rows r;
+    rows_of(arch, &r);
+    return r.n;
+}
+
 const char *pesim_energy_row_name(const struct pesim_arch *arch, unsigned row)
 {
     struct rows r;

@@ -89,6 +89,8 @@ int pesim_engine_run(const struct pesim_arch *arch, const struct pesim_layer *l,
 {
     if (hooks && (hooks->port || hooks->trace || hooks->model) && engine == PESIM_ENGINE_STEP)
         return PESIM_E_INVALID; /* the step engine advances the built-in channel */
+    if (arch->general)
+        return PESIM_E_UNSUPPORTED; /* the plan walks the shorthand's three levels */
     struct run *r = calloc(1, sizeof *r); /* the node ring is large */
     if (!r)
         return PESIM_E_NOMEM;

@@ -73,6 +73,13 @@ static int run_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
     rc = pesim_map_check_fit(arch, &out->analysis, file, diags);
     if (rc)
         return rc;
+    if (arch->general && engine != PESIM_ENGINE_ANALYSIS) {
+        pesim_diags_add(diags, file, 0, 0,
+                        "layer %s: the %s engine runs architectures in the three-level "
+                        "shorthand only, expected the analysis engine for %s (levels:)",
+                        l->name, pesim_engine_name(engine), arch->name);
+        return PESIM_E_UNSUPPORTED;
+    }
     out->engine = engine;
     out->cycles = pesim_map_bounds(arch, &out->analysis, out->bound_cycles, &out->bound);
     if (out->cycles == UINT64_MAX) {

@@ -96,17 +96,17 @@ static void c_str(struct pesim_report_sink *s, const char *key, const char *v)
 }
 
 static void c_mapping(struct pesim_report_sink *s, const char *key,
-                      const struct pesim_mapping *m)
+                      const struct pesim_arch *arch, const struct pesim_mapping *m)
 {
     struct csv *c = (struct csv *)s;
     char buf[1024];
     if (leaf(c, key)) {
-        pesim_report_fmt_mapping(buf, sizeof buf, m);
+        pesim_report_fmt_mapping(buf, sizeof buf, arch, m);
         put_field(c->out, buf);
     }
 }
 
-static void row(struct csv *c, const char *dataflow,
+static void row(struct csv *c, const struct pesim_arch *arch, const char *dataflow,
                 const struct pesim_layer_result *r, bool total,
                 const char *unit)
 {
@@ -115,7 +115,7 @@ static void row(struct csv *c, const char *dataflow,
     c->sink.hidden = 0;
     if (leaf(c, "dataflow"))
         put_field(c->out, dataflow ? dataflow : "");
-    pesim_report_walk(&c->sink, r, total, unit);
+    pesim_report_walk(&c->sink, arch, r, total, unit);
     fputc('\n', c->out);
 }
 
@@ -132,16 +132,19 @@ static void rows(struct csv *c, const struct pesim_report_ctx *ctx,
 {
     const char *unit = pesim_report_unit(ctx);
     for (size_t i = 0; i < run->n; i++)
-        row(c, run->dataflow, &run->layers[i], false, unit);
-    row(c, run->dataflow, &run->total, true, unit);
+        row(c, pesim_report_arch(ctx), run->dataflow, &run->layers[i], false, unit);
+    row(c, pesim_report_arch(ctx), run->dataflow, &run->total, true, unit);
 }
 
 static void header_row(struct csv *c, const struct pesim_report_ctx *ctx)
 {
-    /* Any result walks the same leaves; a zeroed one will do. */
-    static const struct pesim_layer_result zero;
+    /* Any result on the arch walks the same leaves; a zeroed one with the
+     * arch's energy rows will do. */
+    struct pesim_layer_result zero;
+    memset(&zero, 0, sizeof zero);
+    zero.energy.nrows = pesim_energy_rows(pesim_report_arch(ctx));
     c->header = true;
-    row(c, NULL, &zero, false, pesim_report_unit(ctx));
+    row(c, pesim_report_arch(ctx), NULL, &zero, false, pesim_report_unit(ctx));
     c->header = false;
 }
 

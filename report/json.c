@@ -153,13 +153,43 @@ static void level(struct json *j, const struct pesim_mapping *m,
     close_(j, '}');
 }
 
+/* The general form: {"levels": [{"level", "temporal", "spatial",
+ * "bypass"}, ...]}, as the mapping YAML's. */
+static void general_mapping(struct json *j, const struct pesim_arch *arch,
+                            const struct pesim_mapping *m)
+{
+    open_(j, "levels", '[', false);
+    for (unsigned lv = 0; lv < arch->nlevels && lv < pesim_mapping_levels(m); lv++) {
+        open_(j, NULL, '{', false);
+        j_str(&j->sink, "level", arch->level[lv].name);
+        open_(j, "temporal", '[', false);
+        loops(j, m->temporal[lv], m->ntemporal[lv], false);
+        close_(j, ']');
+        open_(j, "spatial", '[', false);
+        loops(j, m->spatial[lv], m->nspatial[lv], true);
+        close_(j, ']');
+        open_(j, "bypass", '[', true);
+        for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
+            if (m->bypass[lv][ds])
+                j_str(&j->sink, NULL, pesim_ds_name((enum pesim_ds)ds));
+        close_(j, ']');
+        close_(j, '}');
+    }
+    close_(j, ']');
+}
+
 static void j_mapping(struct pesim_report_sink *s, const char *key,
-                      const struct pesim_mapping *m)
+                      const struct pesim_arch *arch, const struct pesim_mapping *m)
 {
     struct json *j = (struct json *)s;
     if (s->hidden)
         return;
     open_(j, key, '{', false);
+    if (arch->general) {
+        general_mapping(j, arch, m);
+        close_(j, '}');
+        return;
+    }
     level(j, m, PESIM_LEVEL_DRAM);
     level(j, m, PESIM_LEVEL_GLB);
     open_(j, "spatial", '[', false);
@@ -185,12 +215,12 @@ static void run_fields(struct json *j, const struct pesim_report_ctx *ctx,
     open_(j, "layers", '[', false);
     for (size_t i = 0; i < run->n; i++) {
         open_(j, NULL, '{', false);
-        pesim_report_walk(&j->sink, &run->layers[i], false, unit);
+        pesim_report_walk(&j->sink, pesim_report_arch(ctx), &run->layers[i], false, unit);
         close_(j, '}');
     }
     close_(j, ']');
     open_(j, "total", '{', false);
-    pesim_report_walk(&j->sink, &run->total, true, unit);
+    pesim_report_walk(&j->sink, pesim_report_arch(ctx), &run->total, true, unit);
     close_(j, '}');
 }
 

@@ -174,29 +174,35 @@ static void run_cell(const void *data, int row, int col, char *buf,
 static const char *const energy_head[] = {"level", "weights", "inputs",
                                           "outputs", "total", "share"};
 
+/* An energy breakdown and the architecture that names its rows. */
+struct energy_table {
+    const struct pesim_energy *e;
+    const struct pesim_arch *arch;
+};
+
 static void energy_cell(const void *data, int row, int col, char *buf,
                         size_t size)
 {
-    const struct pesim_energy *e = data;
-    /* Rows: the five energy levels, leakage, total. */
-    enum { LEAK = PESIM_EL_COUNT, TOTAL };
+    const struct energy_table *t = data;
+    const struct pesim_energy *e = t->e;
+    /* Rows: the energy rows (levels, networks, the MAC), leakage, total. */
+    int rows = (int)e->nrows, leak = rows, mac = rows - 1;
     if (row < 0) {
         snprintf(buf, size, "%s", energy_head[col]);
         return;
     }
     double v = 0;
     if (col == 0) {
+        const char *name = row < rows ? pesim_energy_row_name(t->arch, (unsigned)row) : NULL;
         snprintf(buf, size, "%s",
-                 row < PESIM_EL_COUNT ? pesim_elevel_name((enum pesim_elevel)row)
-                 : row == LEAK        ? "leakage"
-                                      : "total");
+                 row < rows ? (name ? name : "?") : row == leak ? "leakage" : "total");
         return;
     }
     if (col <= PESIM_DS_COUNT) {
         int ds = col - 1;
-        if (row < PESIM_EL_MAC)
+        if (row < mac)
             v = e->by[row][ds];
-        else if (row == TOTAL)
+        else if (row == leak + 1)
             v = e->by_data[ds];
         else {
             snprintf(buf, size, "-");
@@ -205,8 +211,7 @@ static void energy_cell(const void *data, int row, int col, char *buf,
         fmt_energy(buf, size, v);
         return;
     }
-    v = row < PESIM_EL_COUNT ? e->by_level[row] : row == LEAK ? e->leakage
-                                                              : e->total;
+    v = row < rows ? e->by_level[row] : row == leak ? e->leakage : e->total;
     if (col == 4)
         fmt_energy(buf, size, v);
     else
@@ -226,9 +231,12 @@ static void title(FILE *out, const struct pesim_report_ctx *ctx)
     char shown[PESIM_NAME_SHOWN];
     fprintf(out, "pesim %s: arch %s", pesim_version(),
             arch ? pesim_visible(shown, sizeof shown, arch->name) : "?");
-    if (arch)
+    if (arch && !arch->general)
         fprintf(out, " (%ux%u PEs, %g MHz)", (unsigned)arch->pe_array.rows,
                 (unsigned)arch->pe_array.cols, arch->clock_mhz);
+    else if (arch)
+        fprintf(out, " (%u levels, %u MACs, %g MHz)", (unsigned)arch->nlevels,
+                (unsigned)pesim_arch_pes(arch), arch->clock_mhz);
     fprintf(out, ", workload %s",
             ctx && ctx->workload ? pesim_visible(shown, sizeof shown, ctx->workload) : "?");
 }
@@ -293,7 +301,8 @@ int pesim_report_text_run(FILE *out, const struct pesim_report_ctx *ctx,
                      "its simulation (`same_as` in JSON).\n", same, run->n);
     fprintf(out, "\nEnergy of the total by level and data space (%s):\n\n",
             unit_title(ctx));
-    table(out, &run->total.energy, PESIM_EL_COUNT + 2, 6, energy_cell);
+    struct energy_table et = {&run->total.energy, pesim_report_arch(ctx)};
+    table(out, &et, (int)run->total.energy.nrows + 2, 6, energy_cell);
     if (cycle_level(&run->total)) {
         fprintf(out, "\nWhere the cycles went (%s engine; cycles):\n\n",
                 pesim_engine_name(run->total.engine));
@@ -354,10 +363,10 @@ int pesim_report_text_compare(FILE *out, const struct pesim_report_ctx *ctx,
         if (dtitle)
             fprintf(out, " (%s)", dtitle);
         fputs("\n  level:", out);
-        for (int lv = 0; lv < PESIM_EL_COUNT; lv++) {
-            fmt_pct(buf, sizeof buf, e->by_level[lv], e->total);
-            fprintf(out, "  %s %s", pesim_elevel_name((enum pesim_elevel)lv),
-                    buf);
+        for (unsigned row = 0; row < e->nrows; row++) {
+            const char *name = pesim_energy_row_name(pesim_report_arch(ctx), row);
+            fmt_pct(buf, sizeof buf, e->by_level[row], e->total);
+            fprintf(out, "  %s %s", name ? name : "?", buf);
         }
         if (e->leakage != 0) {
             fmt_pct(buf, sizeof buf, e->leakage, e->total);

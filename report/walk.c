@@ -65,31 +65,49 @@ static void fmt_loops(char *buf, size_t size, size_t *len, const char *label,
     append(buf, size, len, "]");
 }
 
-void pesim_report_fmt_mapping(char *buf, size_t size,
+/* Nest order: each level's temporal loops, then the spatial loops of its
+ * fan-out. The shorthand prints its one fan-out as "spatial", always. */
+void pesim_report_fmt_mapping(char *buf, size_t size, const struct pesim_arch *arch,
                               const struct pesim_mapping *m)
 {
     size_t len = 0;
     if (size)
         buf[0] = '\0';
-    /* Nest order: DRAM, GLB, the spatial fan-out, RF. */
-    fmt_loops(buf, size, &len, "dram", m->temporal[PESIM_LEVEL_DRAM],
-              m->ntemporal[PESIM_LEVEL_DRAM], false);
-    fmt_loops(buf, size, &len, "glb", m->temporal[PESIM_LEVEL_GLB],
-              m->ntemporal[PESIM_LEVEL_GLB], false);
-    fmt_loops(buf, size, &len, "spatial", m->spatial[PESIM_LEVEL_GLB], m->nspatial[PESIM_LEVEL_GLB], true);
-    fmt_loops(buf, size, &len, "rf", m->temporal[PESIM_LEVEL_RF],
-              m->ntemporal[PESIM_LEVEL_RF], false);
+    unsigned nl = pesim_mapping_levels(m) < arch->nlevels ? pesim_mapping_levels(m)
+                                                          : arch->nlevels;
+    for (unsigned lv = 0; lv < nl; lv++) {
+        const char *name = arch->level[lv].name;
+        fmt_loops(buf, size, &len, name, m->temporal[lv], m->ntemporal[lv], false);
+        if (!arch->general && lv == PESIM_LEVEL_GLB)
+            fmt_loops(buf, size, &len, "spatial", m->spatial[lv], m->nspatial[lv], true);
+        else if (m->nspatial[lv]) {
+            char label[PESIM_LEVEL_NAME_MAX + 8];
+            snprintf(label, sizeof label, "%s.spatial", name);
+            fmt_loops(buf, size, &len, label, m->spatial[lv], m->nspatial[lv], true);
+        }
+    }
     bool any = false;
-    for (int lv = 0; lv < PESIM_LEVEL_COUNT; lv++)
+    for (unsigned lv = 0; lv < nl; lv++)
         for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
             if (m->bypass[lv][ds]) {
                 append(buf, size, &len, "%s%s:%s", any ? " " : " bypass[",
-                       pesim_level_name((enum pesim_level)lv),
-                       pesim_ds_name((enum pesim_ds)ds));
+                       arch->level[lv].name, pesim_ds_name((enum pesim_ds)ds));
                 any = true;
             }
     if (any)
         append(buf, size, &len, "]");
+}
+
+/* The shorthand's names, for writers given no architecture. */
+static const struct pesim_arch shorthand_names = {
+    .nlevels = PESIM_LEVEL_COUNT,
+    .level = {{.name = "dram"}, {.name = "glb", .fanout = {.rows = 1, .cols = 1, .name = "noc"}},
+              {.name = "rf"}},
+};
+
+const struct pesim_arch *pesim_report_arch(const struct pesim_report_ctx *ctx)
+{
+    return ctx && ctx->arch ? ctx->arch : &shorthand_names;
 }
 
 static void pair(struct pesim_report_sink *s, const char *key,
@@ -101,7 +119,7 @@ static void pair(struct pesim_report_sink *s, const char *key,
     s->end(s);
 }
 
-void pesim_report_walk(struct pesim_report_sink *s,
+void pesim_report_walk(struct pesim_report_sink *s, const struct pesim_arch *arch,
                        const struct pesim_layer_result *r, bool total,
                        const char *unit)
 {
@@ -152,8 +170,8 @@ void pesim_report_walk(struct pesim_report_sink *s,
     s->f64(s, "per_mac", e->per_mac);
     s->str(s, "unit", unit);
     s->begin(s, "by_level");
-    for (int lv = 0; lv < PESIM_EL_COUNT; lv++)
-        s->f64(s, pesim_elevel_name((enum pesim_elevel)lv), e->by_level[lv]);
+    for (unsigned row = 0; row < e->nrows; row++)
+        s->f64(s, name_or(pesim_energy_row_name(arch, row)), e->by_level[row]);
     s->end(s);
     s->begin(s, "by_data");
     for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
@@ -161,10 +179,10 @@ void pesim_report_walk(struct pesim_report_sink *s,
     s->end(s);
     /* MAC energy belongs to no data space: by_level.mac only. */
     s->begin(s, "breakdown");
-    for (int lv = 0; lv < PESIM_EL_MAC; lv++) {
-        s->begin(s, pesim_elevel_name((enum pesim_elevel)lv));
+    for (unsigned row = 0; row + 1 < e->nrows; row++) {
+        s->begin(s, name_or(pesim_energy_row_name(arch, row)));
         for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
-            s->f64(s, pesim_ds_name((enum pesim_ds)ds), e->by[lv][ds]);
+            s->f64(s, pesim_ds_name((enum pesim_ds)ds), e->by[row][ds]);
         s->end(s);
     }
     s->end(s);
@@ -172,8 +190,8 @@ void pesim_report_walk(struct pesim_report_sink *s,
     s->end(s);
 
     s->begin(s, "accesses");
-    for (int lv = 0; lv < PESIM_LEVEL_COUNT; lv++) {
-        s->begin(s, pesim_level_name((enum pesim_level)lv));
+    for (unsigned lv = 0; lv < arch->nlevels; lv++) {
+        s->begin(s, arch->level[lv].name);
         for (int ds = 0; ds < PESIM_DS_COUNT; ds++) {
             const struct pesim_access *x = &a->acc[lv][ds];
             s->begin(s, pesim_ds_name((enum pesim_ds)ds));
@@ -200,7 +218,7 @@ void pesim_report_walk(struct pesim_report_sink *s,
 
     if (total)
         s->hidden++;
-    s->mapping(s, "mapping", &r->mapping);
+    s->mapping(s, "mapping", arch, &r->mapping);
     if (total)
         s->hidden--;
 }

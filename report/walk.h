@@ -21,15 +21,19 @@ struct pesim_report_sink {
     void (*f64)(struct pesim_report_sink *s, const char *key, double v);
     void (*str)(struct pesim_report_sink *s, const char *key, const char *v);
     void (*mapping)(struct pesim_report_sink *s, const char *key,
-                    const struct pesim_mapping *m);
+                    const struct pesim_arch *arch, const struct pesim_mapping *m);
     int hidden;
 };
 
-/* Walk one result. `total` marks the aggregate row (no kind, dims, stride,
- * padding, dilation or mapping). `unit` is the energy unit's name. */
-void pesim_report_walk(struct pesim_report_sink *s,
+/* Walk one result on arch (its level, network and energy row names).
+ * `total` marks the aggregate row (no kind, dims, stride, padding,
+ * dilation or mapping). `unit` is the energy unit's name. */
+void pesim_report_walk(struct pesim_report_sink *s, const struct pesim_arch *arch,
                        const struct pesim_layer_result *r, bool total,
                        const char *unit);
+/* ctx's architecture, or one with the shorthand's level names when ctx
+ * has none. */
+const struct pesim_arch *pesim_report_arch(const struct pesim_report_ctx *ctx);
 
 /* Doubles everywhere in JSON/CSV: "%.15g" in the C locale (pesim never
  * calls setlocale), so the same value prints the same bytes. Returns false
@@ -37,8 +41,10 @@ void pesim_report_walk(struct pesim_report_sink *s,
 bool pesim_report_fmt_double(char *buf, size_t size, double v);
 
 /* A mapping in one line, e.g. "dram[M4 C2] glb[P55 Q55] spatial[M14x C3y]
- * rf[R11 S11] bypass[glb:weights]"; the CSV and text forms. */
-void pesim_report_fmt_mapping(char *buf, size_t size,
+ * rf[R11 S11] bypass[glb:weights]" (the shorthand), or with each level's
+ * name and "<level>.spatial[...]" after a level with a fan-out (the
+ * general form); the CSV and text forms. */
+void pesim_report_fmt_mapping(char *buf, size_t size, const struct pesim_arch *arch,
                               const struct pesim_mapping *m);
 
 /* Names with a fallback, so a bad enum never prints "(null)". */

@@ -32,6 +32,8 @@ struct pesim_energy {
  * per-word energy, the MAC's and the leakage of arch->energy. */
 void pesim_energy_compute(const struct pesim_arch *arch, const struct pesim_analysis *a,
                           uint64_t cycles, struct pesim_energy *out);
+/* How many rows arch's breakdowns have. */
+unsigned pesim_energy_rows(const struct pesim_arch *arch);
 /* The name of an energy row of arch: a level's, a network's or "mac".
  * Points into arch (or is static); NULL past the last row. */
 const char *pesim_energy_row_name(const struct pesim_arch *arch, unsigned row);

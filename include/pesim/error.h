@@ -20,7 +20,7 @@ extern "C" {
     X(RANGE, -6, "value out of range")                                  \
     X(NOMAP, -7, "no valid mapping")                                    \
     X(SIM, -8, "simulation failure")                                    \
-    X(UNSUPPORTED, -9, "not supported by this build")
+    X(UNSUPPORTED, -9, "not supported")
 
 enum pesim_errno {
     PESIM_OK = 0,

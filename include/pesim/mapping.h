@@ -16,6 +16,7 @@
 #ifndef PESIM_MAPPING_H
 #define PESIM_MAPPING_H
 
+#include "pesim/arch.h"
 #include "pesim/workload.h"
 
 #ifdef __cplusplus
@@ -72,6 +73,9 @@ struct pesim_named_mapping {
     struct {
         unsigned line, col;
     } bound_at[PESIM_DIM_COUNT];
+    /* The general form's level names, as given (checked against the
+     * architecture by pesim_map_check_at); empty in the shorthand form. */
+    char level[PESIM_LEVELS_MAX][PESIM_LEVEL_NAME_MAX];
 };
 struct pesim_mapping_set {
     size_t count;
@@ -86,9 +90,11 @@ void pesim_mapping_set_free(struct pesim_mapping_set *s);
  * NULL. */
 const struct pesim_named_mapping *pesim_mapping_set_find(const struct pesim_mapping_set *s,
                                                          const char *layer);
-/* Write a set as `layers:` YAML that pesim_mapping_set_load reads back
- * unchanged. */
-int pesim_mapping_set_write_yaml(const struct pesim_mapping_set *s, FILE *out);
+/* Write a set as `layers:` YAML, each nest in the general form with the
+ * level names of arch, that pesim_mapping_set_load reads back unchanged.
+ * PESIM_E_INVALID when a mapping is not for arch's levels. */
+int pesim_mapping_set_write_yaml(const struct pesim_arch *arch, const struct pesim_mapping_set *s,
+                                 FILE *out);
 
 /* Append loops; PESIM_E_RANGE when a list is full or bound is 0. */
 int pesim_mapping_add_temporal(struct pesim_mapping *m, unsigned lv,
@@ -111,8 +117,10 @@ int pesim_map_check_at(const struct pesim_arch *arch, const struct pesim_layer *
                        const struct pesim_named_mapping *nm, const char *file,
                        pesim_diags *diags);
 
-/* Write the mapping as YAML that pesim_mapping_load reads back unchanged. */
-int pesim_mapping_write_yaml(const struct pesim_mapping *m, FILE *out);
+/* Write the mapping as YAML in the general form (`levels:`, with arch's
+ * level names) that pesim_mapping_load reads back unchanged. */
+int pesim_mapping_write_yaml(const struct pesim_arch *arch, const struct pesim_mapping *m,
+                             FILE *out);
 
 #ifdef __cplusplus
 }

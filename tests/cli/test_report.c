@@ -42,6 +42,7 @@ static void make(struct pesim_layer_result *r, const char *name, uint64_t m)
     r->bound_cycles[PESIM_BOUND_DRAM] = 2000000;
     r->bound = PESIM_BOUND_DRAM;
     r->latency_us = 10000.5;
+    r->energy.nrows = PESIM_EL_COUNT;
     r->energy.by[PESIM_EL_DRAM][PESIM_DS_INPUTS] = 200000;
     r->energy.by_level[PESIM_EL_DRAM] = 200000;
     r->energy.by_level[PESIM_EL_MAC] = (double)a->macs;
