@@ -33,7 +33,7 @@ TICKED_RE = re.compile(r'`([^`]+)`')
 # streams (fprintf(stderr, ...), fputs(s, stdout), isatty(STDERR_FILENO)).
 # fprintf(out, ...) to a FILE the caller passed in is not printing.
 PRINT_RE = re.compile(
-    r'\b(?:printf|vprintf|puts|putchar|perror)\s*\('
+    r'\b(?:printf|vprintf|puts|putchar|perror|dprintf|vdprintf|psignal|syslog)\s*\('
     r'|\bstd(?:out|err)\b|\bSTD(?:OUT|ERR)_FILENO\b|\b(?:cout|cerr|clog)\b')
 
 
@@ -284,7 +284,7 @@ def resolve(root, rules, src, name):
 
 def check(root, rules, graph=False):
     errors = []
-    seen_allow, seen_print = set(), set()
+    seen_allow, seen_print, occurs = set(), set(), set()
     edges = {}
     reaches = {r.key: reach(rules, r) for r in rules.rows}
     for path in sources(root, rules):
@@ -309,6 +309,7 @@ def check(root, rules, graph=False):
                               'goes in the list of generated headers of %s)'
                               % (path, line, name, rules.doc))
                 continue
+            occurs.add((path, target))
             trow = rules.row_of(target)
             if trow is row:
                 continue
@@ -334,7 +335,10 @@ def check(root, rules, graph=False):
                               'callback or diagnostics (%s)'
                               % (path, line, row.label(), m.group(0).rstrip('( '), rules.doc))
     for (src, target), n in sorted(rules.allow.items(), key=lambda x: x[1]):
-        if (src, target) not in seen_allow:
+        if (src, target) in occurs and (src, target) not in seen_allow:
+            errors.append('%s:%d: error: allow-list entry %s -> %s is allowed by the table '
+                          'now: remove it' % (rules.doc, n, src, target))
+        elif (src, target) not in seen_allow:
             errors.append('%s:%d: error: allow-list entry %s -> %s no longer occurs: remove it'
                           % (rules.doc, n, src, target))
     for src, n in sorted(rules.allow_print.items(), key=lambda x: x[1]):
