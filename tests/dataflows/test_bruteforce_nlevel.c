@@ -98,8 +98,8 @@
 
 #define NL PESIM_LEVELS_MAX
 #define MAXP 40                 /* loops of bound > 1 in a nest */
-#define MAX_ITERS (1u << 14)    /* iterations of a nest the brute force runs */
-#define HBITS 16                /* hash table of 2^16 slots > MAX_ITERS */
+#define MAX_ITERS (1u << 15)    /* iterations of a nest the brute force runs */
+#define HBITS 17                /* a hash table of 4 x MAX_ITERS slots */
 #define HSIZE (1u << HBITS)
 
 enum { W = PESIM_DS_WEIGHTS, I = PESIM_DS_INPUTS, O = PESIM_DS_OUTPUTS, NDS = PESIM_DS_COUNT };
@@ -309,6 +309,36 @@ static bool collapses(const struct pesim_arch *a, int f, int ds)
     return ds == O ? net->reduce : net->multicast;
 }
 
+/* What the random cases exercised (counted by pair(), printed and checked
+ * by the random test so that a change of the generator cannot quietly
+ * drop a kind of case). */
+static struct {
+    unsigned cross2;      /* pairs crossing two fan-outs with spatial loops at both */
+    unsigned out_reduced; /* output pairs crossing fan-outs that all reduce */
+    unsigned out_mixed;   /* output pairs crossing a fan-out that does not */
+    unsigned inner_pair;  /* pairs between two levels below DRAM */
+    unsigned strided;     /* input pairs whose P, Q, R or S words are strided */
+} seen;
+
+static bool spatial_at(const struct exec *e, int f)
+{
+    for (int i = 0; i < e->n; i++)
+        if (e->spatial[i] && e->level[i] == f)
+            return true;
+    return false;
+}
+
+/* A loop of a window dim that iterates over words (in sel) inside one that
+ * does not: the words of a tile are strided (analysis.c's non-suffix case). */
+static bool strided_window(const struct exec *e, const bool *sel)
+{
+    for (int i = 0; i < e->n; i++)
+        for (int j = i + 1; j < e->n; j++)
+            if (e->dim[i] == e->dim[j] && e->dim[i] >= PESIM_DIM_P && !sel[i] && sel[j])
+                return true;
+    return false;
+}
+
 /* D4-D9 for one pair. */
 static void pair(struct exec *e, const struct pesim_arch *a, int ds, int p, int c,
                  struct expect *x)
@@ -336,6 +366,11 @@ static void pair(struct exec *e, const struct pesim_arch *a, int ds, int p, int 
     }
     uint64_t sent = distinct(e, sel, ds);
     bool storage = c < e->nl;
+    seen.cross2 += nf >= 2 && spatial_at(e, fan[0]) && spatial_at(e, fan[1]);
+    seen.inner_pair += p > 0 && storage;
+    seen.strided += ds == I && strided_window(e, sel);
+    seen.out_reduced += ds == O && nf > 0 && all_reduce;
+    seen.out_mixed += ds == O && !all_reduce;
     if (ds != O) {
         x->reads[p][ds] += sent;
         if (storage)
@@ -538,7 +573,7 @@ static struct pesim_arch random_arch(unsigned nl, unsigned nfan)
 
 static struct pesim_layer random_layer(void)
 {
-    struct pesim_layer l = fx_layer(1 + rnd(2), 1 + rnd(3), 1 + rnd(3), 1 + rnd(5), 1 + rnd(3),
+    struct pesim_layer l = fx_layer(1 + rnd(2), 1 + rnd(3), 1 + rnd(3), 1 + rnd(7), 1 + rnd(4),
                                     1 + rnd(3), 1 + rnd(3));
     l.dim[PESIM_DIM_G] = 1 + rnd(2);
     l.stride[0] = 1 + (uint32_t)rnd(3);
@@ -548,7 +583,7 @@ static struct pesim_layer random_layer(void)
     return l;
 }
 
-/* Each dimension split into 1-3 loops (bound 1 sometimes) at random places:
+/* Each dimension split into 1-3 loops (P, Q, R, S: 2-4) (bound 1 sometimes) at random places:
  * a level's temporal loops, or a fan-out's spatial loops on an axis with
  * room for it; random orders; random bypass at levels 1 .. n-1. */
 static void random_mapping(const struct pesim_arch *a, const struct pesim_layer *l,
@@ -566,10 +601,13 @@ static void random_mapping(const struct pesim_arch *a, const struct pesim_layer 
         axis[lv][0] = axis[lv][1] = 1;
     for (int d = 0; d < PESIM_DIM_COUNT; d++) {
         uint64_t size = l->dim[d], covered = 1;
-        int loops = 1 + (int)rnd(3);
+        /* more loops over the window dims: strided windows (a multicast
+         * spatial P over temporal P loops) need two of them */
+        int loops = (d >= PESIM_DIM_P ? 2 : 1) + (int)rnd(3);
         for (int k = 0; k < loops; k++) {
+            uint64_t most = d >= PESIM_DIM_P ? (size + 1) / 2 : size;
             uint32_t b = k == loops - 1 ? (uint32_t)((size + covered - 1) / covered)
-                                        : (uint32_t)(1 + rnd(size));
+                                        : (uint32_t)(1 + rnd(most));
             covered *= b;
             unsigned where = (unsigned)rnd(nl + (unsigned)nfan);
             bool placed = false;
@@ -633,8 +671,8 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-#define RANDOM_CASES 1500 /* checked cases wanted */
-#define RANDOM_MIN 1200   /* fewer fails the test */
+#define RANDOM_CASES 6000 /* checked cases wanted */
+#define RANDOM_MIN 5000   /* fewer fails the test */
 
 static void test_random_nlevel(void **state)
 {
@@ -673,6 +711,9 @@ static void test_random_nlevel(void **state)
                   checked, invalid, big, MAX_ITERS, now_s() - t0, by_levels[2], by_levels[3],
                   by_levels[4], by_levels[5], by_fanouts[0], by_fanouts[1], by_fanouts[2],
                   fanout_innermost, fanout_dram);
+    print_message("pairs: %u crossing two fan-outs with loops, %u between levels below DRAM, "
+                  "%u with strided input windows; output pairs: %u fully reduced, %u not\n",
+                  seen.cross2, seen.inner_pair, seen.strided, seen.out_reduced, seen.out_mixed);
     assert_true(ok);
     assert_true(checked >= RANDOM_MIN);
     for (unsigned nl = 2; nl <= 5; nl++)
@@ -680,6 +721,8 @@ static void test_random_nlevel(void **state)
     for (unsigned f = 0; f < 3; f++)
         assert_true(by_fanouts[f] >= RANDOM_MIN / 8);
     assert_true(fanout_innermost >= 50 && fanout_dram >= 50);
+    assert_true(seen.cross2 >= 50 && seen.inner_pair >= 50 && seen.strided >= 50);
+    assert_true(seen.out_reduced >= 50 && seen.out_mixed >= 50);
 }
 
 /* A shorthand arch: rows x cols PEs, random GLB holds and NoC multicast
