@@ -79,11 +79,14 @@
  *    that when the level double-buffers. Every capacity here is unlimited,
  *    so every mapping fits.
  *
- * Every counter of pesim_map_analyze is compared exactly. A second test
- * builds a shorthand arch (pe_array/noc/glb keys, pesim_arch_expand), copies
- * its level list into a general arch and checks, on random three-level
- * mappings with the one fan-out below level 1, that both give the same
- * analysis and that it equals the brute force. */
+ * Every counter of pesim_map_analyze is compared exactly. That the general
+ * path is the shorthand's: every random case of three levels with its one
+ * fan-out below level 1 is also written in the shorthand keys (GLB holds,
+ * noc multicast, RF bypass) and must count the same; and a second test
+ * builds shorthand archs (pesim_arch_expand), copies their level list into
+ * a general arch whose shorthand keys are zero, and checks on random
+ * mappings that both give the same analysis, byte for byte, and that it
+ * equals the brute force. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -671,6 +674,46 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* A random three-level case with its one fan-out below level 1, written in
+ * the shorthand: the GLB holds what level 1 holds; noc.<ds>.multicast is
+ * level 1's multicast flag (weights, inputs) or reduce flag (outputs);
+ * what level 2 does not hold the RF bypasses. Its analysis must count
+ * exactly what the general arch's does (capacities differ: not compared). */
+static bool same_as_shorthand(const struct pesim_arch *a, const struct pesim_layer *l,
+                              const struct pesim_mapping *m)
+{
+    if (a->nlevels != 3 || has_fanout(a, 0) || !has_fanout(a, 1) || has_fanout(a, 2))
+        return false;
+    const struct pesim_level_cfg *glb = &a->level[1];
+    struct pesim_arch s = fx_arch(glb->fanout.rows, glb->fanout.cols);
+    struct pesim_mapping ms = *m;
+    for (int ds = 0; ds < NDS; ds++) {
+        s.glb.holds[ds] = glb->holds[ds];
+        s.noc[ds].multicast = ds == O ? glb->fanout.net[ds].reduce : glb->fanout.net[ds].multicast;
+        ms.bypass[2][ds] |= !a->level[2].holds[ds];
+    }
+    pesim_arch_expand(&s);
+    assert_int_equal(pesim_map_check(&s, l, &ms, "r", NULL), 0);
+    struct pesim_analysis rg, rs;
+    assert_int_equal(pesim_map_analyze(a, l, m, &rg), 0);
+    assert_int_equal(pesim_map_analyze(&s, l, &ms, &rs), 0);
+    assert_int_equal(rs.macs, rg.macs);
+    assert_int_equal(rs.ideal_cycles, rg.ideal_cycles);
+    assert_int_equal(rs.active_pes, rg.active_pes);
+    assert_int_equal(rs.pes, rg.pes);
+    assert_int_equal(rs.spatial_reductions, rg.spatial_reductions);
+    for (int lv = 0; lv < 3; lv++)
+        for (int ds = 0; ds < NDS; ds++) {
+            assert_int_equal(rs.acc[lv][ds].reads, rg.acc[lv][ds].reads);
+            assert_int_equal(rs.acc[lv][ds].fills, rg.acc[lv][ds].fills);
+            assert_int_equal(rs.acc[lv][ds].updates, rg.acc[lv][ds].updates);
+            assert_int_equal(rs.acc[lv][ds].tile_words, rg.acc[lv][ds].tile_words);
+            assert_int_equal(rs.noc_words[lv][ds], rg.noc_words[lv][ds]);
+            assert_int_equal(rs.noc_sends[lv][ds], rg.noc_sends[lv][ds]);
+        }
+    return true;
+}
+
 #define RANDOM_CASES 6000 /* checked cases wanted */
 #define RANDOM_MIN 5000   /* fewer fails the test */
 
@@ -681,7 +724,7 @@ static void test_random_nlevel(void **state)
     assert_non_null(e);
     double t0 = now_s();
     unsigned checked = 0, by_levels[NL + 1] = {0}, by_fanouts[3] = {0}, invalid = 0, big = 0;
-    unsigned fanout_innermost = 0, fanout_dram = 0;
+    unsigned fanout_innermost = 0, fanout_dram = 0, shorthand = 0;
     bool ok = true;
     for (unsigned iter = 0; checked < RANDOM_CASES && iter < 40 * RANDOM_CASES && ok; iter++) {
         unsigned nl = 2 + (unsigned)rnd(4), nfan = (unsigned)rnd(3);
@@ -698,6 +741,7 @@ static void test_random_nlevel(void **state)
             continue;
         }
         ok = check_case(e, &a, &l, &m);
+        shorthand += same_as_shorthand(&a, &l, &m);
         checked++;
         by_levels[nl]++;
         by_fanouts[nfan]++;
@@ -707,10 +751,10 @@ static void test_random_nlevel(void **state)
     free(e);
     print_message("%u cases checked (%u invalid, %u over %u iterations skipped) in %.2f s; "
                   "levels 2..5: %u %u %u %u; fan-outs 0..2: %u %u %u; a fan-out below the "
-                  "innermost level %u, below DRAM %u\n",
+                  "innermost level %u, below DRAM %u; %u equal to their shorthand\n",
                   checked, invalid, big, MAX_ITERS, now_s() - t0, by_levels[2], by_levels[3],
                   by_levels[4], by_levels[5], by_fanouts[0], by_fanouts[1], by_fanouts[2],
-                  fanout_innermost, fanout_dram);
+                  fanout_innermost, fanout_dram, shorthand);
     print_message("pairs: %u crossing two fan-outs with loops, %u between levels below DRAM, "
                   "%u with strided input windows; output pairs: %u fully reduced, %u not\n",
                   seen.cross2, seen.inner_pair, seen.strided, seen.out_reduced, seen.out_mixed);
@@ -720,7 +764,7 @@ static void test_random_nlevel(void **state)
         assert_true(by_levels[nl] >= RANDOM_MIN / 8);
     for (unsigned f = 0; f < 3; f++)
         assert_true(by_fanouts[f] >= RANDOM_MIN / 8);
-    assert_true(fanout_innermost >= 50 && fanout_dram >= 50);
+    assert_true(fanout_innermost >= 50 && fanout_dram >= 50 && shorthand >= 100);
     assert_true(seen.cross2 >= 50 && seen.inner_pair >= 50 && seen.strided >= 50);
     assert_true(seen.out_reduced >= 50 && seen.out_mixed >= 50);
 }
