@@ -829,11 +829,86 @@ static void test_shorthand_is_general(void **state)
     assert_true(checked >= SHORTHAND_CASES);
 }
 
+/* The first-residency rule (D9) on the smallest case where it matters:
+ * M = 2, C = 2, every loop at level 0, [C 2, M 2] (C outer), so each output
+ * element has two residencies below DRAM, (c = 0) and (c = 1). The rule
+ * says a residency starts from zero only when it is the element's first
+ * in that instance of the parent, over the whole run; the analysis, the
+ * brute force and (for three levels) the old model all count so. A count
+ * that tracked values would differ wherever a parent's own residency
+ * started from zero: here the network below DRAM does not reduce, so level
+ * 1 starts both residencies from zero (model.md §4: the child "starts every
+ * residency from zero"), and the reload it sends level 2 for (c = 1) and
+ * the MAC-side read at level 2 that follows both carry a zero. This test
+ * pins the rule as the model states it; a model that chose value tracking
+ * would count level 1 reads 4 (not 6), level 2 fills 0 (not 2) and level
+ * 2 reads 4 (not 6), and the shorthand's RF (with noc.outputs.multicast
+ * false) reads 4, not 6. */
+static void test_first_residency_rule(void **state)
+{
+    (void)state;
+    struct exec *e = calloc(1, sizeof *e);
+    assert_non_null(e);
+    struct pesim_layer l = fx_layer(1, 2, 2, 1, 1, 1, 1);
+
+    struct pesim_arch a = base_arch();
+    a.nlevels = 3;
+    for (int lv = 0; lv < 3; lv++) {
+        set_level_defaults(&a.level[lv], lv);
+        for (int ds = 0; ds < NDS; ds++)
+            a.level[lv].holds[ds] = true;
+    }
+    a.level[0].fanout.rows = a.level[0].fanout.cols = 1; /* one child, no reduction */
+    for (int ds = 0; ds < NDS; ds++)
+        a.level[0].fanout.net[ds] = (struct pesim_net_cfg){.width_words = 1};
+    struct pesim_mapping m;
+    memset(&m, 0, sizeof m);
+    m.nlevels = 3;
+    pesim_mapping_add_temporal(&m, 0, PESIM_DIM_C, 2);
+    pesim_mapping_add_temporal(&m, 0, PESIM_DIM_M, 2);
+    assert_int_equal(pesim_map_check(&a, &l, &m, "r", NULL), 0);
+    struct pesim_analysis r;
+    assert_int_equal(pesim_map_analyze(&a, &l, &m, &r), 0);
+    const struct pesim_access *o0 = &r.acc[0][O], *o1 = &r.acc[1][O], *o2 = &r.acc[2][O];
+    /* DRAM adds what arrives: 4 updates, 4 - 2 first = 2 reads */
+    assert_int_equal(o0->updates, 4);
+    assert_int_equal(o0->reads, 2);
+    assert_int_equal(r.noc_words[0][O], 4);
+    assert_int_equal(r.noc_sends[0][O], 4);
+    /* level 1: 4 drains + 2 reloads for level 2; never refilled */
+    assert_int_equal(o1->fills, 0);
+    assert_int_equal(o1->updates, 4);
+    assert_int_equal(o1->reads, 6);
+    /* level 2: 2 reloads in, 4 MAC updates, 4 drains + 2 MAC-side reads */
+    assert_int_equal(o2->fills, 2);
+    assert_int_equal(o2->updates, 4);
+    assert_int_equal(o2->reads, 6);
+    assert_true(execute(e, &l, &m, 3));
+    assert_true(check_case(e, &a, &l, &m));
+
+    struct pesim_arch s = fx_arch(1, 1);
+    s.noc[O].multicast = false; /* no reduction network */
+    pesim_arch_expand(&s);
+    memset(&m, 0, sizeof m);
+    T(&m, GLB, C, 2);
+    T(&m, GLB, M, 2);
+    assert_int_equal(pesim_map_analyze(&s, &l, &m, &r), 0);
+    assert_int_equal(ACC(&r, GLB, OUTPUTS).updates, 4);
+    assert_int_equal(ACC(&r, GLB, OUTPUTS).reads, 4); /* 2 adds + 2 drains to DRAM */
+    assert_int_equal(ACC(&r, RF, OUTPUTS).fills, 0);
+    assert_int_equal(ACC(&r, RF, OUTPUTS).updates, 4);
+    assert_int_equal(ACC(&r, RF, OUTPUTS).reads, 6); /* 4 drains + 2 MAC-side reads */
+    assert_true(execute(e, &l, &m, 3));
+    assert_true(check_case(e, &s, &l, &m));
+    free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_nlevel),
         cmocka_unit_test(test_shorthand_is_general),
+        cmocka_unit_test(test_first_residency_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
