@@ -1,6 +1,7 @@
-/* pesim — running a layer: mapping -> analysis, cycles, energy.
- * The foundation engine is the analysis with a bandwidth roofline; the
- * cycle-level engines plug in behind the same call (docs/model.md). */
+/* pesim — running layers and networks: mapping -> analysis, cycles,
+ * energy. One layer pipeline (the analysis with a bandwidth roofline, the
+ * cycle-level engines behind the same call; docs/model.md) and one
+ * network runner on top of it. */
 #ifndef PESIM_SIM_H
 #define PESIM_SIM_H
 
@@ -50,17 +51,37 @@ struct pesim_layer_result {
 /* In a result, analysis.util_temporal is macs / (pes * cycles), over the
  * cycles above rather than the ideal ones. */
 
-/* Run one layer with a given mapping. Checks the mapping (diags with
- * `file`) and capacity; PESIM_E_INVALID / PESIM_E_NOFIT on failure. */
+/* ---- Running one layer ----
+ * Every pesim_sim_layer* call below is one pipeline (pipeline/layer.c),
+ * in this order, stopping at the first failure:
+ *   1. check the mapping against the layer and the array
+ *      (PESIM_E_INVALID, diags with `file`);
+ *   2. the closed-form analysis (docs/model.md §3-§5);
+ *   3. check that every tile fits its buffer (PESIM_E_NOFIT);
+ *   4. the roofline bounds: `cycles`, `bound_cycles`, `bound`
+ *      (PESIM_E_RANGE when they overflow 64 bits);
+ *   5. for a cycle-level engine, its limits (DRAM slower than 2^-20 byte
+ *      per cycle, more than PESIM_ENGINE_MAX_STEPS steps above the RF:
+ *      PESIM_E_RANGE; docs/cli.md, "Limits on inputs"), then the run,
+ *      whose counts, cycles, stalls and events replace the analysis's
+ *      (the step engine past PESIM_STEP_MAX_CYCLES: PESIM_E_RANGE; an
+ *      engine or memory-model failure: PESIM_E_SIM);
+ *   6. utilization over `cycles`, latency and energy.
+ * `out` is the caller's and fully written (zeroed first) on success; on
+ * failure it holds what the steps before the failure produced, and the
+ * diags say which layer or mapping key failed and why.
+ * Nothing is printed; nothing global is touched, so calls may run in
+ * parallel threads, each with its own out and diags. The analysis keeps
+ * large frames on the stack (up to about 205 KiB): a thread that calls
+ * this needs a stack of a few hundred KiB at least (pipeline/pool.h gives
+ * its workers 8 MiB). */
+
+/* The pipeline with the analysis as the engine (no cycle-level run). */
 int pesim_sim_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
                     const struct pesim_mapping *m, const char *file,
                     struct pesim_layer_result *out, pesim_diags *diags);
 
-/* The same with a chosen engine; pesim_sim_layer uses the analysis.
- * PESIM_E_RANGE when the cycles overflow 64 bits or the layer is past an
- * engine's limits (DRAM rate, steps, step-engine cycles: docs/cli.md,
- * "Limits on inputs"); PESIM_E_SIM if the engine fails (an internal
- * inconsistency). */
+/* The pipeline with a chosen engine. */
 int pesim_sim_layer_engine(const struct pesim_arch *arch, const struct pesim_layer *l,
                            const struct pesim_mapping *m, enum pesim_engine engine,
                            const char *file, struct pesim_layer_result *out,
@@ -86,7 +107,7 @@ int pesim_trace_close(pesim_trace *t, bool keep, pesim_diags *diags);
 /* Spans and counters written so far; whether the size cap cut it. */
 uint64_t pesim_trace_events(const pesim_trace *t);
 bool pesim_trace_truncated(const pesim_trace *t);
-/* pesim_sim_layer_engine with the event engine, appending the layer to t. */
+/* The pipeline with the event engine, appending the layer's run to t. */
 int pesim_sim_layer_trace(const struct pesim_arch *arch, const struct pesim_layer *l,
                           const struct pesim_mapping *m, pesim_trace *t, const char *file,
                           struct pesim_layer_result *out, pesim_diags *diags);
@@ -119,13 +140,13 @@ struct pesim_dram_model {
     void *ctx;
 };
 
-/* pesim_sim_layer_engine with the event engine and `dram` in place of the
- * built-in DRAM. The transfer holds the rest of its path (GLB, NoC) for as
+/* The pipeline with the event engine and `dram` in place of the built-in
+ * DRAM (PESIM_E_INVALID when dram or its transfer is NULL). The transfer holds the rest of its path (GLB, NoC) for as
  * long as it holds DRAM — release - start, or longer if they are slower —
  * and its consumers wait for `done`. A model that answers as the built-in
  * channel does (docs/model.md §8.2) gives the result of
- * pesim_sim_layer_engine(..., PESIM_ENGINE_EVENT, ...) exactly. Errors as
- * pesim_sim_layer_engine. */
+ * pesim_sim_layer_engine(..., PESIM_ENGINE_EVENT, ...) exactly. A model
+ * that fails: PESIM_E_SIM, "the memory model failed". */
 int pesim_sim_layer_model(const struct pesim_arch *arch, const struct pesim_layer *l,
                           const struct pesim_mapping *m, const struct pesim_dram_model *dram,
                           const char *file, struct pesim_layer_result *out,
