@@ -5,6 +5,7 @@
  * pipeline with other engine hooks, so a limit or a check added here holds
  * for all of them. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "engine/engine.h"
@@ -140,6 +141,29 @@ int pesim_sim_layer_model(const struct pesim_arch *arch, const struct pesim_laye
         return PESIM_E_INVALID;
     struct engine_hooks hooks = {.model = dram};
     return run_layer(arch, l, m, PESIM_ENGINE_EVENT, &hooks, file, out, diags);
+}
+
+/* The key is the definition (sim.h): every field of the layer but its
+ * name, in decimal. Its longest form is 11 + 8 x 21 + 2 x 33 = 245
+ * characters, within PESIM_LAYER_KEY_MAX. */
+size_t pesim_sim_layer_key(const struct pesim_layer *l, char key[PESIM_LAYER_KEY_MAX])
+{
+    size_t size = PESIM_LAYER_KEY_MAX;
+    size_t n = (size_t)snprintf(key, size, "%d", (int)l->kind);
+    for (unsigned d = 0; d < PESIM_DIM_COUNT && n < size; d++)
+        n += (size_t)snprintf(key + n, size - n, ",%llu", (unsigned long long)l->dim[d]);
+    for (unsigned a = 0; a < 2 && n < size; a++)
+        n += (size_t)snprintf(key + n, size - n, ",%u/%u/%u", l->stride[a], l->pad[a],
+                              l->dilation[a]);
+    return n < size ? n : size - 1;
+}
+
+bool pesim_sim_same_layer(const struct pesim_layer *a, const struct pesim_layer *b)
+{
+    char ka[PESIM_LAYER_KEY_MAX], kb[PESIM_LAYER_KEY_MAX];
+    pesim_sim_layer_key(a, ka);
+    pesim_sim_layer_key(b, kb);
+    return strcmp(ka, kb) == 0;
 }
 
 void pesim_sim_total(const struct pesim_arch *arch,

@@ -24,15 +24,6 @@ static void move_diags(pesim_diags *to, pesim_diags *from, const char *df,
     }
 }
 
-/* Two layers simulate alike when everything but their names is equal. */
-static bool same_shape(const struct pesim_layer *a, const struct pesim_layer *b)
-{
-    return a->kind == b->kind && memcmp(a->dim, b->dim, sizeof a->dim) == 0 &&
-           memcmp(a->stride, b->stride, sizeof a->stride) == 0 &&
-           memcmp(a->pad, b->pad, sizeof a->pad) == 0 &&
-           memcmp(a->dilation, b->dilation, sizeof a->dilation) == 0;
-}
-
 /* For each layer, the first earlier layer of the same shape, or i itself.
  * Quadratic in layers, which is nothing beside one mapping search. */
 static void find_repeats(const struct pesim_workload *wl, size_t *first)
@@ -40,7 +31,7 @@ static void find_repeats(const struct pesim_workload *wl, size_t *first)
     for (size_t i = 0; i < wl->count; i++) {
         first[i] = i;
         for (size_t j = 0; j < i; j++)
-            if (first[j] == j && same_shape(&wl->layers[i], &wl->layers[j])) {
+            if (first[j] == j && pesim_sim_same_layer(&wl->layers[i], &wl->layers[j])) {
                 first[i] = j;
                 break;
             }

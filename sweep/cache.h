@@ -9,8 +9,9 @@
 struct sweep_cache;
 struct sweep_cache *sweep_cache_create(void);
 void sweep_cache_destroy(struct sweep_cache *c);
-/* The key of a layer at point i with dataflow df: the point's architecture
- * axis values, the dataflow and the layer's shape (not its name). */
+/* The key of a layer at point i with dataflow df: the dataflow, the
+ * layer's identity (pesim_sim_layer_key: all but its name) and the point's
+ * architecture axis values. */
 void sweep_cache_key(const pesim_sweep *s, size_t i, const pesim_dataflow *df,
                      const struct pesim_layer *l, char *buf, size_t size);
 /* Copy a stored result into *out (it names the layer first simulated

@@ -33,9 +33,9 @@ enum pesim_stall {
 
 struct pesim_layer_result {
     struct pesim_layer layer;
-    /* Whole-network runs simulate each distinct layer shape once: a layer
-     * whose shape (kind, dims, stride, padding, dilation) repeats an
-     * earlier one's copies that result and names it here; "" otherwise. */
+    /* Whole-network runs simulate each distinct layer once: a layer that
+     * is the same as an earlier one (pesim_sim_same_layer) copies that
+     * result and names it here; "" otherwise. */
     char same_as[PESIM_NAME_MAX];
     struct pesim_mapping mapping;
     struct pesim_analysis analysis;
@@ -151,6 +151,21 @@ int pesim_sim_layer_model(const struct pesim_arch *arch, const struct pesim_laye
                           const struct pesim_mapping *m, const struct pesim_dram_model *dram,
                           const char *file, struct pesim_layer_result *out,
                           pesim_diags *diags);
+
+/* ---- The same layer ----
+ * The one definition of "the same layer" in pesim: two layers are the
+ * same when everything but their names is equal — kind, the eight dims,
+ * stride, padding and dilation per axis. Under the same architecture,
+ * mapping (or dataflow and objective) and engine, the same layers give
+ * the same result, so a network run simulates each once (same_as),
+ * `pesim map` writes one mapping for them, and a sweep reuses their
+ * results across points (keyed by pesim_sim_layer_key). */
+#define PESIM_LAYER_KEY_MAX 256
+/* Write l's key, a NUL-terminated string of printable ASCII, into key;
+ * two layers have equal keys exactly when pesim_sim_same_layer holds.
+ * Returns its length (always < PESIM_LAYER_KEY_MAX). */
+size_t pesim_sim_layer_key(const struct pesim_layer *l, char key[PESIM_LAYER_KEY_MAX]);
+bool pesim_sim_same_layer(const struct pesim_layer *a, const struct pesim_layer *b);
 
 /* Map and simulate every layer of wl with the dataflow's mapper (by
  * objective) and engine into out[wl->count], plus their sum in *total.
