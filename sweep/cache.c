@@ -100,6 +100,14 @@ void sweep_cache_put(struct sweep_cache *c, const char *key, const struct pesim_
     pthread_mutex_unlock(&c->lock);
 }
 
+void sweep_cache_reused(struct sweep_cache *c, size_t n)
+{
+    pthread_mutex_lock(&c->lock);
+    c->hits += n;
+    c->lookups += n;
+    pthread_mutex_unlock(&c->lock);
+}
+
 void sweep_cache_stats(struct sweep_cache *c, size_t *hits, size_t *lookups)
 {
     pthread_mutex_lock(&c->lock);

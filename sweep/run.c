@@ -15,6 +15,7 @@
 
 #include "common/file.h"
 #include "config/cfg.h"
+#include "pipeline/pipeline.h"
 #include "sweep/cache.h"
 #include "sweep/internal.h"
 
@@ -62,23 +63,33 @@ static void first_reason(pesim_diags *d, int rc, char *out, size_t size)
             *p = ' ';
 }
 
-static int layer_result(struct runner *r, size_t i, const struct pesim_arch *arch,
-                        const pesim_dataflow *df, const struct pesim_layer *l,
-                        struct pesim_layer_result *out, pesim_diags *d)
+/* The sweep's cache as the network runner sees it: results of the same
+ * layer, dataflow and architecture axis values at earlier points. */
+struct point_cache {
+    struct runner *r;
+    size_t point;
+    const pesim_dataflow *df;
+};
+
+static bool cache_get(void *ctx, const struct pesim_layer *l, struct pesim_layer_result *out)
 {
+    const struct point_cache *pc = ctx;
     char key[4096];
-    sweep_cache_key(r->s, i, df, l, key, sizeof key);
-    if (sweep_cache_get(r->cache, key, out))
-        return 0;
-    struct pesim_mapping m;
-    int rc = pesim_df_map_for(df, arch, l, r->s->objective, &m, d);
-    if (!rc)
-        rc = pesim_sim_layer_engine(arch, l, &m, r->s->engine, pesim_df_name(df), out, d);
-    if (!rc)
-        sweep_cache_put(r->cache, key, out);
-    return rc;
+    sweep_cache_key(pc->r->s, pc->point, pc->df, l, key, sizeof key);
+    return sweep_cache_get(pc->r->cache, key, out);
 }
 
+static void cache_put(void *ctx, const struct pesim_layer *l, const struct pesim_layer_result *res)
+{
+    const struct point_cache *pc = ctx;
+    char key[4096];
+    sweep_cache_key(pc->r->s, pc->point, pc->df, l, key, sizeof key);
+    sweep_cache_put(pc->r->cache, key, res);
+}
+
+/* A point's layers one after another (the sweep's threads are its points)
+ * through the network runner, with the failing layer's own messages as
+ * the row's reason. */
 static void evaluate(struct runner *r, size_t i, struct sweep_result *res)
 {
     const pesim_sweep *s = r->s;
@@ -89,16 +100,21 @@ static void evaluate(struct runner *r, size_t i, struct sweep_result *res)
     const pesim_dataflow *df = pesim_df_find(sweep_point_dataflow(s, i));
     struct pesim_layer_result *layers = calloc(v->wl.count ? v->wl.count : 1, sizeof *layers);
     int rc = layers && d ? sweep_point_arch(s, i, &arch, d) : PESIM_E_NOMEM;
-    for (size_t k = 0; !rc && k < v->wl.count; k++) {
-        rc = layer_result(r, i, &arch, df, &v->wl.layers[k], &layers[k], d);
-        if (rc && pesim_diags_count(d) == 0)
-            pesim_diags_add(d, "", 0, 0, "layer %s: %s", v->wl.layers[k].name,
-                            pesim_strerror(rc));
-    }
     if (!rc) {
-        pesim_sim_total(&arch, layers, v->wl.count, &res->total);
-        res->area = sweep_area(&arch);
+        struct point_cache pc = {r, i, df};
+        struct pesim_layer_cache cache = {cache_get, cache_put, &pc};
+        struct pesim_network_opts o = {.engine = s->engine, .objective = s->objective,
+                                       .threads = 1, .cache = &cache, .plain_diags = true};
+        size_t failed = 0, repeats = 0;
+        rc = pesim_network_run(&arch, &v->wl, df, &o, layers, &res->total, &failed, d);
+        /* Repeats within the point count as reused results: the layers
+         * up to the failing one, as if each had been looked up. */
+        for (size_t k = 0; k < failed; k++)
+            repeats += layers[k].same_as[0] != '\0';
+        sweep_cache_reused(r->cache, repeats);
     }
+    if (!rc)
+        res->area = sweep_area(&arch);
     res->status = rc == 0 ? 0 : rc == PESIM_E_NOMAP || rc == PESIM_E_NOFIT ? PESIM_E_NOMAP : rc;
     if (rc)
         first_reason(d, rc, res->reason, sizeof res->reason);
