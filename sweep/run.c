@@ -16,24 +16,25 @@
 #include "common/file.h"
 #include "config/cfg.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/pool.h"
 #include "sweep/cache.h"
 #include "sweep/internal.h"
 
 struct runner {
     pesim_sweep *s;
     const struct pesim_sweep_opts *o;
-    size_t *todo; /* point indices still to run, in order */
-    size_t ntodo, next;
+    size_t *todo; /* point indices still to run, in order: the pool's jobs */
+    size_t ntodo;
     char **rows;  /* by point index; NULL until done */
     size_t mine;  /* points of this run (shard) */
     size_t done, failed, resumed;
     int fd;       /* the journal, open for appending */
     int io_error;
     struct sweep_cache *cache;
+    double t0, shown; /* progress: start, last report (s) */
+    bool tty;
     pthread_mutex_t lock;     /* the fields above */
     pthread_mutex_t journal;  /* appends to fd: whole lines, one at a time */
-    pthread_cond_t changed;
-    unsigned running;
 };
 
 static double now_s(void)
@@ -484,35 +485,37 @@ static int journal_append(struct runner *r, size_t index, const char *row)
 
 /* ---- threads and progress --------------------------------------------- */
 
-static void *worker(void *arg)
+/* Job k of the pool: the k-th point still to run. Its row is placed by
+ * point index, so the results do not depend on which thread ran it. */
+static void run_point(void *ctx, size_t k)
 {
-    struct runner *r = arg;
-    for (;;) {
-        pthread_mutex_lock(&r->lock);
-        if (r->next >= r->ntodo || r->io_error) {
-            r->running--;
-            pthread_cond_broadcast(&r->changed);
-            pthread_mutex_unlock(&r->lock);
-            return NULL;
-        }
-        size_t i = r->todo[r->next++];
-        pthread_mutex_unlock(&r->lock);
-        struct sweep_result res;
-        evaluate(r, i, &res);
-        char *row = sweep_row(r->s, i, &res, r->o->format);
-        int rc = row ? journal_append(r, i, row) : PESIM_E_NOMEM;
-        pthread_mutex_lock(&r->lock);
-        if (rc) {
-            r->io_error = rc;
-            free(row);
-        } else {
-            r->rows[i] = row;
-            r->done++;
-            r->failed += res.status != 0;
-        }
-        pthread_cond_broadcast(&r->changed);
-        pthread_mutex_unlock(&r->lock);
+    struct runner *r = ctx;
+    size_t i = r->todo[k];
+    struct sweep_result res;
+    evaluate(r, i, &res);
+    char *row = sweep_row(r->s, i, &res, r->o->format);
+    int rc = row ? journal_append(r, i, row) : PESIM_E_NOMEM;
+    pthread_mutex_lock(&r->lock);
+    if (rc) {
+        r->io_error = rc;
+        free(row);
+    } else {
+        r->rows[i] = row;
+        r->done++;
+        r->failed += res.status != 0;
     }
+    pthread_mutex_unlock(&r->lock);
+}
+
+/* A journal that cannot be written stops the sweep: no point may count as
+ * done without its line on disk. */
+static bool stop_points(void *ctx)
+{
+    struct runner *r = ctx;
+    pthread_mutex_lock(&r->lock);
+    bool stop = r->io_error != 0;
+    pthread_mutex_unlock(&r->lock);
+    return stop;
 }
 
 static void progress(const struct runner *r, double t0, bool tty, bool last)
@@ -533,53 +536,28 @@ static void progress(const struct runner *r, double t0, bool tty, bool last)
     fflush(stderr);
 }
 
-static unsigned cores(void)
+/* The pool's watch, on the calling thread while the points run. */
+static void watch_points(void *ctx)
 {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (unsigned)n : 1;
+    struct runner *r = ctx;
+    pthread_mutex_lock(&r->lock);
+    double t = now_s();
+    if (!r->o->quiet && (r->tty ? t - r->shown >= 0.2 : t - r->shown >= 10)) {
+        progress(r, r->t0, r->tty, false);
+        r->shown = t;
+    }
+    pthread_mutex_unlock(&r->lock);
 }
 
 static void run_threads(struct runner *r)
 {
-    unsigned jobs = r->o->jobs ? r->o->jobs : cores();
-    if (jobs > r->ntodo)
-        jobs = r->ntodo ? (unsigned)r->ntodo : 1;
-    if (jobs > 256)
-        jobs = 256;
-    pthread_t tid[256];
-    bool tty = isatty(STDERR_FILENO);
-    double t0 = now_s(), shown = t0;
-    pthread_mutex_lock(&r->lock);
-    for (unsigned k = 0; k < jobs && r->ntodo; k++)
-        if (pthread_create(&tid[r->running], NULL, worker, r) == 0)
-            r->running++;
-    unsigned started = r->running;
-    pthread_mutex_unlock(&r->lock);
-    if (!started && r->ntodo) { /* no thread could start: work here */
-        r->running = 1;
-        worker(r);
-    }
-    pthread_mutex_lock(&r->lock);
-    while (r->running) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += 200000000;
-        if (until.tv_nsec >= 1000000000) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000;
-        }
-        pthread_cond_timedwait(&r->changed, &r->lock, &until);
-        double t = now_s();
-        if (!r->o->quiet && (tty ? t - shown >= 0.2 : t - shown >= 10)) {
-            progress(r, t0, tty, false);
-            shown = t;
-        }
-    }
-    pthread_mutex_unlock(&r->lock);
-    for (unsigned k = 0; k < started; k++)
-        pthread_join(tid[k], NULL);
+    r->tty = isatty(STDERR_FILENO);
+    r->t0 = r->shown = now_s();
+    struct pesim_pool pool = {.n = r->ntodo, .job = run_point, .ctx = r, .stop = stop_points,
+                              .watch = watch_points, .watch_ms = 200};
+    pesim_pool_run(&pool, r->o->jobs ? r->o->jobs : pesim_pool_cores());
     if (!r->o->quiet)
-        progress(r, t0, tty, true);
+        progress(r, r->t0, r->tty, true);
 }
 
 /* ---- the results file ------------------------------------------------- */
@@ -724,7 +702,6 @@ int pesim_sweep_run(pesim_sweep *s, const struct pesim_sweep_opts *o, pesim_diag
     struct runner r = {.s = s, .o = o, .fd = -1};
     pthread_mutex_init(&r.lock, NULL);
     pthread_mutex_init(&r.journal, NULL);
-    pthread_cond_init(&r.changed, NULL);
     r.rows = calloc(s->npoints, sizeof *r.rows);
     r.todo = calloc(s->npoints, sizeof *r.todo);
     r.cache = sweep_cache_create();
@@ -765,6 +742,5 @@ int pesim_sweep_run(pesim_sweep *s, const struct pesim_sweep_opts *o, pesim_diag
     sweep_cache_destroy(r.cache);
     pthread_mutex_destroy(&r.lock);
     pthread_mutex_destroy(&r.journal);
-    pthread_cond_destroy(&r.changed);
     return rc;
 }
