@@ -31,9 +31,8 @@ struct runner {
     int fd;       /* the journal, open for appending */
     int io_error;
     struct sweep_cache *cache;
-    double t0, shown; /* progress: start, last report (s) */
-    bool tty;
     pthread_mutex_t lock;     /* the fields above */
+    double t0, shown; /* progress: start, last report (s; the caller's thread) */
     pthread_mutex_t journal;  /* appends to fd: whole lines, one at a time */
 };
 
@@ -518,46 +517,47 @@ static bool stop_points(void *ctx)
     return stop;
 }
 
-static void progress(const struct runner *r, double t0, bool tty, bool last)
+/* A report through the caller's callback: the numbers taken under the
+ * lock, the call made outside it (the callback may print slowly). */
+static void progress(struct runner *r, bool last)
 {
-    size_t done = r->done + r->resumed;
-    double el = now_s() - t0, rate = el > 0 ? (double)r->done / el : 0;
-    double eta = rate > 0 ? (double)(r->mine - done) / rate : 0;
-    fprintf(stderr, "%s%s: %zu/%zu points, %.1f points/s, ETA %02d:%02d, %zu failed",
-            tty ? "\r" : "", r->s->name, done, r->mine, rate, (int)(eta / 60),
-            (int)eta % 60, r->failed);
-    if (last) {
-        size_t hits, lookups;
-        sweep_cache_stats(r->cache, &hits, &lookups);
-        fprintf(stderr, "; %zu resumed from the journal; %zu of %zu layer results reused",
-                r->resumed, hits, lookups);
-    }
-    fputs(tty && !last ? "  " : "\n", stderr);
-    fflush(stderr);
+    const struct pesim_sweep_opts *o = r->o;
+    struct pesim_sweep_progress p = {.name = r->s->name, .last = last};
+    pthread_mutex_lock(&r->lock);
+    p.done = r->done + r->resumed;
+    p.total = r->mine;
+    p.failed = r->failed;
+    p.resumed = r->resumed;
+    double el = now_s() - r->t0;
+    p.rate = el > 0 ? (double)r->done / el : 0;
+    p.eta_s = p.rate > 0 && p.total > p.done ? (double)(p.total - p.done) / p.rate : 0;
+    pthread_mutex_unlock(&r->lock);
+    sweep_cache_stats(r->cache, &p.reused, &p.lookups);
+    o->progress(&p, o->progress_ctx);
 }
 
-/* The pool's watch, on the calling thread while the points run. */
+/* The pool's watch, on the calling thread while the points run: a report
+ * when progress_every_s has passed since the last. There is a watch even
+ * without a callback, so that every point runs on one of the pool's
+ * workers, with their stacks, whoever calls the sweep. */
 static void watch_points(void *ctx)
 {
     struct runner *r = ctx;
-    pthread_mutex_lock(&r->lock);
     double t = now_s();
-    if (!r->o->quiet && (r->tty ? t - r->shown >= 0.2 : t - r->shown >= 10)) {
-        progress(r, r->t0, r->tty, false);
+    if (r->o->progress && t - r->shown >= r->o->progress_every_s) {
+        progress(r, false);
         r->shown = t;
     }
-    pthread_mutex_unlock(&r->lock);
 }
 
 static void run_threads(struct runner *r)
 {
-    r->tty = isatty(STDERR_FILENO);
     r->t0 = r->shown = now_s();
     struct pesim_pool pool = {.n = r->ntodo, .job = run_point, .ctx = r, .stop = stop_points,
                               .watch = watch_points, .watch_ms = 200};
     pesim_pool_run(&pool, r->o->jobs ? r->o->jobs : pesim_pool_cores());
-    if (!r->o->quiet)
-        progress(r, r->t0, r->tty, true);
+    if (r->o->progress)
+        progress(r, true);
 }
 
 /* ---- the results file ------------------------------------------------- */

@@ -55,7 +55,7 @@ static pesim_sweep *load(const char *text)
 static void run(pesim_sweep *s, const char *out, unsigned jobs, unsigned k, unsigned n)
 {
     struct pesim_sweep_opts o = {.output = out, .jobs = jobs, .shard_k = k, .shard_n = n,
-                                 .quiet = true, .spec_path = "s.yaml"};
+                                 .spec_path = "s.yaml"};
     pesim_diags *d = pesim_diags_create();
     int rc = pesim_sweep_run(s, &o, d);
     if (rc) {
@@ -216,7 +216,7 @@ static void test_jobs_and_failures(void **state)
     free(b);
     free(c);
     /* JSON lines: one object per point, the same keys, numbers as numbers */
-    struct pesim_sweep_opts o = {.output = path("j.jsonl"), .jobs = 2, .quiet = true,
+    struct pesim_sweep_opts o = {.output = path("j.jsonl"), .jobs = 2,
                                  .format = PESIM_SWEEP_JSONL};
     assert_int_equal(pesim_sweep_run(s, &o, NULL), 0);
     a = sw_slurp(path("j.jsonl"));
@@ -294,7 +294,7 @@ static void test_resume(void **state)
     }
     spit(path("o.csv.journal"), "pesim-sweep-journal 1 spec=0000000000000001 points=12 "
                                 "shard=1/1 format=csv\n");
-    struct pesim_sweep_opts o = {.output = path("o.csv"), .jobs = 1, .quiet = true};
+    struct pesim_sweep_opts o = {.output = path("o.csv"), .jobs = 1};
     pesim_diags *d = pesim_diags_create();
     assert_int_equal(pesim_sweep_run(s, &o, d), PESIM_E_INVALID);
     char *msg = diag_text(d);
@@ -307,6 +307,98 @@ static void test_resume(void **state)
     for (size_t i = 0; i < 12; i++)
         free(rows[i]);
     free(full);
+    pesim_sweep_free(s);
+}
+
+/* What the progress callback saw. */
+struct seen {
+    size_t calls, lasts;
+    bool last_was_final; /* no call after the one with `last` */
+    struct pesim_sweep_progress first, final;
+    bool sane;
+};
+
+static void on_progress(const struct pesim_sweep_progress *p, void *ctx)
+{
+    struct seen *s = ctx;
+    if (s->calls == 0)
+        s->first = *p;
+    bool sane = p->name && p->done <= p->total && p->failed <= p->done &&
+                p->resumed <= p->done && p->rate >= 0 && p->eta_s >= 0 &&
+                p->reused <= p->lookups && (s->calls == 0 || p->done >= s->final.done);
+    s->sane = s->sane && sane;
+    s->last_was_final = p->last;
+    s->lasts += p->last;
+    s->final = *p;
+    s->calls++;
+}
+
+/* The library prints nothing; progress reaches the caller's callback,
+ * always ending with exactly one `last` report whose counts are the
+ * run's: points done, failed, resumed from a journal, layer results
+ * reused. */
+static void test_progress(void **state)
+{
+    (void)state;
+    pesim_sweep *s = load(small);
+    for (unsigned jobs = 1; jobs <= 2; jobs++) {
+        struct seen seen = {.sane = true};
+        struct pesim_sweep_opts o = {.output = path("p.csv"), .jobs = jobs,
+                                     .progress = on_progress, .progress_ctx = &seen};
+        assert_int_equal(pesim_sweep_run(s, &o, NULL), 0);
+        assert_true(seen.sane);
+        assert_int_equal(seen.lasts, 1);
+        assert_true(seen.last_was_final);
+        assert_string_equal(seen.final.name, "t");
+        assert_int_equal(seen.final.done, 12);
+        assert_int_equal(seen.final.total, 12);
+        assert_int_equal(seen.final.failed, 0);
+        assert_int_equal(seen.final.resumed, 0);
+        assert_int_equal(seen.final.eta_s, 0);
+        assert_true(seen.final.rate > 0);
+        assert_int_equal(seen.final.lookups, 12); /* one layer per point */
+    }
+    /* a journal holding 5 rows: they count as done and resumed */
+    run(s, path("full.csv"), 1, 0, 0);
+    char *full = sw_slurp(path("full.csv")), *p = strchr(full, '\n') + 1;
+    FILE *f = fopen(path("r.csv.journal"), "wb");
+    struct pesim_sweep_opts o = {.output = path("r.csv")};
+    char *head = sweep_journal_header(s, &o);
+    fputs(head, f);
+    free(head);
+    for (size_t i = 0; i < 5; i++) {
+        char *nl = strchr(p, '\n');
+        *nl = '\0';
+        journal_line(f, i, p, false);
+        p = nl + 1;
+    }
+    fclose(f);
+    struct seen seen = {.sane = true};
+    o.progress = on_progress;
+    o.progress_ctx = &seen;
+    assert_int_equal(pesim_sweep_run(s, &o, NULL), 0);
+    assert_true(seen.sane);
+    assert_int_equal(seen.lasts, 1);
+    assert_int_equal(seen.first.resumed, 5);
+    assert_true(seen.first.done >= 5);
+    assert_int_equal(seen.final.done, 12);
+    assert_int_equal(seen.final.resumed, 5);
+    assert_int_equal(seen.final.lookups, 7);
+    free(full);
+    pesim_sweep_free(s);
+    /* a point that cannot be mapped counts as failed; progress every
+     * time a point ends (every 0 s) still ends with one final report */
+    s = load("sweep: f\nbase: {arch: eyeriss-v1, workload: alexnet, layers: CONV3}\n"
+             "axes:\n  - {key: glb.capacity_bytes, values: [16, 65536]}\n");
+    seen = (struct seen){.sane = true};
+    struct pesim_sweep_opts of = {.output = path("pf.csv"), .jobs = 2, .progress = on_progress,
+                                  .progress_ctx = &seen, .progress_every_s = 0};
+    assert_int_equal(pesim_sweep_run(s, &of, NULL), 0);
+    assert_true(seen.sane);
+    assert_int_equal(seen.lasts, 1);
+    assert_true(seen.last_was_final);
+    assert_int_equal(seen.final.done, 2);
+    assert_int_equal(seen.final.failed, 1);
     pesim_sweep_free(s);
 }
 
@@ -509,6 +601,7 @@ int main(void)
         cmocka_unit_test(test_spec_errors),
         cmocka_unit_test(test_jobs_and_failures),
         cmocka_unit_test(test_resume),
+        cmocka_unit_test(test_progress),
         cmocka_unit_test(test_shards_and_merge),
         cmocka_unit_test(test_pareto),
         cmocka_unit_test(test_doc_examples),
