@@ -75,6 +75,11 @@ static void show_progress(const struct pesim_sweep_progress *p, void *ctx)
     fflush(stderr);
 }
 
+static const char *format_at(unsigned i)
+{
+    return pesim_sweep_format_name((enum pesim_sweep_format)i);
+}
+
 static int run_spec(int argc, char **argv, pesim_diags *d)
 {
     struct pesim_sweep_opts o = {0};
@@ -89,10 +94,11 @@ static int run_spec(int argc, char **argv, pesim_diags *d)
         } else if (!strcmp(a, "--format")) {
             if (!(rc = need(i, argc, a, d))) {
                 const char *f = argv[++i];
-                if (!strcmp(f, "csv") || !strcmp(f, "jsonl"))
-                    o.format = f[0] == 'j' ? PESIM_SWEEP_JSONL : PESIM_SWEEP_CSV;
-                else {
-                    pesim_diags_add(d, "--format", 0, 0, "got '%s', expected csv or jsonl", f);
+                if (pesim_sweep_format_parse(f, &o.format)) {
+                    char names[64];
+                    pesim_diags_add(d, "--format", 0, 0, "got '%s', expected %s", f,
+                                    pesim_cli_names(names, sizeof names, format_at,
+                                                    PESIM_SWEEP_FORMAT_COUNT, " or "));
                     rc = PESIM_E_INVALID;
                 }
             }

@@ -157,11 +157,6 @@ static char *escaped(const char *p)
     return buf;
 }
 
-static const char *format_name(enum pesim_sweep_format f)
-{
-    return f == PESIM_SWEEP_JSONL ? "jsonl" : "csv";
-}
-
 /* The identity of a run: which sweep (the spec's hash, its points), which
  * share of it (shard, format), which pesim (its version and built-in
  * files), and every file the load read with its size and content hash.
@@ -176,7 +171,8 @@ char *sweep_journal_header(const pesim_sweep *s, const struct pesim_sweep_opts *
         return NULL;
     fprintf(m, "pesim-sweep-journal 2 spec=%016" PRIx64 " points=%zu shard=%u/%u format=%s "
             "pesim=%s builtin=%016" PRIx64 " inputs=%zu\n", s->hash, s->npoints,
-            o->shard_n ? o->shard_k : 1, o->shard_n ? o->shard_n : 1, format_name(o->format),
+            o->shard_n ? o->shard_k : 1, o->shard_n ? o->shard_n : 1,
+            pesim_sweep_format_name(o->format),
             pesim_version(), sweep_builtin_hash(), s->ninputs);
     for (size_t i = 0; i < s->ninputs; i++) {
         fprintf(m, "input\t%016llx\t%llu\t", s->inputs[i].hash, s->inputs[i].size);
@@ -571,7 +567,8 @@ static int write_results(struct runner *r, pesim_diags *diags)
         snprintf(preamble, sizeof preamble, "# pesim sweep part: spec=%016" PRIx64
                  " shard=%u/%u points=%zu format=%s file=%s", r->s->hash, r->o->shard_k,
                  r->o->shard_n, r->s->npoints,
-                 format_name(r->o->format), r->o->spec_path ? r->o->spec_path : r->s->file);
+                 pesim_sweep_format_name(r->o->format),
+                 r->o->spec_path ? r->o->spec_path : r->s->file);
     /* A part ends with its trailer: merge takes only a part that proves
      * it is whole (output.c). */
     int rc = header ? sweep_write_rows(r->o->output, part ? preamble : NULL, header, r->rows,

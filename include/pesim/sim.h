@@ -86,8 +86,13 @@ int pesim_sim_layer_engine(const struct pesim_arch *arch, const struct pesim_lay
                            const struct pesim_mapping *m, enum pesim_engine engine,
                            const char *file, struct pesim_layer_result *out,
                            pesim_diags *diags);
-const char *pesim_engine_name(enum pesim_engine e);
-int pesim_engine_parse(const char *name, enum pesim_engine *out);
+/* The engines' names ("event", "step", "analysis"), indexed by enum
+ * pesim_engine and NULL-terminated, as a schema's enum table wants them:
+ * the one table that pesim_engine_name, pesim_engine_parse, the sweep
+ * spec's `engine` key and the command line's messages all read. */
+extern const char *const pesim_engine_names[PESIM_ENGINE_COUNT + 1];
+const char *pesim_engine_name(enum pesim_engine e); /* NULL past the end */
+int pesim_engine_parse(const char *name, enum pesim_engine *out); /* 0, PESIM_E_NOTFOUND */
 const char *pesim_stall_name(enum pesim_stall s);
 
 /* Timeline traces (docs/reports.md, "Timeline traces"): the event

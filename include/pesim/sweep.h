@@ -35,7 +35,10 @@ const struct pesim_input *pesim_sweep_input(const pesim_sweep *s, size_t i);
 void pesim_sweep_point_id(const pesim_sweep *s, size_t i, char id[17]);
 void pesim_sweep_point_desc(const pesim_sweep *s, size_t i, char *buf, size_t size);
 
-enum pesim_sweep_format { PESIM_SWEEP_CSV, PESIM_SWEEP_JSONL };
+enum pesim_sweep_format { PESIM_SWEEP_CSV, PESIM_SWEEP_JSONL, PESIM_SWEEP_FORMAT_COUNT };
+/* "csv", "jsonl" (NULL past the end); by name: 0 or PESIM_E_NOTFOUND. */
+const char *pesim_sweep_format_name(enum pesim_sweep_format f);
+int pesim_sweep_format_parse(const char *name, enum pesim_sweep_format *out);
 
 /* Where a running sweep stands, as its progress callback sees it. */
 struct pesim_sweep_progress {

@@ -310,6 +310,56 @@ static void test_resume(void **state)
     pesim_sweep_free(s);
 }
 
+/* One name table per enum: the spec's `engine` and `objective` keys take
+ * exactly the names pesim_engine_name and pesim_objective_name give (the
+ * objective's schema table is a copy: this is what keeps it honest), and
+ * the sweep formats parse back from their names. */
+static void test_enum_names(void **state)
+{
+    (void)state;
+    char spec[256];
+    for (unsigned i = 0; i < PESIM_ENGINE_COUNT; i++) {
+        snprintf(spec, sizeof spec, "sweep: e\nbase: {arch: eyeriss-v1, workload: alexnet, "
+                 "engine: %s}\naxes:\n  - {key: batch, values: [1]}\n",
+                 pesim_engine_name(i));
+        pesim_sweep *s = load(spec);
+        assert_int_equal(s->engine, i);
+        pesim_sweep_free(s);
+    }
+    assert_null(pesim_engine_names[PESIM_ENGINE_COUNT]);
+    for (unsigned i = 0; i < PESIM_OBJECTIVE_COUNT; i++) {
+        snprintf(spec, sizeof spec, "sweep: o\nbase: {arch: eyeriss-v1, workload: alexnet, "
+                 "objective: %s}\naxes:\n  - {key: batch, values: [1]}\n",
+                 pesim_objective_name(i));
+        pesim_sweep *s = load(spec);
+        assert_int_equal(s->objective, i);
+        pesim_sweep_free(s);
+    }
+    /* and no other name: the schema's list is exactly the registry's */
+    const char *bad = "sweep: o\nbase: {arch: eyeriss-v1, workload: alexnet, objective: "
+                      "nope}\naxes:\n  - {key: batch, values: [1]}\n";
+    pesim_sweep *s = NULL;
+    pesim_diags *d = pesim_diags_create();
+    assert_int_equal(pesim_sweep_load_string(bad, strlen(bad), "s.yaml", &s, d),
+                     PESIM_E_INVALID);
+    char *t = diag_text(d);
+    char want[128] = "";
+    for (unsigned i = 0; i < PESIM_OBJECTIVE_COUNT; i++)
+        snprintf(want + strlen(want), sizeof want - strlen(want), "%s%s", i ? ", " : "",
+                 pesim_objective_name(i));
+    assert_non_null(strstr(t, want));
+    free(t);
+    pesim_diags_destroy(d);
+    for (unsigned f = 0; f < PESIM_SWEEP_FORMAT_COUNT; f++) {
+        enum pesim_sweep_format back;
+        assert_int_equal(pesim_sweep_format_parse(pesim_sweep_format_name(f), &back), 0);
+        assert_int_equal(back, f);
+    }
+    enum pesim_sweep_format x;
+    assert_int_equal(pesim_sweep_format_parse("tsv", &x), PESIM_E_NOTFOUND);
+    assert_null(pesim_sweep_format_name(PESIM_SWEEP_FORMAT_COUNT));
+}
+
 /* What the progress callback saw. */
 struct seen {
     size_t calls, lasts;
@@ -602,6 +652,7 @@ int main(void)
         cmocka_unit_test(test_jobs_and_failures),
         cmocka_unit_test(test_resume),
         cmocka_unit_test(test_progress),
+        cmocka_unit_test(test_enum_names),
         cmocka_unit_test(test_shards_and_merge),
         cmocka_unit_test(test_pareto),
         cmocka_unit_test(test_doc_examples),
