@@ -172,14 +172,17 @@ int pesim_sim_layer_model(const struct pesim_arch *arch, const struct pesim_laye
 size_t pesim_sim_layer_key(const struct pesim_layer *l, char key[PESIM_LAYER_KEY_MAX]);
 bool pesim_sim_same_layer(const struct pesim_layer *a, const struct pesim_layer *b);
 
-/* Map and simulate every layer of wl with the dataflow's mapper (by
- * objective) and engine into out[wl->count], plus their sum in *total.
- * Each distinct layer shape is mapped and simulated once; a repeat copies
- * that result and names the first layer in same_as. With threads > 1
- * distinct layers run concurrently (0 is not special here: the caller
- * picks the count); results do not depend on it. 0, or the first failing
- * layer's error in layer order (PESIM_E_NOMAP, ...) with diags prefixed by
- * the layer. */
+/* ---- Running a network ----
+ * Map and simulate every layer of wl with the dataflow's mapper (by
+ * objective) and the layer pipeline above into out[wl->count], plus their
+ * sum in *total. Each distinct layer (pesim_sim_same_layer) is mapped and
+ * simulated once; a repeat copies that result and names the first layer
+ * in same_as. With threads > 1 distinct layers run concurrently on the
+ * pool's workers (pipeline/pool.h; 0 is 1 here: the caller picks the
+ * count); results do not depend on it. Once a layer fails no later one
+ * starts. 0, or the first failing layer's error in layer order
+ * (PESIM_E_NOMAP, ...) with diags prefixed by the layer. This is the one
+ * network runner: pesim run, pesim compare and each sweep point use it. */
 int pesim_sim_network(const struct pesim_arch *arch, const struct pesim_workload *wl,
                       const pesim_dataflow *df, enum pesim_engine engine,
                       enum pesim_objective objective, unsigned threads,
