@@ -8,12 +8,15 @@
  *   and when, is not specified: a job must write its result only where
  *   its index says (out[i]) or behind its own lock. Written that way, the
  *   results — and every byte made from them — do not depend on the thread
- *   count. The pool itself allocates nothing and keeps no global state.
+ *   count. The pool keeps no global state and allocates nothing but its
+ *   threads (their stacks).
  * - Worker threads get PESIM_POOL_STACK_BYTES of stack, set explicitly:
- *   the layer pipeline keeps frames of 64-205 KiB on the stack (the
- *   analysis's per-level tables), more than the default stack of a
- *   secondary thread on some systems (musl: 128 KiB; macOS: 512 KiB), and
- *   a sweep or network must not crash on one system and run on another.
+ *   the layer pipeline keeps frames of 64-205 KiB on the stack (gcc
+ *   -fstack-usage: dataflows/analysis.c rows_enumerated 205 KiB and
+ *   proj_strided 64 KiB, exhaustive.c candidate_size 60 KiB), more than
+ *   the default stack of a secondary thread on some systems (musl:
+ *   128 KiB; macOS: 512 KiB, and these nest), and a sweep or network must
+ *   not crash on one system and run on another.
  * - The call returns when every job handed out has finished. */
 #ifndef PESIM_PIPELINE_POOL_H
 #define PESIM_PIPELINE_POOL_H
