@@ -57,7 +57,7 @@ int main(int argc, char **argv)
     char out[2][256];
     for (unsigned jobs = 1; jobs <= 2; jobs++) {
         snprintf(out[jobs - 1], sizeof out[0], "%s/j%u.csv", dir, jobs);
-        struct pesim_sweep_opts o = {.output = out[jobs - 1], .jobs = jobs, .quiet = true};
+        struct pesim_sweep_opts o = {.output = out[jobs - 1], .jobs = jobs};
         double t0 = bench_now_s();
         if (pesim_sweep_run(s, &o, d)) {
             pesim_diags_print(d, stderr);

@@ -72,6 +72,24 @@ static int append_selector(struct pesim_cli_opts *o, const char *sel)
 }
 
 /* A strict unsigned decimal: digits only, no sign, no overflow. */
+const char *pesim_cli_names(char *buf, size_t size, const char *(*name)(unsigned),
+                            unsigned n, const char *last_sep)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (unsigned i = 0; i < n && len < size; i++)
+        len += (size_t)snprintf(buf + len, size - len, "%s%s",
+                                i == 0 ? "" : i + 1 < n ? ", " : last_sep, name(i));
+    return buf;
+}
+
+static const char *engine_at(unsigned i) { return pesim_engine_name((enum pesim_engine)i); }
+
+static const char *objective_at(unsigned i)
+{
+    return pesim_objective_name((enum pesim_objective)i);
+}
+
 static bool parse_u64(const char *s, uint64_t *out)
 {
     if (!s[0] || strspn(s, "0123456789") != strlen(s))
@@ -125,14 +143,20 @@ static int apply(struct pesim_cli_opts *o, const struct opt *op,
                                    val);
         break;
     case OPT_ENGINE:
-        if (pesim_engine_parse(val, &o->engine))
-            return bad(d, o->cmd, "--engine: expected one of event, step, analysis, got '%s'",
-                       val);
+        if (pesim_engine_parse(val, &o->engine)) {
+            char names[128];
+            return bad(d, o->cmd, "--engine: expected one of %s, got '%s'",
+                       pesim_cli_names(names, sizeof names, engine_at, PESIM_ENGINE_COUNT,
+                                       ", "), val);
+        }
         break;
     case OPT_OBJECTIVE:
-        if (pesim_objective_parse(val, &o->objective))
-            return bad(d, o->cmd, "--objective: expected one of latency, energy, edp, got '%s'",
-                       val);
+        if (pesim_objective_parse(val, &o->objective)) {
+            char names[128];
+            return bad(d, o->cmd, "--objective: expected one of %s, got '%s'",
+                       pesim_cli_names(names, sizeof names, objective_at,
+                                       PESIM_OBJECTIVE_COUNT, ", "), val);
+        }
         break;
     case OPT_OUTPUT:
         if (!val[0])

@@ -65,6 +65,12 @@ int pesim_cli_output(const char *path, pesim_cli_writer write,
  * memory. */
 char *pesim_cli_command_line(const char *cmd, int argc, char **argv);
 
+/* The names of an enum, "a, b, c" (last_sep ", ") or "a, b or c" (" or "),
+ * from its one name table through name(0 .. n-1), for messages that list
+ * what is accepted. Returns buf. */
+const char *pesim_cli_names(char *buf, size_t size, const char *(*name)(unsigned),
+                            unsigned n, const char *last_sep);
+
 /* Help lines shared by the subcommands. */
 #define PESIM_CLI_HELP_INPUTS                                                        \
     "  --arch ARCH          architecture: a preset (eyeriss-v1, generic-16x16,\n"     \

@@ -116,12 +116,7 @@ int pesim_cli_map(int argc, char **argv)
         snprintf(it->layer, sizeof it->layer, "%s", wl.layers[i].name);
         const struct pesim_mapping *again = NULL;
         for (size_t k = 0; k < i && !again; k++)
-            if (memcmp(wl.layers[k].dim, wl.layers[i].dim, sizeof wl.layers[i].dim) == 0 &&
-                wl.layers[k].kind == wl.layers[i].kind &&
-                memcmp(wl.layers[k].stride, wl.layers[i].stride, sizeof wl.layers[k].stride) == 0 &&
-                memcmp(wl.layers[k].pad, wl.layers[i].pad, sizeof wl.layers[k].pad) == 0 &&
-                memcmp(wl.layers[k].dilation, wl.layers[i].dilation,
-                       sizeof wl.layers[k].dilation) == 0)
+            if (pesim_sim_same_layer(&wl.layers[k], &wl.layers[i]))
                 again = &set.items[k].mapping;
         if (again) {
             it->mapping = *again;

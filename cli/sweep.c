@@ -2,6 +2,7 @@
  * (docs/sweeps.md). */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "pesim/sweep.h"
@@ -59,9 +60,30 @@ static int parse_uint(const char *s, unsigned max, unsigned *out)
     return 0;
 }
 
+/* The progress line (docs/sweeps.md, "Running"): on a terminal one line
+ * rewritten in place, otherwise a line per report. */
+static void show_progress(const struct pesim_sweep_progress *p, void *ctx)
+{
+    bool tty = *(const bool *)ctx;
+    fprintf(stderr, "%s%s: %zu/%zu points, %.1f points/s, ETA %02d:%02d, %zu failed",
+            tty ? "\r" : "", p->name, p->done, p->total, p->rate, (int)(p->eta_s / 60),
+            (int)p->eta_s % 60, p->failed);
+    if (p->last)
+        fprintf(stderr, "; %zu resumed from the journal; %zu of %zu layer results reused",
+                p->resumed, p->reused, p->lookups);
+    fputs(tty && !p->last ? "  " : "\n", stderr);
+    fflush(stderr);
+}
+
+static const char *format_at(unsigned i)
+{
+    return pesim_sweep_format_name((enum pesim_sweep_format)i);
+}
+
 static int run_spec(int argc, char **argv, pesim_diags *d)
 {
     struct pesim_sweep_opts o = {0};
+    bool quiet = false;
     const char *spec = NULL;
     int rc = 0;
     for (int i = 0; i < argc && !rc; i++) {
@@ -72,10 +94,11 @@ static int run_spec(int argc, char **argv, pesim_diags *d)
         } else if (!strcmp(a, "--format")) {
             if (!(rc = need(i, argc, a, d))) {
                 const char *f = argv[++i];
-                if (!strcmp(f, "csv") || !strcmp(f, "jsonl"))
-                    o.format = f[0] == 'j' ? PESIM_SWEEP_JSONL : PESIM_SWEEP_CSV;
-                else {
-                    pesim_diags_add(d, "--format", 0, 0, "got '%s', expected csv or jsonl", f);
+                if (pesim_sweep_format_parse(f, &o.format)) {
+                    char names[64];
+                    pesim_diags_add(d, "--format", 0, 0, "got '%s', expected %s", f,
+                                    pesim_cli_names(names, sizeof names, format_at,
+                                                    PESIM_SWEEP_FORMAT_COUNT, " or "));
                     rc = PESIM_E_INVALID;
                 }
             }
@@ -100,7 +123,7 @@ static int run_spec(int argc, char **argv, pesim_diags *d)
                 }
             }
         } else if (!strcmp(a, "--quiet")) {
-            o.quiet = true;
+            quiet = true;
         } else if (!strcmp(a, "--fresh")) {
             o.fresh = true;
         } else if (a[0] == '-' && a[1]) {
@@ -125,6 +148,13 @@ static int run_spec(int argc, char **argv, pesim_diags *d)
     if (pesim_sweep_load(spec, &s, d))
         return PESIM_EXIT_INPUT;
     o.spec_path = spec;
+    /* A live line on a terminal, a line every 10 seconds in a log. */
+    bool tty = isatty(STDERR_FILENO);
+    if (!quiet) {
+        o.progress = show_progress;
+        o.progress_ctx = &tty;
+        o.progress_every_s = tty ? 0.2 : 10;
+    }
     rc = pesim_sweep_run(s, &o, d);
     pesim_sweep_free(s);
     return rc == 0 ? PESIM_EXIT_OK : rc == PESIM_E_INVALID ? PESIM_EXIT_INPUT : PESIM_EXIT_SIM;

@@ -10,19 +10,20 @@
 int pesim_engine_event(struct run *r);
 int pesim_engine_step(struct run *r);
 
-static const char *const engine_names[PESIM_ENGINE_COUNT] = {"event", "step", "analysis"};
+const char *const pesim_engine_names[PESIM_ENGINE_COUNT + 1] = {"event", "step", "analysis",
+                                                                 NULL};
 static const char *const stall_names[PESIM_STALL_COUNT] = {
     "compute", "fill_drain", "dram_bandwidth", "dram_latency", "glb", "noc"};
 
 const char *pesim_engine_name(enum pesim_engine e)
 {
-    return (unsigned)e < PESIM_ENGINE_COUNT ? engine_names[e] : NULL;
+    return (unsigned)e < PESIM_ENGINE_COUNT ? pesim_engine_names[e] : NULL;
 }
 
 int pesim_engine_parse(const char *name, enum pesim_engine *out)
 {
     for (unsigned i = 0; name && i < PESIM_ENGINE_COUNT; i++)
-        if (strcmp(name, engine_names[i]) == 0) {
+        if (strcmp(name, pesim_engine_names[i]) == 0) {
             *out = (enum pesim_engine)i;
             return 0;
         }

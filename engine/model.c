@@ -1,14 +1,16 @@
 /* Another memory model in place of the built-in DRAM (include/pesim/sim.h,
- * docs/systemc.md). The event engine first times a DRAM transfer with the
- * built-in port, whose channel then only remembers how long earlier
- * transfers held DRAM (the circuit of model.md §8.2), so `start` is the
- * earliest cycle the rest of the path allows. The model answers when the
- * data really moves, when DRAM frees and when the transfer completes; the
- * node keeps the engine's semantics around that answer: it holds its whole
- * path for the longest resource, queueing in memory is charged to DRAM,
- * the time from release to done is DRAM latency. */
-#include <string.h>
-
+ * docs/systemc.md): the engine's side of it. pesim_sim_layer_model is the
+ * layer pipeline (pipeline/layer.c) with the model as an engine hook; here
+ * the event engine re-times each DRAM transfer by the model's answer.
+ *
+ * The event engine first times a DRAM transfer with the built-in port,
+ * whose channel then only remembers how long earlier transfers held DRAM
+ * (the circuit of model.md §8.2), so `start` is the earliest cycle the
+ * rest of the path allows. The model answers when the data really moves,
+ * when DRAM frees and when the transfer completes; the node keeps the
+ * engine's semantics around that answer: it holds its whole path for the
+ * longest resource, queueing in memory is charged to DRAM, the time from
+ * release to done is DRAM latency. */
 #include "engine/engine.h"
 
 struct answer {
@@ -69,41 +71,4 @@ void pesim_model_place(struct run *r, struct node *n, uint64_t *start, uint64_t 
     *d = pesim_node_duration(r, n, &port);
     uint64_t lat = t.done - t.release;
     n->latency = lat > UINT32_MAX ? UINT32_MAX : (uint32_t)lat;
-}
-
-/* As layer.c does after an engine run: utilization, latency and energy
- * follow from the cycles. */
-static void finish(const struct pesim_arch *arch, struct pesim_layer_result *r)
-{
-    struct pesim_analysis *a = &r->analysis;
-    a->util_temporal = a->pes && r->cycles
-                           ? (double)a->macs / ((double)a->pes * (double)r->cycles)
-                           : 0;
-    r->latency_us = arch->clock_mhz > 0 ? (double)r->cycles / arch->clock_mhz : 0;
-    pesim_energy_compute(arch, a, r->cycles, &r->energy);
-}
-
-int pesim_sim_layer_model(const struct pesim_arch *arch, const struct pesim_layer *l,
-                          const struct pesim_mapping *m, const struct pesim_dram_model *dram,
-                          const char *file, struct pesim_layer_result *out,
-                          pesim_diags *diags)
-{
-    if (!dram || !dram->transfer)
-        return PESIM_E_INVALID;
-    /* the analysis, its checks and the roofline bounds, as for any engine */
-    int rc = pesim_sim_layer_engine(arch, l, m, PESIM_ENGINE_ANALYSIS, file, out, diags);
-    if (rc)
-        return rc;
-    out->engine = PESIM_ENGINE_EVENT;
-    struct engine_hooks hooks;
-    memset(&hooks, 0, sizeof hooks);
-    hooks.model = dram;
-    rc = pesim_engine_run(arch, l, m, PESIM_ENGINE_EVENT, out, &hooks);
-    if (rc) {
-        pesim_diags_add(diags, file, 0, 0, "layer %s: the memory model failed: %s", l->name,
-                        pesim_strerror(rc));
-        return PESIM_E_SIM;
-    }
-    finish(arch, out);
-    return 0;
 }

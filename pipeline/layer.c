@@ -1,7 +1,11 @@
-/* Running a layer: check and analyse the mapping, then take its cycles
- * from the analysis's roofline (--engine analysis) or a cycle-level engine
- * (model.md §6, §8); utilization, latency and energy follow from them. */
+/* Running a layer (include/pesim/sim.h, "Running one layer"): check and
+ * analyse the mapping, then take its cycles from the analysis's roofline
+ * or a cycle-level engine (model.md §6, §8); utilization, latency and
+ * energy follow from them. Every pesim_sim_layer* entry point is this one
+ * pipeline with other engine hooks, so a limit or a check added here holds
+ * for all of them. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "engine/engine.h"
@@ -29,35 +33,13 @@ static uint64_t nest_steps(const struct pesim_mapping *m)
     return n;
 }
 
-int pesim_sim_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
-                    const struct pesim_mapping *m, const char *file,
-                    struct pesim_layer_result *out, pesim_diags *diags)
-{
-    return pesim_sim_layer_engine(arch, l, m, PESIM_ENGINE_ANALYSIS, file, out, diags);
-}
-
+/* The one pipeline every entry point below goes through (sim.h, "Running
+ * one layer"). `hooks` reach the cycle-level engine: a trace or another
+ * memory model (NULL: neither); with a model, a failure is the model's. */
 static int run_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
-                     const struct pesim_mapping *m, enum pesim_engine engine, pesim_trace *trace,
-                     const char *file, struct pesim_layer_result *out, pesim_diags *diags);
-
-int pesim_sim_layer_engine(const struct pesim_arch *arch, const struct pesim_layer *l,
-                           const struct pesim_mapping *m, enum pesim_engine engine,
-                           const char *file, struct pesim_layer_result *out,
-                           pesim_diags *diags)
-{
-    return run_layer(arch, l, m, engine, NULL, file, out, diags);
-}
-
-int pesim_sim_layer_trace(const struct pesim_arch *arch, const struct pesim_layer *l,
-                          const struct pesim_mapping *m, pesim_trace *trace, const char *file,
-                          struct pesim_layer_result *out, pesim_diags *diags)
-{
-    return run_layer(arch, l, m, PESIM_ENGINE_EVENT, trace, file, out, diags);
-}
-
-static int run_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
-                     const struct pesim_mapping *m, enum pesim_engine engine, pesim_trace *trace,
-                     const char *file, struct pesim_layer_result *out, pesim_diags *diags)
+                     const struct pesim_mapping *m, enum pesim_engine engine,
+                     const struct engine_hooks *hooks, const char *file,
+                     struct pesim_layer_result *out, pesim_diags *diags)
 {
     memset(out, 0, sizeof *out);
     out->layer = *l;
@@ -111,14 +93,18 @@ static int run_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
         return PESIM_E_RANGE;
     }
     if (engine != PESIM_ENGINE_ANALYSIS) {
-        struct engine_hooks hooks = {.trace = trace};
-        rc = pesim_engine_run(arch, l, m, engine, out, trace ? &hooks : NULL);
+        rc = pesim_engine_run(arch, l, m, engine, out, hooks);
         if (rc == PESIM_E_RANGE && engine == PESIM_ENGINE_STEP) {
             pesim_diags_add(diags, file, 0, 0,
                             "layer %s: the step engine stopped at %llu cycles, expected a layer "
                             "that runs in fewer (it advances one cycle at a time; use --engine "
                             "event)", l->name, (unsigned long long)PESIM_STEP_MAX_CYCLES);
             return PESIM_E_RANGE;
+        }
+        if (rc && hooks && hooks->model) {
+            pesim_diags_add(diags, file, 0, 0, "layer %s: the memory model failed: %s",
+                            l->name, pesim_strerror(rc));
+            return PESIM_E_SIM;
         }
         if (rc) {
             pesim_diags_add(diags, file, 0, 0, "layer %s: the %s engine failed: %s", l->name,
@@ -128,6 +114,63 @@ static int run_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
     }
     finish(arch, out);
     return 0;
+}
+
+int pesim_sim_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
+                    const struct pesim_mapping *m, const char *file,
+                    struct pesim_layer_result *out, pesim_diags *diags)
+{
+    return run_layer(arch, l, m, PESIM_ENGINE_ANALYSIS, NULL, file, out, diags);
+}
+
+int pesim_sim_layer_engine(const struct pesim_arch *arch, const struct pesim_layer *l,
+                           const struct pesim_mapping *m, enum pesim_engine engine,
+                           const char *file, struct pesim_layer_result *out,
+                           pesim_diags *diags)
+{
+    return run_layer(arch, l, m, engine, NULL, file, out, diags);
+}
+
+int pesim_sim_layer_trace(const struct pesim_arch *arch, const struct pesim_layer *l,
+                          const struct pesim_mapping *m, pesim_trace *trace, const char *file,
+                          struct pesim_layer_result *out, pesim_diags *diags)
+{
+    struct engine_hooks hooks = {.trace = trace};
+    return run_layer(arch, l, m, PESIM_ENGINE_EVENT, trace ? &hooks : NULL, file, out, diags);
+}
+
+int pesim_sim_layer_model(const struct pesim_arch *arch, const struct pesim_layer *l,
+                          const struct pesim_mapping *m, const struct pesim_dram_model *dram,
+                          const char *file, struct pesim_layer_result *out,
+                          pesim_diags *diags)
+{
+    if (!dram || !dram->transfer)
+        return PESIM_E_INVALID;
+    struct engine_hooks hooks = {.model = dram};
+    return run_layer(arch, l, m, PESIM_ENGINE_EVENT, &hooks, file, out, diags);
+}
+
+/* The key is the definition (sim.h): every field of the layer but its
+ * name, in decimal. Its longest form is 11 + 8 x 21 + 2 x 33 = 245
+ * characters, within PESIM_LAYER_KEY_MAX. */
+size_t pesim_sim_layer_key(const struct pesim_layer *l, char key[PESIM_LAYER_KEY_MAX])
+{
+    size_t size = PESIM_LAYER_KEY_MAX;
+    size_t n = (size_t)snprintf(key, size, "%d", (int)l->kind);
+    for (unsigned d = 0; d < PESIM_DIM_COUNT && n < size; d++)
+        n += (size_t)snprintf(key + n, size - n, ",%llu", (unsigned long long)l->dim[d]);
+    for (unsigned a = 0; a < 2 && n < size; a++)
+        n += (size_t)snprintf(key + n, size - n, ",%u/%u/%u", l->stride[a], l->pad[a],
+                              l->dilation[a]);
+    return n < size ? n : size - 1;
+}
+
+bool pesim_sim_same_layer(const struct pesim_layer *a, const struct pesim_layer *b)
+{
+    char ka[PESIM_LAYER_KEY_MAX], kb[PESIM_LAYER_KEY_MAX];
+    pesim_sim_layer_key(a, ka);
+    pesim_sim_layer_key(b, kb);
+    return strcmp(ka, kb) == 0;
 }
 
 void pesim_sim_total(const struct pesim_arch *arch,

@@ -1,13 +1,15 @@
-/* A whole workload with one dataflow (include/pesim/sim.h,
- * pesim_sim_network): each distinct layer shape mapped and simulated once,
- * layers in parallel threads, the output independent of the thread count. */
-#include <pthread.h>
+/* The network runner (pipeline/pipeline.h, include/pesim/sim.h
+ * pesim_sim_network): each distinct layer mapped and simulated once,
+ * layers as jobs of the pool, the output independent of the thread
+ * count. */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pesim/dataflow.h"
-#include "pesim/sim.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/pool.h"
 
 /* Move the diags of one layer into the caller's list. Messages that do
  * not say which layer they are about get "layer NAME: " in front, so that
@@ -24,130 +26,124 @@ static void move_diags(pesim_diags *to, pesim_diags *from, const char *df,
     }
 }
 
-/* Two layers simulate alike when everything but their names is equal. */
-static bool same_shape(const struct pesim_layer *a, const struct pesim_layer *b)
+/* For each layer, the first earlier layer that is the same, or i itself.
+ * Keys once per layer, then quadratic in layers, which is nothing beside
+ * one mapping search. */
+static int find_repeats(const struct pesim_workload *wl, size_t *first)
 {
-    return a->kind == b->kind && memcmp(a->dim, b->dim, sizeof a->dim) == 0 &&
-           memcmp(a->stride, b->stride, sizeof a->stride) == 0 &&
-           memcmp(a->pad, b->pad, sizeof a->pad) == 0 &&
-           memcmp(a->dilation, b->dilation, sizeof a->dilation) == 0;
-}
-
-/* For each layer, the first earlier layer of the same shape, or i itself.
- * Quadratic in layers, which is nothing beside one mapping search. */
-static void find_repeats(const struct pesim_workload *wl, size_t *first)
-{
+    char (*key)[PESIM_LAYER_KEY_MAX] = malloc((wl->count ? wl->count : 1) * sizeof *key);
+    if (!key)
+        return PESIM_E_NOMEM;
     for (size_t i = 0; i < wl->count; i++) {
+        pesim_sim_layer_key(&wl->layers[i], key[i]);
         first[i] = i;
         for (size_t j = 0; j < i; j++)
-            if (first[j] == j && same_shape(&wl->layers[i], &wl->layers[j])) {
+            if (first[j] == j && strcmp(key[i], key[j]) == 0) {
                 first[i] = j;
                 break;
             }
     }
+    free(key);
+    return 0;
 }
 
 struct layer_job {
-    const struct pesim_arch *arch;
     const struct pesim_layer *layer;
-    const pesim_dataflow *df;
-    enum pesim_engine engine;
-    enum pesim_objective objective;
     struct pesim_layer_result *out;
     pesim_diags *diags; /* the layer's own */
     int rc;
 };
 
-static void simulate_layer(struct layer_job *j)
-{
-    struct pesim_mapping m;
-    memset(&m, 0, sizeof m);
-    j->rc = pesim_df_map_for(j->df, j->arch, j->layer, j->objective, &m, j->diags);
-    if (!j->rc)
-        j->rc = pesim_sim_layer_engine(j->arch, j->layer, &m, j->engine, pesim_df_name(j->df),
-                                       j->out, j->diags);
-}
-
-struct pool {
+struct network {
+    const struct pesim_arch *arch;
+    const pesim_dataflow *df;
+    const struct pesim_network_opts *o;
     struct layer_job *jobs;
-    size_t n, next;
-    pthread_mutex_t lock;
+    atomic_bool failed; /* a job failed: start no more (pool stop) */
 };
 
-static void *worker(void *arg)
+static void run_job(void *ctx, size_t i)
 {
-    struct pool *p = arg;
-    for (;;) {
-        pthread_mutex_lock(&p->lock);
-        size_t i = p->next++;
-        pthread_mutex_unlock(&p->lock);
-        if (i >= p->n)
-            return NULL;
-        simulate_layer(&p->jobs[i]);
-    }
-}
-
-/* Layers are independent: with threads > 1 they run concurrently (the
- * library keeps no global state), each into its own result and diags, so
- * the output is the same whatever the thread count. */
-static void run_jobs(struct layer_job *jobs, size_t n, unsigned threads)
-{
-    if (threads > n)
-        threads = (unsigned)n;
-    if (threads <= 1) {
-        for (size_t i = 0; i < n; i++)
-            simulate_layer(&jobs[i]);
+    struct network *net = ctx;
+    struct layer_job *j = &net->jobs[i];
+    const struct pesim_layer_cache *cache = net->o->cache;
+    if (cache && cache->get(cache->ctx, j->layer, j->out)) {
+        j->out->layer = *j->layer;
+        j->out->same_as[0] = '\0';
         return;
     }
-    struct pool p = {jobs, n, 0, PTHREAD_MUTEX_INITIALIZER};
-    pthread_t tid[64];
-    unsigned started = 0;
-    for (; started < threads && started < 64; started++)
-        if (pthread_create(&tid[started], NULL, worker, &p))
-            break;
-    worker(&p); /* the calling thread works too */
-    for (unsigned i = 0; i < started; i++)
-        pthread_join(tid[i], NULL);
+    struct pesim_mapping m;
+    memset(&m, 0, sizeof m);
+    j->rc = pesim_df_map_for(net->df, net->arch, j->layer, net->o->objective, &m, j->diags);
+    if (!j->rc)
+        j->rc = pesim_sim_layer_engine(net->arch, j->layer, &m, net->o->engine,
+                                       pesim_df_name(net->df), j->out, j->diags);
+    if (j->rc)
+        atomic_store(&net->failed, true);
+    else if (cache)
+        cache->put(cache->ctx, j->layer, j->out);
 }
 
-int pesim_sim_network(const struct pesim_arch *arch, const struct pesim_workload *wl,
-                       const pesim_dataflow *df, enum pesim_engine engine,
-                       enum pesim_objective objective, unsigned threads,
-                       struct pesim_layer_result *out, struct pesim_layer_result *total,
-                      pesim_diags *diags)
+/* A later layer cannot change which one fails first (jobs are handed out
+ * in layer order), so after a failure the rest is not worth starting. */
+static bool stop_jobs(void *ctx)
+{
+    struct network *net = ctx;
+    return atomic_load(&net->failed);
+}
+
+int pesim_network_run(const struct pesim_arch *arch, const struct pesim_workload *wl,
+                      const pesim_dataflow *df, const struct pesim_network_opts *o,
+                      struct pesim_layer_result *out, struct pesim_layer_result *total,
+                      size_t *failed, pesim_diags *diags)
 {
     const char *name = pesim_df_name(df);
-    size_t n = wl->count ? wl->count : 1;
+    size_t n = wl->count ? wl->count : 1, bad = wl->count;
     struct layer_job *jobs = calloc(n, sizeof *jobs);
     size_t *first = calloc(n, sizeof *first), *job_of = calloc(n, sizeof *job_of);
     int rc = jobs && first && job_of ? 0 : PESIM_E_NOMEM;
     size_t njobs = 0;
     if (!rc)
-        find_repeats(wl, first);
+        rc = find_repeats(wl, first);
     for (size_t i = 0; i < wl->count && !rc; i++) {
         if (first[i] != i) {
             job_of[i] = job_of[first[i]];
             continue;
         }
         job_of[i] = njobs;
-        jobs[njobs] = (struct layer_job){arch, &wl->layers[i], df, engine, objective, &out[i],
-                                         pesim_diags_create(), 0};
+        jobs[njobs] = (struct layer_job){&wl->layers[i], &out[i], pesim_diags_create(), 0};
         if (!jobs[njobs++].diags)
             rc = PESIM_E_NOMEM;
     }
-    if (!rc)
-        run_jobs(jobs, njobs, threads);
+    if (rc) {
+        bad = 0; /* nothing ran */
+    } else {
+        struct network net = {arch, df, o, jobs, false};
+        struct pesim_pool pool = {.n = njobs, .job = run_job, .ctx = &net, .stop = stop_jobs};
+        pesim_pool_run(&pool, o->threads);
+    }
     /* Report the first failing layer, in layer order, as a serial run would
-     * (a repeated shape fails first at its first occurrence). */
+     * (a repeated layer fails first at its first occurrence). */
     for (size_t i = 0; i < wl->count && !rc; i++) {
-        rc = jobs[job_of[i]].rc;
-        if (rc) {
-            move_diags(diags, jobs[job_of[i]].diags, name, wl->layers[i].name);
+        const struct layer_job *j = &jobs[job_of[i]];
+        if ((rc = j->rc) == 0)
+            continue;
+        bad = i;
+        if (o->plain_diags) {
+            for (size_t k = 0; k < pesim_diags_count(j->diags); k++) {
+                const struct pesim_diag *g = pesim_diags_get(j->diags, k);
+                pesim_diags_add(diags, g->file, g->line, g->col, "%s", g->msg);
+            }
+            if (pesim_diags_count(j->diags) == 0)
+                pesim_diags_add(diags, "", 0, 0, "layer %s: %s", wl->layers[i].name,
+                                pesim_strerror(rc));
+        } else {
+            move_diags(diags, j->diags, name, wl->layers[i].name);
             pesim_diags_add(diags, name, 0, 0, "layer %s: %s (%s)", wl->layers[i].name,
                             pesim_strerror(rc), pesim_err_name(rc));
         }
     }
-    for (size_t i = 0; i < wl->count && !rc; i++)
+    for (size_t i = 0; jobs && first && i < bad; i++)
         if (first[i] != i) {
             out[i] = out[first[i]];
             out[i].layer = wl->layers[i];
@@ -160,5 +156,17 @@ int pesim_sim_network(const struct pesim_arch *arch, const struct pesim_workload
     free(job_of);
     if (!rc)
         pesim_sim_total(arch, out, wl->count, total);
+    if (failed)
+        *failed = bad;
     return rc;
+}
+
+int pesim_sim_network(const struct pesim_arch *arch, const struct pesim_workload *wl,
+                      const pesim_dataflow *df, enum pesim_engine engine,
+                      enum pesim_objective objective, unsigned threads,
+                      struct pesim_layer_result *out, struct pesim_layer_result *total,
+                      pesim_diags *diags)
+{
+    struct pesim_network_opts o = {.engine = engine, .objective = objective, .threads = threads};
+    return pesim_network_run(arch, wl, df, &o, out, total, NULL, diags);
 }

@@ -47,12 +47,9 @@ void sweep_cache_key(const pesim_sweep *s, size_t i, const pesim_dataflow *df,
                      const struct pesim_layer *l, char *buf, size_t size)
 {
     const uint32_t *digit = sweep_point(s, i);
-    size_t n = (size_t)snprintf(buf, size, "%s|%d", pesim_df_name(df), (int)l->kind);
-    for (unsigned d = 0; d < PESIM_DIM_COUNT && n < size; d++)
-        n += (size_t)snprintf(buf + n, size - n, ",%llu", (unsigned long long)l->dim[d]);
-    for (unsigned a = 0; a < 2 && n < size; a++)
-        n += (size_t)snprintf(buf + n, size - n, ",%u/%u/%u", l->stride[a], l->pad[a],
-                              l->dilation[a]);
+    char layer[PESIM_LAYER_KEY_MAX];
+    pesim_sim_layer_key(l, layer);
+    size_t n = (size_t)snprintf(buf, size, "%s|%s", pesim_df_name(df), layer);
     for (size_t k = 0; k < s->naxes && n < size; k++)
         if (s->axes[k].kind == AXIS_ARCH)
             n += (size_t)snprintf(buf + n, size - n, "|%s", s->axes[k].value[digit[k]]);
@@ -100,6 +97,14 @@ void sweep_cache_put(struct sweep_cache *c, const char *key, const struct pesim_
         }
     e->next = c->bucket[b];
     c->bucket[b] = e;
+    pthread_mutex_unlock(&c->lock);
+}
+
+void sweep_cache_reused(struct sweep_cache *c, size_t n)
+{
+    pthread_mutex_lock(&c->lock);
+    c->hits += n;
+    c->lookups += n;
     pthread_mutex_unlock(&c->lock);
 }
 

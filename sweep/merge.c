@@ -70,6 +70,7 @@ static int read_part(struct merge *m, const char *path, bool first, pesim_diags 
     int rc = 0;
     unsigned ln = 0;
     struct part_head h;
+    enum pesim_sweep_format f;
     /* A part proves it is whole by its last line (the trailer): a shard
      * cut short, or a copy cut short, is refused rather than merged into
      * results that look complete but lack its rows. The head line is
@@ -115,7 +116,8 @@ static int read_part(struct merge *m, const char *path, bool first, pesim_diags 
             }
             if (!rc)
                 m->seen_shard[h.k - 1] = true;
-        } else if (ln == 2 && strcmp(h.format, "csv") == 0) {
+        } else if (ln == 2 && pesim_sweep_format_parse(h.format, &f) == 0 &&
+                   f == PESIM_SWEEP_CSV) {
             if (strncmp(p, "index,", 6) != 0) {
                 pesim_diags_add(diags, path, 2, 1, "expected the header 'index,id,...'");
                 rc = PESIM_E_INVALID;

@@ -15,14 +15,16 @@
 
 #include "common/file.h"
 #include "config/cfg.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/pool.h"
 #include "sweep/cache.h"
 #include "sweep/internal.h"
 
 struct runner {
     pesim_sweep *s;
     const struct pesim_sweep_opts *o;
-    size_t *todo; /* point indices still to run, in order */
-    size_t ntodo, next;
+    size_t *todo; /* point indices still to run, in order: the pool's jobs */
+    size_t ntodo;
     char **rows;  /* by point index; NULL until done */
     size_t mine;  /* points of this run (shard) */
     size_t done, failed, resumed;
@@ -30,9 +32,8 @@ struct runner {
     int io_error;
     struct sweep_cache *cache;
     pthread_mutex_t lock;     /* the fields above */
+    double t0, shown; /* progress: start, last report (s; the caller's thread) */
     pthread_mutex_t journal;  /* appends to fd: whole lines, one at a time */
-    pthread_cond_t changed;
-    unsigned running;
 };
 
 static double now_s(void)
@@ -62,23 +63,33 @@ static void first_reason(pesim_diags *d, int rc, char *out, size_t size)
             *p = ' ';
 }
 
-static int layer_result(struct runner *r, size_t i, const struct pesim_arch *arch,
-                        const pesim_dataflow *df, const struct pesim_layer *l,
-                        struct pesim_layer_result *out, pesim_diags *d)
+/* The sweep's cache as the network runner sees it: results of the same
+ * layer, dataflow and architecture axis values at earlier points. */
+struct point_cache {
+    struct runner *r;
+    size_t point;
+    const pesim_dataflow *df;
+};
+
+static bool cache_get(void *ctx, const struct pesim_layer *l, struct pesim_layer_result *out)
 {
+    const struct point_cache *pc = ctx;
     char key[4096];
-    sweep_cache_key(r->s, i, df, l, key, sizeof key);
-    if (sweep_cache_get(r->cache, key, out))
-        return 0;
-    struct pesim_mapping m;
-    int rc = pesim_df_map_for(df, arch, l, r->s->objective, &m, d);
-    if (!rc)
-        rc = pesim_sim_layer_engine(arch, l, &m, r->s->engine, pesim_df_name(df), out, d);
-    if (!rc)
-        sweep_cache_put(r->cache, key, out);
-    return rc;
+    sweep_cache_key(pc->r->s, pc->point, pc->df, l, key, sizeof key);
+    return sweep_cache_get(pc->r->cache, key, out);
 }
 
+static void cache_put(void *ctx, const struct pesim_layer *l, const struct pesim_layer_result *res)
+{
+    const struct point_cache *pc = ctx;
+    char key[4096];
+    sweep_cache_key(pc->r->s, pc->point, pc->df, l, key, sizeof key);
+    sweep_cache_put(pc->r->cache, key, res);
+}
+
+/* A point's layers one after another (the sweep's threads are its points)
+ * through the network runner, with the failing layer's own messages as
+ * the row's reason. */
 static void evaluate(struct runner *r, size_t i, struct sweep_result *res)
 {
     const pesim_sweep *s = r->s;
@@ -89,16 +100,21 @@ static void evaluate(struct runner *r, size_t i, struct sweep_result *res)
     const pesim_dataflow *df = pesim_df_find(sweep_point_dataflow(s, i));
     struct pesim_layer_result *layers = calloc(v->wl.count ? v->wl.count : 1, sizeof *layers);
     int rc = layers && d ? sweep_point_arch(s, i, &arch, d) : PESIM_E_NOMEM;
-    for (size_t k = 0; !rc && k < v->wl.count; k++) {
-        rc = layer_result(r, i, &arch, df, &v->wl.layers[k], &layers[k], d);
-        if (rc && pesim_diags_count(d) == 0)
-            pesim_diags_add(d, "", 0, 0, "layer %s: %s", v->wl.layers[k].name,
-                            pesim_strerror(rc));
-    }
     if (!rc) {
-        pesim_sim_total(&arch, layers, v->wl.count, &res->total);
-        res->area = sweep_area(&arch);
+        struct point_cache pc = {r, i, df};
+        struct pesim_layer_cache cache = {cache_get, cache_put, &pc};
+        struct pesim_network_opts o = {.engine = s->engine, .objective = s->objective,
+                                       .threads = 1, .cache = &cache, .plain_diags = true};
+        size_t failed = 0, repeats = 0;
+        rc = pesim_network_run(&arch, &v->wl, df, &o, layers, &res->total, &failed, d);
+        /* Repeats within the point count as reused results: the layers
+         * up to the failing one, as if each had been looked up. */
+        for (size_t k = 0; k < failed; k++)
+            repeats += layers[k].same_as[0] != '\0';
+        sweep_cache_reused(r->cache, repeats);
     }
+    if (!rc)
+        res->area = sweep_area(&arch);
     res->status = rc == 0 ? 0 : rc == PESIM_E_NOMAP || rc == PESIM_E_NOFIT ? PESIM_E_NOMAP : rc;
     if (rc)
         first_reason(d, rc, res->reason, sizeof res->reason);
@@ -141,11 +157,6 @@ static char *escaped(const char *p)
     return buf;
 }
 
-static const char *format_name(enum pesim_sweep_format f)
-{
-    return f == PESIM_SWEEP_JSONL ? "jsonl" : "csv";
-}
-
 /* The identity of a run: which sweep (the spec's hash, its points), which
  * share of it (shard, format), which pesim (its version and built-in
  * files), and every file the load read with its size and content hash.
@@ -160,7 +171,8 @@ char *sweep_journal_header(const pesim_sweep *s, const struct pesim_sweep_opts *
         return NULL;
     fprintf(m, "pesim-sweep-journal 2 spec=%016" PRIx64 " points=%zu shard=%u/%u format=%s "
             "pesim=%s builtin=%016" PRIx64 " inputs=%zu\n", s->hash, s->npoints,
-            o->shard_n ? o->shard_k : 1, o->shard_n ? o->shard_n : 1, format_name(o->format),
+            o->shard_n ? o->shard_k : 1, o->shard_n ? o->shard_n : 1,
+            pesim_sweep_format_name(o->format),
             pesim_version(), sweep_builtin_hash(), s->ninputs);
     for (size_t i = 0; i < s->ninputs; i++) {
         fprintf(m, "input\t%016llx\t%llu\t", s->inputs[i].hash, s->inputs[i].size);
@@ -468,102 +480,80 @@ static int journal_append(struct runner *r, size_t index, const char *row)
 
 /* ---- threads and progress --------------------------------------------- */
 
-static void *worker(void *arg)
+/* Job k of the pool: the k-th point still to run. Its row is placed by
+ * point index, so the results do not depend on which thread ran it. */
+static void run_point(void *ctx, size_t k)
 {
-    struct runner *r = arg;
-    for (;;) {
-        pthread_mutex_lock(&r->lock);
-        if (r->next >= r->ntodo || r->io_error) {
-            r->running--;
-            pthread_cond_broadcast(&r->changed);
-            pthread_mutex_unlock(&r->lock);
-            return NULL;
-        }
-        size_t i = r->todo[r->next++];
-        pthread_mutex_unlock(&r->lock);
-        struct sweep_result res;
-        evaluate(r, i, &res);
-        char *row = sweep_row(r->s, i, &res, r->o->format);
-        int rc = row ? journal_append(r, i, row) : PESIM_E_NOMEM;
-        pthread_mutex_lock(&r->lock);
-        if (rc) {
-            r->io_error = rc;
-            free(row);
-        } else {
-            r->rows[i] = row;
-            r->done++;
-            r->failed += res.status != 0;
-        }
-        pthread_cond_broadcast(&r->changed);
-        pthread_mutex_unlock(&r->lock);
+    struct runner *r = ctx;
+    size_t i = r->todo[k];
+    struct sweep_result res;
+    evaluate(r, i, &res);
+    char *row = sweep_row(r->s, i, &res, r->o->format);
+    int rc = row ? journal_append(r, i, row) : PESIM_E_NOMEM;
+    pthread_mutex_lock(&r->lock);
+    if (rc) {
+        r->io_error = rc;
+        free(row);
+    } else {
+        r->rows[i] = row;
+        r->done++;
+        r->failed += res.status != 0;
     }
+    pthread_mutex_unlock(&r->lock);
 }
 
-static void progress(const struct runner *r, double t0, bool tty, bool last)
+/* A journal that cannot be written stops the sweep: no point may count as
+ * done without its line on disk. */
+static bool stop_points(void *ctx)
 {
-    size_t done = r->done + r->resumed;
-    double el = now_s() - t0, rate = el > 0 ? (double)r->done / el : 0;
-    double eta = rate > 0 ? (double)(r->mine - done) / rate : 0;
-    fprintf(stderr, "%s%s: %zu/%zu points, %.1f points/s, ETA %02d:%02d, %zu failed",
-            tty ? "\r" : "", r->s->name, done, r->mine, rate, (int)(eta / 60),
-            (int)eta % 60, r->failed);
-    if (last) {
-        size_t hits, lookups;
-        sweep_cache_stats(r->cache, &hits, &lookups);
-        fprintf(stderr, "; %zu resumed from the journal; %zu of %zu layer results reused",
-                r->resumed, hits, lookups);
-    }
-    fputs(tty && !last ? "  " : "\n", stderr);
-    fflush(stderr);
+    struct runner *r = ctx;
+    pthread_mutex_lock(&r->lock);
+    bool stop = r->io_error != 0;
+    pthread_mutex_unlock(&r->lock);
+    return stop;
 }
 
-static unsigned cores(void)
+/* A report through the caller's callback: the numbers taken under the
+ * lock, the call made outside it (the callback may print slowly). */
+static void progress(struct runner *r, bool last)
 {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (unsigned)n : 1;
+    const struct pesim_sweep_opts *o = r->o;
+    struct pesim_sweep_progress p = {.name = r->s->name, .last = last};
+    pthread_mutex_lock(&r->lock);
+    p.done = r->done + r->resumed;
+    p.total = r->mine;
+    p.failed = r->failed;
+    p.resumed = r->resumed;
+    double el = now_s() - r->t0;
+    p.rate = el > 0 ? (double)r->done / el : 0;
+    p.eta_s = p.rate > 0 && p.total > p.done ? (double)(p.total - p.done) / p.rate : 0;
+    pthread_mutex_unlock(&r->lock);
+    sweep_cache_stats(r->cache, &p.reused, &p.lookups);
+    o->progress(&p, o->progress_ctx);
+}
+
+/* The pool's watch, on the calling thread while the points run: a report
+ * when progress_every_s has passed since the last. There is a watch even
+ * without a callback, so that every point runs on one of the pool's
+ * workers, with their stacks, whoever calls the sweep. */
+static void watch_points(void *ctx)
+{
+    struct runner *r = ctx;
+    double t = now_s();
+    if (r->o->progress && t - r->shown >= r->o->progress_every_s) {
+        progress(r, false);
+        r->shown = t;
+    }
 }
 
 static void run_threads(struct runner *r)
 {
-    unsigned jobs = r->o->jobs ? r->o->jobs : cores();
-    if (jobs > r->ntodo)
-        jobs = r->ntodo ? (unsigned)r->ntodo : 1;
-    if (jobs > 256)
-        jobs = 256;
-    pthread_t tid[256];
-    bool tty = isatty(STDERR_FILENO);
-    double t0 = now_s(), shown = t0;
-    pthread_mutex_lock(&r->lock);
-    for (unsigned k = 0; k < jobs && r->ntodo; k++)
-        if (pthread_create(&tid[r->running], NULL, worker, r) == 0)
-            r->running++;
-    unsigned started = r->running;
-    pthread_mutex_unlock(&r->lock);
-    if (!started && r->ntodo) { /* no thread could start: work here */
-        r->running = 1;
-        worker(r);
-    }
-    pthread_mutex_lock(&r->lock);
-    while (r->running) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += 200000000;
-        if (until.tv_nsec >= 1000000000) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000;
-        }
-        pthread_cond_timedwait(&r->changed, &r->lock, &until);
-        double t = now_s();
-        if (!r->o->quiet && (tty ? t - shown >= 0.2 : t - shown >= 10)) {
-            progress(r, t0, tty, false);
-            shown = t;
-        }
-    }
-    pthread_mutex_unlock(&r->lock);
-    for (unsigned k = 0; k < started; k++)
-        pthread_join(tid[k], NULL);
-    if (!r->o->quiet)
-        progress(r, t0, tty, true);
+    r->t0 = r->shown = now_s();
+    struct pesim_pool pool = {.n = r->ntodo, .job = run_point, .ctx = r, .stop = stop_points,
+                              .watch = watch_points, .watch_ms = 200};
+    pesim_pool_run(&pool, r->o->jobs ? r->o->jobs : pesim_pool_cores());
+    if (r->o->progress)
+        progress(r, true);
 }
 
 /* ---- the results file ------------------------------------------------- */
@@ -577,7 +567,8 @@ static int write_results(struct runner *r, pesim_diags *diags)
         snprintf(preamble, sizeof preamble, "# pesim sweep part: spec=%016" PRIx64
                  " shard=%u/%u points=%zu format=%s file=%s", r->s->hash, r->o->shard_k,
                  r->o->shard_n, r->s->npoints,
-                 format_name(r->o->format), r->o->spec_path ? r->o->spec_path : r->s->file);
+                 pesim_sweep_format_name(r->o->format),
+                 r->o->spec_path ? r->o->spec_path : r->s->file);
     /* A part ends with its trailer: merge takes only a part that proves
      * it is whole (output.c). */
     int rc = header ? sweep_write_rows(r->o->output, part ? preamble : NULL, header, r->rows,
@@ -708,7 +699,6 @@ int pesim_sweep_run(pesim_sweep *s, const struct pesim_sweep_opts *o, pesim_diag
     struct runner r = {.s = s, .o = o, .fd = -1};
     pthread_mutex_init(&r.lock, NULL);
     pthread_mutex_init(&r.journal, NULL);
-    pthread_cond_init(&r.changed, NULL);
     r.rows = calloc(s->npoints, sizeof *r.rows);
     r.todo = calloc(s->npoints, sizeof *r.todo);
     r.cache = sweep_cache_create();
@@ -749,6 +739,5 @@ int pesim_sweep_run(pesim_sweep *s, const struct pesim_sweep_opts *o, pesim_diag
     sweep_cache_destroy(r.cache);
     pthread_mutex_destroy(&r.lock);
     pthread_mutex_destroy(&r.journal);
-    pthread_cond_destroy(&r.changed);
     return rc;
 }

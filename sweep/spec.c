@@ -13,8 +13,10 @@
 
 #define MAX_AXIS_VALUES 100000
 
+/* A copy of dataflows/registry.c's table, which is static there; the
+ * cfg schema needs a NULL-terminated array at compile time. test_sweep.c
+ * checks that the two agree. */
 static const char *const objective_names[] = {"latency", "energy", "edp", NULL};
-static const char *const engine_names[] = {"event", "step", "analysis", NULL};
 
 struct base_in {
     char arch[256], workload[256], layers[256], dataflow[16];
@@ -330,7 +332,7 @@ static const struct cfg_key base_keys[] = {
     {.name = "objective", .type = CFG_ENUM, .names = objective_names, .def = "latency",
      .unit = "", .desc = "What the mapper minimizes",
      .offset = offsetof(struct base_in, objective)},
-    {.name = "engine", .type = CFG_ENUM, .names = engine_names, .def = "event", .unit = "",
+    {.name = "engine", .type = CFG_ENUM, .names = pesim_engine_names, .def = "event", .unit = "",
      .desc = "event (cycle-level), step or analysis", .offset = offsetof(struct base_in, engine)},
 };
 static const struct cfg_section base_section = {base_keys, 7, base_check};

@@ -128,6 +128,23 @@ void pesim_sweep_free(pesim_sweep *s)
     free(s);
 }
 
+static const char *const format_names[PESIM_SWEEP_FORMAT_COUNT] = {"csv", "jsonl"};
+
+const char *pesim_sweep_format_name(enum pesim_sweep_format f)
+{
+    return (unsigned)f < PESIM_SWEEP_FORMAT_COUNT ? format_names[f] : NULL;
+}
+
+int pesim_sweep_format_parse(const char *name, enum pesim_sweep_format *out)
+{
+    for (unsigned i = 0; name && i < PESIM_SWEEP_FORMAT_COUNT; i++)
+        if (strcmp(name, format_names[i]) == 0) {
+            *out = (enum pesim_sweep_format)i;
+            return 0;
+        }
+    return PESIM_E_NOTFOUND;
+}
+
 size_t pesim_sweep_count(const pesim_sweep *s) { return s->npoints; }
 uint64_t pesim_sweep_hash(const pesim_sweep *s) { return s->hash; }
 size_t pesim_sweep_ninputs(const pesim_sweep *s) { return s->ninputs; }

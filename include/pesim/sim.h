@@ -1,6 +1,7 @@
-/* pesim — running a layer: mapping -> analysis, cycles, energy.
- * The foundation engine is the analysis with a bandwidth roofline; the
- * cycle-level engines plug in behind the same call (docs/model.md). */
+/* pesim — running layers and networks: mapping -> analysis, cycles,
+ * energy. One layer pipeline (the analysis with a bandwidth roofline, the
+ * cycle-level engines behind the same call; docs/model.md) and one
+ * network runner on top of it. */
 #ifndef PESIM_SIM_H
 #define PESIM_SIM_H
 
@@ -32,9 +33,9 @@ enum pesim_stall {
 
 struct pesim_layer_result {
     struct pesim_layer layer;
-    /* Whole-network runs simulate each distinct layer shape once: a layer
-     * whose shape (kind, dims, stride, padding, dilation) repeats an
-     * earlier one's copies that result and names it here; "" otherwise. */
+    /* Whole-network runs simulate each distinct layer once: a layer that
+     * is the same as an earlier one (pesim_sim_same_layer) copies that
+     * result and names it here; "" otherwise. */
     char same_as[PESIM_NAME_MAX];
     struct pesim_mapping mapping;
     struct pesim_analysis analysis;
@@ -50,23 +51,48 @@ struct pesim_layer_result {
 /* In a result, analysis.util_temporal is macs / (pes * cycles), over the
  * cycles above rather than the ideal ones. */
 
-/* Run one layer with a given mapping. Checks the mapping (diags with
- * `file`) and capacity; PESIM_E_INVALID / PESIM_E_NOFIT on failure. */
+/* ---- Running one layer ----
+ * Every pesim_sim_layer* call below is one pipeline (pipeline/layer.c),
+ * in this order, stopping at the first failure:
+ *   1. check the mapping against the layer and the array
+ *      (PESIM_E_INVALID, diags with `file`);
+ *   2. the closed-form analysis (docs/model.md §3-§5);
+ *   3. check that every tile fits its buffer (PESIM_E_NOFIT);
+ *   4. the roofline bounds: `cycles`, `bound_cycles`, `bound`
+ *      (PESIM_E_RANGE when they overflow 64 bits);
+ *   5. for a cycle-level engine, its limits (DRAM slower than 2^-20 byte
+ *      per cycle, more than PESIM_ENGINE_MAX_STEPS steps above the RF:
+ *      PESIM_E_RANGE; docs/cli.md, "Limits on inputs"), then the run,
+ *      whose counts, cycles, stalls and events replace the analysis's
+ *      (the step engine past PESIM_STEP_MAX_CYCLES: PESIM_E_RANGE; an
+ *      engine or memory-model failure: PESIM_E_SIM);
+ *   6. utilization over `cycles`, latency and energy.
+ * `out` is the caller's and fully written (zeroed first) on success; on
+ * failure it holds what the steps before the failure produced, and the
+ * diags say which layer or mapping key failed and why.
+ * Nothing is printed; nothing global is touched, so calls may run in
+ * parallel threads, each with its own out and diags. The analysis keeps
+ * large frames on the stack (up to about 205 KiB): a thread that calls
+ * this needs a stack of a few hundred KiB at least (pipeline/pool.h gives
+ * its workers 8 MiB). */
+
+/* The pipeline with the analysis as the engine (no cycle-level run). */
 int pesim_sim_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
                     const struct pesim_mapping *m, const char *file,
                     struct pesim_layer_result *out, pesim_diags *diags);
 
-/* The same with a chosen engine; pesim_sim_layer uses the analysis.
- * PESIM_E_RANGE when the cycles overflow 64 bits or the layer is past an
- * engine's limits (DRAM rate, steps, step-engine cycles: docs/cli.md,
- * "Limits on inputs"); PESIM_E_SIM if the engine fails (an internal
- * inconsistency). */
+/* The pipeline with a chosen engine. */
 int pesim_sim_layer_engine(const struct pesim_arch *arch, const struct pesim_layer *l,
                            const struct pesim_mapping *m, enum pesim_engine engine,
                            const char *file, struct pesim_layer_result *out,
                            pesim_diags *diags);
-const char *pesim_engine_name(enum pesim_engine e);
-int pesim_engine_parse(const char *name, enum pesim_engine *out);
+/* The engines' names ("event", "step", "analysis"), indexed by enum
+ * pesim_engine and NULL-terminated, as a schema's enum table wants them:
+ * the one table that pesim_engine_name, pesim_engine_parse, the sweep
+ * spec's `engine` key and the command line's messages all read. */
+extern const char *const pesim_engine_names[PESIM_ENGINE_COUNT + 1];
+const char *pesim_engine_name(enum pesim_engine e); /* NULL past the end */
+int pesim_engine_parse(const char *name, enum pesim_engine *out); /* 0, PESIM_E_NOTFOUND */
 const char *pesim_stall_name(enum pesim_stall s);
 
 /* Timeline traces (docs/reports.md, "Timeline traces"): the event
@@ -86,7 +112,7 @@ int pesim_trace_close(pesim_trace *t, bool keep, pesim_diags *diags);
 /* Spans and counters written so far; whether the size cap cut it. */
 uint64_t pesim_trace_events(const pesim_trace *t);
 bool pesim_trace_truncated(const pesim_trace *t);
-/* pesim_sim_layer_engine with the event engine, appending the layer to t. */
+/* The pipeline with the event engine, appending the layer's run to t. */
 int pesim_sim_layer_trace(const struct pesim_arch *arch, const struct pesim_layer *l,
                           const struct pesim_mapping *m, pesim_trace *t, const char *file,
                           struct pesim_layer_result *out, pesim_diags *diags);
@@ -119,26 +145,44 @@ struct pesim_dram_model {
     void *ctx;
 };
 
-/* pesim_sim_layer_engine with the event engine and `dram` in place of the
- * built-in DRAM. The transfer holds the rest of its path (GLB, NoC) for as
+/* The pipeline with the event engine and `dram` in place of the built-in
+ * DRAM (PESIM_E_INVALID when dram or its transfer is NULL). The transfer holds the rest of its path (GLB, NoC) for as
  * long as it holds DRAM — release - start, or longer if they are slower —
  * and its consumers wait for `done`. A model that answers as the built-in
  * channel does (docs/model.md §8.2) gives the result of
- * pesim_sim_layer_engine(..., PESIM_ENGINE_EVENT, ...) exactly. Errors as
- * pesim_sim_layer_engine. */
+ * pesim_sim_layer_engine(..., PESIM_ENGINE_EVENT, ...) exactly. A model
+ * that fails: PESIM_E_SIM, "the memory model failed". */
 int pesim_sim_layer_model(const struct pesim_arch *arch, const struct pesim_layer *l,
                           const struct pesim_mapping *m, const struct pesim_dram_model *dram,
                           const char *file, struct pesim_layer_result *out,
                           pesim_diags *diags);
 
-/* Map and simulate every layer of wl with the dataflow's mapper (by
- * objective) and engine into out[wl->count], plus their sum in *total.
- * Each distinct layer shape is mapped and simulated once; a repeat copies
- * that result and names the first layer in same_as. With threads > 1
- * distinct layers run concurrently (0 is not special here: the caller
- * picks the count); results do not depend on it. 0, or the first failing
- * layer's error in layer order (PESIM_E_NOMAP, ...) with diags prefixed by
- * the layer. */
+/* ---- The same layer ----
+ * The one definition of "the same layer" in pesim: two layers are the
+ * same when everything but their names is equal — kind, the eight dims,
+ * stride, padding and dilation per axis. Under the same architecture,
+ * mapping (or dataflow and objective) and engine, the same layers give
+ * the same result, so a network run simulates each once (same_as),
+ * `pesim map` writes one mapping for them, and a sweep reuses their
+ * results across points (keyed by pesim_sim_layer_key). */
+#define PESIM_LAYER_KEY_MAX 256
+/* Write l's key, a NUL-terminated string of printable ASCII, into key;
+ * two layers have equal keys exactly when pesim_sim_same_layer holds.
+ * Returns its length (always < PESIM_LAYER_KEY_MAX). */
+size_t pesim_sim_layer_key(const struct pesim_layer *l, char key[PESIM_LAYER_KEY_MAX]);
+bool pesim_sim_same_layer(const struct pesim_layer *a, const struct pesim_layer *b);
+
+/* ---- Running a network ----
+ * Map and simulate every layer of wl with the dataflow's mapper (by
+ * objective) and the layer pipeline above into out[wl->count], plus their
+ * sum in *total. Each distinct layer (pesim_sim_same_layer) is mapped and
+ * simulated once; a repeat copies that result and names the first layer
+ * in same_as. With threads > 1 distinct layers run concurrently on the
+ * pool's workers (pipeline/pool.h; 0 is 1 here: the caller picks the
+ * count); results do not depend on it. Once a layer fails no later one
+ * starts. 0, or the first failing layer's error in layer order
+ * (PESIM_E_NOMAP, ...) with diags prefixed by the layer. This is the one
+ * network runner: pesim run, pesim compare and each sweep point use it. */
 int pesim_sim_network(const struct pesim_arch *arch, const struct pesim_workload *wl,
                       const pesim_dataflow *df, enum pesim_engine engine,
                       enum pesim_objective objective, unsigned threads,

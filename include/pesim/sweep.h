@@ -35,7 +35,29 @@ const struct pesim_input *pesim_sweep_input(const pesim_sweep *s, size_t i);
 void pesim_sweep_point_id(const pesim_sweep *s, size_t i, char id[17]);
 void pesim_sweep_point_desc(const pesim_sweep *s, size_t i, char *buf, size_t size);
 
-enum pesim_sweep_format { PESIM_SWEEP_CSV, PESIM_SWEEP_JSONL };
+enum pesim_sweep_format { PESIM_SWEEP_CSV, PESIM_SWEEP_JSONL, PESIM_SWEEP_FORMAT_COUNT };
+/* "csv", "jsonl" (NULL past the end); by name: 0 or PESIM_E_NOTFOUND. */
+const char *pesim_sweep_format_name(enum pesim_sweep_format f);
+int pesim_sweep_format_parse(const char *name, enum pesim_sweep_format *out);
+
+/* Where a running sweep stands, as its progress callback sees it. */
+struct pesim_sweep_progress {
+    const char *name;  /* the spec's `sweep:` name */
+    size_t done;       /* points with a row: run by this call, plus resumed */
+    size_t total;      /* points of this run (its shard) */
+    size_t failed;     /* points run by this call whose status is not ok */
+    size_t resumed;    /* rows kept from the journal */
+    double rate;       /* points run by this call per second so far */
+    double eta_s;      /* seconds left at that rate; 0 while it is 0 */
+    size_t reused;     /* layer results taken from an earlier one ... */
+    size_t lookups;    /* ... of this many layers looked up so far */
+    bool last;         /* the final report: every point has run (or the run
+                          stopped on an I/O error) */
+};
+/* Called on the thread that called pesim_sweep_run, never on two threads
+ * at once, while no lock of the sweep is held; p is valid during the call
+ * only. It must not call back into the sweep. */
+typedef void (*pesim_sweep_progress_fn)(const struct pesim_sweep_progress *p, void *ctx);
 
 struct pesim_sweep_opts {
     const char *output;       /* results (or part) file; required */
@@ -43,12 +65,19 @@ struct pesim_sweep_opts {
     enum pesim_sweep_format format;
     unsigned jobs;            /* threads; 0: one per core */
     unsigned shard_k, shard_n; /* 1-based shard of n; n = 0: the whole sweep */
-    bool quiet;               /* no progress on stderr */
     bool fresh;               /* discard an existing journal instead of resuming */
+    /* Progress reports (the library prints nothing): while points run, at
+     * most one every progress_every_s seconds (0: whenever a point
+     * finishes, and every 0.2 s), then one with `last` set once they have
+     * run. NULL: none. */
+    pesim_sweep_progress_fn progress;
+    void *progress_ctx;
+    double progress_every_s;
 };
 
 /* Run the sweep (or one shard) into opts->output, resuming from its
- * journal (docs/sweeps.md, "Nothing lost"). 0; PESIM_E_INVALID, before any
+ * journal (docs/sweeps.md, "Nothing lost"), reporting progress through
+ * opts->progress. 0; PESIM_E_INVALID, before any
  * point runs, for bad options, an output pesim cannot write (a folder, a
  * block device, one of the inputs, a folder it cannot make) and a journal
  * that is not of this sweep with these inputs (diags name each changed

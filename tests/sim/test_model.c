@@ -188,12 +188,39 @@ static void test_model_fails(void **state)
     pesim_diags_destroy(d);
 }
 
+/* One pipeline: with a memory model a layer meets the checks and limits
+ * of the event engine, with the same messages (here DRAM slower than the
+ * engines can time). */
+static void test_model_same_limits(void **state)
+{
+    (void)state;
+    struct pesim_arch a = fx_arch(4, 4);
+    a.dram.bandwidth_gbps = 1e-8; /* 1e-7 byte per cycle at 100 MHz */
+    struct pesim_layer l = fx_1d_layer();
+    struct pesim_mapping mp = fx_1d_mapping();
+    struct memory m;
+    memory_init(&m, &a);
+    struct pesim_dram_model model = {memory_transfer, &m};
+    struct pesim_layer_result r;
+    pesim_diags *de = pesim_diags_create(), *dm = pesim_diags_create();
+    assert_int_equal(pesim_sim_layer_engine(&a, &l, &mp, PESIM_ENGINE_EVENT, "t", &r, de),
+                     PESIM_E_RANGE);
+    assert_int_equal(pesim_sim_layer_model(&a, &l, &mp, &model, "t", &r, dm), PESIM_E_RANGE);
+    assert_int_equal(m.calls, 0); /* refused before the run */
+    assert_int_equal(pesim_diags_count(de), 1);
+    assert_int_equal(pesim_diags_count(dm), 1);
+    assert_string_equal(pesim_diags_get(de, 0)->msg, pesim_diags_get(dm, 0)->msg);
+    pesim_diags_destroy(de);
+    pesim_diags_destroy(dm);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_worked_example),
         cmocka_unit_test(test_network_layers),
         cmocka_unit_test(test_model_fails),
+        cmocka_unit_test(test_model_same_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -55,7 +55,7 @@ static pesim_sweep *load(const char *text)
 static void run(pesim_sweep *s, const char *out, unsigned jobs, unsigned k, unsigned n)
 {
     struct pesim_sweep_opts o = {.output = out, .jobs = jobs, .shard_k = k, .shard_n = n,
-                                 .quiet = true, .spec_path = "s.yaml"};
+                                 .spec_path = "s.yaml"};
     pesim_diags *d = pesim_diags_create();
     int rc = pesim_sweep_run(s, &o, d);
     if (rc) {
@@ -216,7 +216,7 @@ static void test_jobs_and_failures(void **state)
     free(b);
     free(c);
     /* JSON lines: one object per point, the same keys, numbers as numbers */
-    struct pesim_sweep_opts o = {.output = path("j.jsonl"), .jobs = 2, .quiet = true,
+    struct pesim_sweep_opts o = {.output = path("j.jsonl"), .jobs = 2,
                                  .format = PESIM_SWEEP_JSONL};
     assert_int_equal(pesim_sweep_run(s, &o, NULL), 0);
     a = sw_slurp(path("j.jsonl"));
@@ -294,7 +294,7 @@ static void test_resume(void **state)
     }
     spit(path("o.csv.journal"), "pesim-sweep-journal 1 spec=0000000000000001 points=12 "
                                 "shard=1/1 format=csv\n");
-    struct pesim_sweep_opts o = {.output = path("o.csv"), .jobs = 1, .quiet = true};
+    struct pesim_sweep_opts o = {.output = path("o.csv"), .jobs = 1};
     pesim_diags *d = pesim_diags_create();
     assert_int_equal(pesim_sweep_run(s, &o, d), PESIM_E_INVALID);
     char *msg = diag_text(d);
@@ -307,6 +307,148 @@ static void test_resume(void **state)
     for (size_t i = 0; i < 12; i++)
         free(rows[i]);
     free(full);
+    pesim_sweep_free(s);
+}
+
+/* One name table per enum: the spec's `engine` and `objective` keys take
+ * exactly the names pesim_engine_name and pesim_objective_name give (the
+ * objective's schema table is a copy: this is what keeps it honest), and
+ * the sweep formats parse back from their names. */
+static void test_enum_names(void **state)
+{
+    (void)state;
+    char spec[256];
+    for (unsigned i = 0; i < PESIM_ENGINE_COUNT; i++) {
+        snprintf(spec, sizeof spec, "sweep: e\nbase: {arch: eyeriss-v1, workload: alexnet, "
+                 "engine: %s}\naxes:\n  - {key: batch, values: [1]}\n",
+                 pesim_engine_name(i));
+        pesim_sweep *s = load(spec);
+        assert_int_equal(s->engine, i);
+        pesim_sweep_free(s);
+    }
+    assert_null(pesim_engine_names[PESIM_ENGINE_COUNT]);
+    for (unsigned i = 0; i < PESIM_OBJECTIVE_COUNT; i++) {
+        snprintf(spec, sizeof spec, "sweep: o\nbase: {arch: eyeriss-v1, workload: alexnet, "
+                 "objective: %s}\naxes:\n  - {key: batch, values: [1]}\n",
+                 pesim_objective_name(i));
+        pesim_sweep *s = load(spec);
+        assert_int_equal(s->objective, i);
+        pesim_sweep_free(s);
+    }
+    /* and no other name: the schema's list is exactly the registry's */
+    const char *bad = "sweep: o\nbase: {arch: eyeriss-v1, workload: alexnet, objective: "
+                      "nope}\naxes:\n  - {key: batch, values: [1]}\n";
+    pesim_sweep *s = NULL;
+    pesim_diags *d = pesim_diags_create();
+    assert_int_equal(pesim_sweep_load_string(bad, strlen(bad), "s.yaml", &s, d),
+                     PESIM_E_INVALID);
+    char *t = diag_text(d);
+    char want[128] = "";
+    for (unsigned i = 0; i < PESIM_OBJECTIVE_COUNT; i++)
+        snprintf(want + strlen(want), sizeof want - strlen(want), "%s%s", i ? ", " : "",
+                 pesim_objective_name(i));
+    assert_non_null(strstr(t, want));
+    free(t);
+    pesim_diags_destroy(d);
+    for (unsigned f = 0; f < PESIM_SWEEP_FORMAT_COUNT; f++) {
+        enum pesim_sweep_format back;
+        assert_int_equal(pesim_sweep_format_parse(pesim_sweep_format_name(f), &back), 0);
+        assert_int_equal(back, f);
+    }
+    enum pesim_sweep_format x;
+    assert_int_equal(pesim_sweep_format_parse("tsv", &x), PESIM_E_NOTFOUND);
+    assert_null(pesim_sweep_format_name(PESIM_SWEEP_FORMAT_COUNT));
+}
+
+/* What the progress callback saw. */
+struct seen {
+    size_t calls, lasts;
+    bool last_was_final; /* no call after the one with `last` */
+    struct pesim_sweep_progress first, final;
+    bool sane;
+};
+
+static void on_progress(const struct pesim_sweep_progress *p, void *ctx)
+{
+    struct seen *s = ctx;
+    if (s->calls == 0)
+        s->first = *p;
+    bool sane = p->name && p->done <= p->total && p->failed <= p->done &&
+                p->resumed <= p->done && p->rate >= 0 && p->eta_s >= 0 &&
+                p->reused <= p->lookups && (s->calls == 0 || p->done >= s->final.done);
+    s->sane = s->sane && sane;
+    s->last_was_final = p->last;
+    s->lasts += p->last;
+    s->final = *p;
+    s->calls++;
+}
+
+/* The library prints nothing; progress reaches the caller's callback,
+ * always ending with exactly one `last` report whose counts are the
+ * run's: points done, failed, resumed from a journal, layer results
+ * reused. */
+static void test_progress(void **state)
+{
+    (void)state;
+    pesim_sweep *s = load(small);
+    for (unsigned jobs = 1; jobs <= 2; jobs++) {
+        struct seen seen = {.sane = true};
+        struct pesim_sweep_opts o = {.output = path("p.csv"), .jobs = jobs,
+                                     .progress = on_progress, .progress_ctx = &seen};
+        assert_int_equal(pesim_sweep_run(s, &o, NULL), 0);
+        assert_true(seen.sane);
+        assert_int_equal(seen.lasts, 1);
+        assert_true(seen.last_was_final);
+        assert_string_equal(seen.final.name, "t");
+        assert_int_equal(seen.final.done, 12);
+        assert_int_equal(seen.final.total, 12);
+        assert_int_equal(seen.final.failed, 0);
+        assert_int_equal(seen.final.resumed, 0);
+        assert_int_equal(seen.final.eta_s, 0);
+        assert_true(seen.final.rate > 0);
+        assert_int_equal(seen.final.lookups, 12); /* one layer per point */
+    }
+    /* a journal holding 5 rows: they count as done and resumed */
+    run(s, path("full.csv"), 1, 0, 0);
+    char *full = sw_slurp(path("full.csv")), *p = strchr(full, '\n') + 1;
+    FILE *f = fopen(path("r.csv.journal"), "wb");
+    struct pesim_sweep_opts o = {.output = path("r.csv")};
+    char *head = sweep_journal_header(s, &o);
+    fputs(head, f);
+    free(head);
+    for (size_t i = 0; i < 5; i++) {
+        char *nl = strchr(p, '\n');
+        *nl = '\0';
+        journal_line(f, i, p, false);
+        p = nl + 1;
+    }
+    fclose(f);
+    struct seen seen = {.sane = true};
+    o.progress = on_progress;
+    o.progress_ctx = &seen;
+    assert_int_equal(pesim_sweep_run(s, &o, NULL), 0);
+    assert_true(seen.sane);
+    assert_int_equal(seen.lasts, 1);
+    assert_int_equal(seen.first.resumed, 5);
+    assert_true(seen.first.done >= 5);
+    assert_int_equal(seen.final.done, 12);
+    assert_int_equal(seen.final.resumed, 5);
+    assert_int_equal(seen.final.lookups, 7);
+    free(full);
+    pesim_sweep_free(s);
+    /* a point that cannot be mapped counts as failed; progress every
+     * time a point ends (every 0 s) still ends with one final report */
+    s = load("sweep: f\nbase: {arch: eyeriss-v1, workload: alexnet, layers: CONV3}\n"
+             "axes:\n  - {key: glb.capacity_bytes, values: [16, 65536]}\n");
+    seen = (struct seen){.sane = true};
+    struct pesim_sweep_opts of = {.output = path("pf.csv"), .jobs = 2, .progress = on_progress,
+                                  .progress_ctx = &seen, .progress_every_s = 0};
+    assert_int_equal(pesim_sweep_run(s, &of, NULL), 0);
+    assert_true(seen.sane);
+    assert_int_equal(seen.lasts, 1);
+    assert_true(seen.last_was_final);
+    assert_int_equal(seen.final.done, 2);
+    assert_int_equal(seen.final.failed, 1);
     pesim_sweep_free(s);
 }
 
@@ -509,6 +651,8 @@ int main(void)
         cmocka_unit_test(test_spec_errors),
         cmocka_unit_test(test_jobs_and_failures),
         cmocka_unit_test(test_resume),
+        cmocka_unit_test(test_progress),
+        cmocka_unit_test(test_enum_names),
         cmocka_unit_test(test_shards_and_merge),
         cmocka_unit_test(test_pareto),
         cmocka_unit_test(test_doc_examples),
