@@ -67,12 +67,12 @@ static const uint64_t factorial[PESIM_DIM_COUNT + 1] = {1, 1, 2, 6, 24, 120, 720
 /* Mappings of one spatial candidate: a DP over dims of how many tilings
  * put how many loops (bound > 1) on each level, then each count times the
  * orders of its levels. */
-static uint64_t candidate_size(const struct pesim_dataflow *df, const struct pesim_layer *l,
-                               const struct df_spatial *s)
+static uint64_t candidate_size(const struct pesim_dataflow *df, const struct pesim_arch *arch,
+                               const struct pesim_layer *l, const struct df_spatial *s)
 {
     struct pesim_mapping m;
     uint64_t rest[PESIM_DIM_COUNT];
-    df_spatial_apply(df, l, s, &m, rest);
+    df_spatial_apply(df, arch, l, s, &m, rest);
     enum { K = PESIM_DIM_COUNT + 1 };
     static const size_t cells = (size_t)K * K * K;
     uint64_t cnt[K * K * K], next[K * K * K];
@@ -107,16 +107,18 @@ static uint64_t candidate_size(const struct pesim_dataflow *df, const struct pes
 uint64_t df_space_size(const struct pesim_dataflow *df, const struct pesim_arch *arch,
                        const struct pesim_layer *l, uint64_t cap)
 {
-    size_t n = df_spatial_all(df, arch, l, NULL, 0);
+    if (arch->general)
+        return cap + 1; /* the space below is the shorthand's three levels */
+    size_t n = df_spatial_all(df, arch, PESIM_LEVEL_GLB, l, NULL, 0);
     if (n > MAX_SPATIAL)
         return cap + 1;
     struct df_spatial *sp = malloc((n ? n : 1) * sizeof *sp);
     if (!sp)
         return cap + 1;
-    df_spatial_all(df, arch, l, sp, n);
+    df_spatial_all(df, arch, PESIM_LEVEL_GLB, l, sp, n);
     uint64_t total = 0;
     for (size_t i = 0; i < n && total <= cap; i++)
-        total = sat_add(total, candidate_size(df, l, &sp[i]));
+        total = sat_add(total, candidate_size(df, arch, l, &sp[i]));
     free(sp);
     return total <= cap ? total : cap + 1;
 }
@@ -200,7 +202,7 @@ static int candidate(struct search *s, const struct df_spatial *sp)
 {
     struct pesim_mapping base;
     uint64_t rest[PESIM_DIM_COUNT];
-    df_spatial_apply(s->df, s->l, sp, &base, rest);
+    df_spatial_apply(s->df, s->arch, s->l, sp, &base, rest);
     struct tiling *t[PESIM_DIM_COUNT];
     size_t nt[PESIM_DIM_COUNT], at[PESIM_DIM_COUNT] = {0};
     int rc = 0;
@@ -236,13 +238,15 @@ int df_map_exhaustive(const struct pesim_dataflow *df, const struct pesim_arch *
                       const struct pesim_layer *l, enum pesim_objective obj,
                       struct pesim_mapping *out, struct df_score *score)
 {
-    size_t n = df_spatial_all(df, arch, l, NULL, 0);
+    if (arch->general)
+        return PESIM_E_UNSUPPORTED;
+    size_t n = df_spatial_all(df, arch, PESIM_LEVEL_GLB, l, NULL, 0);
     if (n > MAX_SPATIAL)
         return PESIM_E_RANGE;
     struct df_spatial *sp = malloc((n ? n : 1) * sizeof *sp);
     if (!sp)
         return PESIM_E_NOMEM;
-    df_spatial_all(df, arch, l, sp, n);
+    df_spatial_all(df, arch, PESIM_LEVEL_GLB, l, sp, n);
     struct search s = {df, arch, l, obj, false, {0, 0, obj}, out};
     int rc = 0;
     /* fewest folds first, so the cycle bound prunes early */

@@ -32,20 +32,40 @@ static int put(struct pesim_mapping *m, unsigned lv, unsigned dim, uint32_t f)
     return pesim_mapping_add_temporal(m, lv, dim, f);
 }
 
-static void initial(const struct pesim_dataflow *df, const struct pesim_layer *l,
-                    const struct df_spatial *s, struct pesim_mapping *m)
+/* Fan-outs below the array take the template's spatial dims again: the
+ * candidate with the fewest folds of what the array left. */
+static void inner_fanouts(const struct pesim_dataflow *df, const struct pesim_arch *arch,
+                          const struct pesim_layer *l, unsigned from, struct pesim_mapping *m,
+                          uint64_t rest[PESIM_DIM_COUNT])
+{
+    for (unsigned lv = from; lv < arch->nlevels; lv++) {
+        if (!pesim_arch_has_fanout(arch, lv))
+            continue;
+        struct pesim_layer sub = *l;
+        memcpy(sub.dim, rest, sizeof sub.dim);
+        struct df_spatial best;
+        if (df_spatial_all(df, arch, lv, &sub, &best, 1) > 0)
+            df_spatial_add(&best, lv, m, rest);
+    }
+}
+
+static void initial(const struct pesim_dataflow *df, const struct pesim_arch *arch,
+                    const struct pesim_layer *l, const struct df_spatial *s,
+                    struct pesim_mapping *m)
 {
     uint64_t rest[PESIM_DIM_COUNT];
-    df_spatial_apply(df, l, s, m, rest);
+    struct df_place p = df_place_of(arch);
+    df_spatial_apply(df, arch, l, s, m, rest);
+    inner_fanouts(df, arch, l, p.array + 1, m, rest);
     for (unsigned i = 0; i < df->nrf_dims; i++) {
         unsigned d = df->rf_dims[i];
         if (rest[d] > 1)
-            pesim_mapping_add_temporal(m, PESIM_LEVEL_RF, d, (uint32_t)rest[d]);
+            pesim_mapping_add_temporal(m, p.inner, d, (uint32_t)rest[d]);
         rest[d] = 1;
     }
     for (unsigned d = 0; d < PESIM_DIM_COUNT; d++)
         if (rest[d] > 1)
-            pesim_mapping_add_temporal(m, PESIM_LEVEL_GLB, d, (uint32_t)rest[d]);
+            pesim_mapping_add_temporal(m, p.array, d, (uint32_t)rest[d]);
 }
 
 /* How far a mapping is from fitting: the innermost level over a limit and
@@ -149,9 +169,9 @@ static void place(const struct pesim_arch *arch, const struct pesim_layer *l,
     for (int round = 0; round < MAX_SEARCH_ROUNDS; round++) {
         struct pesim_mapping best = *m;
         struct df_score best_s = cur;
-        for (unsigned from = 0; from < PESIM_LEVEL_COUNT; from++)
+        for (unsigned from = 0; from < arch->nlevels; from++)
             for (unsigned i = 0; i < m->ntemporal[from]; i++)
-                for (unsigned to = 0; to < PESIM_LEVEL_COUNT; to++) {
+                for (unsigned to = 0; to < arch->nlevels; to++) {
                     unsigned npos = m->ntemporal[to] + (from != to);
                     for (unsigned pos = 0; pos < npos; pos++) {
                         if (from == to && pos == i)
@@ -179,7 +199,7 @@ int df_map_heuristic(const struct pesim_dataflow *df, const struct pesim_arch *a
                      struct pesim_mapping *out, struct pesim_mapping *closest)
 {
     struct df_spatial top[TOP_SPATIAL];
-    size_t n = df_spatial_all(df, arch, l, top, TOP_SPATIAL);
+    size_t n = df_spatial_all(df, arch, df_place_of(arch).array, l, top, TOP_SPATIAL);
     if (n > TOP_SPATIAL)
         n = TOP_SPATIAL;
     bool found = false;
@@ -192,7 +212,7 @@ int df_map_heuristic(const struct pesim_dataflow *df, const struct pesim_arch *a
     for (size_t i = 0; i < n; i++)
         for (int guide = 0; guide < PESIM_OBJECTIVE_COUNT; guide++) {
             struct pesim_analysis a;
-            initial(df, l, &top[i], &m);
+            initial(df, arch, l, &top[i], &m);
             if (fit(arch, l, (enum pesim_objective)guide, &m, &a)) {
                 *closest = m;
                 continue;
@@ -218,15 +238,6 @@ int df_map_template(const struct pesim_dataflow *df, const struct pesim_arch *ar
                     struct pesim_mapping *out, pesim_diags *diags)
 {
     struct pesim_mapping closest;
-    if (arch->general) {
-        /* The templates place their loops on the GLB, the array and the
-         * RF of the shorthand. */
-        pesim_diags_add(diags, df->name, 0, 0,
-                        "layer %s: the %s template maps onto architectures in the three-level "
-                        "shorthand only, expected a mapping file for %s (levels:)",
-                        l->name, df->title, arch->name);
-        return PESIM_E_UNSUPPORTED;
-    }
     if (df_space_size(df, arch, l, DF_EXHAUSTIVE_LIMIT) <= DF_EXHAUSTIVE_LIMIT) {
         struct df_score sc;
         if (df_map_exhaustive(df, arch, l, obj, out, &sc) == 0)

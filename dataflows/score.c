@@ -35,7 +35,7 @@ bool df_better(struct df_score x, struct df_score y)
 
 void df_tidy(struct pesim_mapping *m)
 {
-    for (unsigned lv = 0; lv < PESIM_LEVEL_COUNT; lv++) {
+    for (unsigned lv = 0; lv < PESIM_LEVELS_MAX; lv++) {
         unsigned k = 0;
         for (unsigned i = 0; i < m->ntemporal[lv]; i++)
             if (m->temporal[lv][i].bound > 1)

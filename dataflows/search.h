@@ -21,18 +21,35 @@ struct df_spatial {
     uint64_t folds;
 };
 
-/* Every spatial candidate of the template for the layer, fewest folds
- * first (stable: generation order among equals). Writes at most cap;
- * returns how many there are. */
-size_t df_spatial_all(const struct pesim_dataflow *df, const struct pesim_arch *arch,
-                      const struct pesim_layer *l, struct df_spatial *out, size_t cap);
+/* Where a template's pieces go on an architecture (docs/dataflows.md,
+ * "On the general form"): its array is the outermost fan-out, below level
+ * `array` (the shorthand's GLB); its "GLB" loops iterate at that level; its
+ * RF is every level below it, whose innermost (`inner`) gets the RF loops
+ * first; further fan-outs below take the template's spatial dims again. */
+struct df_place {
+    unsigned array, inner;
+};
+struct df_place df_place_of(const struct pesim_arch *arch);
 
-/* A mapping holding the candidate's spatial loops and the template's RF
- * bypass, and no temporal loops; rest[d] gets what each dim has left to
- * iterate, ceil(D_d / spatial bound_d). */
-void df_spatial_apply(const struct pesim_dataflow *df, const struct pesim_layer *l,
-                      const struct df_spatial *s, struct pesim_mapping *m,
-                      uint64_t rest[PESIM_DIM_COUNT]);
+/* Every spatial candidate of the template for the layer on the fan-out
+ * below level lv, fewest folds first (stable: generation order among
+ * equals). Writes at most cap; returns how many there are. */
+size_t df_spatial_all(const struct pesim_dataflow *df, const struct pesim_arch *arch,
+                      unsigned lv, const struct pesim_layer *l, struct df_spatial *out,
+                      size_t cap);
+
+/* A mapping for arch holding the candidate's spatial loops on the array's
+ * fan-out and the template's RF bypass (at every level below the array
+ * that holds a data space the template's RF does not keep), and no
+ * temporal loops; rest[d] gets what each dim has left to iterate,
+ * ceil(D_d / spatial bound_d). */
+void df_spatial_apply(const struct pesim_dataflow *df, const struct pesim_arch *arch,
+                      const struct pesim_layer *l, const struct df_spatial *s,
+                      struct pesim_mapping *m, uint64_t rest[PESIM_DIM_COUNT]);
+/* Add the candidate's loops over the fan-out below level lv to m and
+ * divide rest by them. */
+void df_spatial_add(const struct df_spatial *s, unsigned lv, struct pesim_mapping *m,
+                    uint64_t rest[PESIM_DIM_COUNT]);
 
 /* What a mapper minimizes for an objective (include/pesim/dataflow.h). */
 struct df_score {

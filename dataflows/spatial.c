@@ -89,12 +89,25 @@ static void keep_sorted(struct df_spatial *out, size_t *n, size_t cap, const str
         out[k] = *s;
 }
 
+struct df_place df_place_of(const struct pesim_arch *arch)
+{
+    struct df_place p = {PESIM_LEVEL_GLB, arch->nlevels - 1u};
+    for (unsigned lv = 0; lv < arch->nlevels; lv++)
+        if (pesim_arch_has_fanout(arch, lv)) {
+            p.array = lv;
+            break;
+        }
+    return p;
+}
+
 size_t df_spatial_all(const struct pesim_dataflow *df, const struct pesim_arch *arch,
-                      const struct pesim_layer *l, struct df_spatial *out, size_t cap)
+                      unsigned lv, const struct pesim_layer *l, struct df_spatial *out,
+                      size_t cap)
 {
     struct df_axis_opt xo[AXIS_CAP], yo[AXIS_CAP];
-    size_t nx = axis_options(df, PESIM_AXIS_X, l, arch->pe_array.cols, xo, AXIS_CAP);
-    size_t ny = axis_options(df, PESIM_AXIS_Y, l, arch->pe_array.rows, yo, AXIS_CAP);
+    const struct pesim_fanout_cfg *f = &arch->level[lv].fanout;
+    size_t nx = axis_options(df, PESIM_AXIS_X, l, f->cols, xo, AXIS_CAP);
+    size_t ny = axis_options(df, PESIM_AXIS_Y, l, f->rows, yo, AXIS_CAP);
     size_t total = 0, kept = 0;
     for (size_t i = 0; i < nx; i++)
         for (size_t j = 0; j < ny; j++) {
@@ -108,19 +121,29 @@ size_t df_spatial_all(const struct pesim_dataflow *df, const struct pesim_arch *
     return total;
 }
 
-void df_spatial_apply(const struct pesim_dataflow *df, const struct pesim_layer *l,
-                      const struct df_spatial *s, struct pesim_mapping *m,
-                      uint64_t rest[PESIM_DIM_COUNT])
+void df_spatial_add(const struct df_spatial *s, unsigned lv, struct pesim_mapping *m,
+                    uint64_t rest[PESIM_DIM_COUNT])
 {
-    memset(m, 0, sizeof *m);
-    for (unsigned d = 0; d < PESIM_DIM_COUNT; d++)
-        rest[d] = l->dim[d];
     for (unsigned a = 0; a < PESIM_AXIS_COUNT; a++)
         for (unsigned k = 0; k < s->ax[a].n; k++) {
             unsigned d = s->ax[a].dim[k];
-            pesim_mapping_add_spatial(m, PESIM_LEVEL_GLB, d, s->ax[a].bound[k], a);
+            pesim_mapping_add_spatial(m, lv, d, s->ax[a].bound[k], a);
             rest[d] = div_up(rest[d], s->ax[a].bound[k]);
         }
-    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
-        m->bypass[PESIM_LEVEL_RF][ds] = !df->rf_keeps[ds];
+}
+
+void df_spatial_apply(const struct pesim_dataflow *df, const struct pesim_arch *arch,
+                      const struct pesim_layer *l, const struct df_spatial *s,
+                      struct pesim_mapping *m, uint64_t rest[PESIM_DIM_COUNT])
+{
+    memset(m, 0, sizeof *m);
+    if (arch->general)
+        m->nlevels = arch->nlevels;
+    for (unsigned d = 0; d < PESIM_DIM_COUNT; d++)
+        rest[d] = l->dim[d];
+    struct df_place p = df_place_of(arch);
+    df_spatial_add(s, p.array, m, rest);
+    for (unsigned lv = p.array + 1; lv < arch->nlevels; lv++)
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+            m->bypass[lv][ds] = !df->rf_keeps[ds] && arch->level[lv].holds[ds];
 }

@@ -108,13 +108,13 @@ static void tile(struct plain *p, const struct pesim_mapping *base, const uint64
 static void plain_search(struct plain *p)
 {
     struct df_spatial sp[256];
-    size_t n = df_spatial_all(p->df, p->arch, p->l, sp, 256);
+    size_t n = df_spatial_all(p->df, p->arch, PESIM_LEVEL_GLB, p->l, sp, 256);
     assert_true(n <= 256);
     for (size_t i = 0; i < n; i++) {
         struct pesim_mapping base;
         uint64_t rest[PESIM_DIM_COUNT];
         uint32_t b[PESIM_DIM_COUNT][PESIM_LEVEL_COUNT];
-        df_spatial_apply(p->df, p->l, &sp[i], &base, rest);
+        df_spatial_apply(p->df, p->arch, p->l, &sp[i], &base, rest);
         tile(p, &base, rest, b, 0);
     }
 }
