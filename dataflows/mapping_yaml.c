@@ -197,7 +197,8 @@ static int parse_levels(struct cfg_ctx *ctx, const struct cfg_key *key, yaml_nod
     yaml_node_item_t *it = node->data.sequence.items.start;
     size_t n = (size_t)(node->data.sequence.items.top - it);
     if (n < 2 || n > PESIM_LEVELS_MAX) {
-        pesim_cfg_error(ctx, node, path, "got %zu levels, expected 2 to %d", n, PESIM_LEVELS_MAX);
+        pesim_cfg_error(ctx, node, path, "got %zu level%s, expected 2 to %d", n,
+                        n == 1 ? "" : "s", PESIM_LEVELS_MAX);
         return PESIM_E_INVALID;
     }
     size_t before = ctx->nerrs;

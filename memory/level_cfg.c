@@ -158,8 +158,8 @@ int pesim_levels_parse(struct cfg_ctx *ctx, const struct cfg_key *key, yaml_node
     yaml_node_item_t *it = node->data.sequence.items.start;
     size_t n = (size_t)(node->data.sequence.items.top - it);
     if (n < 2 || n > PESIM_LEVELS_MAX) {
-        pesim_cfg_error(ctx, node, path, "got %zu levels, expected 2 to %d (DRAM and at "
-                        "least one on chip)", n, PESIM_LEVELS_MAX);
+        pesim_cfg_error(ctx, node, path, "got %zu level%s, expected 2 to %d (DRAM and at "
+                        "least one on chip)", n, n == 1 ? "" : "s", PESIM_LEVELS_MAX);
         return PESIM_E_INVALID;
     }
     size_t before = ctx->nerrs;

@@ -274,7 +274,7 @@ static void test_notfound(void **state)
     char *got = diag_text(d);
     assert_string_equal(got, "no-such-arch: error: no architecture preset or "
                              "readable file of that name, expected a path or "
-                             "one of eyeriss-v1, generic-16x16, iso-256, eyeriss-v1-45nm, eyeriss-v1-spads\n");
+                             "one of eyeriss-v1, generic-16x16, iso-256, eyeriss-v1-45nm, eyeriss-v1-spads, simba-like\n");
     free(got);
     pesim_diags_destroy(d);
 }

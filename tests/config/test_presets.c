@@ -19,7 +19,8 @@ static void test_preset_names(void **state)
     assert_string_equal(names[2], "iso-256");
     assert_string_equal(names[3], "eyeriss-v1-45nm");
     assert_string_equal(names[4], "eyeriss-v1-spads");
-    assert_null(names[5]);
+    assert_string_equal(names[5], "simba-like");
+    assert_null(names[6]);
     for (size_t i = 0; names[i]; i++) {
         struct pesim_arch a;
         pesim_diags *d = pesim_diags_create();
