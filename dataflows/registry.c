@@ -26,20 +26,37 @@ const pesim_dataflow *pesim_df_find(const char *name)
 const char *pesim_df_name(const pesim_dataflow *df) { return df->name; }
 const char *pesim_df_title(const pesim_dataflow *df) { return df->title; }
 
+/* The mapper's failure with its codes: "layer X: no ... mapping fits the
+ * buffers; the closest one overflows:" (map.nomap), then the closest
+ * mapping's overflows (map.nofit). The mapper (mapper.c, check.c) adds them
+ * uncoded for now; what they already carry is kept. */
+static int map_coded(const pesim_dataflow *df, const struct pesim_arch *arch,
+                     const struct pesim_layer *l, enum pesim_objective objective,
+                     struct pesim_mapping *out, pesim_diags *diags)
+{
+    size_t before = pesim_diags_count(diags);
+    int rc = df_map_template(df, arch, l, objective, out, diags);
+    if (rc == PESIM_E_NOMAP && pesim_diags_count(diags) > before) {
+        pesim_diags_set_code(diags, before + 1, PESIM_DIAG_MAP_NOFIT);
+        pesim_diags_set_code(diags, before, PESIM_DIAG_MAP_NOMAP);
+    }
+    return rc;
+}
+
 int pesim_df_map_for(const pesim_dataflow *df, const struct pesim_arch *arch,
                      const struct pesim_layer *l, enum pesim_objective objective,
                      struct pesim_mapping *out, pesim_diags *diags)
 {
     if ((unsigned)objective >= PESIM_OBJECTIVE_COUNT)
         return PESIM_E_INVALID;
-    return df_map_template(df, arch, l, objective, out, diags);
+    return map_coded(df, arch, l, objective, out, diags);
 }
 
 int pesim_df_map(const pesim_dataflow *df, const struct pesim_arch *arch,
                  const struct pesim_layer *l, struct pesim_mapping *out,
                  pesim_diags *diags)
 {
-    return df_map_template(df, arch, l, PESIM_OBJECTIVE_LATENCY, out, diags);
+    return map_coded(df, arch, l, PESIM_OBJECTIVE_LATENCY, out, diags);
 }
 
 static const char *const objective_names[PESIM_OBJECTIVE_COUNT] = {"latency", "energy", "edp"};

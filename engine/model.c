@@ -100,8 +100,8 @@ int pesim_sim_layer_model(const struct pesim_arch *arch, const struct pesim_laye
     hooks.model = dram;
     rc = pesim_engine_run(arch, l, m, PESIM_ENGINE_EVENT, out, &hooks);
     if (rc) {
-        pesim_diags_add(diags, file, 0, 0, "layer %s: the memory model failed: %s", l->name,
-                        pesim_strerror(rc));
+        pesim_diags_addc(diags, PESIM_DIAG_SIM_FAIL, file, 0, 0,
+                         "layer %s: the memory model failed: %s", l->name, pesim_strerror(rc));
         return PESIM_E_SIM;
     }
     finish(arch, out);

@@ -46,12 +46,12 @@ static double now_s(void)
 
 /* The first messages of a list, without their file prefixes, as the
  * reason: "layer X: no ... mapping fits ...; the closest one overflows:"
- * reads whole only with the overflow that follows it. */
+ * (map.nomap) reads whole only with the overflow that follows it. */
 static void first_reason(pesim_diags *d, int rc, char *out, size_t size)
 {
     size_t n = pesim_diags_count(d);
-    if (n >= 2 && strchr(pesim_diags_get(d, 0)->msg, ':') &&
-        pesim_diags_get(d, 0)->msg[strlen(pesim_diags_get(d, 0)->msg) - 1] == ':')
+    if (n >= 2 && pesim_diags_get(d, 0)->code == PESIM_DIAG_MAP_NOMAP &&
+        pesim_diags_get(d, 1)->code == PESIM_DIAG_MAP_NOFIT)
         snprintf(out, size, "%s %s", pesim_diags_get(d, 0)->msg, pesim_diags_get(d, 1)->msg);
     else if (n)
         snprintf(out, size, "%s", pesim_diags_get(d, 0)->msg);
