@@ -135,7 +135,7 @@ int pesim_cli_import(int argc, char **argv)
     if (!pesim_cli_output(o.output, write_wl, &wl, d))
         status = PESIM_EXIT_OK;
 out:
-    pesim_diags_print(d, stderr);
+    pesim_cli_print_diags(d, stderr);
     pesim_diags_destroy(d);
     pesim_workload_free(&wl);
     return status;

@@ -300,7 +300,12 @@ static void test_resume(void **state)
     char *msg = diag_text(d);
     assert_non_null(strstr(msg, "o.csv.journal:1:1: error: a journal of an older pesim "
                                 "(format 1)"));
-    assert_non_null(strstr(msg, "to start afresh, run again with --fresh, or remove "));
+    assert_non_null(strstr(msg, "to start afresh, remove "));
+    /* what it found, then the refusal: codes a caller (the CLI's hint) tests */
+    size_t nd = pesim_diags_count(d);
+    assert_true(nd >= 2);
+    assert_int_equal(pesim_diags_get(d, 0)->code, PESIM_DIAG_SWEEP_JOURNAL);
+    assert_int_equal(pesim_diags_get(d, nd - 1)->code, PESIM_DIAG_SWEEP_RESUME);
     assert_int_equal(access(path("o.csv"), F_OK), -1);
     free(msg);
     pesim_diags_destroy(d);
@@ -341,8 +346,12 @@ static void test_shards_and_merge(void **state)
             assert_int_equal(pesim_sweep_merge(miss, 2, path("bad.csv"), d), PESIM_E_INVALID);
             char *msg = diag_text(d);
             assert_non_null(strstr(msg, "shard 2/3 again, expected each shard once"));
-            assert_non_null(strstr(msg, "shard 2/3 not given; run: pesim sweep s.yaml "
-                                        "--shard 2/3 -o part-2.csv"));
+            assert_non_null(strstr(msg, "shard 2/3 not given; run shard 2/3 of s.yaml "
+                                        "into part-2.csv"));
+            size_t nd = pesim_diags_count(d);
+            assert_int_equal(pesim_diags_get(d, nd - 1)->code, PESIM_DIAG_SWEEP_MISSING);
+            assert_int_equal(pesim_diags_get(d, nd - 2)->code, PESIM_DIAG_SWEEP_MISSING);
+            assert_int_equal(pesim_diags_get(d, 0)->code, PESIM_DIAG_SWEEP_PART);
             free(msg);
             assert_int_equal(access(path("bad.csv"), F_OK), -1);
         }
