@@ -1,6 +1,6 @@
 /* common/error: the diagnostic codes (one table, stable names) and the
  * list's handling of them: added, kept by append, given by a caller that
- * knows what failed, and never shown in the printed text. */
+ * knows what failed, never shown in the printed text, and documented. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -81,11 +81,33 @@ static void test_list(void **state)
     pesim_diags_destroy(e);
 }
 
+/* docs/cli.md lists every code with its meaning, as the table says it. */
+static void test_documented(void **state)
+{
+    (void)state;
+    FILE *f = fopen("docs/cli.md", "r"); /* tests run in the source root */
+    assert_non_null(f);
+    static char doc[1 << 20];
+    size_t n = fread(doc, 1, sizeof doc - 1, f);
+    fclose(f);
+    doc[n] = '\0';
+    for (unsigned i = 0; i < PESIM_DIAG_COUNT; i++) {
+        char row[256];
+        snprintf(row, sizeof row, "\n| `%s` | %s |\n",
+                 pesim_diag_code_name((enum pesim_diag_code)i),
+                 pesim_diag_code_what((enum pesim_diag_code)i));
+        if (!strstr(doc, row))
+            print_error("docs/cli.md lacks the row%s", row);
+        assert_non_null(strstr(doc, row));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_list),
+        cmocka_unit_test(test_documented),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
