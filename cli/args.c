@@ -52,7 +52,7 @@ static int bad(pesim_diags *d, const char *cmd, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int e = pesim_diags_vadd(d, cmd, 0, 0, fmt, ap);
+    int e = pesim_diags_vaddc(d, PESIM_DIAG_CLI_USAGE, cmd, 0, 0, fmt, ap);
     va_end(ap);
     return e ? e : PESIM_E_INVALID;
 }
@@ -226,10 +226,10 @@ int pesim_cli_parse(struct pesim_cli_opts *o, const char *cmd, unsigned allowed,
                 (!eq && opts[k].shortname && strcmp(opts[k].shortname, arg) == 0))
                 op = &opts[k];
         if (!op || (op->needs && !(allowed & op->needs))) {
-            pesim_diags_add(d, cmd, 0, 0,
-                            arg[0] == '-' ? "unknown option '%s' (see '%s --help')"
+            pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, cmd, 0, 0,
+                             arg[0] == '-' ? "unknown option '%s' (see '%s --help')"
                                           : "unexpected argument '%s' (see '%s --help')",
-                            arg, cmd);
+                             arg, cmd);
             rc = PESIM_E_INVALID;
             continue;
         }
@@ -240,12 +240,12 @@ int pesim_cli_parse(struct pesim_cli_opts *o, const char *cmd, unsigned allowed,
             else if (i + 1 < argc)
                 val = argv[++i];
             else {
-                pesim_diags_add(d, cmd, 0, 0, "%s: missing value", arg);
+                pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, cmd, 0, 0, "%s: missing value", arg);
                 rc = PESIM_E_INVALID;
                 continue;
             }
         } else if (eq) {
-            pesim_diags_add(d, cmd, 0, 0, "%s takes no value", op->name);
+            pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, cmd, 0, 0, "%s takes no value", op->name);
             rc = PESIM_E_INVALID;
             continue;
         }
@@ -258,11 +258,13 @@ int pesim_cli_parse(struct pesim_cli_opts *o, const char *cmd, unsigned allowed,
     if (o->help)
         return 0; /* --help wins over everything else */
     if (!o->arch) {
-        pesim_diags_add(d, cmd, 0, 0, "missing --arch (a preset such as eyeriss-v1, or a YAML file)");
+        pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, cmd, 0, 0,
+                         "missing --arch (a preset such as eyeriss-v1, or a YAML file)");
         rc = PESIM_E_INVALID;
     }
     if (!o->workload) {
-        pesim_diags_add(d, cmd, 0, 0, "missing --workload (a network such as alexnet, or a YAML file)");
+        pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, cmd, 0, 0,
+                         "missing --workload (a network such as alexnet, or a YAML file)");
         rc = PESIM_E_INVALID;
     }
     if (o->dataflow && !pesim_df_find(o->dataflow)) {
@@ -271,12 +273,14 @@ int pesim_cli_parse(struct pesim_cli_opts *o, const char *cmd, unsigned allowed,
         for (size_t k = 0; k < pesim_df_count() && len < sizeof names; k++)
             len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
                                     k ? ", " : "", pesim_df_name(pesim_df_get(k)));
-        pesim_diags_add(d, cmd, 0, 0, "--dataflow: unknown dataflow '%s', expected one of %s",
-                        o->dataflow, names);
+        pesim_diags_addc(d, PESIM_DIAG_NAME_UNKNOWN, cmd, 0, 0,
+                         "--dataflow: unknown dataflow '%s', expected one of %s",
+                         o->dataflow, names);
         rc = PESIM_E_INVALID;
     }
     if (o->dataflow && o->mapping) {
-        pesim_diags_add(d, cmd, 0, 0, "--dataflow and --mapping exclude each other");
+        pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, cmd, 0, 0,
+                         "--dataflow and --mapping exclude each other");
         rc = PESIM_E_INVALID;
     }
     return rc;
@@ -345,6 +349,9 @@ int pesim_cli_load(const struct pesim_cli_opts *o, struct pesim_arch *arch,
     if (o->layers) {
         before = pesim_diags_count(d);
         e = pesim_workload_select(wl, o->layers, d);
+        /* the library names no option: its diagnostics have no file */
+        if (pesim_diags_set_file(d, before, "--layer"))
+            e = PESIM_E_NOMEM;
         if (e) {
             ensure_diag(d, before, "the layer selection", "--layers", e);
             rc = e;
@@ -353,6 +360,8 @@ int pesim_cli_load(const struct pesim_cli_opts *o, struct pesim_arch *arch,
     if (!rc && o->have_batch) {
         before = pesim_diags_count(d);
         e = pesim_workload_set_batch(wl, o->batch, d);
+        if (pesim_diags_set_file(d, before, "--batch"))
+            e = PESIM_E_NOMEM;
         if (e) {
             ensure_diag(d, before, "the batch size", "--batch", e);
             rc = e;

@@ -60,6 +60,11 @@ typedef int (*pesim_cli_writer)(FILE *out, const void *data);
 int pesim_cli_output(const char *path, pesim_cli_writer write,
                      const void *data, pesim_diags *diags);
 
+/* Print every diagnostic as pesim_diags_print does, with the option that
+ * helps added to the message where its code has one: the library names no
+ * command-line option, the CLI does (docs/cli.md, "Diagnostic codes"). */
+void pesim_cli_print_diags(const pesim_diags *d, FILE *out);
+
 /* "pesim CMD ARGS..." as a shell would take it back (arguments quoted
  * where needed), for the reports' provenance; malloc'ed, NULL when out of
  * memory. */

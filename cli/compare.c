@@ -111,7 +111,7 @@ int pesim_cli_compare(int argc, char **argv)
                  : PESIM_EXIT_OK;
     free(command);
 out:
-    pesim_diags_print(d, stderr);
+    pesim_cli_print_diags(d, stderr);
     pesim_diags_destroy(d);
     free(runs);
     free(res);

@@ -54,25 +54,27 @@ static int parse(int argc, char **argv, struct import_opts *o, pesim_diags *d)
             val = &o->batch;
         if (val) {
             if (i + 1 >= argc) {
-                pesim_diags_add(d, "pesim import", 0, 0, "%s: missing value", a);
+                pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE,
+                                 "pesim import", 0, 0, "%s: missing value", a);
                 rc = PESIM_E_INVALID;
             } else {
                 *val = argv[++i];
             }
         } else if (a[0] == '-' && a[1]) {
-            pesim_diags_add(d, "pesim import", 0, 0,
-                            "unknown option '%s', expected -o, --layers, --batch or --help", a);
+            pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, "pesim import", 0, 0,
+                             "unknown option '%s', expected -o, --layers, --batch or --help", a);
             rc = PESIM_E_INVALID;
         } else if (o->file) {
-            pesim_diags_add(d, "pesim import", 0, 0,
-                            "got a second input '%s', expected one FILE", a);
+            pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, "pesim import", 0, 0,
+                             "got a second input '%s', expected one FILE", a);
             rc = PESIM_E_INVALID;
         } else {
             o->file = a;
         }
     }
     if (!rc && !o->help && !o->file) {
-        pesim_diags_add(d, "pesim import", 0, 0, "missing FILE, expected the workload to import");
+        pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE,
+                         "pesim import", 0, 0, "missing FILE, expected the workload to import");
         rc = PESIM_E_INVALID;
     }
     return rc;
@@ -89,10 +91,22 @@ static int apply_batch(struct pesim_workload *wl, const char *text, pesim_diags 
     char *end;
     unsigned long long v = strtoull(text, &end, 10);
     if (!*text || *end || text[0] == '-') {
-        pesim_diags_add(d, "--batch", 0, 0, "got '%s', expected a positive integer", text);
+        pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE,
+                         "--batch", 0, 0, "got '%s', expected a positive integer", text);
         return PESIM_E_INVALID;
     }
-    return pesim_workload_set_batch(wl, v, d);
+    size_t before = pesim_diags_count(d);
+    int rc = pesim_workload_set_batch(wl, v, d);
+    /* the library names no option: its diagnostics have no file */
+    return pesim_diags_set_file(d, before, "--batch") ? PESIM_E_NOMEM : rc;
+}
+
+/* --layers: the same for the selector. */
+static int apply_layers(struct pesim_workload *wl, const char *sel, pesim_diags *d)
+{
+    size_t before = pesim_diags_count(d);
+    int rc = pesim_workload_select(wl, sel, d);
+    return pesim_diags_set_file(d, before, "--layer") ? PESIM_E_NOMEM : rc;
 }
 
 int pesim_cli_import(int argc, char **argv)
@@ -114,14 +128,14 @@ int pesim_cli_import(int argc, char **argv)
     }
     if (pesim_wl_load_any(o.file, &wl, d))
         goto out;
-    if (o.layers && pesim_workload_select(&wl, o.layers, d))
+    if (o.layers && apply_layers(&wl, o.layers, d))
         goto out;
     if (o.batch && apply_batch(&wl, o.batch, d))
         goto out;
     if (!pesim_cli_output(o.output, write_wl, &wl, d))
         status = PESIM_EXIT_OK;
 out:
-    pesim_diags_print(d, stderr);
+    pesim_cli_print_diags(d, stderr);
     pesim_diags_destroy(d);
     pesim_workload_free(&wl);
     return status;

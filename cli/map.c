@@ -130,7 +130,7 @@ int pesim_cli_map(int argc, char **argv)
     struct map_job job = {&o, &arch, &wl, df, &set};
     status = pesim_cli_output(o.output, write_map, &job, d) ? PESIM_EXIT_INPUT : PESIM_EXIT_OK;
 out:
-    pesim_diags_print(d, stderr);
+    pesim_cli_print_diags(d, stderr);
     pesim_diags_destroy(d);
     pesim_mapping_set_free(&set);
     pesim_workload_free(&wl);

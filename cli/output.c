@@ -14,8 +14,8 @@ int pesim_cli_output(const char *path, pesim_cli_writer write,
     if (!path || strcmp(path, "-") == 0) {
         int rc = write(stdout, data);
         if (fflush(stdout) != 0 || rc == PESIM_E_IO) {
-            pesim_diags_add(diags, "<stdout>", 0, 0, "write failed: %s",
-                            strerror(errno));
+            pesim_diags_addc(diags, PESIM_DIAG_FILE_IO, "<stdout>", 0, 0, "write failed: %s",
+                             strerror(errno));
             return PESIM_E_IO;
         }
         return rc;
@@ -34,6 +34,32 @@ int pesim_cli_output(const char *path, pesim_cli_writer write,
         return rc;
     }
     return pesim_out_commit(of, diags);
+}
+
+/* The options that answer a diagnostic, by its code. */
+static const struct {
+    enum pesim_diag_code code;
+    const char *hint;
+} hints[] = {
+    {PESIM_DIAG_SWEEP_RESUME, ", or run again with --fresh"},
+};
+
+void pesim_cli_print_diags(const pesim_diags *d, FILE *out)
+{
+    pesim_diags *shown = pesim_diags_create();
+    for (size_t i = 0; shown && i < pesim_diags_count(d); i++) {
+        const struct pesim_diag *g = pesim_diags_get(d, i);
+        const char *hint = "";
+        for (size_t k = 0; k < sizeof hints / sizeof hints[0]; k++)
+            if (hints[k].code == g->code)
+                hint = hints[k].hint;
+        if (pesim_diags_addc(shown, g->code, g->file, g->line, g->col, "%s%s", g->msg, hint)) {
+            pesim_diags_destroy(shown);
+            shown = NULL;
+        }
+    }
+    pesim_diags_print(shown ? shown : d, out); /* out of memory: without the hints */
+    pesim_diags_destroy(shown);
 }
 
 /* A shell word: as is when it holds only safe characters, else in single

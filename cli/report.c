@@ -76,8 +76,9 @@ static int parse_format(struct report_opts *o, pesim_diags *d)
             o->fmt = (enum pesim_rg_format)i;
             return 0;
         }
-    pesim_diags_add(d, "pesim report", 0, 0, "--format: got '%s', expected html, svg, pdf or png",
-                    o->format);
+    pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE,
+                     "pesim report", 0, 0, "--format: got '%s', expected html, svg, pdf or png",
+                     o->format);
     return PESIM_E_INVALID;
 }
 
@@ -96,15 +97,16 @@ static int parse(int argc, char **argv, struct report_opts *o, pesim_diags *d)
         } else if (val && i + 1 < argc) {
             *val = argv[++i];
         } else if (val) {
-            pesim_diags_add(d, "pesim report", 0, 0, "%s: missing value", a);
+            pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, "pesim report", 0, 0, "%s: missing value", a);
             rc = PESIM_E_INVALID;
         } else if (a[0] == '-' && a[1]) {
-            pesim_diags_add(d, "pesim report", 0, 0,
-                            "unknown option '%s', expected -o, --format, --keep-scripts, "
-                            "--x, --y, --metric or --help", a);
+            pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, "pesim report", 0, 0,
+                             "unknown option '%s', expected -o, --format, --keep-scripts, "
+                             "--x, --y, --metric or --help", a);
             rc = PESIM_E_INVALID;
         } else if (o->ninputs == MAX_INPUTS) {
-            pesim_diags_add(d, "pesim report", 0, 0, "more than %d inputs", MAX_INPUTS);
+            pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE,
+                             "pesim report", 0, 0, "more than %d inputs", MAX_INPUTS);
             rc = PESIM_E_INVALID;
         } else {
             o->inputs[o->ninputs++] = a;
@@ -112,8 +114,8 @@ static int parse(int argc, char **argv, struct report_opts *o, pesim_diags *d)
     }
     rc |= parse_format(o, d);
     if (!rc && !o->help && o->ninputs == 0) {
-        pesim_diags_add(d, "pesim report", 0, 0,
-                        "missing INPUT: the JSON of pesim run/compare or a sweep's results");
+        pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, "pesim report", 0, 0,
+                         "missing INPUT: the JSON of pesim run/compare or a sweep's results");
         rc = PESIM_E_INVALID;
     }
     return rc ? PESIM_E_INVALID : 0;
@@ -149,7 +151,8 @@ static int work_dir(const char *keep, char *buf, size_t size, pesim_diags *d)
 {
     if (keep) {
         if (strlen(keep) >= size) {
-            pesim_diags_add(d, keep, 0, 0, "--keep-scripts: the folder name is too long");
+            pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, keep, 0, 0,
+                             "--keep-scripts: the folder name is too long");
             return PESIM_E_INVALID;
         }
         snprintf(buf, size, "%s", keep);
@@ -250,9 +253,9 @@ int pesim_cli_report(int argc, char **argv)
     }
     const char *gnuplot = pesim_rg_gnuplot_find();
     if (!gnuplot) {
-        pesim_diags_add(d, "pesim report", 0, 0,
-                        "gnuplot not found on PATH; pesim report draws its charts with it: "
-                        "install it (Debian: apt-get install gnuplot-nox)");
+        pesim_diags_addc(d, PESIM_DIAG_REPORT_TOOL, "pesim report", 0, 0,
+                         "gnuplot not found on PATH; pesim report draws its charts with it: "
+                         "install it (Debian: apt-get install gnuplot-nox)");
         rc = PESIM_E_NOTFOUND;
         goto out;
     }
@@ -268,7 +271,7 @@ out:
         pesim_rg_input_free(&j->in[i]);
     }
     if (d)
-        pesim_diags_print(d, stderr);
+        pesim_cli_print_diags(d, stderr);
     else
         fputs("pesim: out of memory\n", stderr);
     pesim_diags_destroy(d);

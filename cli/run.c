@@ -58,21 +58,21 @@ static int pick_mappings(const struct pesim_cli_opts *o, const struct pesim_work
 {
     bool single = set->count == 1 && !set->items[0].layer[0];
     if (single && wl->count != 1) {
-        pesim_diags_add(d, o->cmd, 0, 0,
-                        "--mapping %s holds one mapping, but %zu layers are selected "
-                        "(choose one with --layer NAME, or give a mapping per layer: "
-                        "pesim map ... --layers ... -o FILE)",
-                        o->mapping, wl->count);
+        pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, o->cmd, 0, 0,
+                         "--mapping %s holds one mapping, but %zu layers are selected "
+                         "(choose one with --layer NAME, or give a mapping per layer: "
+                         "pesim map ... --layers ... -o FILE)",
+                         o->mapping, wl->count);
         return PESIM_EXIT_INPUT;
     }
     int status = PESIM_EXIT_OK;
     for (size_t i = 0; i < wl->count; i++) {
         pick[i] = single ? &set->items[0] : pesim_mapping_set_find(set, wl->layers[i].name);
         if (!pick[i]) {
-            pesim_diags_add(d, o->mapping, 0, 0,
-                            "no mapping for layer %s, expected an entry "
-                            "{layer: %s, mapping: ...} in `layers`",
-                            wl->layers[i].name, wl->layers[i].name);
+            pesim_diags_addc(d, PESIM_DIAG_MAP_MISSING, o->mapping, 0, 0,
+                             "no mapping for layer %s, expected an entry "
+                             "{layer: %s, mapping: ...} in `layers`",
+                             wl->layers[i].name, wl->layers[i].name);
             status = PESIM_EXIT_INPUT;
         }
     }
@@ -184,13 +184,15 @@ int pesim_cli_run(int argc, char **argv)
                             PESIM_CLI_OPT_DATAFLOW | PESIM_CLI_OPT_MAPPING | PESIM_CLI_OPT_TRACE,
                             argc, argv, d);
     if (!e && o.trace && o.engine != PESIM_ENGINE_EVENT) {
-        pesim_diags_add(d, o.cmd, 0, 0, "--trace: needs the event engine, got --engine %s",
-                        pesim_engine_name(o.engine));
+        pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, o.cmd, 0, 0,
+                         "--trace: needs the event engine, got --engine %s",
+                         pesim_engine_name(o.engine));
         e = PESIM_E_INVALID;
     }
     if (!e && o.trace && o.output && same_file(o.trace, o.output)) {
-        pesim_diags_add(d, o.cmd, 0, 0, "--trace and -o name the same file '%s'; give "
-                        "them different files", o.output);
+        pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, o.cmd, 0, 0,
+                         "--trace and -o name the same file '%s'; give "
+                         "them different files", o.output);
         e = PESIM_E_INVALID;
     }
     if (!e && o.help) {
@@ -238,7 +240,7 @@ int pesim_cli_run(int argc, char **argv)
     status = pesim_cli_output(o.output, write_run, &job, d) ? PESIM_EXIT_INPUT
                                                             : PESIM_EXIT_OK;
 out:
-    pesim_diags_print(d, stderr);
+    pesim_cli_print_diags(d, stderr);
     pesim_diags_destroy(d);
     free(command);
     free(res);

@@ -46,7 +46,7 @@ static int need(int i, int argc, const char *opt, pesim_diags *d)
 {
     if (i + 1 < argc)
         return 0;
-    pesim_diags_add(d, "pesim sweep", 0, 0, "%s: missing value", opt);
+    pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, "pesim sweep", 0, 0, "%s: missing value", opt);
     return PESIM_E_INVALID;
 }
 
@@ -96,7 +96,7 @@ static int run_spec(int argc, char **argv, pesim_diags *d)
                 const char *f = argv[++i];
                 if (pesim_sweep_format_parse(f, &o.format)) {
                     char names[64];
-                    pesim_diags_add(d, "--format", 0, 0, "got '%s', expected %s", f,
+                    pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, "--format", 0, 0, "got '%s', expected %s", f,
                                     pesim_cli_names(names, sizeof names, format_at,
                                                     PESIM_SWEEP_FORMAT_COUNT, " or "));
                     rc = PESIM_E_INVALID;
@@ -104,8 +104,9 @@ static int run_spec(int argc, char **argv, pesim_diags *d)
             }
         } else if (!strcmp(a, "--jobs")) {
             if (!(rc = need(i, argc, a, d)) && parse_uint(argv[++i], 256, &o.jobs)) {
-                pesim_diags_add(d, "--jobs", 0, 0, "got '%s', expected an integer in [0, 256]",
-                                argv[i]);
+                pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE,
+                                 "--jobs", 0, 0, "got '%s', expected an integer in [0, 256]",
+                                 argv[i]);
                 rc = PESIM_E_INVALID;
             }
         } else if (!strcmp(a, "--shard")) {
@@ -117,8 +118,9 @@ static int run_spec(int argc, char **argv, pesim_diags *d)
                 if (!slash || parse_uint(k, 100000, &o.shard_k) ||
                     parse_uint(slash + 1, 100000, &o.shard_n) || o.shard_k < 1 ||
                     o.shard_k > o.shard_n) {
-                    pesim_diags_add(d, "--shard", 0, 0, "got '%s', expected K/N with "
-                                    "1 <= K <= N", v);
+                    pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE,
+                                     "--shard", 0, 0, "got '%s', expected K/N with "
+                                     "1 <= K <= N", v);
                     rc = PESIM_E_INVALID;
                 }
             }
@@ -127,19 +129,22 @@ static int run_spec(int argc, char **argv, pesim_diags *d)
         } else if (!strcmp(a, "--fresh")) {
             o.fresh = true;
         } else if (a[0] == '-' && a[1]) {
-            pesim_diags_add(d, "pesim sweep", 0, 0, "unknown option '%s' (see pesim sweep "
-                            "--help)", a);
+            pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE,
+                             "pesim sweep", 0, 0, "unknown option '%s' (see pesim sweep "
+                             "--help)", a);
             rc = PESIM_E_INVALID;
         } else if (spec) {
-            pesim_diags_add(d, "pesim sweep", 0, 0, "got a second spec '%s', expected one", a);
+            pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE,
+                             "pesim sweep", 0, 0, "got a second spec '%s', expected one", a);
             rc = PESIM_E_INVALID;
         } else {
             spec = a;
         }
     }
     if (!rc && (!spec || !o.output)) {
-        pesim_diags_add(d, "pesim sweep", 0, 0, "missing %s, expected pesim sweep SPEC -o "
-                        "FILE", spec ? "-o FILE" : "SPEC");
+        pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE,
+                         "pesim sweep", 0, 0, "missing %s, expected pesim sweep SPEC -o "
+                         "FILE", spec ? "-o FILE" : "SPEC");
         rc = PESIM_E_INVALID;
     }
     if (rc)
@@ -175,7 +180,7 @@ static int merge(int argc, char **argv, pesim_diags *d)
         }
     }
     if (!rc && !out) {
-        pesim_diags_add(d, "pesim sweep merge", 0, 0, "missing -o FILE");
+        pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, "pesim sweep merge", 0, 0, "missing -o FILE");
         rc = PESIM_E_INVALID;
     }
     if (!rc)
@@ -210,8 +215,9 @@ static int pareto(int argc, char **argv, pesim_diags *d)
         if (!strcmp(a, "--min") || !strcmp(a, "--max")) {
             if (!(rc = need(i, argc, a, d))) {
                 if (j.n == 3) {
-                    pesim_diags_add(d, "pesim sweep pareto", 0, 0, "more than 3 metrics, "
-                                    "expected 2 or 3");
+                    pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE,
+                                     "pesim sweep pareto", 0, 0, "more than 3 metrics, "
+                                     "expected 2 or 3");
                     rc = PESIM_E_INVALID;
                 } else {
                     j.max[j.n] = a[3] == 'a';
@@ -224,13 +230,15 @@ static int pareto(int argc, char **argv, pesim_diags *d)
         } else if (!j.file && a[0] != '-') {
             j.file = a;
         } else {
-            pesim_diags_add(d, "pesim sweep pareto", 0, 0, "unexpected '%s', expected FILE "
-                            "--min METRIC --min METRIC", a);
+            pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE,
+                             "pesim sweep pareto", 0, 0, "unexpected '%s', expected FILE "
+                             "--min METRIC --min METRIC", a);
             rc = PESIM_E_INVALID;
         }
     }
     if (!rc && !j.file) {
-        pesim_diags_add(d, "pesim sweep pareto", 0, 0, "missing the results FILE");
+        pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE,
+                         "pesim sweep pareto", 0, 0, "missing the results FILE");
         rc = PESIM_E_INVALID;
     }
     if (!rc)
@@ -256,7 +264,7 @@ int pesim_cli_sweep(int argc, char **argv)
     } else {
         status = run_spec(argc, argv, d);
     }
-    pesim_diags_print(d, stderr);
+    pesim_cli_print_diags(d, stderr);
     pesim_diags_destroy(d);
     return status;
 }

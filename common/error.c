@@ -32,6 +32,38 @@ const char *pesim_strerror(int err)
     return "unknown error";
 }
 
+static const char *const code_names[PESIM_DIAG_COUNT] = {
+#define CODE_NAME(name, str, what) str,
+    PESIM_DIAG_MAP(CODE_NAME)
+#undef CODE_NAME
+};
+
+static const char *const code_whats[PESIM_DIAG_COUNT] = {
+#define CODE_WHAT(name, str, what) what,
+    PESIM_DIAG_MAP(CODE_WHAT)
+#undef CODE_WHAT
+};
+
+const char *pesim_diag_code_name(enum pesim_diag_code code)
+{
+    return (unsigned)code < PESIM_DIAG_COUNT ? code_names[code] : NULL;
+}
+
+const char *pesim_diag_code_what(enum pesim_diag_code code)
+{
+    return (unsigned)code < PESIM_DIAG_COUNT ? code_whats[code] : NULL;
+}
+
+int pesim_diag_code_parse(const char *name, enum pesim_diag_code *out)
+{
+    for (unsigned i = 0; name && i < PESIM_DIAG_COUNT; i++)
+        if (strcmp(code_names[i], name) == 0) {
+            *out = (enum pesim_diag_code)i;
+            return 0;
+        }
+    return PESIM_E_NOTFOUND;
+}
+
 struct pesim_diags {
     struct pesim_diag *items;
     size_t count, cap;
@@ -68,8 +100,8 @@ static char *dup_or_empty(const char *s)
     return p;
 }
 
-int pesim_diags_vadd(pesim_diags *d, const char *file, unsigned line,
-                     unsigned col, const char *fmt, va_list ap)
+int pesim_diags_vaddc(pesim_diags *d, enum pesim_diag_code code, const char *file,
+                      unsigned line, unsigned col, const char *fmt, va_list ap)
 {
     if (!d)
         return 0; /* callers that do not want messages pass NULL */
@@ -93,8 +125,24 @@ int pesim_diags_vadd(pesim_diags *d, const char *file, unsigned line,
         return PESIM_E_NOMEM;
     }
     vsnprintf(msg, (size_t)n + 1, fmt, ap);
-    d->items[d->count++] = (struct pesim_diag){f, line, col, msg};
+    d->items[d->count++] = (struct pesim_diag){f, line, col, msg, code};
     return 0;
+}
+
+int pesim_diags_addc(pesim_diags *d, enum pesim_diag_code code, const char *file,
+                     unsigned line, unsigned col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = pesim_diags_vaddc(d, code, file, line, col, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int pesim_diags_vadd(pesim_diags *d, const char *file, unsigned line,
+                     unsigned col, const char *fmt, va_list ap)
+{
+    return pesim_diags_vaddc(d, PESIM_DIAG_ERROR, file, line, col, fmt, ap);
 }
 
 int pesim_diags_add(pesim_diags *d, const char *file, unsigned line,
@@ -102,9 +150,33 @@ int pesim_diags_add(pesim_diags *d, const char *file, unsigned line,
 {
     va_list ap;
     va_start(ap, fmt);
-    int rc = pesim_diags_vadd(d, file, line, col, fmt, ap);
+    int rc = pesim_diags_vaddc(d, PESIM_DIAG_ERROR, file, line, col, fmt, ap);
     va_end(ap);
     return rc;
+}
+
+size_t pesim_diags_set_code(pesim_diags *d, size_t from, enum pesim_diag_code code)
+{
+    size_t n = 0;
+    for (size_t i = from; d && i < d->count; i++)
+        if (d->items[i].code == PESIM_DIAG_ERROR) {
+            d->items[i].code = code;
+            n++;
+        }
+    return n;
+}
+
+int pesim_diags_set_file(pesim_diags *d, size_t from, const char *file)
+{
+    for (size_t i = from; d && i < d->count; i++)
+        if (!d->items[i].file[0]) {
+            char *f = dup_or_empty(file);
+            if (!f)
+                return PESIM_E_NOMEM;
+            free((char *)d->items[i].file);
+            d->items[i].file = f;
+        }
+    return 0;
 }
 
 size_t pesim_diags_count(const pesim_diags *d) { return d ? d->count : 0; }
@@ -173,7 +245,7 @@ int pesim_diags_append(pesim_diags *dst, const pesim_diags *src)
 {
     for (size_t i = 0; src && i < src->count; i++) {
         const struct pesim_diag *g = &src->items[i];
-        if (pesim_diags_add(dst, g->file, g->line, g->col, "%s", g->msg))
+        if (pesim_diags_addc(dst, g->code, g->file, g->line, g->col, "%s", g->msg))
             return PESIM_E_NOMEM;
     }
     for (size_t i = 0; src && i < src->ninputs; i++)

@@ -73,7 +73,8 @@ int pesim_file_read_max(const char *path, const char *what, size_t max, char **t
     if (fd < 0 || fstat(fd, &sb) != 0) {
         int err = errno;
         if (what)
-            pesim_diags_add(d, path, 0, 0, "cannot read %s: %s", what, strerror(err));
+            pesim_diags_addc(d, PESIM_DIAG_FILE_IO, path, 0, 0,
+                             "cannot read %s: %s", what, strerror(err));
         if (fd >= 0)
             close(fd);
         errno = err;
@@ -82,8 +83,9 @@ int pesim_file_read_max(const char *path, const char *what, size_t max, char **t
     if (!what)
         what = "the file";
     if (S_ISDIR(sb.st_mode)) {
-        pesim_diags_add(d, path, 0, 0, "cannot read %s: it is a folder, expected a file",
-                        what);
+        pesim_diags_addc(d, PESIM_DIAG_FILE_KIND, path, 0, 0,
+                         "cannot read %s: it is a folder, expected a file",
+                         what);
         close(fd);
         return PESIM_E_INVALID;
     }
@@ -94,11 +96,13 @@ int pesim_file_read_max(const char *path, const char *what, size_t max, char **t
     if (!rc && *len > max)
         rc = PESIM_E_RANGE;
     if (rc == PESIM_E_RANGE) {
-        pesim_diags_add(d, path, 0, 0, "cannot read %s: it is larger than %zu MiB, the most "
-                        "pesim reads from one such file", what, max >> 20);
+        pesim_diags_addc(d, PESIM_DIAG_FILE_KIND, path, 0, 0,
+                         "cannot read %s: it is larger than %zu MiB, the most "
+                         "pesim reads from one such file", what, max >> 20);
         rc = PESIM_E_INVALID;
     } else if (rc == PESIM_E_IO) {
-        pesim_diags_add(d, path, 0, 0, "cannot read %s: %s", what, strerror(err));
+        pesim_diags_addc(d, PESIM_DIAG_FILE_IO, path, 0, 0,
+                         "cannot read %s: %s", what, strerror(err));
         errno = err;
     }
     if (!rc) {
@@ -137,11 +141,13 @@ int pesim_mkdirs(const char *dir, pesim_diags *d)
         *s = '\0';
         struct stat sb;
         if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            pesim_diags_add(d, p, 0, 0, "cannot create the folder: %s", strerror(errno));
+            pesim_diags_addc(d, PESIM_DIAG_FILE_IO, p, 0, 0,
+                             "cannot create the folder: %s", strerror(errno));
             rc = PESIM_E_IO;
         } else if (stat(p, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-            pesim_diags_add(d, p, 0, 0, "cannot create a folder here: a file of that name "
-                            "is in the way");
+            pesim_diags_addc(d, PESIM_DIAG_FILE_REFUSED, p, 0, 0,
+                             "cannot create a folder here: a file of that name "
+                             "is in the way");
             rc = PESIM_E_INVALID;
         }
         if (end)
@@ -159,8 +165,9 @@ static int check_not_input(const char *path, const struct stat *sb, pesim_diags 
         const struct pesim_input *in = pesim_diags_input(d, i);
         if (in->dev == (unsigned long long)sb->st_dev &&
             in->ino == (unsigned long long)sb->st_ino) {
-            pesim_diags_add(d, path, 0, 0, "refusing to write the output over '%s', which this "
-                            "command reads; write the output to another file", in->path);
+            pesim_diags_addc(d, PESIM_DIAG_FILE_REFUSED, path, 0, 0,
+                             "refusing to write the output over '%s', which this "
+                             "command reads; write the output to another file", in->path);
             return PESIM_E_INVALID;
         }
     }
@@ -186,8 +193,9 @@ static int open_tmp(struct pesim_outfile *o, pesim_diags *d)
     }
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
-        pesim_diags_add(d, o->target, 0, 0, "cannot create the output file: %s",
-                        strerror(errno));
+        pesim_diags_addc(d, PESIM_DIAG_FILE_IO, o->target, 0, 0,
+                         "cannot create the output file: %s",
+                         strerror(errno));
         free(o->tmp);
         o->tmp = NULL;
         return PESIM_E_IO;
@@ -209,7 +217,8 @@ static int open_straight(struct pesim_outfile *o, pesim_diags *d)
 {
     int fd = open(o->target, O_WRONLY | O_CLOEXEC);
     if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
-        pesim_diags_add(d, o->target, 0, 0, "cannot open the output: %s", strerror(errno));
+        pesim_diags_addc(d, PESIM_DIAG_FILE_IO, o->target, 0, 0,
+                         "cannot open the output: %s", strerror(errno));
         if (fd >= 0)
             close(fd);
         return PESIM_E_IO;
@@ -222,20 +231,23 @@ static int open_target(struct pesim_outfile *o, pesim_diags *d)
     const char *path = o->target;
     size_t n = strlen(path);
     if (n == 0 || path[n - 1] == '/') {
-        pesim_diags_add(d, path, 0, 0, "the output must name a file, not a folder");
+        pesim_diags_addc(d, PESIM_DIAG_FILE_REFUSED, path, 0, 0,
+                         "the output must name a file, not a folder");
         return PESIM_E_INVALID;
     }
     struct stat sb;
     if (stat(path, &sb) != 0) {
         if (errno != ENOENT) {
-            pesim_diags_add(d, path, 0, 0, "cannot write the output: %s", strerror(errno));
+            pesim_diags_addc(d, PESIM_DIAG_FILE_IO, path, 0, 0,
+                             "cannot write the output: %s", strerror(errno));
             return errno == ENOTDIR ? PESIM_E_INVALID : PESIM_E_IO;
         }
         return open_tmp(o, d);
     }
     if (S_ISDIR(sb.st_mode) || S_ISBLK(sb.st_mode)) {
-        pesim_diags_add(d, path, 0, 0, "refusing to write the output: it is %s, expected a "
-                        "file name", S_ISDIR(sb.st_mode) ? "a folder" : "a block device");
+        pesim_diags_addc(d, PESIM_DIAG_FILE_REFUSED, path, 0, 0,
+                         "refusing to write the output: it is %s, expected a "
+                         "file name", S_ISDIR(sb.st_mode) ? "a folder" : "a block device");
         return PESIM_E_INVALID;
     }
     if (!S_ISREG(sb.st_mode))
@@ -320,7 +332,8 @@ int pesim_out_commit(pesim_outfile *o, pesim_diags *d)
         err = errno;
     }
     if (rc) {
-        pesim_diags_add(d, o->target, 0, 0, "cannot write the output: %s", strerror(err));
+        pesim_diags_addc(d, PESIM_DIAG_FILE_IO, o->target, 0, 0,
+                         "cannot write the output: %s", strerror(err));
         if (o->tmp)
             unlink(o->tmp);
     } else if (o->tmp && (o->flags & PESIM_OUT_SYNC)) {

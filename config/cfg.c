@@ -20,6 +20,7 @@ struct cfg_err {
     unsigned line, col;
     size_t seq;
     char *msg;
+    enum pesim_diag_code code;
 };
 
 struct cfg_rec {
@@ -56,8 +57,8 @@ int pesim_cfg_finish(struct cfg_ctx *ctx, pesim_diags *diags)
     if (ctx->nerrs)
         qsort(ctx->errs, ctx->nerrs, sizeof *ctx->errs, err_cmp);
     for (size_t i = 0; i < ctx->nerrs; i++) {
-        if (pesim_diags_add(diags, ctx->file, ctx->errs[i].line,
-                            ctx->errs[i].col, "%s", ctx->errs[i].msg))
+        if (pesim_diags_addc(diags, ctx->errs[i].code, ctx->file, ctx->errs[i].line,
+                             ctx->errs[i].col, "%s", ctx->errs[i].msg))
             rc = PESIM_E_NOMEM;
         free(ctx->errs[i].msg);
     }
@@ -87,8 +88,8 @@ static void node_pos(const struct cfg_ctx *ctx, const yaml_node_t *node,
     *col = (unsigned)node->start_mark.column + 1 + ctx->col_offset;
 }
 
-static void add_err(struct cfg_ctx *ctx, unsigned line, unsigned col,
-                    const char *path, const char *fmt, va_list ap)
+static void add_err(struct cfg_ctx *ctx, enum pesim_diag_code code, unsigned line,
+                    unsigned col, const char *path, const char *fmt, va_list ap)
 {
     if (ctx->nerrs == ctx->caperrs) {
         size_t cap = ctx->caperrs ? ctx->caperrs * 2 : 8;
@@ -113,8 +114,19 @@ static void add_err(struct cfg_ctx *ctx, unsigned line, unsigned col,
     if (plen)
         snprintf(msg, plen + 1, "%s: ", path);
     vsnprintf(msg + plen, (n > 0 ? (size_t)n : 0) + 1, fmt, ap);
-    ctx->errs[ctx->nerrs] = (struct cfg_err){line, col, ctx->nerrs, msg};
+    ctx->errs[ctx->nerrs] = (struct cfg_err){line, col, ctx->nerrs, msg, code};
     ctx->nerrs++;
+}
+
+void pesim_cfg_errorc(struct cfg_ctx *ctx, enum pesim_diag_code code, const yaml_node_t *node,
+                      const char *path, const char *fmt, ...)
+{
+    unsigned line, col;
+    node_pos(ctx, node, &line, &col);
+    va_list ap;
+    va_start(ap, fmt);
+    add_err(ctx, code, line, col, path, fmt, ap);
+    va_end(ap);
 }
 
 void pesim_cfg_error(struct cfg_ctx *ctx, const yaml_node_t *node,
@@ -124,7 +136,7 @@ void pesim_cfg_error(struct cfg_ctx *ctx, const yaml_node_t *node,
     node_pos(ctx, node, &line, &col);
     va_list ap;
     va_start(ap, fmt);
-    add_err(ctx, line, col, path, fmt, ap);
+    add_err(ctx, PESIM_DIAG_CFG_VALUE, line, col, path, fmt, ap);
     va_end(ap);
 }
 
@@ -221,8 +233,8 @@ bool pesim_cfg_given(const struct cfg_ctx *ctx, const char *secpath,
     return find_rec(ctx, full) != NULL;
 }
 
-void pesim_cfg_error_key(struct cfg_ctx *ctx, const char *secpath,
-                         const char *key, const char *fmt, ...)
+static void error_key(struct cfg_ctx *ctx, enum pesim_diag_code code, const char *secpath,
+                      const char *key, const char *fmt, va_list ap)
 {
     char full[PATH_MAX_LEN];
     pesim_cfg_join(full, sizeof full, secpath, key);
@@ -242,9 +254,24 @@ void pesim_cfg_error_key(struct cfg_ctx *ctx, const char *secpath,
         else
             probe[0] = '\0';
     }
+    add_err(ctx, code, r ? r->line : 0, r ? r->col : 0, full, fmt, ap);
+}
+
+void pesim_cfg_error_key(struct cfg_ctx *ctx, const char *secpath,
+                         const char *key, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    add_err(ctx, r ? r->line : 0, r ? r->col : 0, full, fmt, ap);
+    error_key(ctx, PESIM_DIAG_CFG_VALUE, secpath, key, fmt, ap);
+    va_end(ap);
+}
+
+void pesim_cfg_error_keyc(struct cfg_ctx *ctx, enum pesim_diag_code code, const char *secpath,
+                          const char *key, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    error_key(ctx, code, secpath, key, fmt, ap);
     va_end(ap);
 }
 
@@ -278,7 +305,7 @@ int pesim_cfg_parse(struct cfg_ctx *ctx, const char *text, size_t len,
         if (b == PESIM_E_NOMEM)
             ctx->nomem = true;
         else
-            pesim_cfg_error(ctx, &fake, "", "%s", bound.msg);
+            pesim_cfg_errorc(ctx, PESIM_DIAG_YAML_LIMIT, &fake, "", "%s", bound.msg);
         rc = b;
     } else if (!yaml_parser_load(&parser, doc)) {
         unsigned line = (unsigned)parser.problem_mark.line + 1;
@@ -317,15 +344,15 @@ int pesim_cfg_parse(struct cfg_ctx *ctx, const char *text, size_t len,
         memset(&fake, 0, sizeof fake);
         fake.start_mark.line = line ? line - 1 : 0;
         fake.start_mark.column = col ? col - 1 : 0;
-        pesim_cfg_error(ctx, line ? &fake : NULL, "", "%s", msg);
+        pesim_cfg_errorc(ctx, PESIM_DIAG_YAML_SYNTAX, line ? &fake : NULL, "", "%s", msg);
         ctx->col_offset = save;
         rc = PESIM_E_INVALID;
     } else if (!yaml_document_get_root_node(doc)) {
         yaml_document_delete(doc);
         yaml_node_t fake;
         memset(&fake, 0, sizeof fake);
-        pesim_cfg_error(ctx, &fake, "", "got an empty document, expected a "
-                                        "mapping");
+        pesim_cfg_errorc(ctx, PESIM_DIAG_YAML_EMPTY, &fake, "",
+                         "got an empty document, expected a mapping");
         rc = PESIM_E_INVALID;
     }
     yaml_parser_delete(&parser);
@@ -425,13 +452,13 @@ void pesim_cfg_expected(const struct cfg_key *key, char *buf, size_t size)
     }
 }
 
-static int bad_value(struct cfg_ctx *ctx, const struct cfg_key *key,
+static int bad_value(struct cfg_ctx *ctx, enum pesim_diag_code code, const struct cfg_key *key,
                      yaml_node_t *node, const char *path, const char *extra)
 {
     char got[96], exp[512];
     describe(node, got, sizeof got);
     pesim_cfg_expected(key, exp, sizeof exp);
-    pesim_cfg_error(ctx, node, path, "got %s%s, expected %s", got, extra, exp);
+    pesim_cfg_errorc(ctx, code, node, path, "got %s%s, expected %s", got, extra, exp);
     return PESIM_E_INVALID;
 }
 
@@ -465,17 +492,18 @@ int pesim_cfg_u64(struct cfg_ctx *ctx, yaml_node_t *node, const char *path,
     char got[96];
     describe(node, got, sizeof got);
     if (!s || !parse_decimal(s, &v, &overflow)) {
-        pesim_cfg_error(ctx, node, path, "got %s, expected %s", got, expected);
+        pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_TYPE, node, path, "got %s, expected %s", got,
+                         expected);
         return PESIM_E_INVALID;
     }
     if (overflow) {
-        pesim_cfg_error(ctx, node, path,
-                        "got %s, which overflows 64 bits, expected %s", got,
-                        expected);
+        pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_RANGE, node, path,
+                         "got %s, which overflows 64 bits, expected %s", got, expected);
         return PESIM_E_INVALID;
     }
     if (v < min || v > max) {
-        pesim_cfg_error(ctx, node, path, "got %s, expected %s", got, expected);
+        pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_RANGE, node, path, "got %s, expected %s", got,
+                         expected);
         return PESIM_E_INVALID;
     }
     *out = v;
@@ -500,7 +528,7 @@ static int parse_ds_list(struct cfg_ctx *ctx, const struct cfg_key *key,
                          const char *path, bool *out)
 {
     if (!node || node->type != YAML_SEQUENCE_NODE)
-        return bad_value(ctx, key, node, path, "");
+        return bad_value(ctx, PESIM_DIAG_CFG_TYPE, key, node, path, "");
     bool seen[PESIM_DS_COUNT] = {false};
     int rc = 0;
     size_t i = 0;
@@ -514,15 +542,14 @@ static int parse_ds_list(struct cfg_ctx *ctx, const struct cfg_key *key,
         if (!s || pesim_ds_parse(s, &ds)) {
             char got[96];
             describe(item, got, sizeof got);
-            pesim_cfg_error(ctx, item, ipath,
-                            "got %s, expected one of weights, inputs, outputs",
-                            got);
+            pesim_cfg_errorc(ctx, s ? PESIM_DIAG_CFG_ENUM : PESIM_DIAG_CFG_TYPE, item, ipath,
+                             "got %s, expected one of weights, inputs, outputs", got);
             rc = PESIM_E_INVALID;
             continue;
         }
         if (seen[ds]) {
-            pesim_cfg_error(ctx, item, ipath,
-                            "got '%s' twice, expected each data space once", s);
+            pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_DUPLICATE, item, ipath,
+                             "got '%s' twice, expected each data space once", s);
             rc = PESIM_E_INVALID;
         }
         seen[ds] = true;
@@ -554,29 +581,33 @@ int pesim_cfg_value(struct cfg_ctx *ctx, const struct cfg_key *key,
     case CFG_DOUBLE: {
         char *end;
         if (!s || !*s)
-            return bad_value(ctx, key, node, path, "");
+            return bad_value(ctx, PESIM_DIAG_CFG_TYPE, key, node, path, "");
         double v = strtod(s, &end);
-        if (*end || !isfinite(v) || v < key->dmin || v > key->dmax)
-            return bad_value(ctx, key, node, path, "");
+        if (*end)
+            return bad_value(ctx, PESIM_DIAG_CFG_TYPE, key, node, path, "");
+        if (!isfinite(v) || v < key->dmin || v > key->dmax)
+            return bad_value(ctx, PESIM_DIAG_CFG_RANGE, key, node, path, "");
         *(double *)field = v;
         return 0;
     }
     case CFG_BOOL: {
         bool v;
         if (!s || !parse_bool(s, &v))
-            return bad_value(ctx, key, node, path, "");
+            return bad_value(ctx, PESIM_DIAG_CFG_TYPE, key, node, path, "");
         *(bool *)field = v;
         return 0;
     }
     case CFG_STRING: {
         size_t n = s ? strlen(s) : 0;
         if (!s || n == 0 || n > key->umax)
-            return bad_value(ctx, key, node, path, "");
+            return bad_value(ctx, s ? PESIM_DIAG_CFG_RANGE : PESIM_DIAG_CFG_TYPE, key, node,
+                             path, "");
         /* The scalar's own length: a "\0" escape would cut it at strlen. */
         size_t off;
         char why[96];
         if (pesim_name_check(s, node->data.scalar.length, &off, why, sizeof why)) {
-            pesim_cfg_error(ctx, node, path, "got %s, expected %s", why, PESIM_NAME_EXPECTED);
+            pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_VALUE, node, path, "got %s, expected %s", why,
+                             PESIM_NAME_EXPECTED);
             return PESIM_E_INVALID;
         }
         memcpy(field, s, n + 1);
@@ -588,7 +619,8 @@ int pesim_cfg_value(struct cfg_ctx *ctx, const struct cfg_key *key,
                 *(int *)field = i;
                 return 0;
             }
-        return bad_value(ctx, key, node, path, "");
+        return bad_value(ctx, s ? PESIM_DIAG_CFG_ENUM : PESIM_DIAG_CFG_TYPE, key, node, path,
+                         "");
     case CFG_DS_LIST:
         return parse_ds_list(ctx, key, ctx->doc, node, path, field);
     case CFG_SECTION: {
@@ -661,12 +693,11 @@ static void unknown_key(struct cfg_ctx *ctx, const struct cfg_section *sec,
     size_t n = strlen(name);
     size_t limit = n / 3 > 2 ? n / 3 : 2;
     if (best && best_d <= limit)
-        pesim_cfg_error(ctx, at, path,
-                        "unknown key, expected one of %s; did you mean '%s'?",
-                        list, best);
+        pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_UNKNOWN_KEY, at, path,
+                         "unknown key, expected one of %s; did you mean '%s'?", list, best);
     else
-        pesim_cfg_error(ctx, at, path, "unknown key, expected one of %s",
-                        list);
+        pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_UNKNOWN_KEY, at, path,
+                         "unknown key, expected one of %s", list);
 }
 
 static void apply_default(const struct cfg_key *key, void *obj)
@@ -753,7 +784,7 @@ void pesim_cfg_walk(struct cfg_ctx *ctx, const struct cfg_section *sec,
     if (!node || node->type != YAML_MAPPING_NODE) {
         char got[96];
         describe(node, got, sizeof got);
-        pesim_cfg_error(ctx, node, path, "got %s, expected a mapping", got);
+        pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_TYPE, node, path, "got %s, expected a mapping", got);
         return;
     }
     record_node(ctx, path, node);
@@ -767,8 +798,8 @@ void pesim_cfg_walk(struct cfg_ctx *ctx, const struct cfg_section *sec,
         yaml_node_t *vn = yaml_document_get_node(doc, p->value);
         const char *name = pesim_cfg_scalar(kn);
         if (!name) {
-            pesim_cfg_error(ctx, kn, path, "got %s as a key, expected a name",
-                            pesim_cfg_kind_name(kn));
+            pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_TYPE, kn, path, "got %s as a key, expected a name",
+                             pesim_cfg_kind_name(kn));
             continue;
         }
         char full[PATH_MAX_LEN];
@@ -780,9 +811,8 @@ void pesim_cfg_walk(struct cfg_ctx *ctx, const struct cfg_section *sec,
         }
         size_t idx = (size_t)(k - sec->keys);
         if (given[idx]) {
-            pesim_cfg_error(ctx, kn, full,
-                            "duplicate key (first at line %u), expected each "
-                            "key once",
+            pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_DUPLICATE, kn, full,
+                             "duplicate key (first at line %u), expected each key once",
                             (unsigned)given[idx]->start_mark.line + 1);
             continue;
         }
@@ -799,8 +829,8 @@ void pesim_cfg_walk(struct cfg_ctx *ctx, const struct cfg_section *sec,
         char full[PATH_MAX_LEN], exp[512];
         pesim_cfg_join(full, sizeof full, path, k->name);
         pesim_cfg_expected(k, exp, sizeof exp);
-        pesim_cfg_error(ctx, node, full, "missing required key, expected %s",
-                        exp);
+        pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_MISSING, node, full,
+                         "missing required key, expected %s", exp);
     }
     /* Cross-key checks only on sections whose keys were all good: a bad
      * value would otherwise cascade into a second, misleading error. */
@@ -832,8 +862,8 @@ int pesim_cfg_set(struct cfg_ctx *ctx, const struct cfg_section *root,
     memset(&at, 0, sizeof at);
     const char *eq = strchr(assignment, '=');
     if (!eq || eq == assignment || strchr(assignment, '\n')) {
-        pesim_cfg_error(ctx, &at, "", "got '%s', expected KEY.PATH=VALUE",
-                        assignment);
+        pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_ASSIGN, &at, "", "got '%s', expected KEY.PATH=VALUE",
+                         assignment);
         return PESIM_E_INVALID;
     }
     /* Resolve the path component by component. */
@@ -857,10 +887,9 @@ int pesim_cfg_set(struct cfg_ctx *ctx, const struct cfg_section *root,
         if (key) {
             /* Descending below the previous component. */
             if (key->type != CFG_SECTION) {
-                pesim_cfg_error(ctx, &at, full,
-                                "'%s' has no keys below it, expected the "
-                                "path to end there",
-                                path);
+                pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_ASSIGN, &at, full,
+                                 "'%s' has no keys below it, expected the path to end there",
+                                 path);
                 return PESIM_E_INVALID;
             }
             sec_off += key->offset;
@@ -875,7 +904,7 @@ int pesim_cfg_set(struct cfg_ctx *ctx, const struct cfg_section *root,
         comp = dot ? dot + 1 : eq;
         if (dot && dot + 1 == eq) {
             at.start_mark.column = (size_t)(eq - assignment);
-            pesim_cfg_error(ctx, &at, path, "empty key, expected a name");
+            pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_ASSIGN, &at, path, "empty key, expected a name");
             return PESIM_E_INVALID;
         }
     }
@@ -907,12 +936,12 @@ int pesim_cfg_set(struct cfg_ctx *ctx, const struct cfg_section *root,
         ctx->col_offset = 0;
         char exp[512];
         pesim_cfg_expected(key, exp, sizeof exp);
-        pesim_cfg_error(ctx, &at, path, "got nothing, expected %s", exp);
+        pesim_cfg_errorc(ctx, PESIM_DIAG_YAML_EMPTY, &at, path, "got nothing, expected %s", exp);
         ctx->col_offset = save;
     } else {
-        /* The empty-document error has no useful text for --set. */
+        /* The empty-document error has no useful text for an assignment. */
         for (size_t i = 0; i < ctx->nerrs; i++)
-            if (strstr(ctx->errs[i].msg, "empty document")) {
+            if (ctx->errs[i].code == PESIM_DIAG_YAML_EMPTY) {
                 char exp[512];
                 pesim_cfg_expected(key, exp, sizeof exp);
                 free(ctx->errs[i].msg);
@@ -1198,8 +1227,8 @@ int pesim_cfg_source_open(const struct pesim_embedded *presets, const char *kind
         size_t n = strlen(list);
         snprintf(list + n, sizeof list - n, "%s%s", p == presets ? "" : ", ", p->name);
     }
-    pesim_diags_add(diags, name_or_path, 0, 0,
-                    "no %s preset or readable file of that name, expected a path or one of %s",
+    pesim_diags_addc(diags, PESIM_DIAG_NAME_UNKNOWN, name_or_path, 0, 0,
+                     "no %s preset or readable file of that name, expected a path or one of %s",
                     kind, list);
     return PESIM_E_NOTFOUND;
 }

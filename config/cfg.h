@@ -173,6 +173,20 @@ void pesim_cfg_error_key(struct cfg_ctx *ctx, const char *secpath,
     __attribute__((format(printf, 4, 5)))
 #endif
     ;
+/* The same two with a diagnostic code (include/pesim/error.h); the ones
+ * above give PESIM_DIAG_CFG_VALUE, a value that the key's check refuses. */
+void pesim_cfg_errorc(struct cfg_ctx *ctx, enum pesim_diag_code code, const yaml_node_t *node,
+                      const char *path, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+void pesim_cfg_error_keyc(struct cfg_ctx *ctx, enum pesim_diag_code code, const char *secpath,
+                          const char *key, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
 /* Whether SECPATH.KEY was given in this document or --set. */
 bool pesim_cfg_given(const struct cfg_ctx *ctx, const char *secpath,
                      const char *key);

@@ -58,7 +58,7 @@ static int check_temporal(const struct pesim_arch *arch, const struct pesim_mapp
 {
     const char *name = arch->level[lv].name;
     if (m->ntemporal[lv] > PESIM_MAX_LOOPS) {
-        pesim_diags_add(diags, file, 0, 0, "mapping.%s.temporal: %u loops, expected at most %d",
+        pesim_diags_addc(diags, PESIM_DIAG_MAP_LOOP, file, 0, 0, "mapping.%s.temporal: %u loops, expected at most %d",
                         name, m->ntemporal[lv], PESIM_MAX_LOOPS);
         return 1;
     }
@@ -66,7 +66,7 @@ static int check_temporal(const struct pesim_arch *arch, const struct pesim_mapp
     for (unsigned i = 0; i < m->ntemporal[lv]; i++) {
         const struct pesim_loop *lp = &m->temporal[lv][i];
         if (lp->dim >= PESIM_DIM_COUNT || lp->bound == 0) {
-            pesim_diags_add(diags, file, 0, 0, "mapping.%s.temporal[%u]: invalid loop, expected a dim of N G M C P Q R S and a bound >= 1",
+            pesim_diags_addc(diags, PESIM_DIAG_MAP_LOOP, file, 0, 0, "mapping.%s.temporal[%u]: invalid loop, expected a dim of N G M C P Q R S and a bound >= 1",
                             name, i);
             bad = 1;
         }
@@ -80,12 +80,12 @@ static int check_spatial(const struct pesim_arch *arch, const struct pesim_mappi
     char buf[PESIM_LEVEL_NAME_MAX + 32];
     const char *key = spatial_key(arch, lv, buf, sizeof buf);
     if (m->nspatial[lv] > PESIM_MAX_LOOPS) {
-        pesim_diags_add(diags, file, 0, 0, "%s: %u loops, expected at most %d", key,
+        pesim_diags_addc(diags, PESIM_DIAG_MAP_LOOP, file, 0, 0, "%s: %u loops, expected at most %d", key,
                         m->nspatial[lv], PESIM_MAX_LOOPS);
         return 1;
     }
     if (m->nspatial[lv] && !pesim_arch_has_fanout(arch, lv)) {
-        pesim_diags_add(diags, file, 0, 0, "%s: %u loops, expected none (level %s has no fan-out below it)",
+        pesim_diags_addc(diags, PESIM_DIAG_MAP_ARRAY, file, 0, 0, "%s: %u loops, expected none (level %s has no fan-out below it)",
                         key, m->nspatial[lv], arch->level[lv].name);
         return 1;
     }
@@ -93,7 +93,7 @@ static int check_spatial(const struct pesim_arch *arch, const struct pesim_mappi
     for (unsigned i = 0; i < m->nspatial[lv]; i++) {
         const struct pesim_loop *lp = &m->spatial[lv][i];
         if (lp->dim >= PESIM_DIM_COUNT || lp->bound == 0 || lp->axis >= PESIM_AXIS_COUNT) {
-            pesim_diags_add(diags, file, 0, 0, "%s[%u]: invalid loop, expected a dim of N G M C P Q R S, a bound >= 1 and axis x or y",
+            pesim_diags_addc(diags, PESIM_DIAG_MAP_LOOP, file, 0, 0, "%s[%u]: invalid loop, expected a dim of N G M C P Q R S, a bound >= 1 and axis x or y",
                             key, i);
             bad = 1;
         }
@@ -120,7 +120,7 @@ static int check_loops(const struct pesim_arch *arch, const struct pesim_mapping
 {
     unsigned nl = pesim_mapping_levels(m);
     if (nl != arch->nlevels) {
-        pesim_diags_add(diags, file, 0, 0, "mapping: %u levels, expected %u (the levels of architecture %s)",
+        pesim_diags_addc(diags, PESIM_DIAG_MAP_LOOP, file, 0, 0, "mapping: %u levels, expected %u (the levels of architecture %s)",
                         nl, arch->nlevels, arch->name);
         return 1;
     }
@@ -130,7 +130,7 @@ static int check_loops(const struct pesim_arch *arch, const struct pesim_mapping
     for (unsigned lv = 0; lv < nl; lv++)
         bad |= check_spatial(arch, m, lv, file, diags);
     if (!bad && nest_loops(m) > PESIM_NEST_MAX) {
-        pesim_diags_add(diags, file, 0, 0, "mapping: %u loops of bound > 1, expected at most %d",
+        pesim_diags_addc(diags, PESIM_DIAG_MAP_LOOP, file, 0, 0, "mapping: %u loops of bound > 1, expected at most %d",
                         nest_loops(m), PESIM_NEST_MAX);
         bad = 1;
     }
@@ -151,11 +151,11 @@ static int check_axes(const struct pesim_arch *arch, uint64_t (*axis)[PESIM_AXIS
                 continue;
             const char *key = spatial_key(arch, lv, buf, sizeof buf);
             if (!arch->general)
-                pesim_diags_add(diags, file, 0, 0,
+                pesim_diags_addc(diags, PESIM_DIAG_MAP_ARRAY, file, 0, 0,
                                 "%s: loops on axis %s multiply to %" PRIu64 ", expected at most %" PRIu32 " (the array's %s)",
                                 key, pesim_axis_name(a), axis[lv][a], size[a], a ? "rows" : "columns");
             else
-                pesim_diags_add(diags, file, 0, 0,
+                pesim_diags_addc(diags, PESIM_DIAG_MAP_ARRAY, file, 0, 0,
                                 "%s: loops on axis %s multiply to %" PRIu64 ", expected at most %" PRIu32 " (the %s of the fan-out below %s)",
                                 key, pesim_axis_name(a), axis[lv][a], size[a], a ? "rows" : "columns",
                                 arch->level[lv].name);
@@ -177,12 +177,12 @@ static int check(const struct pesim_arch *arch, const struct pesim_layer *l,
     for (unsigned d = 0; d < PESIM_DIM_COUNT; d++) {
         unsigned line = nm ? nm->bound_at[d].line : 0, col = nm ? nm->bound_at[d].col : 0;
         if (prod[d] < l->dim[d]) {
-            pesim_diags_add(diags, file, line, col,
+            pesim_diags_addc(diags, PESIM_DIAG_MAP_COVERAGE, file, line, col,
                             "mapping: loops over %s multiply to %" PRIu64 ", expected at least %s = %" PRIu64 " of layer %s (the loop bounds must cover the layer)",
                             pesim_dim_name(d), prod[d], pesim_dim_name(d), l->dim[d], l->name);
             bad = 1;
         } else if (prod[d] > BOUND_PRODUCT_MAX) {
-            pesim_diags_add(diags, file, line, col,
+            pesim_diags_addc(diags, PESIM_DIAG_MAP_COVERAGE, file, line, col,
                             "mapping: loops over %s multiply to %" PRIu64 ", expected at most %" PRIu64,
                             pesim_dim_name(d), prod[d], BOUND_PRODUCT_MAX);
             bad = 1;
@@ -190,7 +190,7 @@ static int check(const struct pesim_arch *arch, const struct pesim_layer *l,
             /* Loops past the layer's end are padding, which the mapper
              * uses (13 x 11 over M = 64); far more is only iterations the
              * engine would run (a bound of 4294967295 on P ran for hours). */
-            pesim_diags_add(diags, file, line, col,
+            pesim_diags_addc(diags, PESIM_DIAG_MAP_COVERAGE, file, line, col,
                             "mapping: loops over %s multiply to %" PRIu64 ", expected at most "
                             "%d times %s = %" PRIu64 " of layer %s, %" PRIu64,
                             pesim_dim_name(d), prod[d], BOUND_OVER_MAX, pesim_dim_name(d),
@@ -201,7 +201,7 @@ static int check(const struct pesim_arch *arch, const struct pesim_layer *l,
     bad |= check_axes(arch, axis, file, diags);
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
         if (m->bypass[PESIM_LEVEL_DRAM][ds]) {
-            pesim_diags_add(diags, file, 0, 0,
+            pesim_diags_addc(diags, PESIM_DIAG_MAP_BYPASS, file, 0, 0,
                             "mapping.dram.bypass: %s, expected nothing (DRAM holds every data space)",
                             pesim_ds_name(ds));
             bad = 1;
@@ -223,7 +223,7 @@ static int check_names(const struct pesim_arch *arch, const struct pesim_named_m
     int bad = 0;
     for (unsigned lv = 0; lv < arch->nlevels && lv < pesim_mapping_levels(&nm->mapping); lv++)
         if (nm->level[lv][0] && strcmp(nm->level[lv], arch->level[lv].name) != 0) {
-            pesim_diags_add(diags, file, 0, 0, "mapping.levels[%u].level: got '%s', expected "
+            pesim_diags_addc(diags, PESIM_DIAG_MAP_LOOP, file, 0, 0, "mapping.levels[%u].level: got '%s', expected "
                             "'%s' (level %u of architecture %s)", lv, nm->level[lv],
                             arch->level[lv].name, lv, arch->name);
             bad = 1;
@@ -245,7 +245,7 @@ int pesim_map_check_at(const struct pesim_arch *arch, const struct pesim_layer *
 static void over(pesim_diags *diags, const char *file, const char *what,
                  uint64_t need, uint64_t cap, const char *unit)
 {
-    pesim_diags_add(diags, file, 0, 0,
+    pesim_diags_addc(diags, PESIM_DIAG_MAP_NOFIT, file, 0, 0,
                     "%s: tile needs %" PRIu64 " %s, capacity %" PRIu64 " %s (over by %" PRIu64 ")",
                     what, need, unit, cap, unit, need - cap);
 }

@@ -245,7 +245,7 @@ int df_map_template(const struct pesim_dataflow *df, const struct pesim_arch *ar
     }
     if (df_map_heuristic(df, arch, l, obj, out, &closest) == 0)
         return 0;
-    pesim_diags_add(diags, df->name, 0, 0,
+    pesim_diags_addc(diags, PESIM_DIAG_MAP_NOMAP, df->name, 0, 0,
                     "layer %s: no %s mapping fits the buffers; the closest one overflows:",
                     l->name, df->title);
     struct pesim_analysis a;

@@ -94,16 +94,16 @@ static int read_loops(struct cfg_ctx *ctx, yaml_node_t *node, const char *path, 
                       struct pesim_mapping *m, struct pesim_loop *out, uint8_t *nout)
 {
     if (!node || node->type != YAML_SEQUENCE_NODE) {
-        pesim_cfg_error(ctx, node, path, "got %s, expected a list of loops",
-                        pesim_cfg_kind_name(node));
+        pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_TYPE, node, path, "got %s, expected a list of loops",
+                         pesim_cfg_kind_name(node));
         return PESIM_E_INVALID;
     }
     yaml_node_item_t *it = node->data.sequence.items.start;
     size_t n = (size_t)(node->data.sequence.items.top - it);
     if (n > PESIM_MAX_LOOPS) {
-        pesim_cfg_error(ctx, node, path,
-                        "got %zu loops, expected at most %d", n,
-                        PESIM_MAX_LOOPS);
+        pesim_cfg_errorc(ctx, PESIM_DIAG_MAP_LOOP, node, path,
+                         "got %zu loops, expected at most %d", n,
+                         PESIM_MAX_LOOPS);
         return PESIM_E_INVALID;
     }
     struct pesim_loop loops[PESIM_MAX_LOOPS];
@@ -237,10 +237,10 @@ static void dram_check(struct cfg_ctx *ctx, const char *path, void *obj)
     const struct pesim_mapping *m = obj;
     for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
         if (m->bypass[PESIM_LEVEL_DRAM][ds]) {
-            pesim_cfg_error_key(ctx, path, "bypass",
-                                "got %s, expected [] (DRAM keeps every data "
-                                "space)",
-                                pesim_ds_name((enum pesim_ds)ds));
+            pesim_cfg_error_keyc(ctx, PESIM_DIAG_MAP_BYPASS, path, "bypass",
+                                 "got %s, expected [] (DRAM keeps every data "
+                                 "space)",
+                                 pesim_ds_name((enum pesim_ds)ds));
             return;
         }
 }
@@ -304,13 +304,15 @@ static int parse_items(struct cfg_ctx *ctx, const struct cfg_key *key, yaml_node
     (void)key;
     struct file_in *in = obj;
     if (!node || node->type != YAML_SEQUENCE_NODE) {
-        pesim_cfg_error(ctx, node, path, "got %s, expected a list of {layer, mapping}",
-                        pesim_cfg_kind_name(node));
+        pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_TYPE, node, path,
+                         "got %s, expected a list of {layer, mapping}",
+                         pesim_cfg_kind_name(node));
         return PESIM_E_INVALID;
     }
     if (node->data.sequence.items.top == node->data.sequence.items.start) {
-        pesim_cfg_error(ctx, node, path, "got an empty list, expected at least one "
-                        "{layer, mapping}");
+        pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_RANGE, node, path,
+                         "got an empty list, expected at least one "
+                         "{layer, mapping}");
         return PESIM_E_INVALID;
     }
     yaml_node_item_t *it = node->data.sequence.items.start;
@@ -327,8 +329,9 @@ static int parse_items(struct cfg_ctx *ctx, const struct cfg_key *key, yaml_node
         pesim_cfg_walk(ctx, &item_section, &in->set.items[i], item, ipath);
         for (size_t j = 0; j < i && ctx->nerrs == before; j++)
             if (strcmp(in->set.items[j].layer, in->set.items[i].layer) == 0)
-                pesim_cfg_error(ctx, item, ipath, "layer '%s' again, expected each layer once "
-                                "(first at %s[%zu])", in->set.items[i].layer, path, j);
+                pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_DUPLICATE, item, ipath,
+                                 "layer '%s' again, expected each layer once "
+                                 "(first at %s[%zu])", in->set.items[i].layer, path, j);
     }
     return ctx->nerrs > before ? PESIM_E_INVALID : 0;
 }
@@ -338,8 +341,9 @@ static void file_check(struct cfg_ctx *ctx, const char *path, void *obj)
     (void)obj;
     bool one = pesim_cfg_given(ctx, path, "mapping"), many = pesim_cfg_given(ctx, path, "layers");
     if (one == many)
-        pesim_cfg_error(ctx, NULL, path, "%s, expected either `mapping` (one layer) or "
-                        "`layers` (a mapping per layer)", one ? "got both" : "got neither");
+        pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_CONFLICT, NULL, path,
+                         "%s, expected either `mapping` (one layer) or "
+                         "`layers` (a mapping per layer)", one ? "got both" : "got neither");
 }
 
 static const struct cfg_key root_keys[] = {
@@ -426,9 +430,9 @@ int pesim_mapping_set_load(const char *path, struct pesim_mapping_set *out,
     char *text;
     int rc = pesim_file_read(path, NULL, &text, &len, diags);
     if (rc == PESIM_E_IO)
-        pesim_diags_add(diags, path, 0, 0,
-                        "cannot read the file, expected a readable mapping "
-                        "file");
+        pesim_diags_addc(diags, PESIM_DIAG_FILE_IO, path, 0, 0,
+                         "cannot read the file, expected a readable mapping "
+                         "file");
     if (rc)
         return rc == PESIM_E_IO ? PESIM_E_NOTFOUND : rc;
     rc = pesim_mapping_set_load_string(text, len, path, out, diags);

@@ -49,10 +49,11 @@ static int parse_path(struct cfg_ctx *ctx, const struct cfg_key *key,
     struct pesim_acc_file *f = (struct pesim_acc_file *)((char *)obj + key->offset);
     const char *s = pesim_cfg_scalar(node);
     if (ctx->in_set) {
-        /* --set has no file to resolve a relative path against, and the
-         * import runs once, at load. */
+        /* An assignment after loading (pesim_arch_set) has no file to
+         * resolve a relative path against, and the import runs once, at
+         * load. */
         pesim_cfg_error(ctx, node, path,
-                        "cannot be set with --set, expected it in the "
+                        "cannot be assigned after loading, expected it in the "
                         "architecture file");
         return PESIM_E_INVALID;
     }
@@ -1024,12 +1025,12 @@ static int open_file(const struct pesim_acc_file *f, const char *key,
     }
     if (!*owned) {
         int err = errno;
-        pesim_diags_add(diags, arch_file, f->line, f->col,
-                        "energy.accelergy.%s: cannot read '%s'%s%s%s, expected a "
-                        "readable %s file",
-                        key, shown, err ? " (" : "", err ? strerror(err) : "",
-                        err ? ")" : "",
-                        strcmp(key, "map") == 0 ? "map" : strcmp(key, "ert") == 0
+        pesim_diags_addc(diags, PESIM_DIAG_FILE_IO, arch_file, f->line, f->col,
+                         "energy.accelergy.%s: cannot read '%s'%s%s%s, expected a "
+                         "readable %s file",
+                         key, shown, err ? " (" : "", err ? strerror(err) : "",
+                         err ? ")" : "",
+                         strcmp(key, "map") == 0 ? "map" : strcmp(key, "ert") == 0
                                                               ? "Accelergy ERT"
                                                               : "Accelergy ART");
         return PESIM_E_INVALID;

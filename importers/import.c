@@ -88,9 +88,9 @@ int pesim_wl_load_any(const char *name_or_path, struct pesim_workload *out,
                                                     : PESIM_FILE_MAX_BYTES,
                                  &text, &len, diags);
     if (rc == PESIM_E_IO)
-        pesim_diags_add(diags, name_or_path, 0, 0,
-                        "cannot read the %s file, expected a readable file",
-                        format_names[f]);
+        pesim_diags_addc(diags, PESIM_DIAG_FILE_IO, name_or_path, 0, 0,
+                         "cannot read the %s file, expected a readable file",
+                         format_names[f]);
     if (rc)
         return rc;
     struct pesim_workload wl = {0};

@@ -101,7 +101,7 @@ static void csv_error(struct reader *r, unsigned line, unsigned col,
     memset(&at, 0, sizeof at);
     at.start_mark.line = line ? line - 1 : 0;
     at.start_mark.column = col ? col - 1 : 0;
-    pesim_cfg_error(&r->ctx, &at, "", "%s", msg);
+    pesim_cfg_errorc(&r->ctx, PESIM_DIAG_IMPORT_PARSE, &at, "", "%s", msg);
 }
 
 /* ---- lines and fields -------------------------------------------------- */

@@ -14,10 +14,10 @@ static void glb_check(struct cfg_ctx *ctx, const char *path, void *obj)
      * it cannot hold anything. */
     for (size_t i = 0; i < PESIM_DS_COUNT; i++)
         if (glb->holds[i]) {
-            pesim_cfg_error_key(ctx, path, "holds",
-                                "holds %s but capacity_bytes is 0, expected "
-                                "[] for a GLB without capacity",
-                                pesim_ds_name((enum pesim_ds)i));
+            pesim_cfg_error_keyc(ctx, PESIM_DIAG_CFG_CONFLICT, path, "holds",
+                                 "holds %s but capacity_bytes is 0, expected "
+                                 "[] for a GLB without capacity",
+                                 pesim_ds_name((enum pesim_ds)i));
             return;
         }
 }
@@ -76,9 +76,9 @@ static void dram_check(struct cfg_ctx *ctx, const char *path, void *obj)
     if (!pesim_cfg_given(ctx, path, "latency_ns"))
         return;
     if (pesim_cfg_given(ctx, path, "latency_cycles") && ctx->loading) {
-        pesim_cfg_error_key(ctx, path, "latency_ns",
-                            "given together with latency_cycles, expected "
-                            "only one of them");
+        pesim_cfg_error_keyc(ctx, PESIM_DIAG_CFG_CONFLICT, path, "latency_ns",
+                             "given together with latency_cycles, expected "
+                             "only one of them");
         return;
     }
     /* ns -> core cycles, rounding up: a partial cycle is a whole stall.
@@ -87,10 +87,10 @@ static void dram_check(struct cfg_ctx *ctx, const char *path, void *obj)
     if (cycles < 0)
         cycles = 0;
     if (!(cycles <= 4294967295.0)) {
-        pesim_cfg_error_key(ctx, path, "latency_ns",
-                            "got %g ns = %.0f cycles at %g MHz, expected at "
-                            "most 4294967295 cycles",
-                            in->dram_latency_ns, cycles, in->a.clock_mhz);
+        pesim_cfg_error_keyc(ctx, PESIM_DIAG_CFG_RANGE, path, "latency_ns",
+                             "got %g ns = %.0f cycles at %g MHz, expected at "
+                             "most 4294967295 cycles",
+                             in->dram_latency_ns, cycles, in->a.clock_mhz);
         return;
     }
     in->a.dram.latency_cycles = (uint32_t)cycles;

@@ -24,23 +24,23 @@ static void scratchpad_check(struct cfg_ctx *ctx, const char *path, void *obj)
         any = any || rf->words[i] != 0 ||
               (ctx->loading && pesim_cfg_given(ctx, path, ds[i]));
     if (rf->shared && any) {
-        pesim_cfg_error_key(ctx, path, "shared",
-                            "given together with per-data-space sizes, "
-                            "expected either shared or weights/inputs/outputs");
+        pesim_cfg_error_keyc(ctx, PESIM_DIAG_CFG_CONFLICT, path, "shared",
+                             "given together with per-data-space sizes, "
+                             "expected either shared or weights/inputs/outputs");
         return;
     }
     if (rf->shared && rf->shared_words == 0)
-        pesim_cfg_error_key(ctx, path, "shared",
-                            "got 0, expected an integer in [1, %llu]",
-                            RF_WORDS_MAX);
+        pesim_cfg_error_keyc(ctx, PESIM_DIAG_CFG_RANGE, path, "shared",
+                             "got 0, expected an integer in [1, %llu]",
+                             RF_WORDS_MAX);
     if (!rf->shared && ctx->loading) {
         for (size_t i = 0; i < PESIM_DS_COUNT; i++)
             if (!pesim_cfg_given(ctx, path, ds[i]))
-                pesim_cfg_error_key(ctx, path, ds[i],
-                                    "missing required key, expected an "
-                                    "integer in [0, %llu] (or give shared "
-                                    "instead)",
-                                    RF_WORDS_MAX);
+                pesim_cfg_error_keyc(ctx, PESIM_DIAG_CFG_MISSING, path, ds[i],
+                                     "missing required key, expected an "
+                                     "integer in [0, %llu] (or give shared "
+                                     "instead)",
+                                     RF_WORDS_MAX);
     }
 }
 

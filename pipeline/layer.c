@@ -49,14 +49,15 @@ static int run_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
         return rc;
     rc = pesim_map_analyze(arch, l, m, &out->analysis);
     if (rc) {
-        pesim_diags_add(diags, file, 0, 0, "layer %s: %s", l->name, pesim_strerror(rc));
+        pesim_diags_addc(diags, PESIM_DIAG_SIM_FAIL, file, 0, 0, "layer %s: %s", l->name,
+                         pesim_strerror(rc));
         return rc;
     }
     rc = pesim_map_check_fit(arch, &out->analysis, file, diags);
     if (rc)
         return rc;
     if (arch->general && engine != PESIM_ENGINE_ANALYSIS) {
-        pesim_diags_add(diags, file, 0, 0,
+        pesim_diags_addc(diags, PESIM_DIAG_SIM_LIMIT, file, 0, 0,
                         "layer %s: the %s engine runs architectures in the three-level "
                         "shorthand only, expected the analysis engine for %s (levels:)",
                         l->name, pesim_engine_name(engine), arch->name);
@@ -65,10 +66,10 @@ static int run_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
     out->engine = engine;
     out->cycles = pesim_map_bounds(arch, &out->analysis, out->bound_cycles, &out->bound);
     if (out->cycles == UINT64_MAX) {
-        pesim_diags_add(diags, file, 0, 0,
-                        "layer %s: its %s cycles overflow 64 bits (DRAM at %g bytes per cycle), "
-                        "expected a count that fits", l->name, pesim_bound_name(out->bound),
-                        pesim_arch_dram_bytes_per_cycle(arch));
+        pesim_diags_addc(diags, PESIM_DIAG_SIM_LIMIT, file, 0, 0,
+                         "layer %s: its %s cycles overflow 64 bits (DRAM at %g bytes per cycle), "
+                         "expected a count that fits", l->name, pesim_bound_name(out->bound),
+                         pesim_arch_dram_bytes_per_cycle(arch));
         return PESIM_E_RANGE;
     }
     /* The engines time DRAM in units of 2^-PESIM_DRAM_FP byte (memory/
@@ -77,38 +78,41 @@ static int run_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
     double per_cycle = pesim_arch_dram_bytes_per_cycle(arch);
     if (engine != PESIM_ENGINE_ANALYSIS && per_cycle > 0 &&
         ldexp(per_cycle, PESIM_DRAM_FP) < 0.5) {
-        pesim_diags_add(diags, file, 0, 0,
-                        "layer %s: DRAM at %g bytes per cycle is slower than the %s engine can "
-                        "time, expected at least 2^-%d byte per cycle (or --engine analysis)",
-                        l->name, per_cycle, pesim_engine_name(engine), PESIM_DRAM_FP);
+        pesim_diags_addc(diags, PESIM_DIAG_SIM_LIMIT, file, 0, 0,
+                         "layer %s: DRAM at %g bytes per cycle is slower than the %s engine can "
+                         "time, expected at least 2^-%d byte per cycle (or the analysis engine)",
+                         l->name, per_cycle, pesim_engine_name(engine), PESIM_DRAM_FP);
         return PESIM_E_RANGE;
     }
     uint64_t steps = nest_steps(m);
     if (engine != PESIM_ENGINE_ANALYSIS && steps > PESIM_ENGINE_MAX_STEPS) {
-        pesim_diags_add(diags, file, 0, 0,
-                        "layer %s: its mapping has %llu steps above the RF, more than the %s "
-                        "engine walks (%llu), expected a smaller layer (or --engine analysis)",
-                        l->name, (unsigned long long)steps, pesim_engine_name(engine),
-                        (unsigned long long)PESIM_ENGINE_MAX_STEPS);
+        pesim_diags_addc(diags, PESIM_DIAG_SIM_LIMIT, file, 0, 0,
+                         "layer %s: its mapping has %llu steps above the RF, more than the %s "
+                         "engine walks (%llu), expected a smaller layer (or the analysis engine)",
+                         l->name, (unsigned long long)steps, pesim_engine_name(engine),
+                         (unsigned long long)PESIM_ENGINE_MAX_STEPS);
         return PESIM_E_RANGE;
     }
     if (engine != PESIM_ENGINE_ANALYSIS) {
         rc = pesim_engine_run(arch, l, m, engine, out, hooks);
         if (rc == PESIM_E_RANGE && engine == PESIM_ENGINE_STEP) {
-            pesim_diags_add(diags, file, 0, 0,
-                            "layer %s: the step engine stopped at %llu cycles, expected a layer "
-                            "that runs in fewer (it advances one cycle at a time; use --engine "
-                            "event)", l->name, (unsigned long long)PESIM_STEP_MAX_CYCLES);
+            pesim_diags_addc(diags, PESIM_DIAG_SIM_LIMIT, file, 0, 0,
+                             "layer %s: the step engine stopped at %llu cycles, expected a layer "
+                             "that runs in fewer (it advances one cycle at a time; the event "
+                             "engine runs any length)", l->name,
+                             (unsigned long long)PESIM_STEP_MAX_CYCLES);
             return PESIM_E_RANGE;
         }
         if (rc && hooks && hooks->model) {
-            pesim_diags_add(diags, file, 0, 0, "layer %s: the memory model failed: %s",
-                            l->name, pesim_strerror(rc));
+            pesim_diags_addc(diags, PESIM_DIAG_SIM_FAIL, file, 0, 0,
+                             "layer %s: the memory model failed: %s", l->name,
+                             pesim_strerror(rc));
             return PESIM_E_SIM;
         }
         if (rc) {
-            pesim_diags_add(diags, file, 0, 0, "layer %s: the %s engine failed: %s", l->name,
-                            pesim_engine_name(engine), pesim_strerror(rc));
+            pesim_diags_addc(diags, PESIM_DIAG_SIM_FAIL, file, 0, 0,
+                             "layer %s: the %s engine failed: %s", l->name,
+                             pesim_engine_name(engine), pesim_strerror(rc));
             return PESIM_E_SIM;
         }
     }

@@ -11,6 +11,15 @@
 #include "pipeline/pipeline.h"
 #include "pipeline/pool.h"
 
+/* Whether a diagnostic of this code is about a whole layer and so begins
+ * "layer NAME: " (the mapper's failure, the engines' limits and failures).
+ * Every other diagnostic gets the layer's name in front. */
+static bool names_layer(enum pesim_diag_code code)
+{
+    return code == PESIM_DIAG_MAP_NOMAP || code == PESIM_DIAG_SIM_LIMIT ||
+           code == PESIM_DIAG_SIM_FAIL;
+}
+
 /* Move the diags of one layer into the caller's list. Messages that do
  * not say which layer they are about get "layer NAME: " in front, so that
  * a whole-network run says where it failed. */
@@ -19,10 +28,10 @@ static void move_diags(pesim_diags *to, pesim_diags *from, const char *df,
 {
     for (size_t i = 0; i < pesim_diags_count(from); i++) {
         const struct pesim_diag *g = pesim_diags_get(from, i);
-        bool named = strncmp(g->msg, "layer ", 6) == 0;
-        pesim_diags_add(to, g->file[0] ? g->file : df, g->line, g->col,
-                        "%s%s%s%s", named ? "" : "layer ", named ? "" : layer,
-                        named ? "" : ": ", g->msg);
+        bool named = names_layer(g->code);
+        pesim_diags_addc(to, g->code, g->file[0] ? g->file : df, g->line, g->col,
+                         "%s%s%s%s", named ? "" : "layer ", named ? "" : layer,
+                         named ? "" : ": ", g->msg);
     }
 }
 
@@ -132,15 +141,15 @@ int pesim_network_run(const struct pesim_arch *arch, const struct pesim_workload
         if (o->plain_diags) {
             for (size_t k = 0; k < pesim_diags_count(j->diags); k++) {
                 const struct pesim_diag *g = pesim_diags_get(j->diags, k);
-                pesim_diags_add(diags, g->file, g->line, g->col, "%s", g->msg);
+                pesim_diags_addc(diags, g->code, g->file, g->line, g->col, "%s", g->msg);
             }
             if (pesim_diags_count(j->diags) == 0)
-                pesim_diags_add(diags, "", 0, 0, "layer %s: %s", wl->layers[i].name,
-                                pesim_strerror(rc));
+                pesim_diags_addc(diags, PESIM_DIAG_SIM_FAIL, "", 0, 0, "layer %s: %s",
+                                 wl->layers[i].name, pesim_strerror(rc));
         } else {
             move_diags(diags, j->diags, name, wl->layers[i].name);
-            pesim_diags_add(diags, name, 0, 0, "layer %s: %s (%s)", wl->layers[i].name,
-                            pesim_strerror(rc), pesim_err_name(rc));
+            pesim_diags_addc(diags, PESIM_DIAG_SIM_FAIL, name, 0, 0, "layer %s: %s (%s)",
+                             wl->layers[i].name, pesim_strerror(rc), pesim_err_name(rc));
         }
     }
     for (size_t i = 0; jobs && first && i < bad; i++)

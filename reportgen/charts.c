@@ -448,7 +448,8 @@ static size_t value_index(const struct values *v, const char *t)
     return v->n;
 }
 
-/* --x/--y/--metric: a column name, or the default. */
+/* The heatmap's x and y axes and its metric: a column name, or the
+ * default; `opt` says which in the message. */
 static int pick(const struct pesim_rg_input *in, const char *opt, const char *name,
                 bool axis, long *out, pesim_diags *d)
 {
@@ -457,8 +458,9 @@ static int pick(const struct pesim_rg_input *in, const char *opt, const char *na
     bool is_axis = c >= 1 && (size_t)c <= s->naxes;
     if (c < 0 || is_axis != axis || (!axis && (c <= (long)s->naxes + 2 ||
                                                !numeric_col(s, (size_t)c)))) {
-        pesim_diags_add(d, "pesim report", 0, 0, "%s %s: %s has no %s column '%s'", opt, name,
-                        in->path, axis ? "axis" : "numeric metric", name);
+        pesim_diags_addc(d, PESIM_DIAG_REPORT_COLUMN,
+                         "pesim report", 0, 0, "%s %s: %s has no %s column '%s'", opt, name,
+                         in->path, axis ? "axis" : "numeric metric", name);
         return PESIM_E_INVALID;
     }
     *out = c;
@@ -659,10 +661,10 @@ static int sweep_charts(const struct pesim_rg_input *in, const char *prefix,
     size_t n;
     int rc = 0;
     if (so->x)
-        rc |= pick(in, "--x", so->x, true, &x, d);
+        rc |= pick(in, "x axis", so->x, true, &x, d);
     if (so->y)
-        rc |= pick(in, "--y", so->y, true, &y, d);
-    rc |= pick(in, "--metric", so->metric ? so->metric : "energy_per_mac", false, &m, d);
+        rc |= pick(in, "y axis", so->y, true, &y, d);
+    rc |= pick(in, "metric", so->metric ? so->metric : "energy_per_mac", false, &m, d);
     if (rc)
         return PESIM_E_INVALID;
     default_axes(s, -1, order, &n);

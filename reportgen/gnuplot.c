@@ -412,7 +412,7 @@ static void quote_log(const char *log, pesim_diags *d)
     for (int i = 0; f && i < 8 && fgets(line, sizeof line, f); i++) {
         line[strcspn(line, "\n")] = 0;
         if (line[0])
-            pesim_diags_add(d, "gnuplot", 0, 0, "%s", line);
+            pesim_diags_addc(d, PESIM_DIAG_REPORT_TOOL, "gnuplot", 0, 0, "%s", line);
     }
     if (f)
         fclose(f);
@@ -427,7 +427,8 @@ static int copy_figure(const char *from, const char *out_path, enum pesim_rg_for
     size_t len;
     int rc = pesim_file_read(from, "the drawn figure", &buf, &len, NULL);
     if (rc) {
-        pesim_diags_add(d, from, 0, 0, "cannot read the figure gnuplot drew");
+        pesim_diags_addc(d, PESIM_DIAG_REPORT_TOOL, from, 0, 0,
+                         "cannot read the figure gnuplot drew");
         return PESIM_E_SIM;
     }
     if (fmt == PESIM_RG_PDF)
@@ -439,7 +440,7 @@ static int copy_figure(const char *from, const char *out_path, enum pesim_rg_for
             rc = pesim_out_commit(of, d);
         else {
             pesim_out_abort(of);
-            pesim_diags_add(d, out_path, 0, 0, "cannot write the figure");
+            pesim_diags_addc(d, PESIM_DIAG_FILE_IO, out_path, 0, 0, "cannot write the figure");
             rc = PESIM_E_IO;
         }
     }
@@ -467,8 +468,9 @@ int pesim_rg_plot(const char *gnuplot, const struct pesim_rg_chart *c, const cha
     int st = run_gnuplot(gnuplot, dir, log, gp_name);
     struct stat sb;
     if (st != 0 || stat(drawn, &sb) != 0 || sb.st_size == 0) {
-        pesim_diags_add(diags, c->name, 0, 0, "gnuplot failed (status %d) drawing %s", st,
-                        out_path ? out_path : drawn);
+        pesim_diags_addc(diags, PESIM_DIAG_REPORT_TOOL, c->name, 0, 0,
+                         "gnuplot failed (status %d) drawing %s", st,
+                         out_path ? out_path : drawn);
         quote_log(log, diags);
         rc = PESIM_E_SIM;
         goto out;

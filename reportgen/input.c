@@ -30,7 +30,7 @@ static void bad(struct jdoc *j, const yaml_node_t *n, const char *fmt, const cha
 {
     unsigned line = n ? (unsigned)n->start_mark.line + 1 + j->line0 : 1;
     unsigned col = n ? (unsigned)n->start_mark.column + 1 : 1;
-    pesim_diags_add(j->diags, j->path, line, col, fmt, a, b);
+    pesim_diags_addc(j->diags, PESIM_DIAG_REPORT_INPUT, j->path, line, col, fmt, a, b);
     j->err = PESIM_E_INVALID;
 }
 
@@ -246,16 +246,19 @@ static bool parse(struct jdoc *j, const char *text, size_t len)
     bool ok = !b && yaml_parser_load(&p, &j->doc);
     if (b) {
         if (b != PESIM_E_NOMEM)
-            pesim_diags_add(j->diags, j->path, bound.line + j->line0, bound.col, "%s",
-                            bound.msg);
+            pesim_diags_addc(j->diags, PESIM_DIAG_YAML_LIMIT, j->path, bound.line + j->line0,
+                             bound.col, "%s",
+                             bound.msg);
         j->err = b;
     } else if (!ok) {
-        pesim_diags_add(j->diags, j->path, (unsigned)p.problem_mark.line + 1 + j->line0,
-                        (unsigned)p.problem_mark.column + 1, "not valid JSON: %s",
-                        p.problem ? p.problem : "syntax error");
+        pesim_diags_addc(j->diags, PESIM_DIAG_YAML_SYNTAX, j->path,
+                         (unsigned)p.problem_mark.line + 1 + j->line0,
+                         (unsigned)p.problem_mark.column + 1, "not valid JSON: %s",
+                         p.problem ? p.problem : "syntax error");
         j->err = PESIM_E_INVALID;
     } else if (!yaml_document_get_root_node(&j->doc)) {
-        pesim_diags_add(j->diags, j->path, j->line0 + 1, 1, "empty input, expected JSON");
+        pesim_diags_addc(j->diags, PESIM_DIAG_YAML_EMPTY, j->path, j->line0 + 1, 1,
+                         "empty input, expected JSON");
         j->err = PESIM_E_INVALID;
         yaml_document_delete(&j->doc);
         ok = false;
@@ -368,9 +371,9 @@ static int sweep_header(struct pesim_rg_input *in, pesim_diags *d)
             if (strcmp(s->cols[0], "id") == 0)
                 return 0;
         }
-    pesim_diags_add(d, in->path, 1, 1,
-                    "not a sweep's results: the header must be `id`, the axes, then `status` "
-                    "and the metrics (docs/sweeps.md)");
+    pesim_diags_addc(d, PESIM_DIAG_REPORT_INPUT, in->path, 1, 1,
+                     "not a sweep's results: the header must be `id`, the axes, then `status` "
+                     "and the metrics (docs/sweeps.md)");
     return PESIM_E_INVALID;
 }
 
@@ -390,8 +393,9 @@ static int no_rows(const struct pesim_rg_input *in, pesim_diags *d)
 {
     if (in->sweep.nrows)
         return 0;
-    pesim_diags_add(d, in->path, 1, 1, "a sweep's results without a row, expected a row per "
-                    "point after the header");
+    pesim_diags_addc(d, PESIM_DIAG_REPORT_INPUT, in->path, 1, 1,
+                     "a sweep's results without a row, expected a row per "
+                     "point after the header");
     return PESIM_E_INVALID;
 }
 
@@ -419,8 +423,9 @@ static int load_csv(const char *text, size_t len, struct pesim_rg_input *in, pes
         if (c < 0)
             return PESIM_E_NOMEM;
         if ((size_t)c != s->ncols) {
-            pesim_diags_add(d, in->path, line, 1, "expected %zu cells as in the header, got %ld",
-                            s->ncols, c);
+            pesim_diags_addc(d, PESIM_DIAG_REPORT_INPUT, in->path, line, 1,
+                             "expected %zu cells as in the header, got %ld",
+                             s->ncols, c);
             while (c-- > 0)
                 free(s->cells[--ncells]);
             rc = PESIM_E_INVALID;
@@ -428,8 +433,8 @@ static int load_csv(const char *text, size_t len, struct pesim_rg_input *in, pes
             for (size_t k = 0; k < s->ncols; k++) {
                 const char *t = s->cells[s->nrows * s->ncols + k];
                 if (!metric_ok(s, k, t)) {
-                    pesim_diags_add(d, in->path, line, (unsigned)k + 1,
-                                    "%s: got '%s', expected a number", s->cols[k], t);
+                    pesim_diags_addc(d, PESIM_DIAG_REPORT_INPUT, in->path, line, (unsigned)k + 1,
+                                     "%s: got '%s', expected a number", s->cols[k], t);
                     rc = PESIM_E_INVALID;
                 }
             }
@@ -515,7 +520,7 @@ int pesim_rg_input_load(const char *path, struct pesim_rg_input *in, pesim_diags
     char *text;
     int rc = pesim_file_read(path, NULL, &text, &len, diags);
     if (rc == PESIM_E_IO)
-        pesim_diags_add(diags, path, 0, 0, "cannot read the file");
+        pesim_diags_addc(diags, PESIM_DIAG_FILE_IO, path, 0, 0, "cannot read the file");
     if (rc)
         return rc;
     size_t skip = strspn(text, " \t\r\n");
@@ -525,9 +530,9 @@ int pesim_rg_input_load(const char *path, struct pesim_rg_input *in, pesim_diags
     else if (strncmp(text, "id,", 3) == 0)
         rc = load_csv(text, len, in, diags);
     else {
-        pesim_diags_add(diags, path, 1, 1,
-                        "unknown input: expected the JSON of `pesim run` or `pesim compare` "
-                        "(--format json), or a sweep's results (CSV or JSON lines)");
+        pesim_diags_addc(diags, PESIM_DIAG_REPORT_INPUT, path, 1, 1,
+                         "unknown input: expected the JSON output of `pesim run` or `pesim "
+                         "compare`, or a sweep's results (CSV or JSON lines)");
         rc = PESIM_E_INVALID;
     }
     free(text);

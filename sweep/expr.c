@@ -133,8 +133,8 @@ static void report(struct parser *p, unsigned line, unsigned col,
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    (void)pesim_diags_add(p->diags, p->file, line, col, "%s: %s", p->what,
-                          msg);
+    (void)pesim_diags_addc(p->diags, PESIM_DIAG_SWEEP_EXPR, p->file, line, col, "%s: %s",
+                           p->what, msg);
 }
 
 /* ---- lexer ------------------------------------------------------------ */

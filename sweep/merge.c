@@ -22,9 +22,10 @@ static int read_head(const char *path, const char *line, struct part_head *h,
     if (sscanf(line, "# pesim sweep part: spec=%16s shard=%u/%u points=%zu format=%7s file=%4095s",
                h->spec, &h->k, &h->n, &h->points, h->format, h->file) != 6 ||
         h->k < 1 || h->k > h->n) {
-        pesim_diags_add(diags, path, 1, 1, "not a sweep part, expected a first line "
-                        "'# pesim sweep part: spec=... shard=K/N ...' as pesim sweep --shard "
-                        "writes it");
+        pesim_diags_addc(diags, PESIM_DIAG_SWEEP_PART, path, 1, 1,
+                         "not a sweep part, expected a first line "
+                         "'# pesim sweep part: spec=... shard=K/N ...' as a shard of a sweep "
+                         "writes it");
         return PESIM_E_INVALID;
     }
     return 0;
@@ -45,14 +46,16 @@ static int take_row(struct merge *m, const char *path, unsigned ln, char *line,
     char *end;
     unsigned long long idx = strtoull(line, &end, 10);
     if (end == line || *end != ',' || idx >= m->first.points) {
-        pesim_diags_add(diags, path, ln, 1, "got '%.40s', expected INDEX,ROW with INDEX below "
-                        "%zu", line, m->first.points);
+        pesim_diags_addc(diags, PESIM_DIAG_SWEEP_PART, path, ln, 1,
+                         "got '%.40s', expected INDEX,ROW with INDEX below "
+                         "%zu", line, m->first.points);
         return PESIM_E_INVALID;
     }
     if (m->rows[idx]) {
-        pesim_diags_add(diags, path, ln, 1, "point %llu (%.16s) is also in %s, expected each "
-                        "point in one part", idx, end + 1 + (end[1] == '{' ? 8 : 0),
-                        m->from[idx]);
+        pesim_diags_addc(diags, PESIM_DIAG_SWEEP_PART, path, ln, 1,
+                         "point %llu (%.16s) is also in %s, expected each "
+                         "point in one part", idx, end + 1 + (end[1] == '{' ? 8 : 0),
+                         m->from[idx]);
         return PESIM_E_INVALID;
     }
     m->rows[idx] = strdup(end + 1);
@@ -103,15 +106,17 @@ static int read_part(struct merge *m, const char *path, bool first, pesim_diags 
                     rc = PESIM_E_NOMEM;
             } else if (strcmp(h.spec, m->first.spec) || h.n != m->first.n ||
                        h.points != m->first.points || strcmp(h.format, m->first.format)) {
-                pesim_diags_add(diags, path, 1, 1, "a part of spec %s in %u shards (%zu points, "
-                                "%s), expected spec %s in %u shards (%zu points, %s) as the "
-                                "first part", h.spec, h.n, h.points, h.format, m->first.spec,
-                                m->first.n, m->first.points, m->first.format);
+                pesim_diags_addc(diags, PESIM_DIAG_SWEEP_PART, path, 1, 1,
+                                 "a part of spec %s in %u shards (%zu points, "
+                                 "%s), expected spec %s in %u shards (%zu points, %s) as the "
+                                 "first part", h.spec, h.n, h.points, h.format, m->first.spec,
+                                 m->first.n, m->first.points, m->first.format);
                 rc = PESIM_E_INVALID;
             }
             if (!rc && m->seen_shard[h.k - 1]) {
-                pesim_diags_add(diags, path, 1, 1, "shard %u/%u again, expected each shard "
-                                "once", h.k, h.n);
+                pesim_diags_addc(diags, PESIM_DIAG_SWEEP_PART, path, 1, 1,
+                                 "shard %u/%u again, expected each shard "
+                                 "once", h.k, h.n);
                 rc = PESIM_E_INVALID;
             }
             if (!rc)
@@ -119,7 +124,8 @@ static int read_part(struct merge *m, const char *path, bool first, pesim_diags 
         } else if (ln == 2 && pesim_sweep_format_parse(h.format, &f) == 0 &&
                    f == PESIM_SWEEP_CSV) {
             if (strncmp(p, "index,", 6) != 0) {
-                pesim_diags_add(diags, path, 2, 1, "expected the header 'index,id,...'");
+                pesim_diags_addc(diags, PESIM_DIAG_SWEEP_PART, path, 2, 1,
+                                 "expected the header 'index,id,...'");
                 rc = PESIM_E_INVALID;
             } else if (first) {
                 m->header = strdup(p + 6);
@@ -136,13 +142,15 @@ static int read_part(struct merge *m, const char *path, bool first, pesim_diags 
 /* Which shards are missing, and the commands that run them. */
 static void report_missing(const struct merge *m, size_t missing, pesim_diags *diags)
 {
-    pesim_diags_add(diags, "pesim sweep merge", 0, 0, "%zu of %zu points missing, expected "
-                    "every point of the sweep", missing, m->first.points);
+    pesim_diags_addc(diags, PESIM_DIAG_SWEEP_MISSING,
+                     "pesim sweep merge", 0, 0, "%zu of %zu points missing, expected "
+                     "every point of the sweep", missing, m->first.points);
     for (unsigned k = 0; k < m->first.n; k++)
         if (!m->seen_shard[k])
-            pesim_diags_add(diags, "pesim sweep merge", 0, 0, "shard %u/%u not given; run: "
-                            "pesim sweep %s --shard %u/%u -o part-%u.%s", k + 1, m->first.n,
-                            m->first.file, k + 1, m->first.n, k + 1, m->first.format);
+            pesim_diags_addc(diags, PESIM_DIAG_SWEEP_MISSING,
+                             "pesim sweep merge", 0, 0, "shard %u/%u not given; run "
+                             "shard %u/%u of %s into part-%u.%s", k + 1, m->first.n,
+                             k + 1, m->first.n, m->first.file, k + 1, m->first.format);
 }
 
 int pesim_sweep_merge(const char *const *parts, size_t nparts, const char *output,
@@ -152,8 +160,9 @@ int pesim_sweep_merge(const char *const *parts, size_t nparts, const char *outpu
     memset(&m, 0, sizeof m);
     int rc = nparts ? 0 : PESIM_E_INVALID;
     if (rc)
-        pesim_diags_add(diags, "pesim sweep merge", 0, 0, "no parts given, expected the part "
-                        "files that pesim sweep --shard K/N wrote");
+        pesim_diags_addc(diags, PESIM_DIAG_CLI_USAGE,
+                         "pesim sweep merge", 0, 0, "no parts given, expected the part "
+                         "files that the shards of a sweep wrote");
     for (size_t i = 0; i < nparts && !rc; i++)
         rc = read_part(&m, parts[i], i == 0, diags);
     size_t missing = 0;

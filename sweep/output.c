@@ -86,9 +86,10 @@ int sweep_check_trailer(const char *path, const char *text, size_t len, bool req
     if (len == 0) {
         if (!required)
             return 0;
-        pesim_diags_add(diags, path, 1, 1, "empty, expected the rows of a shard and its end "
-                        "line '" SWEEP_TRAILER "rows=N fnv1a=H' (the shard did not finish, or "
-                        "the file was cut when copied)");
+        pesim_diags_addc(diags, PESIM_DIAG_SWEEP_OUTPUT, path, 1, 1,
+                         "empty, expected the rows of a shard and its end "
+                         "line '" SWEEP_TRAILER "rows=N fnv1a=H' (the shard did not finish, or "
+                         "the file was cut when copied)");
         return PESIM_E_INVALID;
     }
     size_t start = len - 1;
@@ -96,9 +97,10 @@ int sweep_check_trailer(const char *path, const char *text, size_t len, bool req
         start--;
     unsigned ln = line_of(text, start);
     if (text[len - 1] != '\n') {
-        pesim_diags_add(diags, path, ln, 1, "the last line is cut short (no newline ends it): "
-                        "the file is torn, expected whole lines%s", required
-                        ? " and the end line '" SWEEP_TRAILER "rows=N fnv1a=H' last (run the "
+        pesim_diags_addc(diags, PESIM_DIAG_SWEEP_OUTPUT, path, ln, 1,
+                         "the last line is cut short (no newline ends it): "
+                         "the file is torn, expected whole lines%s", required
+                         ? " and the end line '" SWEEP_TRAILER "rows=N fnv1a=H' last (run the "
                           "shard again)" : " as pesim writes them (write it again)");
         return PESIM_E_INVALID;
     }
@@ -106,34 +108,38 @@ int sweep_check_trailer(const char *path, const char *text, size_t len, bool req
     if (len - start < tl || memcmp(text + start, SWEEP_TRAILER, tl) != 0) {
         if (!required)
             return 0;
-        pesim_diags_add(diags, path, ln, 1, "no end line after the last row, expected '"
-                        SWEEP_TRAILER "rows=N fnv1a=H' as pesim sweep --shard writes it when "
-                        "the shard is complete: the part is torn or incomplete (run its shard "
-                        "again)");
+        pesim_diags_addc(diags, PESIM_DIAG_SWEEP_OUTPUT, path, ln, 1,
+                         "no end line after the last row, expected '"
+                         SWEEP_TRAILER "rows=N fnv1a=H' as a shard writes it when it "
+                         "is complete: the part is torn or incomplete (run its shard "
+                         "again)");
         return PESIM_E_INVALID;
     }
     size_t rows;
     char sum[17] = "", end[2] = "";
     int got = sscanf(text + start + tl, "rows=%zu fnv1a=%16[0-9a-f]%1[^\n]", &rows, sum, end);
     if (got != 2 || strlen(sum) != 16) {
-        pesim_diags_add(diags, path, ln, 1, "got '%.*s', expected '" SWEEP_TRAILER "rows=N "
-                        "fnv1a=H' with H 16 hex digits", (int)(len - start - 1 < 120
+        pesim_diags_addc(diags, PESIM_DIAG_SWEEP_OUTPUT, path, ln, 1,
+                         "got '%.*s', expected '" SWEEP_TRAILER "rows=N "
+                         "fnv1a=H' with H 16 hex digits", (int)(len - start - 1 < 120
                                                                ? len - start - 1 : 120),
-                        text + start);
+                         text + start);
         return PESIM_E_INVALID;
     }
     size_t have = count_rows(text, start);
     if (have != rows) {
-        pesim_diags_add(diags, path, ln, 1, "the end line counts %zu rows, but %zu precede it: "
-                        "rows were lost or added after pesim wrote the file", rows, have);
+        pesim_diags_addc(diags, PESIM_DIAG_SWEEP_OUTPUT, path, ln, 1,
+                         "the end line counts %zu rows, but %zu precede it: "
+                         "rows were lost or added after pesim wrote the file", rows, have);
         return PESIM_E_INVALID;
     }
     char want[17];
     snprintf(want, sizeof want, "%016" PRIx64, pesim_fnv1a(text, start, PESIM_FNV_INIT));
     if (strcmp(sum, want) != 0) {
-        pesim_diags_add(diags, path, ln, 1, "checksum fnv1a=%s, but the lines before it hash "
-                        "to %s: the file was changed or damaged after pesim wrote it", sum,
-                        want);
+        pesim_diags_addc(diags, PESIM_DIAG_SWEEP_OUTPUT, path, ln, 1,
+                         "checksum fnv1a=%s, but the lines before it hash "
+                         "to %s: the file was changed or damaged after pesim wrote it", sum,
+                         want);
         return PESIM_E_INVALID;
     }
     *body = start;

@@ -133,9 +133,10 @@ static int split_lines(const char *path, char *copy, size_t len, char **lines,
         if (n == 0)
             nhead = k;
         else if (k != nhead || open_quote) {
-            pesim_diags_add(diags, path, ln, 1, "%s%zu fields, expected %zu as in the header: "
-                            "the file is torn or not one table (write it again)",
-                            open_quote ? "a quote left open, " : "", k, nhead);
+            pesim_diags_addc(diags, PESIM_DIAG_SWEEP_OUTPUT, path, ln, 1,
+                             "%s%zu fields, expected %zu as in the header: "
+                             "the file is torn or not one table (write it again)",
+                             open_quote ? "a quote left open, " : "", k, nhead);
             return PESIM_E_INVALID;
         }
         lines[n] = p;
@@ -177,8 +178,9 @@ int pesim_sweep_pareto(const char *path, const char *const *metrics, const bool 
                        size_t nmetrics, FILE *out, pesim_diags *diags)
 {
     if (nmetrics < 2 || nmetrics > MAX_METRICS) {
-        pesim_diags_add(diags, "pesim sweep pareto", 0, 0, "got %zu metrics, expected 2 or 3 "
-                        "(--min NAME or --max NAME each)", nmetrics);
+        pesim_diags_addc(diags, PESIM_DIAG_SWEEP_METRIC,
+                         "pesim sweep pareto", 0, 0, "got %zu metrics, expected 2 or 3 "
+                         "(each one to minimize or maximize)", nmetrics);
         return PESIM_E_INVALID;
     }
     size_t len, body;
@@ -210,8 +212,9 @@ int pesim_sweep_pareto(const char *path, const char *const *metrics, const bool 
     char *hdr = !rc && nlines ? strdup(lines[0]) : NULL;
     size_t ncols = hdr ? fields(hdr, f, 512) : 0;
     if (!rc && ncols < 2) {
-        pesim_diags_add(diags, path, nlines ? lineno[0] : 1, 1, "no header, expected the CSV "
-                        "that pesim sweep writes");
+        pesim_diags_addc(diags, PESIM_DIAG_SWEEP_OUTPUT, path, nlines ? lineno[0] : 1, 1,
+                         "no header, expected the CSV "
+                         "that pesim sweep writes");
         rc = PESIM_E_INVALID;
     }
     char numeric[4096] = "";
@@ -245,20 +248,22 @@ int pesim_sweep_pareto(const char *path, const char *const *metrics, const bool 
         if (!listed)
             numeric_columns(lines, nlines, f, ncols, numeric, sizeof numeric);
         listed = true;
+        const char *how = max[k] ? "maximize" : "minimize";
         if (bad[0])
-            pesim_diags_add(diags, path, at, 1, "--%s %s: column '%s' holds '%s', not a number, "
-                            "expected a numeric column: %s", max[k] ? "max" : "min",
-                            metrics[k], f[col[k]], bad, numeric);
+            pesim_diags_addc(diags, PESIM_DIAG_SWEEP_METRIC, path, at, 1,
+                             "%s %s: column '%s' holds '%s', not a number, expected a numeric "
+                             "column: %s", how, metrics[k], f[col[k]], bad, numeric);
         else if (col[k] < 0)
-            pesim_diags_add(diags, path, at, 1, "--%s %s: no column '%s', expected a numeric "
-                            "column: %s", max[k] ? "max" : "min", metrics[k], alias(metrics[k]),
-                            numeric);
+            pesim_diags_addc(diags, PESIM_DIAG_SWEEP_METRIC, path, at, 1,
+                             "%s %s: no column '%s', expected a numeric column: %s", how,
+                             metrics[k], alias(metrics[k]), numeric);
         else
-            pesim_diags_add(diags, path, at, 1, "--%s %s: column '%s' is not a metric (%s), "
-                            "expected a numeric column: %s", max[k] ? "max" : "min", metrics[k],
-                            f[col[k]], strcmp(f[col[k]], "reason") == 0 ? "it holds text"
-                            : strcmp(f[col[k]], "status") == 0 ? "it holds ok, nomap or error"
-                            : "it names a point, it does not measure one", numeric);
+            pesim_diags_addc(diags, PESIM_DIAG_SWEEP_METRIC, path, at, 1,
+                             "%s %s: column '%s' is not a metric (%s), expected a numeric "
+                             "column: %s", how, metrics[k], f[col[k]],
+                             strcmp(f[col[k]], "reason") == 0 ? "it holds text"
+                             : strcmp(f[col[k]], "status") == 0 ? "it holds ok, nomap or error"
+                             : "it names a point, it does not measure one", numeric);
         rc = PESIM_E_INVALID;
     }
     for (size_t c = 0; c < ncols; c++)

@@ -19,8 +19,8 @@ static void relay(pesim_diags *to, const pesim_sweep *s, unsigned line, unsigned
 {
     for (size_t i = 0; i < pesim_diags_count(from); i++) {
         const struct pesim_diag *g = pesim_diags_get(from, i);
-        /* "--set:1:5: error: pe_array.rows: ..." -> the message only */
-        pesim_diags_add(to, s->file, line, col, "%s: %s", what, g->msg);
+        /* "pe_array.rows: ..." at the spec's position, its code kept */
+        pesim_diags_addc(to, g->code, s->file, line, col, "%s: %s", what, g->msg);
     }
 }
 
@@ -36,7 +36,7 @@ static int check_arch_axis(pesim_sweep *s, size_t ai, pesim_diags *d)
         if (rc) {
             /* a bad key fails for every value: say so at the key */
             bool key = pesim_diags_count(tmp) &&
-                       strstr(pesim_diags_get(tmp, 0)->msg, "unknown key") != NULL;
+                       pesim_diags_get(tmp, 0)->code == PESIM_DIAG_CFG_UNKNOWN_KEY;
             if (key)
                 snprintf(what, sizeof what, "axes[%zu].key", ai);
             else
@@ -65,9 +65,9 @@ static int check_axes(pesim_sweep *s, pesim_diags *d)
             s->df_axis = (int)i;
             for (size_t j = 0; j < a->n; j++)
                 if (!pesim_df_find(a->value[j])) {
-                    pesim_diags_add(d, s->file, a->line[j], a->col[j],
-                                    "axes[%zu].values[%zu]: got '%s', expected one of ws, os, "
-                                    "os_a, os_c, is, nlr, rs", i, j, a->value[j]);
+                    pesim_diags_addc(d, PESIM_DIAG_SWEEP_AXIS, s->file, a->line[j], a->col[j],
+                                     "axes[%zu].values[%zu]: got '%s', expected one of ws, os, "
+                                     "os_a, os_c, is, nlr, rs", i, j, a->value[j]);
                     rc = PESIM_E_INVALID;
                 }
             break;
@@ -76,9 +76,9 @@ static int check_axes(pesim_sweep *s, pesim_diags *d)
             for (size_t j = 0; j < a->n; j++)
                 if (!(a->num[j] >= 1 && a->num[j] <= 1099511627776.0 &&
                       a->num[j] == floor(a->num[j]))) {
-                    pesim_diags_add(d, s->file, a->line[j], a->col[j],
-                                    "axes[%zu].values[%zu]: got '%s', expected an integer in "
-                                    "[1, 1099511627776]", i, j, a->value[j]);
+                    pesim_diags_addc(d, PESIM_DIAG_SWEEP_AXIS, s->file, a->line[j], a->col[j],
+                                     "axes[%zu].values[%zu]: got '%s', expected an integer in "
+                                     "[1, 1099511627776]", i, j, a->value[j]);
                     rc = PESIM_E_INVALID;
                 }
             break;
@@ -110,9 +110,10 @@ static int load_variant(pesim_sweep *s, size_t w, size_t l, size_t b, struct var
     int rc = pesim_wl_load_any(name, &v->wl, tmp);
     if (rc) {
         pesim_diags_append(d, tmp);
-        pesim_diags_add(d, s->file, wa ? wa->line[w] : s->wl_line, wa ? wa->col[w] : s->wl_col,
-                        "%s: cannot load workload '%s'", wa ? "axes.values" : "base.workload",
-                        name);
+        pesim_diags_addc(d, PESIM_DIAG_SWEEP_AXIS, s->file, wa ? wa->line[w] : s->wl_line,
+                         wa ? wa->col[w] : s->wl_col,
+                         "%s: cannot load workload '%s'", wa ? "axes.values" : "base.workload",
+                         name);
     }
     if (!rc && layers[0] && (rc = pesim_workload_select(&v->wl, layers, tmp)) != 0)
         relay(d, s, la ? la->line[l] : s->wl_line, la ? la->col[l] : s->wl_col,
@@ -302,7 +303,8 @@ static int admit(const pesim_sweep *s, const uint32_t *digit, bool *ok, bool *re
         struct sweep_expr_error err;
         if (sweep_expr_eval(s->cons[i], lookup, &e, &v, &err)) {
             if (!reported[i])
-                pesim_diags_add(d, s->file, err.line, err.col, "%s", err.msg);
+                pesim_diags_addc(d, PESIM_DIAG_SWEEP_EXPR, s->file, err.line, err.col,
+                                 "%s", err.msg);
             reported[i] = true;
             *ok = false;
             return PESIM_E_INVALID;
@@ -318,9 +320,10 @@ static int enumerate(pesim_sweep *s, pesim_diags *d)
     for (size_t i = 0; i < s->naxes; i++) {
         total *= s->axes[i].n;
         if (total > MAX_POINTS) {
-            pesim_diags_add(d, s->file, s->axes[i].key_line, s->axes[i].key_col,
-                            "axes: more than %u combinations, expected fewer (split the "
-                            "sweep)", MAX_POINTS);
+            pesim_diags_addc(d, PESIM_DIAG_SWEEP_AXIS, s->file, s->axes[i].key_line,
+                             s->axes[i].key_col,
+                             "axes: more than %u combinations, expected fewer (split the "
+                             "sweep)", MAX_POINTS);
             return PESIM_E_INVALID;
         }
     }
@@ -351,8 +354,8 @@ static int enumerate(pesim_sweep *s, pesim_diags *d)
     s->digits = digits;
     s->npoints = n;
     if (!rc && n == 0) {
-        pesim_diags_add(d, s->file, s->cons_line[0], s->cons_col[0],
-                        "constraints: no point satisfies them, expected at least one");
+        pesim_diags_addc(d, PESIM_DIAG_SWEEP_EXPR, s->file, s->cons_line[0], s->cons_col[0],
+                         "constraints: no point satisfies them, expected at least one");
         rc = PESIM_E_INVALID;
     }
     return rc;

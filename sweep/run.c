@@ -47,12 +47,12 @@ static double now_s(void)
 
 /* The first messages of a list, without their file prefixes, as the
  * reason: "layer X: no ... mapping fits ...; the closest one overflows:"
- * reads whole only with the overflow that follows it. */
+ * (map.nomap) reads whole only with the overflow that follows it. */
 static void first_reason(pesim_diags *d, int rc, char *out, size_t size)
 {
     size_t n = pesim_diags_count(d);
-    if (n >= 2 && strchr(pesim_diags_get(d, 0)->msg, ':') &&
-        pesim_diags_get(d, 0)->msg[strlen(pesim_diags_get(d, 0)->msg) - 1] == ':')
+    if (n >= 2 && pesim_diags_get(d, 0)->code == PESIM_DIAG_MAP_NOMAP &&
+        pesim_diags_get(d, 1)->code == PESIM_DIAG_MAP_NOFIT)
         snprintf(out, size, "%s %s", pesim_diags_get(d, 0)->msg, pesim_diags_get(d, 1)->msg);
     else if (n)
         snprintf(out, size, "%s", pesim_diags_get(d, 0)->msg);
@@ -242,16 +242,18 @@ static void explain(const struct runner *r, const char *path, char *text, size_t
     if (nl)
         *nl = '\0';
     if (strncmp(text, JOURNAL_MAGIC, sizeof JOURNAL_MAGIC - 1) != 0) {
-        pesim_diags_add(diags, path, 1, 1, "not a sweep journal, expected a first line "
-                        "'" JOURNAL_MAGIC "2 spec=...' as pesim sweep writes it");
+        pesim_diags_addc(diags, PESIM_DIAG_SWEEP_JOURNAL, path, 1, 1,
+                         "not a sweep journal, expected a first line "
+                         "'" JOURNAL_MAGIC "2 spec=...' as pesim sweep writes it");
         return;
     }
     if (strncmp(text, JOURNAL_MAGIC "2 ", sizeof JOURNAL_MAGIC + 1) != 0) {
-        pesim_diags_add(diags, path, 1, 1, "a journal of an older pesim (format %.*s), which "
-                        "recorded the spec's text but not the files it reads, expected format "
-                        "2; its rows cannot be proved to be of these inputs",
-                        (int)strcspn(text + sizeof JOURNAL_MAGIC - 1, " "),
-                        text + sizeof JOURNAL_MAGIC - 1);
+        pesim_diags_addc(diags, PESIM_DIAG_SWEEP_JOURNAL, path, 1, 1,
+                         "a journal of an older pesim (format %.*s), which "
+                         "recorded the spec's text but not the files it reads, expected format "
+                         "2; its rows cannot be proved to be of these inputs",
+                         (int)strcspn(text + sizeof JOURNAL_MAGIC - 1, " "),
+                         text + sizeof JOURNAL_MAGIC - 1);
         return;
     }
     size_t found = 0;
@@ -262,21 +264,24 @@ static void explain(const struct runner *r, const char *path, char *text, size_t
     head_field(text, "format", gf, sizeof gf);
     head_field(want, "format", nf, sizeof nf);
     if (strcmp(got, now) || strcmp(gf, nf)) {
-        pesim_diags_add(diags, path, 1, 1, "a journal of shard %s in %s, expected shard %s in "
-                        "%s: another command wrote to this output", got, gf, now, nf);
+        pesim_diags_addc(diags, PESIM_DIAG_SWEEP_JOURNAL, path, 1, 1,
+                         "a journal of shard %s in %s, expected shard %s in "
+                         "%s: another command wrote to this output", got, gf, now, nf);
         found++;
     }
     head_field(text, "pesim", got, sizeof got);
     head_field(want, "pesim", now, sizeof now);
     if (strcmp(got, now)) {
-        pesim_diags_add(diags, path, 1, 1, "written by pesim %s, this is pesim %s", got, now);
+        pesim_diags_addc(diags, PESIM_DIAG_SWEEP_JOURNAL, path, 1, 1,
+                         "written by pesim %s, this is pesim %s", got, now);
         found++;
     } else {
         head_field(text, "builtin", got, sizeof got);
         head_field(want, "builtin", now, sizeof now);
         if (strcmp(got, now)) {
-            pesim_diags_add(diags, path, 1, 1, "written by a pesim whose built-in presets, "
-                            "networks or Accelergy tables differ from this one's");
+            pesim_diags_addc(diags, PESIM_DIAG_SWEEP_JOURNAL, path, 1, 1,
+                             "written by a pesim whose built-in presets, "
+                             "networks or Accelergy tables differ from this one's");
             found++;
         }
     }
@@ -307,32 +312,36 @@ static void explain(const struct runner *r, const char *path, char *text, size_t
         }
         free(e);
         if (i == s->ninputs) {
-            pesim_diags_add(diags, file, 0, 0, "read by the run that started the journal %s, "
-                            "not by this one", path);
+            pesim_diags_addc(diags, PESIM_DIAG_SWEEP_JOURNAL, file, 0, 0,
+                             "read by the run that started the journal %s, "
+                             "not by this one", path);
             found++;
             continue;
         }
         if (matched)
             matched[i] = true;
         if (s->inputs[i].hash != hash || s->inputs[i].size != size) {
-            pesim_diags_add(diags, s->inputs[i].path, 0, 0, "changed since the sweep's journal "
-                            "%s was started (%llu bytes, hash %016llx then; %llu bytes, hash "
-                            "%016llx now), expected the same content to resume", path, size,
-                            hash, s->inputs[i].size, s->inputs[i].hash);
+            pesim_diags_addc(diags, PESIM_DIAG_SWEEP_JOURNAL, s->inputs[i].path, 0, 0,
+                             "changed since the sweep's journal "
+                             "%s was started (%llu bytes, hash %016llx then; %llu bytes, hash "
+                             "%016llx now), expected the same content to resume", path, size,
+                             hash, s->inputs[i].size, s->inputs[i].hash);
             found++;
         }
     }
     for (size_t i = 0; matched && i < s->ninputs; i++)
         if (!matched[i]) {
-            pesim_diags_add(diags, s->inputs[i].path, 0, 0, "read by this run, not by the "
-                            "run that started the journal %s", path);
+            pesim_diags_addc(diags, PESIM_DIAG_SWEEP_JOURNAL, s->inputs[i].path, 0, 0,
+                             "read by this run, not by the "
+                             "run that started the journal %s", path);
             found++;
         }
     free(matched);
     if (!found) {
         head_field(text, "spec", got, sizeof got);
-        pesim_diags_add(diags, path, 1, 1, "a journal of another sweep (spec %s, %s), expected "
-                        "one of this spec (%016" PRIx64 ")", got, text, s->hash);
+        pesim_diags_addc(diags, PESIM_DIAG_SWEEP_JOURNAL, path, 1, 1,
+                         "a journal of another sweep (spec %s, %s), expected "
+                         "one of this spec (%016" PRIx64 ")", got, text, s->hash);
     }
 }
 
@@ -350,12 +359,14 @@ static int journal_read(struct runner *r, const char *path, pesim_diags *diags)
     int rc = pesim_file_read(path, NULL, &text, &len, tmp);
     int err = errno;
     for (size_t i = 0; i < pesim_diags_count(tmp); i++) /* the messages, not the input */
-        pesim_diags_add(diags, path, 0, 0, "%s", pesim_diags_get(tmp, i)->msg);
+        pesim_diags_addc(diags, pesim_diags_get(tmp, i)->code, path, 0, 0, "%s",
+                         pesim_diags_get(tmp, i)->msg);
     pesim_diags_destroy(tmp);
     if (rc == PESIM_E_IO && err == ENOENT)
         return 0; /* none yet */
     if (rc == PESIM_E_IO)
-        pesim_diags_add(diags, path, 0, 0, "cannot read the journal: %s", strerror(err));
+        pesim_diags_addc(diags, PESIM_DIAG_SWEEP_JOURNAL, path, 0, 0,
+                         "cannot read the journal: %s", strerror(err));
     if (rc)
         return rc == PESIM_E_IO ? PESIM_E_INVALID : rc;
     char *want = sweep_journal_header(r->s, r->o);
@@ -395,16 +406,17 @@ static int journal_read(struct runner *r, const char *path, pesim_diags *diags)
         /* A complete header of another run (an incomplete one has no rows
          * after it and is simply rewritten). */
         explain(r, path, text, hend ? hend : len, want, diags);
-        pesim_diags_add(diags, path, 0, 0, "refusing to resume: the journal's rows would mix "
-                        "two experiments; to start afresh, run again with --fresh, or remove "
-                        "%s", path);
+        pesim_diags_addc(diags, PESIM_DIAG_SWEEP_RESUME, path, 0, 0,
+                         "refusing to resume: the journal's rows would mix "
+                         "two experiments; to start afresh, remove %s", path);
         rc = PESIM_E_INVALID;
     }
     free(want);
     free(text);
     if (!rc && truncate(path, (off_t)good) != 0 && errno != ENOENT) {
-        pesim_diags_add(diags, path, 0, 0, "cannot cut the journal's torn end: %s",
-                        strerror(errno));
+        pesim_diags_addc(diags, PESIM_DIAG_SWEEP_JOURNAL, path, 0, 0,
+                         "cannot cut the journal's torn end: %s",
+                         strerror(errno));
         rc = PESIM_E_IO;
     }
     return rc;
@@ -435,12 +447,14 @@ static int journal_open(struct runner *r, const char *path, pesim_diags *diags)
     if (r->fd >= 0 && (fstat(r->fd, &st) != 0 || !S_ISREG(st.st_mode))) {
         close(r->fd);
         r->fd = -1;
-        pesim_diags_add(diags, path, 0, 0, "cannot use the journal: it is not a regular file, "
-                        "expected a file (or nothing) at that path");
+        pesim_diags_addc(diags, PESIM_DIAG_SWEEP_JOURNAL, path, 0, 0,
+                         "cannot use the journal: it is not a regular file, "
+                         "expected a file (or nothing) at that path");
         return PESIM_E_INVALID;
     }
     if (r->fd < 0) {
-        pesim_diags_add(diags, path, 0, 0, "cannot open the journal: %s", strerror(errno));
+        pesim_diags_addc(diags, PESIM_DIAG_SWEEP_JOURNAL, path, 0, 0,
+                         "cannot open the journal: %s", strerror(errno));
         return PESIM_E_INVALID;
     }
     if (st.st_size == 0) {
@@ -450,7 +464,8 @@ static int journal_open(struct runner *r, const char *path, pesim_diags *diags)
         int rc = write_all(r->fd, head, strlen(head));
         free(head);
         if (rc || fdatasync(r->fd)) {
-            pesim_diags_add(diags, path, 0, 0, "cannot write the journal: %s", strerror(errno));
+            pesim_diags_addc(diags, PESIM_DIAG_SWEEP_JOURNAL, path, 0, 0,
+                             "cannot write the journal: %s", strerror(errno));
             return PESIM_E_IO;
         }
     }
@@ -682,7 +697,7 @@ static int check_output(const pesim_sweep *s, const char *output, bool *journal,
         rc = pesim_out_open(output, 0, &of, &f, in);
     for (size_t i = 0; i < pesim_diags_count(in); i++) {
         const struct pesim_diag *g = pesim_diags_get(in, i);
-        pesim_diags_add(diags, g->file, g->line, g->col, "%s", g->msg);
+        pesim_diags_addc(diags, g->code, g->file, g->line, g->col, "%s", g->msg);
     }
     pesim_diags_destroy(in);
     pesim_out_abort(of);
@@ -692,8 +707,9 @@ static int check_output(const pesim_sweep *s, const char *output, bool *journal,
 int pesim_sweep_run(pesim_sweep *s, const struct pesim_sweep_opts *o, pesim_diags *diags)
 {
     if (!o->output || (o->shard_n && (o->shard_k < 1 || o->shard_k > o->shard_n))) {
-        pesim_diags_add(diags, "pesim sweep", 0, 0, "bad options: an output file and a shard "
-                        "K/N with 1 <= K <= N are needed");
+        pesim_diags_addc(diags, PESIM_DIAG_CLI_USAGE,
+                         "pesim sweep", 0, 0, "bad options: an output file and a shard "
+                         "K/N with 1 <= K <= N are needed");
         return PESIM_E_INVALID;
     }
     struct runner r = {.s = s, .o = o, .fd = -1};
@@ -709,8 +725,9 @@ int pesim_sweep_run(pesim_sweep *s, const struct pesim_sweep_opts *o, pesim_diag
     if (!rc)
         rc = check_output(s, o->output, &journal, diags);
     if (!rc && journal && o->fresh && unlink(jpath) != 0 && errno != ENOENT) {
-        pesim_diags_add(diags, jpath, 0, 0, "--fresh: cannot remove the journal: %s",
-                        strerror(errno));
+        pesim_diags_addc(diags, PESIM_DIAG_SWEEP_JOURNAL, jpath, 0, 0,
+                         "cannot remove the journal to start afresh: %s",
+                         strerror(errno));
         rc = PESIM_E_INVALID;
     }
     if (!rc && journal)
@@ -723,8 +740,9 @@ int pesim_sweep_run(pesim_sweep *s, const struct pesim_sweep_opts *o, pesim_diag
         run_threads(&r);
         rc = r.io_error;
         if (rc)
-            pesim_diags_add(diags, jpath, 0, 0, "cannot append to the journal: %s",
-                            strerror(errno));
+            pesim_diags_addc(diags, PESIM_DIAG_SWEEP_JOURNAL, jpath, 0, 0,
+                             "cannot append to the journal: %s",
+                             strerror(errno));
     }
     if (r.fd >= 0)
         close(r.fd);

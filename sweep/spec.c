@@ -89,9 +89,10 @@ static int parse_values(struct cfg_ctx *ctx, const struct cfg_key *key, yaml_nod
     struct axis_in *in = obj;
     if (!node || node->type != YAML_SEQUENCE_NODE ||
         node->data.sequence.items.top == node->data.sequence.items.start) {
-        pesim_cfg_error(ctx, node, path, "got %s, expected a non-empty list of values",
-                        node && node->type == YAML_SEQUENCE_NODE ? "an empty list"
-                                                                 : pesim_cfg_kind_name(node));
+        bool list = node && node->type == YAML_SEQUENCE_NODE;
+        pesim_cfg_errorc(ctx, list ? PESIM_DIAG_CFG_RANGE : PESIM_DIAG_CFG_TYPE, node, path,
+                         "got %s, expected a non-empty list of values",
+                         list ? "an empty list" : pesim_cfg_kind_name(node));
         return PESIM_E_INVALID;
     }
     yaml_node_item_t *it = node->data.sequence.items.start;
@@ -105,15 +106,17 @@ static int parse_values(struct cfg_ctx *ctx, const struct cfg_key *key, yaml_nod
         char ipath[160];
         snprintf(ipath, sizeof ipath, "%s[%zu]", path, i);
         if (!s || !*s || strlen(s) >= SWEEP_VALUE_MAX) {
-            pesim_cfg_error(ctx, v, ipath, "got %s, expected a scalar of 1 to %d characters",
-                            s ? "a string too long or empty" : pesim_cfg_kind_name(v),
-                            SWEEP_VALUE_MAX - 1);
+            pesim_cfg_errorc(ctx, s ? PESIM_DIAG_CFG_RANGE : PESIM_DIAG_CFG_TYPE, v, ipath,
+                             "got %s, expected a scalar of 1 to %d characters",
+                             s ? "a string too long or empty" : pesim_cfg_kind_name(v),
+                             SWEEP_VALUE_MAX - 1);
             rc = PESIM_E_INVALID;
             continue;
         }
         for (size_t j = 0; j < i; j++)
             if (strcmp(in->out->value[j], s) == 0) {
-                pesim_cfg_error(ctx, v, ipath, "got '%s' again, expected each value once", s);
+                pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_DUPLICATE, v, ipath,
+                                 "got '%s' again, expected each value once", s);
                 rc = PESIM_E_INVALID;
             }
         snprintf(in->out->value[i], SWEEP_VALUE_MAX, "%s", s);
@@ -130,18 +133,20 @@ static void range_check(struct cfg_ctx *ctx, const char *path, void *obj)
     struct range_in *r = obj;
     bool step = pesim_cfg_given(ctx, path, "step"), factor = pesim_cfg_given(ctx, path, "factor");
     if (step == factor)
-        pesim_cfg_error_key(ctx, path, step ? "factor" : "", "%s, expected either step "
-                            "(linear) or factor (geometric)", step ? "got both" : "got neither");
+        pesim_cfg_error_keyc(ctx, step ? PESIM_DIAG_CFG_CONFLICT : PESIM_DIAG_CFG_MISSING, path,
+                             step ? "factor" : "", "%s, expected either step (linear) or "
+                             "factor (geometric)", step ? "got both" : "got neither");
     else if (r->to < r->from)
-        pesim_cfg_error_key(ctx, path, "to", "got %.15g, expected at least from (%.15g)", r->to,
-                            r->from);
+        pesim_cfg_error_keyc(ctx, PESIM_DIAG_CFG_RANGE, path, "to",
+                             "got %.15g, expected at least from (%.15g)", r->to, r->from);
     else if (factor && r->from <= 0)
-        pesim_cfg_error_key(ctx, path, "from", "got %.15g, expected a positive start for a "
-                            "geometric range", r->from);
+        pesim_cfg_error_keyc(ctx, PESIM_DIAG_CFG_RANGE, path, "from",
+                             "got %.15g, expected a positive start for a geometric range",
+                             r->from);
     else if ((step ? (r->to - r->from) / r->step : log(r->to / r->from) / log(r->factor)) >=
              MAX_AXIS_VALUES)
-        pesim_cfg_error_key(ctx, path, step ? "step" : "factor", "gives more than %d values, "
-                            "expected fewer", MAX_AXIS_VALUES);
+        pesim_cfg_error_keyc(ctx, PESIM_DIAG_CFG_RANGE, path, step ? "step" : "factor",
+                             "gives more than %d values, expected fewer", MAX_AXIS_VALUES);
 }
 
 static const struct cfg_key range_keys[] = {
@@ -164,8 +169,9 @@ static void axis_check(struct cfg_ctx *ctx, const char *path, void *obj)
     (void)obj;
     bool values = pesim_cfg_given(ctx, path, "values"), range = pesim_cfg_given(ctx, path, "range");
     if (values == range)
-        pesim_cfg_error_key(ctx, path, values ? "range" : "", "%s, expected either values "
-                            "or range", values ? "got both" : "got neither");
+        pesim_cfg_error_keyc(ctx, values ? PESIM_DIAG_CFG_CONFLICT : PESIM_DIAG_CFG_MISSING,
+                             path, values ? "range" : "", "%s, expected either values or range",
+                             values ? "got both" : "got neither");
 }
 
 static const struct cfg_key axis_keys[] = {
@@ -222,9 +228,10 @@ static int parse_axes(struct cfg_ctx *ctx, const struct cfg_key *key, yaml_node_
     pesim_sweep *s = ((struct spec_in *)obj)->s;
     if (!node || node->type != YAML_SEQUENCE_NODE ||
         node->data.sequence.items.top == node->data.sequence.items.start) {
-        pesim_cfg_error(ctx, node, path, "got %s, expected a non-empty list of axes",
-                        node && node->type == YAML_SEQUENCE_NODE ? "an empty list"
-                                                                 : pesim_cfg_kind_name(node));
+        bool list = node && node->type == YAML_SEQUENCE_NODE;
+        pesim_cfg_errorc(ctx, list ? PESIM_DIAG_CFG_RANGE : PESIM_DIAG_CFG_TYPE, node, path,
+                         "got %s, expected a non-empty list of axes",
+                         list ? "an empty list" : pesim_cfg_kind_name(node));
         return PESIM_E_INVALID;
     }
     yaml_node_item_t *it = node->data.sequence.items.start;
@@ -253,8 +260,9 @@ static int parse_axes(struct cfg_ctx *ctx, const struct cfg_key *key, yaml_node_
             continue;
         for (size_t j = 0; j < i; j++)
             if (strcmp(s->axes[j].key, a->key) == 0)
-                pesim_cfg_error(ctx, k, ipath, "key '%s' again, expected each key on one "
-                                "axis (first at %s[%zu])", a->key, path, j);
+                pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_DUPLICATE, k, ipath,
+                                 "key '%s' again, expected each key on one axis (first at "
+                                 "%s[%zu])", a->key, path, j);
         yaml_node_t *rn = value_of(ctx->doc, item, "range");
         if (rn && expand_range(a, &in.range, line_of(rn), col_of(rn)))
             return PESIM_E_NOMEM;
@@ -268,8 +276,8 @@ static int parse_constraints(struct cfg_ctx *ctx, const struct cfg_key *key, yam
     (void)key;
     pesim_sweep *s = ((struct spec_in *)obj)->s;
     if (!node || node->type != YAML_SEQUENCE_NODE) {
-        pesim_cfg_error(ctx, node, path, "got %s, expected a list of expressions",
-                        pesim_cfg_kind_name(node));
+        pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_TYPE, node, path,
+                         "got %s, expected a list of expressions", pesim_cfg_kind_name(node));
         return PESIM_E_INVALID;
     }
     yaml_node_item_t *it = node->data.sequence.items.start;
@@ -293,8 +301,9 @@ static int parse_constraints(struct cfg_ctx *ctx, const struct cfg_key *key, yam
         if (!text) {
             char ipath[64];
             snprintf(ipath, sizeof ipath, "%s[%zu]", path, i);
-            pesim_cfg_error(ctx, v, ipath, "got %s, expected an expression such as "
-                            "pe_array.rows * pe_array.cols == 256", pesim_cfg_kind_name(v));
+            pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_TYPE, v, ipath, "got %s, expected an expression "
+                             "such as pe_array.rows * pe_array.cols == 256",
+                             pesim_cfg_kind_name(v));
             rc = PESIM_E_INVALID;
             continue;
         }
@@ -311,8 +320,9 @@ static void base_check(struct cfg_ctx *ctx, const char *path, void *obj)
 {
     struct base_in *b = obj;
     if (!pesim_df_find(b->dataflow))
-        pesim_cfg_error_key(ctx, path, "dataflow", "got '%s', expected one of ws, os, os_a, "
-                            "os_c, is, nlr, rs", b->dataflow);
+        pesim_cfg_error_keyc(ctx, PESIM_DIAG_CFG_ENUM, path, "dataflow",
+                             "got '%s', expected one of ws, os, os_a, os_c, is, nlr, rs",
+                             b->dataflow);
 }
 
 static const struct cfg_key base_keys[] = {

@@ -15,8 +15,8 @@ static int load_base(pesim_sweep *s, pesim_diags *d)
     int rc = pesim_arch_load(s->arch_name, &s->base, tmp);
     pesim_diags_append(d, tmp); /* its messages, and the files it read */
     if (rc) {
-        pesim_diags_add(d, s->file, s->arch_line, s->arch_col,
-                        "base.arch: cannot load architecture '%s'", s->arch_name);
+        pesim_diags_addc(d, PESIM_DIAG_SWEEP_AXIS, s->file, s->arch_line, s->arch_col,
+                         "base.arch: cannot load architecture '%s'", s->arch_name);
     }
     pesim_diags_destroy(tmp);
     return rc ? PESIM_E_INVALID : 0;

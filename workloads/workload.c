@@ -162,8 +162,9 @@ static int parse_pair(struct cfg_ctx *ctx, const struct cfg_key *key,
         yaml_node_item_t *it = node->data.sequence.items.start;
         size_t n = (size_t)(node->data.sequence.items.top - it);
         if (n != 2) {
-            pesim_cfg_error(ctx, node, path, "got a list of %zu, expected %s",
-                            n, exp);
+            pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_RANGE, node, path,
+                             "got a list of %zu, expected %s",
+                             n, exp);
             return PESIM_E_INVALID;
         }
         for (size_t i = 0; i < 2; i++) {
@@ -249,10 +250,10 @@ static void check_axis(struct cfg_ctx *ctx, const char *path,
     bool has_h = pesim_cfg_given(ctx, path, hk);
     if (!pesim_cfg_given(ctx, path, pk)) {
         if (!has_h) {
-            pesim_cfg_error_key(ctx, path, pk,
-                                "missing required key, expected an integer "
-                                "in [1, %llu] (or give %s)",
-                                DIM_MAX, hk);
+            pesim_cfg_error_keyc(ctx, PESIM_DIAG_CFG_MISSING, path, pk,
+                                 "missing required key, expected an integer "
+                                 "in [1, %llu] (or give %s)",
+                                 DIM_MAX, hk);
             return;
         }
         if (h + 2 * pad < eff) {
@@ -311,16 +312,16 @@ static void layer_check(struct cfg_ctx *ctx, const char *path, void *obj)
     if (pesim_layer_is_gemm(l)) {
         for (size_t i = 0; i < sizeof conv_only / sizeof *conv_only; i++)
             if (pesim_cfg_given(ctx, path, conv_only[i]))
-                pesim_cfg_error_key(ctx, path, conv_only[i],
-                                    "not allowed in a %s layer, expected "
-                                    "m, n, k (and G)",
-                                    kind_names[l->kind]);
+                pesim_cfg_error_keyc(ctx, PESIM_DIAG_CFG_CONFLICT, path, conv_only[i],
+                                     "not allowed in a %s layer, expected "
+                                     "m, n, k (and G)",
+                                     kind_names[l->kind]);
         for (size_t i = 0; i < 3; i++)
             if (!pesim_cfg_given(ctx, path, gemm_only[i]))
-                pesim_cfg_error_key(ctx, path, gemm_only[i],
-                                    "missing required key, expected an "
-                                    "integer in [1, %llu]",
-                                    DIM_MAX);
+                pesim_cfg_error_keyc(ctx, PESIM_DIAG_CFG_MISSING, path, gemm_only[i],
+                                     "missing required key, expected an "
+                                     "integer in [1, %llu]",
+                                     DIM_MAX);
         if (ctx->nerrs > before)
             return;
         uint64_t groups = l->dim[PESIM_DIM_G];
@@ -334,26 +335,26 @@ static void layer_check(struct cfg_ctx *ctx, const char *path, void *obj)
         const char *kind = kind_names[l->kind];
         for (size_t i = 0; i < 3; i++)
             if (pesim_cfg_given(ctx, path, gemm_only[i]))
-                pesim_cfg_error_key(ctx, path, gemm_only[i],
-                                    "not allowed in a%s %s layer, expected "
-                                    "N, G, M, C, P, Q, R, S",
-                                    l->kind == PESIM_LAYER_FC ? "n" : "",
-                                    kind);
+                pesim_cfg_error_keyc(ctx, PESIM_DIAG_CFG_CONFLICT, path, gemm_only[i],
+                                     "not allowed in a%s %s layer, expected "
+                                     "N, G, M, C, P, Q, R, S",
+                                     l->kind == PESIM_LAYER_FC ? "n" : "",
+                                     kind);
         static const char *const need[] = {"M", "C"};
         for (size_t i = 0; i < 2; i++)
             if (!pesim_cfg_given(ctx, path, need[i]))
-                pesim_cfg_error_key(ctx, path, need[i],
-                                    "missing required key, expected an "
-                                    "integer in [1, %llu]",
-                                    DIM_MAX);
+                pesim_cfg_error_keyc(ctx, PESIM_DIAG_CFG_MISSING, path, need[i],
+                                     "missing required key, expected an "
+                                     "integer in [1, %llu]",
+                                     DIM_MAX);
         if (l->kind == PESIM_LAYER_FC) {
             static const char *const geom[] = {"stride", "padding",
                                                "dilation"};
             for (size_t i = 0; i < 3; i++)
                 if (pesim_cfg_given(ctx, path, geom[i]))
-                    pesim_cfg_error_key(ctx, path, geom[i],
-                                        "not allowed in an fc layer, "
-                                        "expected a conv layer");
+                    pesim_cfg_error_keyc(ctx, PESIM_DIAG_CFG_CONFLICT, path, geom[i],
+                                         "not allowed in an fc layer, "
+                                         "expected a conv layer");
             static const char *const pq[] = {"P", "Q"};
             for (int i = 0; i < 2; i++) {
                 enum pesim_dim d = i ? PESIM_DIM_Q : PESIM_DIM_P;
@@ -392,10 +393,10 @@ static void layer_check(struct cfg_ctx *ctx, const char *path, void *obj)
         return;
     const char *what = overflowing(l);
     if (what)
-        pesim_cfg_error_key(ctx, path, "",
-                            "%s overflow 64 bits, expected a layer whose "
-                            "counts fit in 64 bits",
-                            what);
+        pesim_cfg_error_keyc(ctx, PESIM_DIAG_CFG_RANGE, path, "",
+                             "%s overflow 64 bits, expected a layer whose "
+                             "counts fit in 64 bits",
+                             what);
 }
 
 static int parse_one(struct cfg_ctx *ctx, yaml_node_t *node, const char *path,
@@ -429,15 +430,15 @@ static int parse_layers(struct cfg_ctx *ctx, const struct cfg_key *key,
     (void)key;
     struct wl_in *in = obj;
     if (!node || node->type != YAML_SEQUENCE_NODE) {
-        pesim_cfg_error(ctx, node, path, "got %s, expected a list of layers",
-                        pesim_cfg_kind_name(node));
+        pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_TYPE, node, path, "got %s, expected a list of layers",
+                         pesim_cfg_kind_name(node));
         return PESIM_E_INVALID;
     }
     yaml_node_item_t *it = node->data.sequence.items.start;
     size_t n = (size_t)(node->data.sequence.items.top - it);
     if (n == 0) {
-        pesim_cfg_error(ctx, node, path,
-                        "got an empty list, expected at least one layer");
+        pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_RANGE, node, path,
+                         "got an empty list, expected at least one layer");
         return PESIM_E_INVALID;
     }
     if (set_layers(ctx, in, n))
@@ -497,9 +498,9 @@ static void check_unique_names(struct cfg_ctx *ctx, const struct pesim_workload 
         }
         char ipath[64];
         snprintf(ipath, sizeof ipath, "layers[%zu]", v[k].at);
-        pesim_cfg_error_key(ctx, ipath, "name",
-                            "duplicate layer name '%s' (first at layers[%zu]), expected unique "
-                            "names", v[k].name, v[first].at);
+        pesim_cfg_error_keyc(ctx, PESIM_DIAG_CFG_DUPLICATE, ipath, "name",
+                             "duplicate layer name '%s' (first at layers[%zu]), expected unique "
+                             "names", v[k].name, v[first].at);
     }
     free(v);
 }
@@ -510,15 +511,15 @@ static void wl_check(struct cfg_ctx *ctx, const char *path, void *obj)
     bool many = pesim_cfg_given(ctx, path, "layers");
     bool one = pesim_cfg_given(ctx, path, "layer");
     if (many && one) {
-        pesim_cfg_error_key(ctx, path, "layer",
-                            "given together with layers, expected only one "
-                            "of them");
+        pesim_cfg_error_keyc(ctx, PESIM_DIAG_CFG_CONFLICT, path, "layer",
+                             "given together with layers, expected only one "
+                             "of them");
         return;
     }
     if (!many && !one) {
-        pesim_cfg_error_key(ctx, path, "layers",
-                            "missing required key, expected a list of layers "
-                            "(or one layer under layer:)");
+        pesim_cfg_error_keyc(ctx, PESIM_DIAG_CFG_MISSING, path, "layers",
+                             "missing required key, expected a list of layers "
+                             "(or one layer under layer:)");
         return;
     }
     check_unique_names(ctx, &in->wl);
@@ -605,18 +606,18 @@ static void no_match(const struct pesim_workload *wl, const char *what,
         snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "",
                  wl->layers[i].name);
     }
-    pesim_diags_add(diags, "--layer", 0, 0,
-                    "no layer '%.*s' in %s, expected one of %s, a range "
-                    "FIRST:LAST, or a kind conv, fc, gemm, matmul",
-                    (int)n, what, wl->name, list);
+    pesim_diags_addc(diags, PESIM_DIAG_WL_SELECT, "", 0, 0,
+                     "no layer '%.*s' in %s, expected one of %s, a range "
+                     "FIRST:LAST, or a kind conv, fc, gemm, matmul",
+                     (int)n, what, wl->name, list);
 }
 
 int pesim_workload_select(struct pesim_workload *wl, const char *selector,
                           pesim_diags *diags)
 {
     if (!selector || !*selector) {
-        pesim_diags_add(diags, "--layer", 0, 0,
-                        "got nothing, expected layer names, ranges or kinds");
+        pesim_diags_addc(diags, PESIM_DIAG_WL_SELECT, "", 0, 0,
+                         "got nothing, expected layer names, ranges or kinds");
         return PESIM_E_INVALID;
     }
     bool *keep = calloc(wl->count ? wl->count : 1, sizeof *keep);
@@ -634,10 +635,10 @@ int pesim_workload_select(struct pesim_workload *wl, const char *selector,
         const char *colon = memchr(p, ':', n);
         long i = find_layer(wl, p, n);
         if (n == 0) {
-            pesim_diags_add(diags, "--layer", 0, 0,
-                            "got an empty item in '%s', expected layer names "
-                            "separated by commas",
-                            selector);
+            pesim_diags_addc(diags, PESIM_DIAG_WL_SELECT, "", 0, 0,
+                             "got an empty item in '%s', expected layer names "
+                             "separated by commas",
+                             selector);
             rc = PESIM_E_NOTFOUND;
         } else if (i >= 0) {
             keep[i] = true;
@@ -649,11 +650,11 @@ int pesim_workload_select(struct pesim_workload *wl, const char *selector,
             if (b < 0)
                 no_match(wl, colon + 1, nb, diags);
             if (a >= 0 && b >= 0 && a > b)
-                pesim_diags_add(diags, "--layer", 0, 0,
-                                "range '%.*s' runs backwards, expected the "
-                                "first layer before the last in workload "
-                                "order",
-                                (int)n, p);
+                pesim_diags_addc(diags, PESIM_DIAG_WL_SELECT, "", 0, 0,
+                                 "range '%.*s' runs backwards, expected the "
+                                 "first layer before the last in workload "
+                                 "order",
+                                 (int)n, p);
             if (a < 0 || b < 0 || a > b)
                 rc = PESIM_E_NOTFOUND;
             else
@@ -671,10 +672,10 @@ int pesim_workload_select(struct pesim_workload *wl, const char *selector,
                     keep[j] = any = true;
             if (!any) {
                 if (kind >= 0)
-                    pesim_diags_add(diags, "--layer", 0, 0,
-                                    "no %s layer in %s, expected a kind "
-                                    "that the workload has",
-                                    kind_names[kind], wl->name);
+                    pesim_diags_addc(diags, PESIM_DIAG_WL_SELECT, "", 0, 0,
+                                     "no %s layer in %s, expected a kind "
+                                     "that the workload has",
+                                     kind_names[kind], wl->name);
                 else
                     no_match(wl, p, n, diags);
                 rc = PESIM_E_NOTFOUND;
@@ -699,9 +700,9 @@ int pesim_workload_set_batch(struct pesim_workload *wl, uint64_t batch,
                              pesim_diags *diags)
 {
     if (batch < 1 || batch > DIM_MAX) {
-        pesim_diags_add(diags, "--batch", 0, 0,
-                        "got %llu, expected an integer in [1, %llu]",
-                        (unsigned long long)batch, DIM_MAX);
+        pesim_diags_addc(diags, PESIM_DIAG_WL_BATCH, "", 0, 0,
+                         "got %llu, expected an integer in [1, %llu]",
+                         (unsigned long long)batch, DIM_MAX);
         return PESIM_E_RANGE;
     }
     /* Check every layer first so that a failure changes nothing. */
@@ -713,10 +714,10 @@ int pesim_workload_set_batch(struct pesim_workload *wl, uint64_t batch,
         l.dim[PESIM_DIM_N] = batch;
         const char *what = overflowing(&l);
         if (what) {
-            pesim_diags_add(diags, "--batch", 0, 0,
-                            "got %llu, but %s of layer %s overflow 64 bits, "
-                            "expected a smaller batch",
-                            (unsigned long long)batch, what, l.name);
+            pesim_diags_addc(diags, PESIM_DIAG_WL_BATCH, "", 0, 0,
+                             "got %llu, but %s of layer %s overflow 64 bits, "
+                             "expected a smaller batch",
+                             (unsigned long long)batch, what, l.name);
             rc = PESIM_E_RANGE;
         }
     }

@@ -185,7 +185,7 @@ static void err(struct ctx *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    pesim_diags_vadd(c->diags, c->file, 0, 0, fmt, ap);
+    pesim_diags_vaddc(c->diags, PESIM_DIAG_IMPORT_PARSE, c->file, 0, 0, fmt, ap);
     va_end(ap);
     c->nerrs++;
 }
@@ -675,17 +675,17 @@ int pesim_import_onnx(const uint8_t *data, size_t len, const char *file,
     if (!data)
         data = none, len = 0;
     if (too_deep(data, data + len, &onnx__model_proto__descriptor, 0)) {
-        pesim_diags_add(diags, file, 0, 0,
-                        "messages nested more than %d deep, expected an ONNX model as "
-                        "written by onnx.save",
-                        DEPTH_MAX);
+        pesim_diags_addc(diags, PESIM_DIAG_IMPORT_PARSE, file, 0, 0,
+                         "messages nested more than %d deep, expected an ONNX model as "
+                         "written by onnx.save",
+                         DEPTH_MAX);
         return PESIM_E_INVALID;
     }
     Onnx__ModelProto *model = onnx__model_proto__unpack(NULL, len, data);
     if (!model) {
-        pesim_diags_add(diags, file, 0, 0,
-                        "not a valid ONNX model: protobuf decoding failed, expected a "
-                        "ModelProto as written by onnx.save");
+        pesim_diags_addc(diags, PESIM_DIAG_IMPORT_PARSE, file, 0, 0,
+                         "not a valid ONNX model: protobuf decoding failed, expected a "
+                         "ModelProto as written by onnx.save");
         return PESIM_E_INVALID;
     }
     struct ctx c = {.file = file, .diags = diags};
@@ -694,8 +694,8 @@ int pesim_import_onnx(const uint8_t *data, size_t len, const char *file,
     const Onnx__GraphProto *g = model->graph;
     int rc = 0;
     if (!g) {
-        pesim_diags_add(diags, file, 0, 0,
-                        "no graph in the model, expected a ModelProto with a graph");
+        pesim_diags_addc(diags, PESIM_DIAG_IMPORT_PARSE, file, 0, 0,
+                         "no graph in the model, expected a ModelProto with a graph");
         rc = PESIM_E_INVALID;
         goto done;
     }
@@ -806,17 +806,18 @@ int pesim_import_onnx(const uint8_t *data, size_t len, const char *file,
         goto done;
     }
     if (wl.count == 0) {
-        pesim_diags_add(diags, file, 0, 0,
-                        "no Conv, Gemm or MatMul node in the graph, expected at least one "
-                        "(pesim models only these)");
+        pesim_diags_addc(diags, PESIM_DIAG_IMPORT_UNSUPPORTED, file, 0, 0,
+                         "no Conv, Gemm or MatMul node in the graph, expected at least one "
+                         "(pesim models only these)");
         rc = PESIM_E_INVALID;
         goto done;
     }
     size_t off;
     char why[96];
     if (g->name && pesim_name_check(g->name, strlen(g->name), &off, why, sizeof why)) {
-        pesim_diags_add(diags, file, 0, 0, "the graph's name has %s, expected %s", why,
-                        PESIM_NAME_EXPECTED);
+        pesim_diags_addc(diags, PESIM_DIAG_IMPORT_PARSE, file, 0, 0,
+                         "the graph's name has %s, expected %s", why,
+                         PESIM_NAME_EXPECTED);
         rc = PESIM_E_INVALID;
         goto done;
     }

@@ -8,9 +8,9 @@ int pesim_import_onnx(const uint8_t *data, size_t len, const char *file,
     (void)data;
     (void)len;
     (void)out;
-    pesim_diags_add(diags, file, 0, 0,
-                    "this pesim was built without ONNX support, expected a build "
-                    "with protobuf-c (Debian: protobuf-c-compiler libprotobuf-c-dev "
-                    "python3-onnx)");
+    pesim_diags_addc(diags, PESIM_DIAG_IMPORT_UNSUPPORTED, file, 0, 0,
+                     "this pesim was built without ONNX support, expected a build "
+                     "with protobuf-c (Debian: protobuf-c-compiler libprotobuf-c-dev "
+                     "python3-onnx)");
     return PESIM_E_UNSUPPORTED;
 }

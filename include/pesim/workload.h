@@ -45,11 +45,15 @@ void pesim_workload_free(struct pesim_workload *wl);
 /* Keep only the layers a selector names, in workload order. A selector is
  * a comma-separated list of: a layer name; a range "first:last" of names
  * (inclusive, workload order); or a kind "conv", "fc", "gemm" (when no
- * layer has that name). PESIM_E_NOTFOUND (with a diag) when an item
- * matches nothing. */
+ * layer has that name). PESIM_E_NOTFOUND when an item matches nothing,
+ * PESIM_E_INVALID when the selector is empty; each problem a diagnostic
+ * with code PESIM_DIAG_WL_SELECT and no file (the caller knows where the
+ * selector came from: pesim_diags_set_file). */
 int pesim_workload_select(struct pesim_workload *wl, const char *selector,
                           pesim_diags *diags);
-/* Set N (batch) of every conv and fc layer; checks overflow. */
+/* Set N (batch) of every conv and fc layer; checks overflow. PESIM_E_RANGE
+ * with diagnostics of code PESIM_DIAG_WL_BATCH and no file, and nothing
+ * changed, when batch is 0, above 2^40, or overflows a layer's counts. */
 int pesim_workload_set_batch(struct pesim_workload *wl, uint64_t batch,
                              pesim_diags *diags);
 

@@ -16,6 +16,7 @@ struct golden {
     const char *file;
     const char *text;
     const char *want; /* every line the loader prints */
+    const char *codes; /* the code of each, in order (include/pesim/error.h) */
 };
 
 #define BASE                                                                   \
@@ -35,14 +36,16 @@ static const struct golden cases[] = {
      "  scratchpad: {weights: 224, inputs: 12, outputs: 24}\n"
      "glb: {capacity_bytes: 1024}\ndram: {bandwidth_gbps: 1}\n",
      "type.yaml:2:12: error: clock_mhz: got 'fast', expected a number in "
-     "[0.001, 1e+06]\n"},
+     "[0.001, 1e+06]\n",
+     "cfg.type"},
     /* out of range */
     {ARCH, "eyeriss.yaml",
      "name: t\nclock_mhz: 200\npe_array:\n  rows: 0\n  cols: 14\n"
      "  scratchpad: {weights: 224, inputs: 12, outputs: 24}\n"
      "glb: {capacity_bytes: 1024}\ndram: {bandwidth_gbps: 1}\n",
      "eyeriss.yaml:4:9: error: pe_array.rows: got 0, expected an integer in "
-     "[1, 4096]\n"},
+     "[1, 4096]\n",
+     "cfg.range"},
     /* unknown key with a suggestion; the required key is then missing */
     {ARCH, "unknown.yaml",
      "name: t\nclock_mhz: 200\npe_array:\n  rows: 12\n  cols: 14\n"
@@ -52,35 +55,43 @@ static const struct golden cases[] = {
      "of capacity_bytes, banks, bank_words_per_cycle, read_ports, "
      "write_ports, holds, max_bytes, double_buffer; did you mean 'capacity_bytes'?\n"
      "unknown.yaml:8:3: error: glb.capacity_bytes: missing required key, "
-     "expected an integer in [0, 1125899906842624]\n"},
+     "expected an integer in [0, 1125899906842624]\n",
+     "cfg.unknown_key cfg.missing"},
     /* missing required key: at the enclosing mapping */
     {ARCH, "missing.yaml",
      "name: t\nclock_mhz: 200\npe_array:\n  cols: 14\n"
      "  scratchpad: {weights: 224, inputs: 12, outputs: 24}\n"
      "glb: {capacity_bytes: 1024}\ndram: {bandwidth_gbps: 1}\n",
      "missing.yaml:4:3: error: pe_array.rows: missing required key, expected "
-     "an integer in [1, 4096]\n"},
+     "an integer in [1, 4096]\n",
+     "cfg.missing"},
     /* YAML syntax: libyaml's problem mark */
     {ARCH, "syntax.yaml", "name: t\nclock_mhz: [200\npe_array:\n  rows: 12\n",
      "syntax.yaml:3:9: error: YAML syntax: did not find expected ',' or ']' "
-     "while parsing a flow sequence, expected valid YAML\n"},
+     "while parsing a flow sequence, expected valid YAML\n",
+     "yaml.syntax"},
     /* wrong node kind */
     {ARCH, "kind.yaml",
      "name: t\nclock_mhz: 200\npe_array:\n  - rows: 12\n"
      "glb: {capacity_bytes: 1024}\ndram: {bandwidth_gbps: 1}\n",
-     "kind.yaml:4:3: error: pe_array: got a list, expected a mapping\n"},
+     "kind.yaml:4:3: error: pe_array: got a list, expected a mapping\n",
+     "cfg.type"},
     {ARCH, "scalar.yaml", "hello",
-     "scalar.yaml:1:1: error: got 'hello', expected a mapping\n"},
+     "scalar.yaml:1:1: error: got 'hello', expected a mapping\n",
+     "cfg.type"},
     {ARCH, "empty.yaml", "",
-     "empty.yaml:1:1: error: got an empty document, expected a mapping\n"},
+     "empty.yaml:1:1: error: got an empty document, expected a mapping\n",
+     "yaml.empty"},
     /* duplicate key */
     {ARCH, "dup.yaml", BASE "clock_mhz: 100\n",
      "dup.yaml:9:1: error: clock_mhz: duplicate key (first at line 2), "
-     "expected each key once\n"},
+     "expected each key once\n",
+     "cfg.duplicate"},
     /* bad enum */
     {ARCH, "enum.yaml", BASE "energy: {unit: joules}\n",
      "enum.yaml:9:16: error: energy.unit: got 'joules', expected one of "
-     "normalized, pJ\n"},
+     "normalized, pJ\n",
+     "cfg.enum"},
     /* 64-bit overflow of a value */
     {ARCH, "u64.yaml",
      "name: t\nclock_mhz: 200\npe_array:\n  rows: 12\n  cols: 14\n"
@@ -89,7 +100,8 @@ static const struct golden cases[] = {
      "dram: {bandwidth_gbps: 1}\n",
      "u64.yaml:7:23: error: glb.capacity_bytes: got 99999999999999999999999, "
      "which overflows 64 bits, expected an integer in [0, "
-     "1125899906842624]\n"},
+     "1125899906842624]\n",
+     "cfg.range"},
     /* cross-key checks, each at its key */
     {ARCH, "both.yaml",
      "name: t\nclock_mhz: 200\npe_array:\n  rows: 12\n  cols: 14\n"
@@ -102,7 +114,8 @@ static const struct golden cases[] = {
      "both.yaml:7:33: error: glb.holds: holds inputs but capacity_bytes is 0, "
      "expected [] for a GLB without capacity\n"
      "both.yaml:8:39: error: dram.latency_ns: given together with "
-     "latency_cycles, expected only one of them\n"},
+     "latency_cycles, expected only one of them\n",
+     "cfg.conflict cfg.conflict cfg.conflict"},
     /* several problems: all reported, in file order */
     {ARCH, "many.yaml",
      "name: t\nclock_mhz: -1\npe_array:\n  rows: 0\n  colls: 14\n"
@@ -122,45 +135,54 @@ static const struct golden cases[] = {
      "many.yaml:7:37: error: glb.holds[0]: got 'filters', expected one of "
      "weights, inputs, outputs\n"
      "many.yaml:9:1: error: extra: unknown key, expected one of name, "
-     "clock_mhz, word_bits, pe_array, noc, glb, dram, energy, area\n"},
+     "clock_mhz, word_bits, pe_array, noc, glb, dram, energy, area\n",
+     "cfg.range cfg.missing cfg.range cfg.unknown_key cfg.type cfg.enum cfg.unknown_key"},
     /* inconsistent layer: H does not match P, R, stride, padding */
     {WL, "h.yaml",
      "name: n\nlayers:\n  - {name: a, M: 4, C: 3, H: 28, W: 27, R: 5, S: 5, "
      "padding: 2, P: 27, Q: 27}\n",
      "h.yaml:3:30: error: layers[0].H: got 28, expected 27, from P = "
      "floor((H + 2*padding - (R-1)*dilation - 1) / U) + 1 with P=27, U=1, "
-     "R=5, dilation=1, padding=2\n"},
+     "R=5, dilation=1, padding=2\n",
+     "cfg.value"},
     /* non-positive size */
     {WL, "zero.yaml", "name: n\nlayers:\n  - {name: a, M: 0, C: 3, P: 4, Q: 4}\n",
      "zero.yaml:3:18: error: layers[0].M: got 0, expected an integer in [1, "
-     "1099511627776]\n"},
+     "1099511627776]\n",
+     "cfg.range"},
     /* products overflow 64 bits */
     {WL, "ovf.yaml",
      "name: n\nlayers:\n  - {name: a, M: 1099511627776, C: 1099511627776, "
      "P: 1099511627776, Q: 4}\n",
      "ovf.yaml:3:5: error: layers[0]: MACs (N*G*M*C*P*Q*R*S) overflow 64 "
-     "bits, expected a layer whose counts fit in 64 bits\n"},
+     "bits, expected a layer whose counts fit in 64 bits\n",
+     "cfg.range"},
     /* gemm with conv keys */
     {WL, "gemm.yaml",
      "name: n\nlayers:\n  - {name: g, type: gemm, m: 4, n: 5, k: 6, C: 3}\n",
      "gemm.yaml:3:48: error: layers[0].C: not allowed in a gemm layer, "
-     "expected m, n, k (and G)\n"},
+     "expected m, n, k (and G)\n",
+     "cfg.conflict"},
     /* duplicate layer names */
     {WL, "dupname.yaml",
      "name: n\nlayers:\n  - {name: a, M: 4, C: 3, P: 4, Q: 4}\n"
      "  - {name: a, M: 4, C: 3, P: 4, Q: 4}\n",
      "dupname.yaml:4:12: error: layers[1].name: duplicate layer name 'a' "
-     "(first at layers[0]), expected unique names\n"},
+     "(first at layers[0]), expected unique names\n",
+     "cfg.duplicate"},
     {WL, "fc.yaml", "name: n\nlayer: {name: f, type: fc, M: 10, C: 3, P: 2}\n",
-     "fc.yaml:2:44: error: layer.P: got 2, expected 1 for an fc layer\n"},
+     "fc.yaml:2:44: error: layer.P: got 2, expected 1 for an fc layer\n",
+     "cfg.value"},
     {WL, "stride.yaml",
      "name: n\nlayer: {name: c, M: 10, C: 3, H: 8, W: 8, R: 3, S: 3, "
      "stride: [1, 2, 3]}\n",
      "stride.yaml:2:63: error: layer.stride: got a list of 3, expected an "
-     "integer in [1, 65535] or a list [rows, cols] of them\n"},
+     "integer in [1, 65535] or a list [rows, cols] of them\n",
+     "cfg.range"},
     {WL, "nolayers.yaml", "name: n\n",
      "nolayers.yaml:1:1: error: layers: missing required key, expected a "
-     "list of layers (or one layer under layer:)\n"},
+     "list of layers (or one layer under layer:)\n",
+     "cfg.missing"},
     /* bad mapping dim and axis */
     {MAP, "dim.yaml",
      "mapping:\n  dram: {temporal: [{dim: K, bound: 2}]}\n"
@@ -168,14 +190,16 @@ static const struct golden cases[] = {
      "dim.yaml:2:27: error: mapping.dram.temporal[0].dim: got 'K', expected "
      "one of N, G, M, C, P, Q, R, S\n"
      "dim.yaml:3:39: error: mapping.spatial[0].axis: got 'z', expected one "
-     "of x, y\n"},
+     "of x, y\n",
+     "cfg.enum cfg.enum"},
     {MAP, "drambyp.yaml",
      "mapping:\n  dram: {bypass: [weights]}\n"
      "  glb: {temporal: [{dim: M, bound: 0}]}\n",
      "drambyp.yaml:2:18: error: mapping.dram.bypass: got weights, expected "
      "[] (DRAM keeps every data space)\n"
      "drambyp.yaml:3:36: error: mapping.glb.temporal[0].bound: got 0, "
-     "expected an integer in [1, 4294967295]\n"},
+     "expected an integer in [1, 4294967295]\n",
+     "map.bypass cfg.range"},
 };
 
 static void test_golden(void **state)
@@ -204,6 +228,11 @@ static void test_golden(void **state)
         assert_int_equal(rc, PESIM_E_INVALID);
         assert_string_equal(got, g->want);
         free(got);
+        got = diag_codes(d);
+        if (strcmp(got, g->codes) != 0)
+            print_error("case %s:\n got: %s\nwant: %s\n", g->file, got, g->codes);
+        assert_string_equal(got, g->codes);
+        free(got);
         pesim_diags_destroy(d);
     }
 }
@@ -211,36 +240,46 @@ static void test_golden(void **state)
 struct set_case {
     const char *assignment;
     const char *want;
+    const char *code;
 };
 
 static const struct set_case set_cases[] = {
     {"glb.capcity_bytes=1",
      "--set:1:5: error: glb.capcity_bytes: unknown key, expected one of "
      "capacity_bytes, banks, bank_words_per_cycle, read_ports, write_ports, "
-     "holds, max_bytes, double_buffer; did you mean 'capacity_bytes'?\n"},
+     "holds, max_bytes, double_buffer; did you mean 'capacity_bytes'?\n",
+     "cfg.unknown_key"},
     {"pe_array.rows=0",
      "--set:1:15: error: pe_array.rows: got 0, expected an integer in [1, "
-     "4096]\n"},
+     "4096]\n",
+     "cfg.range"},
     {"glb.holds=[inputs, filters]",
      "--set:1:20: error: glb.holds[1]: got 'filters', expected one of "
-     "weights, inputs, outputs\n"},
+     "weights, inputs, outputs\n",
+     "cfg.enum"},
     {"glb.holds=[inputs",
      "--set:1:18: error: YAML syntax: did not find expected ',' or ']' while "
-     "parsing a flow sequence, expected valid YAML\n"},
+     "parsing a flow sequence, expected valid YAML\n",
+     "yaml.syntax"},
     {"pe_array.rows.x=1",
      "--set:1:15: error: pe_array.rows.x: 'pe_array.rows' has no keys below "
-     "it, expected the path to end there\n"},
-    {"rows", "--set:1:1: error: got 'rows', expected KEY.PATH=VALUE\n"},
+     "it, expected the path to end there\n",
+     "cfg.assign"},
+    {"rows", "--set:1:1: error: got 'rows', expected KEY.PATH=VALUE\n",
+     "cfg.assign"},
     {"pe_array.rows=",
      "--set:1:15: error: pe_array.rows: got nothing, expected an integer in "
-     "[1, 4096]\n"},
+     "[1, 4096]\n",
+     "yaml.empty"},
     {"pe_array.scratchpad.shared=512",
      "--set:1:28: error: pe_array.scratchpad.shared: given together with "
      "per-data-space sizes, expected either shared or "
-     "weights/inputs/outputs\n"},
+     "weights/inputs/outputs\n",
+     "cfg.conflict"},
     {"glb.capacity_bytes=0",
      "--set:1:1: error: glb.holds: holds inputs but capacity_bytes is 0, "
-     "expected [] for a GLB without capacity\n"},
+     "expected [] for a GLB without capacity\n",
+     "cfg.conflict"},
 };
 
 static void test_set_errors(void **state)
@@ -258,6 +297,9 @@ static void test_set_errors(void **state)
                         set_cases[i].assignment, got, set_cases[i].want);
         assert_int_equal(rc, PESIM_E_INVALID);
         assert_string_equal(got, set_cases[i].want);
+        free(got);
+        got = diag_codes(d);
+        assert_string_equal(got, set_cases[i].code);
         /* On error the architecture is unchanged. */
         assert_memory_equal(&a, &before, sizeof a);
         free(got);
@@ -276,6 +318,7 @@ static void test_notfound(void **state)
                              "readable file of that name, expected a path or "
                              "one of eyeriss-v1, generic-16x16, iso-256, eyeriss-v1-45nm, eyeriss-v1-spads, simba-like\n");
     free(got);
+    assert_int_equal(pesim_diags_get(d, 0)->code, PESIM_DIAG_NAME_UNKNOWN);
     pesim_diags_destroy(d);
 }
 

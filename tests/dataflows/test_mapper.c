@@ -112,6 +112,10 @@ static void test_no_mapping(void **state)
     assert_string_equal(pesim_diags_get(d, 0)->msg,
                         "layer CONV1: no output-stationary mapping fits the buffers; the closest one overflows:");
     assert_non_null(strstr(pesim_diags_get(d, 1)->msg, "capacity 64 bytes"));
+    /* what a caller tests (a sweep's reason joins the two): the codes */
+    assert_int_equal(pesim_diags_get(d, 0)->code, PESIM_DIAG_MAP_NOMAP);
+    for (size_t i = 1; i < pesim_diags_count(d); i++)
+        assert_int_equal(pesim_diags_get(d, i)->code, PESIM_DIAG_MAP_NOFIT);
     pesim_diags_destroy(d);
     pesim_workload_free(&wl);
 }

@@ -312,8 +312,9 @@ static void test_arch_errors(void **state)
                      PESIM_E_INVALID);
     msg = diag_text(d);
     assert_string_equal(msg, "--set:1:22: error: energy.accelergy.ert: cannot be "
-                             "set with --set, expected it in the architecture "
-                             "file\n");
+                             "assigned after loading, expected it in the "
+                             "architecture file\n");
+    assert_int_equal(pesim_diags_get(d, 0)->code, PESIM_DIAG_CFG_VALUE);
     free(msg);
     pesim_diags_destroy(d);
 

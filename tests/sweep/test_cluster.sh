@@ -76,7 +76,7 @@ if [ "$mode" = parallel ]; then
         2>"$tmp/merge.err" || status=$?
     cat "$tmp/merge.err"
     [ "$status" -eq 2 ] || fail "merge with a shard missing: exit $status, expected 2"
-    grep -q "shard 3/4 not given; run: pesim sweep .*--shard 3/4" "$tmp/merge.err" ||
+    grep -q "shard 3/4 not given; run shard 3/4 of .*sweep-shape.yaml into part-3" "$tmp/merge.err" ||
         fail "merge did not name the missing shard 3/4 with its command"
     [ ! -e "$tmp/partial.csv" ] || fail "merge wrote results with a shard missing"
     echo "PASS"

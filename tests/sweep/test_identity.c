@@ -168,7 +168,8 @@ static void test_resume_after_arch_edit(void **state)
     char names[600], how[700];
     snprintf(names, sizeof names, "%s: error: changed since the sweep's journal %s was started",
              path("arch.yaml"), journal);
-    snprintf(how, sizeof how, "to start afresh, run again with --fresh, or remove %s", journal);
+    /* the library's words, then the CLI's hint for sweep.resume */
+    snprintf(how, sizeof how, "to start afresh, remove %s, or run again with --fresh", journal);
     expect(2, args, (const char *[]){names, how, NULL});
     assert_int_equal(access(path("out.csv"), F_OK), -1);
     assert_true(sw_lines(journal) >= 6); /* kept: the user decides */
@@ -381,7 +382,7 @@ static void test_pareto_refusals(void **state)
                                 {"status", "column 'status' is not a metric"},
                                 {"dataflow", "column 'dataflow' holds 'ws', not a number"}};
     for (size_t i = 0; i < 4; i++) {
-        snprintf(want, sizeof want, "%s:%d:1: error: --min %s: %s", path("r.csv"),
+        snprintf(want, sizeof want, "%s:%d:1: error: minimize %s: %s", path("r.csv"),
                  i == 3 ? 2 : 1, metrics[i][0], metrics[i][1]);
         expect(2, (const char *[]){"sweep", "pareto", path("r.csv"), "--min", metrics[i][0],
                                    "--min", "energy", NULL},

@@ -141,41 +141,52 @@ static void test_spec_errors(void **state)
 {
     (void)state;
     static const struct {
-        const char *text, *want;
+        const char *text, *want, *code; /* code: of the diagnostic that says it */
     } cases[] = {
         {"sweep: e\nbase: {arch: eyeriss-v1, workload: alexnet}\n"
          "axes:\n  - {key: pe_array.rowz, values: [8]}\n",
          "s.yaml:4:11: error: axes[0].key: pe_array.rowz: unknown key, expected one of rows, "
-         "cols"},
+         "cols",
+         "cfg.unknown_key"},
         {"sweep: e\nbase: {arch: eyeriss-v1, workload: alexnet}\n"
          "axes:\n  - {key: pe_array.rows, values: [8, 0]}\n",
-         "s.yaml:4:38: error: axes[0].values[1]: pe_array.rows: got 0, expected an integer in"},
+         "s.yaml:4:38: error: axes[0].values[1]: pe_array.rows: got 0, expected an integer in",
+         "cfg.range"},
         {"sweep: e\nbase: {arch: eyeriss-v1, workload: alexnet}\n"
          "axes:\n  - {key: dataflow, values: [ws, xs]}\n",
-         "s.yaml:4:34: error: axes[0].values[1]: got 'xs', expected one of ws, os"},
+         "s.yaml:4:34: error: axes[0].values[1]: got 'xs', expected one of ws, os",
+         "sweep.axis"},
         {"sweep: e\nbase: {arch: eyeriss-v1, workload: alexnet}\n"
          "axes:\n  - {key: batch, values: [1], range: {from: 1, to: 2, step: 1}}\n",
-         "s.yaml:4:38: error: axes[0].range: got both, expected either values or range"},
+         "s.yaml:4:38: error: axes[0].range: got both, expected either values or range",
+         "cfg.conflict"},
         {"sweep: e\nbase: {arch: eyeriss-v1, workload: alexnet}\n"
          "axes:\n  - {key: batch, values: [1]}\n  - {key: batch, values: [2]}\n",
-         "s.yaml:5:11: error: axes[1]: key 'batch' again"},
+         "s.yaml:5:11: error: axes[1]: key 'batch' again",
+         "cfg.duplicate"},
         {"sweep: e\nbase: {arch: eyeriss-v1, workload: alexnet}\n"
          "axes:\n  - {key: pe_array.rows, values: [8]}\nconstraints:\n  - pe_array.row > 1\n",
-         "s.yaml:6:5: error: constraints[0]: unknown name 'pe_array.row'"},
+         "s.yaml:6:5: error: constraints[0]: unknown name 'pe_array.row'",
+         "sweep.expr"},
         {"sweep: e\nbase: {arch: eyeriss-v1, workload: alexnet}\n"
          "axes:\n  - {key: pe_array.rows, values: [8]}\nconstraints:\n  - pe_array.rows > 8\n",
-         "s.yaml:6:5: error: constraints: no point satisfies them"},
+         "s.yaml:6:5: error: constraints: no point satisfies them",
+         "sweep.expr"},
         {"sweep: e\nbase: {arch: eyeriss-v9, workload: alexnet}\n"
          "axes:\n  - {key: batch, values: [1]}\n",
-         "s.yaml:2:14: error: base.arch: cannot load architecture 'eyeriss-v9'"},
+         "s.yaml:2:14: error: base.arch: cannot load architecture 'eyeriss-v9'",
+         "sweep.axis"},
         {"sweep: e\nbase: {arch: eyeriss-v1, workload: alexnet, layers: CONV9}\n"
          "axes:\n  - {key: batch, values: [1]}\n",
-         "error: base.layers: no layer 'CONV9' in alexnet"},
+         "error: base.layers: no layer 'CONV9' in alexnet",
+         "wl.select"},
         {"sweep: e\nbase: {arch: eyeriss-v1, workload: alexnet}\naxes: []\n",
-         "s.yaml:3:7: error: axes: got an empty list, expected a non-empty list of axes"},
+         "s.yaml:3:7: error: axes: got an empty list, expected a non-empty list of axes",
+         "cfg.range"},
         {"sweep: e\nbase: {arch: eyeriss-v1, workload: alexnet}\n"
          "axes:\n  - {key: batch, range: {from: 4, to: 1, step: 1}}\n",
-         "s.yaml:4:39: error: axes[0].range.to: got 1, expected at least from (4)"},
+         "s.yaml:4:39: error: axes[0].range.to: got 1, expected at least from (4)",
+         "cfg.range"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         pesim_sweep *s = NULL;
@@ -188,6 +199,12 @@ static void test_spec_errors(void **state)
         assert_null(s);
         assert_non_null(strstr(got, cases[i].want));
         free(got);
+        bool coded = false;
+        for (size_t k = 0; k < pesim_diags_count(d); k++)
+            coded |= strcmp(pesim_diag_code_name(pesim_diags_get(d, k)->code), cases[i].code) == 0;
+        if (!coded)
+            fprintf(stderr, "case %zu: no diagnostic of code %s\n", i, cases[i].code);
+        assert_true(coded);
         pesim_diags_destroy(d);
     }
 }
@@ -300,7 +317,12 @@ static void test_resume(void **state)
     char *msg = diag_text(d);
     assert_non_null(strstr(msg, "o.csv.journal:1:1: error: a journal of an older pesim "
                                 "(format 1)"));
-    assert_non_null(strstr(msg, "to start afresh, run again with --fresh, or remove "));
+    assert_non_null(strstr(msg, "to start afresh, remove "));
+    /* what it found, then the refusal: codes a caller (the CLI's hint) tests */
+    size_t nd = pesim_diags_count(d);
+    assert_true(nd >= 2);
+    assert_int_equal(pesim_diags_get(d, 0)->code, PESIM_DIAG_SWEEP_JOURNAL);
+    assert_int_equal(pesim_diags_get(d, nd - 1)->code, PESIM_DIAG_SWEEP_RESUME);
     assert_int_equal(access(path("o.csv"), F_OK), -1);
     free(msg);
     pesim_diags_destroy(d);
@@ -483,8 +505,12 @@ static void test_shards_and_merge(void **state)
             assert_int_equal(pesim_sweep_merge(miss, 2, path("bad.csv"), d), PESIM_E_INVALID);
             char *msg = diag_text(d);
             assert_non_null(strstr(msg, "shard 2/3 again, expected each shard once"));
-            assert_non_null(strstr(msg, "shard 2/3 not given; run: pesim sweep s.yaml "
-                                        "--shard 2/3 -o part-2.csv"));
+            assert_non_null(strstr(msg, "shard 2/3 not given; run shard 2/3 of s.yaml "
+                                        "into part-2.csv"));
+            size_t nd = pesim_diags_count(d);
+            assert_int_equal(pesim_diags_get(d, nd - 1)->code, PESIM_DIAG_SWEEP_MISSING);
+            assert_int_equal(pesim_diags_get(d, nd - 2)->code, PESIM_DIAG_SWEEP_MISSING);
+            assert_int_equal(pesim_diags_get(d, 0)->code, PESIM_DIAG_SWEEP_PART);
             free(msg);
             assert_int_equal(access(path("bad.csv"), F_OK), -1);
         }

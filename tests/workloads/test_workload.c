@@ -214,17 +214,22 @@ static void test_select(void **state)
     assert_int_equal(w.count, 8); /* unchanged */
     assert_int_equal(pesim_workload_select(&w, "gemm", d), PESIM_E_NOTFOUND);
     assert_int_equal(pesim_workload_select(&w, "CONV3:CONV1", d), PESIM_E_NOTFOUND);
+    /* no file: the library does not know where the selector came from */
     char *s = diags_str(d);
     assert_string_equal(
         s,
-        "--layer: error: no layer 'CONV9' in alexnet, expected one of CONV1, "
+        "pesim: error: no layer 'CONV9' in alexnet, expected one of CONV1, "
         "CONV2, CONV3, CONV4, CONV5, FC6, FC7, FC8, a range FIRST:LAST, or a "
         "kind conv, fc, gemm, matmul\n"
-        "--layer: error: no gemm layer in alexnet, expected a kind that the "
+        "pesim: error: no gemm layer in alexnet, expected a kind that the "
         "workload has\n"
-        "--layer: error: range 'CONV3:CONV1' runs backwards, expected the "
+        "pesim: error: range 'CONV3:CONV1' runs backwards, expected the "
         "first layer before the last in workload order\n");
     free(s);
+    for (size_t i = 0; i < pesim_diags_count(d); i++)
+        assert_int_equal(pesim_diags_get(d, i)->code, PESIM_DIAG_WL_SELECT);
+    assert_int_equal(pesim_workload_select(&w, "", d), PESIM_E_INVALID);
+    assert_int_equal(pesim_diags_get(d, 3)->code, PESIM_DIAG_WL_SELECT);
     pesim_diags_destroy(d);
     pesim_workload_free(&w);
 }
@@ -244,6 +249,8 @@ static void test_batch(void **state)
     pesim_diags *d = pesim_diags_create();
     assert_int_equal(pesim_workload_set_batch(&w, 0, d), PESIM_E_RANGE);
     assert_int_equal(w.layers[0].dim[PESIM_DIM_N], 4);
+    assert_int_equal(pesim_diags_count(d), 1);
+    assert_int_equal(pesim_diags_get(d, 0)->code, PESIM_DIAG_WL_BATCH);
     pesim_diags_destroy(d);
     pesim_workload_free(&w);
 
@@ -252,6 +259,7 @@ static void test_batch(void **state)
     d = pesim_diags_create();
     assert_int_equal(pesim_workload_set_batch(&w, 1ull << 40, d), PESIM_E_RANGE);
     assert_true(pesim_diags_count(d) > 0);
+    assert_int_equal(pesim_diags_get(d, 0)->code, PESIM_DIAG_WL_BATCH);
     for (size_t i = 0; i < w.count; i++)
         assert_int_equal(w.layers[i].dim[PESIM_DIM_N], 1);
     assert_int_equal(pesim_workload_set_batch(&w, 8, d), 0);
