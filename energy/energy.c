@@ -48,6 +48,22 @@ const char *pesim_energy_row_name(const struct pesim_arch *arch, unsigned row)
     return "mac";
 }
 
+/* by_class from by_level: rows before and after the first network. */
+static void classes(const struct pesim_arch *arch, struct pesim_energy *e)
+{
+    unsigned row = 0;
+    bool below = false;
+    for (unsigned lv = 0; lv < arch->nlevels; lv++) {
+        enum pesim_elevel cls = lv == 0 ? PESIM_EL_DRAM : below ? PESIM_EL_RF : PESIM_EL_GLB;
+        e->by_class[cls] += e->by_level[row++];
+        if (pesim_arch_has_fanout(arch, lv)) {
+            e->by_class[PESIM_EL_NOC] += e->by_level[row++];
+            below = true;
+        }
+    }
+    e->by_class[PESIM_EL_MAC] = e->by_level[row];
+}
+
 void pesim_energy_compute(const struct pesim_arch *arch, const struct pesim_analysis *a,
                           uint64_t cycles, struct pesim_energy *out)
 {
@@ -77,6 +93,7 @@ void pesim_energy_compute(const struct pesim_arch *arch, const struct pesim_anal
             out->by_data[ds] += out->by[el][ds];
         }
     out->by_level[row] = out->mac;
+    classes(arch, out);
     out->total = out->leakage;
     for (unsigned el = 0; el < out->nrows; el++)
         out->total += out->by_level[el];

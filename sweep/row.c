@@ -23,7 +23,7 @@ static double m_latency(const struct sweep_result *r) { return T->latency_us; }
 static double m_energy(const struct sweep_result *r) { return T->energy.total; }
 static double m_per_mac(const struct sweep_result *r) { return T->energy.per_mac; }
 #define LEVEL(N, L) \
-    static double N(const struct sweep_result *r) { return T->energy.by_level[L]; }
+    static double N(const struct sweep_result *r) { return T->energy.by_class[L]; }
 LEVEL(m_dram, PESIM_EL_DRAM)
 LEVEL(m_glb, PESIM_EL_GLB)
 LEVEL(m_noc, PESIM_EL_NOC)

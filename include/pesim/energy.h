@@ -20,6 +20,12 @@ struct pesim_energy {
     /* by[row][ds]; MAC energy is in by_level[nrows - 1] only. */
     double by[PESIM_ENERGY_ROWS_MAX][PESIM_DS_COUNT];
     double by_level[PESIM_ENERGY_ROWS_MAX];
+    /* The rows gathered into the shorthand's five (PESIM_EL_*): DRAM; the
+     * on-chip levels down to the first fan-out ("glb"); every network
+     * ("noc"); the levels below the first fan-out ("rf"); the MAC. Equal
+     * to by_level in the shorthand; what sweeps' energy_<level> columns
+     * report for any architecture. */
+    double by_class[PESIM_EL_COUNT];
     double by_data[PESIM_DS_COUNT]; /* excludes MAC and leakage */
     double mac;
     double leakage;
