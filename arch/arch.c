@@ -129,10 +129,15 @@ static void general_check(struct cfg_ctx *ctx, const char *path, void *obj)
         for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
             if (!a->level[lv].word_bits[ds])
                 a->level[lv].word_bits[ds] = a->word_bits[ds];
-    if (pesim_arch_instances(a, a->nlevels) > GENERAL_PES_MAX)
-        pesim_cfg_error_key(ctx, "", "levels", "fan-outs multiply to %llu MACs, expected at "
-                            "most %llu", (unsigned long long)pesim_arch_instances(a, a->nlevels),
-                            (unsigned long long)GENERAL_PES_MAX);
+    uint64_t macs = pesim_arch_instances(a, a->nlevels);
+    char got[48];
+    if (macs == UINT64_MAX)
+        snprintf(got, sizeof got, "more than 2^64");
+    else
+        snprintf(got, sizeof got, "%llu", (unsigned long long)macs);
+    if (macs > GENERAL_PES_MAX)
+        pesim_cfg_error_key(ctx, "", "levels", "fan-outs multiply to %s MACs, expected at most "
+                            "%llu", got, (unsigned long long)GENERAL_PES_MAX);
 }
 
 static const struct cfg_key general_keys[] = {
@@ -338,8 +343,12 @@ uint64_t pesim_arch_instances(const struct pesim_arch *arch, unsigned lv)
 {
     uint64_t n = 1;
     for (unsigned k = 0; k < lv && k < arch->nlevels; k++)
-        if (pesim_arch_has_fanout(arch, k))
-            n *= (uint64_t)arch->level[k].fanout.rows * arch->level[k].fanout.cols;
+        if (pesim_arch_has_fanout(arch, k)) {
+            /* rows and cols are at most 65536: their product fits, the
+             * running product saturates */
+            uint64_t f = (uint64_t)arch->level[k].fanout.rows * arch->level[k].fanout.cols;
+            n = n > UINT64_MAX / f ? UINT64_MAX : n * f;
+        }
     return n;
 }
 

@@ -176,7 +176,8 @@ void pesim_arch_expand(struct pesim_arch *arch);
 uint32_t pesim_arch_pes(const struct pesim_arch *arch);
 /* Whether level lv has a fan-out below it (rows and cols > 0). */
 bool pesim_arch_has_fanout(const struct pesim_arch *arch, unsigned lv);
-/* Instances of level lv: the product of the fan-outs above it. */
+/* Instances of level lv: the product of the fan-outs above it (saturated
+ * at UINT64_MAX; a loaded arch has at most 2^24 at the innermost). */
 uint64_t pesim_arch_instances(const struct pesim_arch *arch, unsigned lv);
 /* Bytes a word of ds occupies at level lv. */
 uint32_t pesim_arch_level_word_bytes(const struct pesim_arch *arch, unsigned lv,

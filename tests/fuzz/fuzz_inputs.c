@@ -36,13 +36,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int map_rc = pesim_mapping_load_string(text + map_off, size - map_off, "f.yaml", &m, d);
     if (!wl_rc) {
         if (!map_rc && wl.count > 0) {
+            /* a general-form mapping of five or six levels runs on the
+             * shipped general presets of that many */
+            unsigned nl = pesim_mapping_levels(&m);
+            const char *name = nl == 5 ? "eyeriss-v1-spads" : nl == 6 ? "simba-like"
+                                                                       : "generic-16x16";
             struct pesim_arch base;
-            if (!pesim_arch_load("generic-16x16", &base, d) &&
+            if (!pesim_arch_load(name, &base, d) &&
                 !pesim_map_check(&base, &wl.layers[0], &m, "f.yaml", d) &&
                 pesim_layer_macs(&wl.layers[0]) < 100000) {
                 struct pesim_layer_result r;
-                pesim_sim_layer_engine(&base, &wl.layers[0], &m, PESIM_ENGINE_EVENT, "f",
-                                       &r, d);
+                pesim_sim_layer_engine(&base, &wl.layers[0], &m,
+                                       base.general ? PESIM_ENGINE_ANALYSIS : PESIM_ENGINE_EVENT,
+                                       "f", &r, d);
             }
         }
         pesim_workload_select(&wl, "conv", d);
