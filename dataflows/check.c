@@ -314,7 +314,11 @@ static void level_fit(const struct pesim_arch *arch, const struct pesim_analysis
             over(diags, file, what, a->need_words[lv][ds], c->ds_words[ds], "words");
         }
     if (o->words) {
-        snprintf(what, sizeof what, "%s (shared)", c->name);
+        /* the shorthand's RF: "rf (shared)"; a level: the data spaces */
+        if (arch->general)
+            kept_list(a, lv, c->name, what, sizeof what);
+        else
+            snprintf(what, sizeof what, "%s (shared)", c->name);
         over(diags, file, what, o->total_words, c->words, "words");
     }
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
