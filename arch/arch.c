@@ -230,7 +230,7 @@ int pesim_arch_set(struct pesim_arch *arch, const char *assignment,
                    pesim_diags *diags)
 {
     struct cfg_ctx ctx;
-    pesim_cfg_init(&ctx, "--set");
+    pesim_cfg_init(&ctx, ""); /* the caller names where the assignment came from */
     struct pesim_arch_in in;
     memset(&in, 0, sizeof in);
     in.a = *arch;

@@ -320,6 +320,7 @@ int pesim_cli_load(const struct pesim_cli_opts *o, struct pesim_arch *arch,
         for (size_t i = 0; i < o->nsets; i++) {
             size_t b = pesim_diags_count(d);
             e = pesim_arch_set(arch, o->sets[i], d);
+            pesim_diags_set_file(d, b, "--set");
             if (e) {
                 if (pesim_diags_count(d) == b)
                     pesim_diags_add(d, "--set", 0, 0, "cannot apply '%s': %s",

@@ -279,7 +279,9 @@ static int apply_arch(const pesim_sweep *s, const uint32_t *digit, struct pesim_
             continue;
         char set[SWEEP_KEY_MAX + SWEEP_VALUE_MAX + 2];
         snprintf(set, sizeof set, "%s=%s", s->axes[i].key, s->axes[i].value[digit[i]]);
+        size_t before = pesim_diags_count(d);
         int rc = pesim_arch_set(out, set, d);
+        pesim_diags_set_file(d, before, s->file);
         if (rc)
             return rc;
     }

@@ -151,8 +151,10 @@ int pesim_arch_load(const char *name_or_path, struct pesim_arch *out,
 int pesim_arch_load_string(const char *text, size_t len, const char *file,
                            struct pesim_arch *out, pesim_diags *diags);
 /* Apply one "dotted.key=value" override (value is YAML: a scalar or a flow
- * list), validated like the file; errors are reported as "--set:1:col".
- * On error *arch is unchanged. */
+ * list), validated like the file; errors are reported at line 1, the
+ * column in the assignment, with no file ("") for the caller to name
+ * (pesim_diags_set_file; the CLI names them "--set"). On error *arch is
+ * unchanged. */
 int pesim_arch_set(struct pesim_arch *arch, const char *assignment,
                    pesim_diags *diags);
 /* Cross-key checks after overrides (e.g. the GLB holds a data space that

@@ -310,6 +310,7 @@ static void test_arch_errors(void **state)
     d = pesim_diags_create();
     assert_int_equal(pesim_arch_set(&a, "energy.accelergy.ert=x.yaml", d),
                      PESIM_E_INVALID);
+    pesim_diags_set_file(d, 0, "--set"); /* as the CLI names it */
     msg = diag_text(d);
     assert_string_equal(msg, "--set:1:22: error: energy.accelergy.ert: cannot be "
                              "assigned after loading, expected it in the "
