@@ -6,21 +6,21 @@
 
 static const char *const ds_names[PESIM_DS_COUNT] = {"weights", "inputs",
                                                      "outputs"};
-static const char *const dim_names[PESIM_DIM_COUNT] = {"N", "G", "M", "C",
-                                                       "P", "Q", "R", "S"};
+const char *const pesim_dim_names[PESIM_DIM_COUNT + 1] = {"N", "G", "M", "C",
+                                                         "P", "Q", "R", "S", NULL};
 static const char *const level_names[PESIM_LEVEL_COUNT] = {"dram", "glb",
                                                            "rf"};
 static const char *const elevel_names[PESIM_EL_COUNT] = {"dram", "glb", "noc",
                                                          "rf", "mac"};
-static const char *const axis_names[PESIM_AXIS_COUNT] = {"x", "y"};
+const char *const pesim_axis_names[PESIM_AXIS_COUNT + 1] = {"x", "y", NULL};
 
 #define NAME_OF(table, count, v) ((unsigned)(v) < (count) ? (table)[v] : NULL)
 
 const char *pesim_ds_name(enum pesim_ds ds) { return NAME_OF(ds_names, PESIM_DS_COUNT, ds); }
-const char *pesim_dim_name(enum pesim_dim d) { return NAME_OF(dim_names, PESIM_DIM_COUNT, d); }
+const char *pesim_dim_name(enum pesim_dim d) { return NAME_OF(pesim_dim_names, PESIM_DIM_COUNT, d); }
 const char *pesim_level_name(enum pesim_level l) { return NAME_OF(level_names, PESIM_LEVEL_COUNT, l); }
 const char *pesim_elevel_name(enum pesim_elevel l) { return NAME_OF(elevel_names, PESIM_EL_COUNT, l); }
-const char *pesim_axis_name(enum pesim_axis a) { return NAME_OF(axis_names, PESIM_AXIS_COUNT, a); }
+const char *pesim_axis_name(enum pesim_axis a) { return NAME_OF(pesim_axis_names, PESIM_AXIS_COUNT, a); }
 
 static int lookup(const char *const *table, int count, const char *name)
 {
@@ -41,7 +41,7 @@ int pesim_ds_parse(const char *name, enum pesim_ds *out)
 
 int pesim_dim_parse(const char *name, enum pesim_dim *out)
 {
-    int i = lookup(dim_names, PESIM_DIM_COUNT, name);
+    int i = lookup(pesim_dim_names, PESIM_DIM_COUNT, name);
     if (i < 0)
         return PESIM_E_NOTFOUND;
     *out = (enum pesim_dim)i;

@@ -9,9 +9,6 @@
 
 #define BOUND_MAX 4294967295ull
 
-static const char *const dim_names[] = {"N", "G", "M", "C", "P",
-                                        "Q", "R", "S", NULL};
-static const char *const axis_names[] = {"x", "y", NULL};
 
 struct loop_in {
     int dim;
@@ -20,7 +17,7 @@ struct loop_in {
 };
 
 static const struct cfg_key temporal_loop_keys[] = {
-    {.name = "dim", .type = CFG_ENUM, .names = dim_names, .unit = "",
+    {.name = "dim", .type = CFG_ENUM, .names = pesim_dim_names, .unit = "",
      .desc = "Dimension iterated", .offset = offsetof(struct loop_in, dim)},
     {.name = "bound", .type = CFG_U32, .umin = 1, .umax = BOUND_MAX,
      .unit = "", .desc = "Iterations", .offset = offsetof(struct loop_in, bound)},
@@ -30,13 +27,13 @@ static const struct cfg_section temporal_loop_section = {
     temporal_loop_keys, 2, NULL};
 
 static const struct cfg_key spatial_loop_keys[] = {
-    {.name = "dim", .type = CFG_ENUM, .names = dim_names, .unit = "",
+    {.name = "dim", .type = CFG_ENUM, .names = pesim_dim_names, .unit = "",
      .desc = "Dimension spread over the array",
      .offset = offsetof(struct loop_in, dim)},
     {.name = "bound", .type = CFG_U32, .umin = 1, .umax = BOUND_MAX,
      .unit = "PEs", .desc = "PEs along the axis",
      .offset = offsetof(struct loop_in, bound)},
-    {.name = "axis", .type = CFG_ENUM, .names = axis_names, .unit = "",
+    {.name = "axis", .type = CFG_ENUM, .names = pesim_axis_names, .unit = "",
      .desc = "x spans columns, y spans rows",
      .offset = offsetof(struct loop_in, axis)},
 };

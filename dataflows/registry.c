@@ -42,17 +42,18 @@ int pesim_df_map(const pesim_dataflow *df, const struct pesim_arch *arch,
     return df_map_template(df, arch, l, PESIM_OBJECTIVE_LATENCY, out, diags);
 }
 
-static const char *const objective_names[PESIM_OBJECTIVE_COUNT] = {"latency", "energy", "edp"};
+const char *const pesim_objective_names[PESIM_OBJECTIVE_COUNT + 1] = {"latency", "energy", "edp",
+                                                                      NULL};
 
 const char *pesim_objective_name(enum pesim_objective o)
 {
-    return (unsigned)o < PESIM_OBJECTIVE_COUNT ? objective_names[o] : NULL;
+    return (unsigned)o < PESIM_OBJECTIVE_COUNT ? pesim_objective_names[o] : NULL;
 }
 
 int pesim_objective_parse(const char *name, enum pesim_objective *out)
 {
     for (unsigned i = 0; name && i < PESIM_OBJECTIVE_COUNT; i++)
-        if (strcmp(name, objective_names[i]) == 0) {
+        if (strcmp(name, pesim_objective_names[i]) == 0) {
             *out = (enum pesim_objective)i;
             return 0;
         }

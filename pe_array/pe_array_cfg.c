@@ -9,12 +9,11 @@
 static void scratchpad_check(struct cfg_ctx *ctx, const char *path, void *obj)
 {
     struct pesim_rf_cfg *rf = obj;
-    static const char *const ds[] = {"weights", "inputs", "outputs"};
     /* "shared" switches the model to one RF; a later --set of the whole
      * section ({shared: N}) clears the per-data-space sizes. */
     bool per_ds = false;
     for (size_t i = 0; i < PESIM_DS_COUNT; i++)
-        per_ds = per_ds || pesim_cfg_given(ctx, path, ds[i]);
+        per_ds = per_ds || pesim_cfg_given(ctx, path, pesim_ds_name((enum pesim_ds)i));
     if (pesim_cfg_given(ctx, path, "shared"))
         rf->shared = true;
     else if (per_ds)
@@ -22,7 +21,7 @@ static void scratchpad_check(struct cfg_ctx *ctx, const char *path, void *obj)
     bool any = false;
     for (size_t i = 0; i < PESIM_DS_COUNT; i++)
         any = any || rf->words[i] != 0 ||
-              (ctx->loading && pesim_cfg_given(ctx, path, ds[i]));
+              (ctx->loading && pesim_cfg_given(ctx, path, pesim_ds_name((enum pesim_ds)i)));
     if (rf->shared && any) {
         pesim_cfg_error_keyc(ctx, PESIM_DIAG_CFG_CONFLICT, path, "shared",
                              "given together with per-data-space sizes, "
@@ -35,8 +34,8 @@ static void scratchpad_check(struct cfg_ctx *ctx, const char *path, void *obj)
                              RF_WORDS_MAX);
     if (!rf->shared && ctx->loading) {
         for (size_t i = 0; i < PESIM_DS_COUNT; i++)
-            if (!pesim_cfg_given(ctx, path, ds[i]))
-                pesim_cfg_error_keyc(ctx, PESIM_DIAG_CFG_MISSING, path, ds[i],
+            if (!pesim_cfg_given(ctx, path, pesim_ds_name((enum pesim_ds)i)))
+                pesim_cfg_error_keyc(ctx, PESIM_DIAG_CFG_MISSING, path, pesim_ds_name((enum pesim_ds)i),
                                      "missing required key, expected an "
                                      "integer in [0, %llu] (or give shared "
                                      "instead)",

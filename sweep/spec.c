@@ -13,10 +13,6 @@
 
 #define MAX_AXIS_VALUES 100000
 
-/* A copy of dataflows/registry.c's table, which is static there; the
- * cfg schema needs a NULL-terminated array at compile time. test_sweep.c
- * checks that the two agree. */
-static const char *const objective_names[] = {"latency", "energy", "edp", NULL};
 
 struct base_in {
     char arch[256], workload[256], layers[256], dataflow[16];
@@ -339,7 +335,7 @@ static const struct cfg_key base_keys[] = {
      "workload's own", .offset = offsetof(struct base_in, batch)},
     {.name = "dataflow", .type = CFG_STRING, .umax = 15, .def = "ws", .unit = "",
      .desc = "Dataflow, unless dataflow is an axis", .offset = offsetof(struct base_in, dataflow)},
-    {.name = "objective", .type = CFG_ENUM, .names = objective_names, .def = "latency",
+    {.name = "objective", .type = CFG_ENUM, .names = pesim_objective_names, .def = "latency",
      .unit = "", .desc = "What the mapper minimizes",
      .offset = offsetof(struct base_in, objective)},
     {.name = "engine", .type = CFG_ENUM, .names = pesim_engine_names, .def = "event", .unit = "",

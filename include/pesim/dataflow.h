@@ -29,6 +29,8 @@ enum pesim_objective {
     PESIM_OBJECTIVE_COUNT
 };
 const char *pesim_objective_name(enum pesim_objective o);
+/* The same names as a NULL-terminated table (for schema enums). */
+extern const char *const pesim_objective_names[PESIM_OBJECTIVE_COUNT + 1];
 int pesim_objective_parse(const char *name, enum pesim_objective *out);
 
 /* Find the best mapping of the template for the layer on the arch among

@@ -68,6 +68,9 @@ const char *pesim_dim_name(enum pesim_dim dim);
 const char *pesim_level_name(enum pesim_level level);
 const char *pesim_elevel_name(enum pesim_elevel level);
 const char *pesim_axis_name(enum pesim_axis axis);
+/* The same names as NULL-terminated tables (for schema enums). */
+extern const char *const pesim_dim_names[PESIM_DIM_COUNT + 1];
+extern const char *const pesim_axis_names[PESIM_AXIS_COUNT + 1];
 
 /* Reverse lookups: 0 and *out set on success, PESIM_E_NOTFOUND otherwise. */
 int pesim_ds_parse(const char *name, enum pesim_ds *out);

@@ -333,8 +333,7 @@ static void test_resume(void **state)
 }
 
 /* One name table per enum: the spec's `engine` and `objective` keys take
- * exactly the names pesim_engine_name and pesim_objective_name give (the
- * objective's schema table is a copy: this is what keeps it honest), and
+ * exactly the names pesim_engine_name and pesim_objective_name give, and
  * the sweep formats parse back from their names. */
 static void test_enum_names(void **state)
 {
