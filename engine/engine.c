@@ -109,6 +109,9 @@ int pesim_engine_run(const struct pesim_arch *arch, const struct pesim_layer *l,
     }
     r->tarch = *arch;
     pesim_arch_expand(&r->tarch); /* a general arch stays as it is */
+    memset(r->rs.part, RES_NONE, sizeof r->rs.part);
+    memset(r->rs.rport, RES_NONE, sizeof r->rs.rport);
+    memset(r->rs.wport, RES_NONE, sizeof r->rs.wport);
     pesim_dram_res(&r->tarch, &r->rs);
     for (unsigned lv = 1; lv < arch->nlevels; lv++)
         pesim_level_res(&r->tarch, lv, &r->rs);

@@ -41,8 +41,8 @@ struct resources {
      * data space and the read and write port pools; RES_NONE where the
      * level is untimed (banks 0, as the shorthand's RF) or holds no ds.
      * The shorthand's GLB is level PESIM_LEVEL_GLB. */
-    uint8_t part[PESIM_LEVELS_MAX][PESIM_DS_COUNT];
-    uint8_t rport[PESIM_LEVELS_MAX], wport[PESIM_LEVELS_MAX];
+    uint8_t part[PESIM_LEVELS_MAX + 1][PESIM_DS_COUNT]; /* [nl]: the MAC, none */
+    uint8_t rport[PESIM_LEVELS_MAX + 1], wport[PESIM_LEVELS_MAX + 1];
     /* Per fan-out (by the level above it) a bus per data space; RES_NONE
      * where the level has no fan-out. The shorthand's NoC is
      * net[PESIM_LEVEL_GLB]. */

@@ -56,6 +56,8 @@ struct plan {
     struct pesim_mapping sub[PESIM_LEVELS_MAX];
     struct varying var[PESIM_LEVELS_MAX][PESIM_DIM_COUNT];
     int chain[PESIM_DS_COUNT][PESIM_LEVELS_MAX + 1], nchain[PESIM_DS_COUNT];
+    int8_t at[PESIM_DS_COUNT][PESIM_LEVELS_MAX]; /* chain index of level c as a child
+                                                    that is not the MAC, or -1 */
     /* refetch loop masks (over step positions) per data space and child */
     uint64_t refetch[PESIM_DS_COUNT][PESIM_LEVELS_MAX + 1];
     uint64_t out_irrelevant;       /* loops irrelevant to outputs */
@@ -269,10 +271,23 @@ static struct node *new_node(struct run *r, uint8_t kind, uint64_t now)
 {
     uint32_t id = ++r->next_id;
     struct node *n = node_get(r, id);
-    memset(n, 0, sizeof *n);
+    /* Only what is read before it is written: the lists (res, work, deps,
+     * server, left) are read up to their counts, and the engines set the
+     * timeline. Clearing the whole node (over 300 bytes) cost a tenth of a
+     * run's instructions. */
     n->id = id;
     n->kind = kind;
+    n->nres = n->ndeps = 0;
+    n->latency = 0;
+    n->dram_write = false;
+    n->ds = 0;
+    n->from = n->to = 0;
+    n->words = 0;
     n->issue = now;
+    n->ready = n->start = n->release = n->done = 0;
+    n->bound = n->queued_on = 0;
+    n->blame = 0;
+    n->state = 0;
     return n;
 }
 
@@ -303,14 +318,17 @@ static uint64_t dram_work(const struct run *r, enum pesim_ds ds, uint64_t words)
 
 /* One end of a transfer: a level's resources (DRAM's channel, or a
  * level's partition and its read or write port); the MAC has none. */
-static void level_path(struct run *r, struct node *n, enum pesim_ds ds, int lv, bool read,
-                       uint64_t words)
+static inline void level_path(struct run *r, struct node *n, enum pesim_ds ds, int lv,
+                              bool read, uint64_t words)
 {
     const struct resources *rs = &r->rs;
-    if (lv == PESIM_LEVEL_DRAM)
+    if (lv == PESIM_LEVEL_DRAM) {
         path(n, rs->dram, dram_work(r, ds, words));
-    else if (lv < r->plan->nl && rs->part[lv][ds] != RES_NONE) {
-        path(n, rs->part[lv][ds], words);
+        return;
+    }
+    uint8_t part = rs->part[lv][ds]; /* RES_NONE for the MAC (index nl) */
+    if (part != RES_NONE) {
+        path(n, part, words);
         path(n, read ? rs->rport[lv] : rs->wport[lv], 1);
     }
 }
@@ -390,15 +408,13 @@ static void account(struct run *r, enum pesim_ds ds, struct pesim_pair pr, bool 
  * psums drain first, then the new tile comes in (outputs: a reload unless
  * first). Fills into a level whose data the compute reads directly go to
  * `wait`. */
-static void tiles(struct run *r, int c, uint64_t now, uint32_t *wait, int *nwait)
+static void tiles(struct run *r, int c, const struct shape *s, uint64_t now, uint32_t *wait,
+                  int *nwait)
 {
     struct plan *p = r->plan;
-    const struct shape *s = NULL;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
-        int k = 1;
-        while (k < p->nchain[ds] - 1 && p->chain[ds][k] != c)
-            k++;
-        if (k == p->nchain[ds] - 1 || !changed(p, p->refetch[ds][c]))
+        int k = p->at[ds][c];
+        if (k < 0 || !changed(p, p->refetch[ds][c]))
             continue;
         if (!s)
             s = shape_of(r, c);
@@ -493,9 +509,9 @@ uint32_t pesim_plan_next(struct run *r, uint64_t now)
         return finish(r, now);
     uint32_t wait[2 * PESIM_DS_COUNT];
     int nwait = 0;
-    for (int c = 1; c < p->nl; c++)
-        tiles(r, c, now, wait, &nwait);
     const struct shape *s = shape_of(r, p->nl - 1);
+    for (int c = 1; c < p->nl; c++)
+        tiles(r, c, c == p->nl - 1 ? s : NULL, now, wait, &nwait);
 
     struct node *c = new_node(r, NODE_COMPUTE, now);
     c->work[0] = s->cycles;
@@ -582,8 +598,11 @@ int pesim_plan_init(struct run *r)
     p->mac_pipe = lat > 1 ? lat - 1 : 0;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
         p->nchain[ds] = pesim_map_chain(r->arch, r->map, ds, p->chain[ds]);
+        memset(p->at[ds], -1, sizeof p->at[ds]);
         for (int k = 1; k < p->nchain[ds]; k++) {
             int c = p->chain[ds][k];
+            if (c < p->nl)
+                p->at[ds][c] = (int8_t)k;
             p->refetch[ds][c] = refetch(p, ds, c);
             /* a pair's path: two levels' partition and port, its networks */
             int nf = 0;
