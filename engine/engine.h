@@ -56,8 +56,8 @@ struct resources {
  * reference for small cases, so a layer that needs more cycles than this
  * stops it with PESIM_E_RANGE instead of running for hours. */
 #define PESIM_STEP_MAX_CYCLES (UINT64_C(1) << 24)
-/* The cycle-level engines walk every step of the nest above the RF (the
- * DRAM and GLB loops), about 3 million a second: a layer of more steps
+/* The cycle-level engines walk every step of the nest above the innermost
+ * level (the shorthand's DRAM and GLB loops), about 3 million a second: a layer of more steps
  * than this (minutes of work; at batch 1 on eyeriss-v1 the largest layer
  * of ResNet-50 has 262,144, of VGG-16 2.1 million) is refused with
  * PESIM_E_RANGE, so that no workload, however large its dimensions, runs
