@@ -4,7 +4,8 @@
  * AlexNet CONV1 at batch 4 with a row-stationary mapping written for it
  * (tests/sim/data/eyeriss-v1-spads-conv1.yaml). The event and step engines
  * give the same output byte for byte but for the command line and the
- * engine's name, and their access and network counts are the analysis's. */
+ * engine's name, and their access and network counts are the analysis's;
+ * its trace names the preset's levels and networks. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -87,10 +88,44 @@ static void test_spads_event_equals_step(void **state)
     proc_free(&an);
 }
 
+
+/* --trace on the general form names the levels and networks as the
+ * architecture does, and does not change the report. */
+static void test_spads_trace(void **state)
+{
+    (void)state;
+    const char *root = getenv("PESIM_BUILD_ROOT");
+    assert_non_null(root);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/test-engine-cli-trace.json", root);
+    struct proc_result a = RUN("run", "--arch", "eyeriss-v1-spads", "--workload", "alexnet",
+                               "--layers", "CONV1", "--batch", "1", "--mapping", MAPPING,
+                               "--format", "csv", "--trace", path, "--trace-window", "0:20000");
+    struct proc_result b = RUN("run", "--arch", "eyeriss-v1-spads", "--workload", "alexnet",
+                               "--layers", "CONV1", "--batch", "1", "--mapping", MAPPING,
+                               "--format", "csv");
+    proc_expect(&a, 0, "CONV1", NULL);
+    proc_expect(&b, 0, "CONV1", NULL);
+    assert_string_equal(a.out, b.out);
+    size_t len = 0;
+    char *t = proc_read_file(path, &len);
+    assert_non_null(t);
+    assert_non_null(strstr(t, "\"name\": \"DRAM channel\""));
+    assert_non_null(strstr(t, "\"name\": \"ifmap_spad inputs partition\""));
+    assert_non_null(strstr(t, "\"name\": \"noc weights bus\""));
+    assert_non_null(strstr(t, "\"name\": \"weights dram->weights_spad\""));
+    assert_non_null(strstr(t, "\"name\": \"outputs psum_spad->glb\""));
+    free(t);
+    remove(path);
+    proc_free(&a);
+    proc_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_spads_event_equals_step),
+        cmocka_unit_test(test_spads_trace),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
