@@ -38,23 +38,30 @@ const char *pesim_stall_name(enum pesim_stall s)
 int pesim_run_register(struct run *r, pesim_kernel *k)
 {
     static const char *const what[3] = {"read", "fill", "update"};
-    char name[64];
+    char name[128];
     int rc = 0;
-    for (unsigned lv = 0; lv < PESIM_LEVEL_COUNT; lv++)
+    const struct pesim_arch *a = r->arch;
+    for (unsigned lv = 0; lv < a->nlevels; lv++)
         for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
             struct pesim_access *x = &r->counts.acc[lv][ds];
             uint64_t *field[3] = {&x->reads, &x->fills, &x->updates};
             for (unsigned w = 0; w < 3; w++) {
-                snprintf(name, sizeof name, "%s.%s.%s", pesim_level_name(lv), what[w],
+                snprintf(name, sizeof name, "%s.%s.%s", a->level[lv].name, what[w],
                          pesim_ds_name(ds));
                 rc |= pesim_kernel_counter(k, name, field[w]);
             }
         }
-    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
-        snprintf(name, sizeof name, "noc.words.%s", pesim_ds_name(ds));
-        rc |= pesim_kernel_counter(k, name, &r->counts.noc_words[PESIM_LEVEL_GLB][ds]);
-        snprintf(name, sizeof name, "noc.multicast.%s", pesim_ds_name(ds));
-        rc |= pesim_kernel_counter(k, name, &r->counts.noc_sends[PESIM_LEVEL_GLB][ds]);
+    for (unsigned f = 0; f < a->nlevels; f++) {
+        if (!pesim_arch_has_fanout(a, f))
+            continue;
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+            snprintf(name, sizeof name, "%s.words.%s", a->level[f].fanout.name,
+                     pesim_ds_name(ds));
+            rc |= pesim_kernel_counter(k, name, &r->counts.noc_words[f][ds]);
+            snprintf(name, sizeof name, "%s.multicast.%s", a->level[f].fanout.name,
+                     pesim_ds_name(ds));
+            rc |= pesim_kernel_counter(k, name, &r->counts.noc_sends[f][ds]);
+        }
     }
     rc |= pesim_kernel_counter(k, "noc.reductions", &r->counts.spatial_reductions);
     rc |= pesim_kernel_counter(k, "pe.mac", &r->counts.macs);
@@ -70,7 +77,7 @@ int pesim_run_register(struct run *r, pesim_kernel *k)
 static void report(const struct run *r, struct pesim_layer_result *out)
 {
     struct pesim_analysis *a = &out->analysis;
-    for (unsigned lv = 0; lv < PESIM_LEVEL_COUNT; lv++)
+    for (unsigned lv = 0; lv < PESIM_LEVELS_MAX; lv++)
         for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
             a->acc[lv][ds].reads = r->counts.acc[lv][ds].reads;
             a->acc[lv][ds].fills = r->counts.acc[lv][ds].fills;
@@ -90,8 +97,6 @@ int pesim_engine_run(const struct pesim_arch *arch, const struct pesim_layer *l,
 {
     if (hooks && (hooks->port || hooks->trace || hooks->model) && engine == PESIM_ENGINE_STEP)
         return PESIM_E_INVALID; /* the step engine advances the built-in channel */
-    if (arch->general)
-        return PESIM_E_UNSUPPORTED; /* the plan walks the shorthand's three levels */
     struct run *r = calloc(1, sizeof *r); /* the node ring is large */
     if (!r)
         return PESIM_E_NOMEM;
@@ -102,9 +107,15 @@ int pesim_engine_run(const struct pesim_arch *arch, const struct pesim_layer *l,
         r->inspect = hooks->inspect;
         r->inspect_ctx = hooks->ctx;
     }
-    pesim_dram_res(arch, &r->rs);
-    pesim_glb_res(arch, &r->rs);
-    pesim_noc_res(arch, &r->rs);
+    r->tarch = *arch;
+    pesim_arch_expand(&r->tarch); /* a general arch stays as it is */
+    memset(r->rs.part, RES_NONE, sizeof r->rs.part);
+    memset(r->rs.rport, RES_NONE, sizeof r->rs.rport);
+    memset(r->rs.wport, RES_NONE, sizeof r->rs.wport);
+    pesim_dram_res(&r->tarch, &r->rs);
+    for (unsigned lv = 1; lv < arch->nlevels; lv++)
+        pesim_level_res(&r->tarch, lv, &r->rs);
+    pesim_net_res(&r->tarch, &r->rs);
     pesim_dram_port_builtin(&r->rs, &r->port);
     if (hooks && hooks->port)
         r->port = *hooks->port;
@@ -113,7 +124,7 @@ int pesim_engine_run(const struct pesim_arch *arch, const struct pesim_layer *l,
     if (hooks && hooks->trace) {
         uint64_t tile[PESIM_DS_COUNT];
         for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
-            tile[ds] = out->analysis.acc[PESIM_LEVEL_GLB][ds].tile_words;
+            tile[ds] = arch->nlevels > 1 ? out->analysis.acc[PESIM_LEVEL_GLB][ds].tile_words : 0;
         r->trace = hooks->trace;
         trace_layer_begin(r->trace, r, tile);
     }

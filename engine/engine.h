@@ -17,7 +17,9 @@
 
 /* ---- resources (memory/, pe_array/) ---- */
 
-#define RES_MAX (2 + 3 * PESIM_DS_COUNT + 8)
+/* DRAM, then per on-chip level its partitions and two port pools, then per
+ * fan-out one bus per data space. */
+#define RES_MAX 64
 
 struct res {
     uint64_t rate;      /* work units per cycle (DRAM: 2^-20 byte units) */
@@ -29,15 +31,24 @@ struct res {
     uint32_t holder[8]; /* node holding each server, or 0 */
 };
 
+#define RES_NONE UINT8_MAX
+
 struct resources {
     struct res r[RES_MAX];
     uint8_t n;
     uint8_t dram;                 /* channel */
-    uint8_t glb[PESIM_DS_COUNT];  /* partition per data space (UINT8_MAX: none) */
-    uint8_t glb_read, glb_write;  /* port pools */
-    uint8_t noc[PESIM_DS_COUNT];  /* bus per data space */
+    /* Per on-chip level (index 0 unused: DRAM is `dram`): a partition per
+     * data space and the read and write port pools; RES_NONE where the
+     * level is untimed (banks 0, as the shorthand's RF) or holds no ds.
+     * The shorthand's GLB is level PESIM_LEVEL_GLB. */
+    uint8_t part[PESIM_LEVELS_MAX + 1][PESIM_DS_COUNT]; /* [nl]: the MAC, none */
+    uint8_t rport[PESIM_LEVELS_MAX + 1], wport[PESIM_LEVELS_MAX + 1];
+    /* Per fan-out (by the level above it) a bus per data space; RES_NONE
+     * where the level has no fan-out. The shorthand's NoC is
+     * net[PESIM_LEVEL_GLB]. */
+    uint8_t net[PESIM_LEVELS_MAX][PESIM_DS_COUNT];
     uint32_t dram_latency;
-    uint32_t bytes[PESIM_DS_COUNT]; /* per word, rounded up */
+    uint32_t bytes[PESIM_DS_COUNT]; /* per DRAM word, rounded up */
 };
 
 #define PESIM_DRAM_FP 20 /* DRAM work unit: 2^-20 byte */
@@ -45,14 +56,17 @@ struct resources {
  * reference for small cases, so a layer that needs more cycles than this
  * stops it with PESIM_E_RANGE instead of running for hours. */
 #define PESIM_STEP_MAX_CYCLES (UINT64_C(1) << 24)
-/* The cycle-level engines walk every step of the nest above the RF (the
- * DRAM and GLB loops), about 3 million a second: a layer of more steps
+/* The cycle-level engines walk every step of the nest above the innermost
+ * level (the shorthand's DRAM and GLB loops), about 3 million a second: a layer of more steps
  * than this (minutes of work; at batch 1 on eyeriss-v1 the largest layer
  * of ResNet-50 has 262,144, of VGG-16 2.1 million) is refused with
  * PESIM_E_RANGE, so that no workload, however large its dimensions, runs
  * for hours. The analysis has no such limit. */
 #define PESIM_ENGINE_MAX_STEPS (UINT64_C(1) << 30)
 
+/* The components' timing resources, from the timing view of the
+ * architecture (struct run's `tarch`). Called in this order: DRAM, each
+ * on-chip level outermost first, the networks. */
 void pesim_dram_res(const struct pesim_arch *arch, struct resources *rs);
 
 /* DRAM behind a port. For each transfer that uses DRAM the event engine
@@ -72,19 +86,26 @@ struct pesim_dram_port {
 
 /* The built-in channel as a port over resource `dram` of rs. */
 void pesim_dram_port_builtin(struct resources *rs, struct pesim_dram_port *port);
-void pesim_glb_res(const struct pesim_arch *arch, struct resources *rs);
-void pesim_noc_res(const struct pesim_arch *arch, struct resources *rs);
+/* Storage level lv (>= 1): partitions and ports when it has banks. */
+void pesim_level_res(const struct pesim_arch *arch, unsigned lv, struct resources *rs);
+/* The buses of every fan-out. */
+void pesim_net_res(const struct pesim_arch *arch, struct resources *rs);
 
 /* ---- nodes ---- */
 
 enum node_kind { NODE_XFER, NODE_COMPUTE, NODE_JOIN };
 
-#define NODE_RES 4
+/* Resources on a transfer's path: the two levels' partition and port, and
+ * the networks between them (engine/plan.c refuses a pair that crosses
+ * more than NODE_RES - 4 fan-outs). */
+#define NODE_RES 8
 /* The most dependencies a node takes (engine/plan.c): a compute node waits on
- * the previous step's join, an RF tile per data space and a GLB fill per
- * data space (7); a join on its compute and up to two streams per data
- * space (7). dep() asserts it: a dropped dependency would be a wrong time. */
-#define NODE_DEPS 8
+ * the previous step's join, a fill per data space and a parent tile per
+ * streamed data space (7); a join on its compute and up to two streams per
+ * data space (7); the end on the last step and the last psums moved into
+ * each level (1 + PESIM_LEVELS_MAX). dep() asserts it: a dropped
+ * dependency would be a wrong time. */
+#define NODE_DEPS (1 + PESIM_LEVELS_MAX)
 
 struct dep {
     uint32_t node;   /* id */
@@ -102,7 +123,7 @@ struct node {
     bool dram_write;  /* DRAM is the destination */
     /* what a transfer moves, for traces */
     uint8_t ds;
-    int8_t from, to;  /* levels; PESIM_LEVEL_MAC for the array side */
+    int8_t from, to;  /* levels; the arch's nlevels for the MAC */
     uint64_t words;
     uint8_t ndeps;
     struct dep deps[NODE_DEPS];
@@ -134,6 +155,11 @@ struct plan;
 
 struct run {
     const struct pesim_arch *arch;
+    /* The timing view: arch with the shorthand keys expanded again, so
+     * that the engine times what the shorthand says even when a caller
+     * changed a shorthand key without pesim_arch_expand (the three-level
+     * engine read the shorthand keys directly). Counts come from `arch`. */
+    struct pesim_arch tarch;
     const struct pesim_layer *layer;
     const struct pesim_mapping *map;
     struct resources rs;

@@ -2,8 +2,17 @@
  * the steps of a mapping in nest order, decide which tiles change, emit the
  * transfers, the compute and the joins of each step as nodes, and account
  * every access. Word counts come from the pair formulas applied to each
- * step's own sub-nest (cached: steps of one shape share them), so the sums
- * over a run equal the analysis's. */
+ * tile's own sub-nest (cached: periods of one shape share them), so the
+ * sums over a run equal the analysis's.
+ *
+ * On N levels: a step is one combination of the temporal loops of every
+ * level but the innermost. A data space's tile at chain level c changes
+ * when c's refetch loops change; its words are those of the pair
+ * (parent -> c) on c's sub-nest: the loops of level c inward and every
+ * spatial loop, over a layer whose dimensions are the iterations of those
+ * loops that the fixed digits of the outer temporal loops leave valid. The
+ * shorthand is the case of three levels: the GLB's tiles (c = 1) and the
+ * RF's and the MAC's (c = 2, the step), exactly as before. */
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,73 +20,119 @@
 #include "engine/engine.h"
 
 #define CACHE 64
-#define MAXT (2 * PESIM_MAX_LOOPS)
+#define MAXT PESIM_NEST_MAX
 
 struct shape {
     bool valid;
     uint64_t ext[PESIM_DIM_COUNT];
     uint64_t cycles;                          /* compute cycles of a step */
     uint64_t macs;                            /* MACs of a step */
-    struct pesim_pair pair[PESIM_DS_COUNT][4]; /* by child level (GLB, RF, MAC) */
+    /* [ds][0]: the pair into the shape's level; [ds][1]: into the MAC
+     * (the step's shape only) */
+    struct pesim_pair pair[PESIM_DS_COUNT][2];
+};
+
+/* The loops of one dimension that vary inside a sub-nest (spatial loops,
+ * and temporal loops of the sub-nest's levels), most significant first,
+ * with their strides in the whole nest. */
+struct varying {
+    uint8_t n;
+    bool suffix;    /* no fixed loop of the dim below a varying one */
+    uint64_t tile;  /* product of their bounds */
+    uint32_t bound[MAXT];
+    uint64_t stride[MAXT];
 };
 
 struct plan {
-    int n, ndram;                  /* temporal loops above the RF; DRAM first */
+    int nl;                        /* storage levels; the MAC is index nl */
+    int n;                         /* step loops: temporal, levels 0 .. nl-2 */
+    int lstart[PESIM_LEVELS_MAX];  /* step loops of the levels above lv: [0, lstart[lv]) */
     uint8_t dim[MAXT];
     uint32_t bound[MAXT];
     uint64_t stride[MAXT];
     uint32_t digit[MAXT], prev[MAXT];
     bool started, done;
-    uint64_t tile_step[PESIM_DIM_COUNT], tile_glb[PESIM_DIM_COUNT];
-    struct pesim_mapping step_map, glb_map;
-    int chain[PESIM_DS_COUNT][4], nchain[PESIM_DS_COUNT];
-    /* refetch loop masks (over positions) per data space and child level */
-    uint64_t refetch[PESIM_DS_COUNT][PESIM_LEVEL_COUNT + 1];
+    /* sub-nests by level c = 1 .. nl-1 (nl-1: the step's) */
+    struct pesim_mapping sub[PESIM_LEVELS_MAX];
+    struct varying var[PESIM_LEVELS_MAX][PESIM_DIM_COUNT];
+    int chain[PESIM_DS_COUNT][PESIM_LEVELS_MAX + 1], nchain[PESIM_DS_COUNT];
+    int8_t at[PESIM_DS_COUNT][PESIM_LEVELS_MAX]; /* chain index of level c as a child
+                                                    that is not the MAC, or -1 */
+    /* refetch loop masks (over step positions) per data space and child */
+    uint64_t refetch[PESIM_DS_COUNT][PESIM_LEVELS_MAX + 1];
     uint64_t out_irrelevant;       /* loops irrelevant to outputs */
-    /* state of the tiles */
-    uint32_t glb_fill[PESIM_DS_COUNT];  /* node that brought the GLB tile */
-    uint64_t glb_words[PESIM_DS_COUNT]; /* words of the current GLB tile */
-    bool glb_has[PESIM_DS_COUNT];
-    struct pesim_pair rf_out;           /* the resident RF psum tile */
-    bool rf_out_has;
-    uint32_t last_out;                  /* last node that moved psums into the GLB */
+    bool stream[PESIM_DS_COUNT];   /* the pair into the MAC is a transfer */
+    uint64_t mac_pipe;
+    /* state of the tiles, by level */
+    uint32_t fill[PESIM_DS_COUNT][PESIM_LEVELS_MAX]; /* node that brought the tile (or
+                                                        took the psums out) */
+    struct pesim_pair out[PESIM_LEVELS_MAX];          /* resident psum tile's pair */
+    bool out_has[PESIM_LEVELS_MAX];
+    uint32_t last_out[PESIM_LEVELS_MAX];              /* last node moving psums in */
     uint32_t prev_join;
-    struct shape cache_step[CACHE], cache_glb[CACHE];
+    struct shape *cache;                              /* nl x CACHE */
 };
+
+/* Positions [0, k) as a mask; k may be 64. */
+static uint64_t below(int k) { return k >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << k) - 1; }
 
 /* ---- nest ---- */
 
 static void flatten(struct plan *p, const struct pesim_mapping *m)
 {
-    /* strides need every loop of a dim, spatial and RF included */
-    struct { uint8_t dim; uint32_t bound; int pos; } all[4 * PESIM_MAX_LOOPS];
-    int na = 0;
-    for (unsigned lv = 0; lv < 2; lv++)
-        for (unsigned i = 0; i < m->ntemporal[lv]; i++)
-            if (m->temporal[lv][i].bound > 1) {
-                all[na].dim = m->temporal[lv][i].dim;
-                all[na].bound = m->temporal[lv][i].bound;
-                all[na++].pos = p->n;
-                p->dim[p->n] = m->temporal[lv][i].dim;
-                p->bound[p->n++] = m->temporal[lv][i].bound;
-                if (lv == PESIM_LEVEL_DRAM)
-                    p->ndram = p->n;
+    /* strides need every loop of a dim, spatial and innermost included */
+    struct { uint8_t dim; uint32_t bound; int level; bool spatial; } all[2 * PESIM_LEVELS_MAX * PESIM_MAX_LOOPS];
+    uint64_t strd[2 * PESIM_LEVELS_MAX * PESIM_MAX_LOOPS];
+    int na = 0, nl = p->nl;
+    for (int lv = 0; lv < nl; lv++) {
+        p->lstart[lv] = p->n;
+        for (int sp = 0; sp < 2; sp++) {
+            unsigned cnt = sp ? m->nspatial[lv] : m->ntemporal[lv];
+            const struct pesim_loop *lp = sp ? m->spatial[lv] : m->temporal[lv];
+            for (unsigned i = 0; i < cnt && i < PESIM_MAX_LOOPS; i++) {
+                if (lp[i].bound <= 1)
+                    continue;
+                all[na].dim = lp[i].dim;
+                all[na].bound = lp[i].bound;
+                all[na].level = lv;
+                all[na++].spatial = sp;
+                if (!sp && lv < nl - 1) {
+                    p->dim[p->n] = lp[i].dim;
+                    p->bound[p->n++] = lp[i].bound;
+                }
             }
-    for (unsigned d = 0; d < PESIM_DIM_COUNT; d++)
-        p->tile_step[d] = 1;
-    for (unsigned i = 0; i < m->nspatial[PESIM_LEVEL_GLB]; i++)
-        p->tile_step[m->spatial[PESIM_LEVEL_GLB][i].dim] *= m->spatial[PESIM_LEVEL_GLB][i].bound;
-    for (unsigned i = 0; i < m->ntemporal[PESIM_LEVEL_RF]; i++)
-        p->tile_step[m->temporal[PESIM_LEVEL_RF][i].dim] *= m->temporal[PESIM_LEVEL_RF][i].bound;
-    uint64_t inner[PESIM_DIM_COUNT];
-    memcpy(inner, p->tile_step, sizeof inner);
-    for (int i = na - 1; i >= 0; i--) {
-        p->stride[all[i].pos] = inner[all[i].dim];
-        inner[all[i].dim] *= all[i].bound;
+        }
     }
-    memcpy(p->tile_glb, p->tile_step, sizeof p->tile_glb);
-    for (unsigned i = 0; i < m->ntemporal[PESIM_LEVEL_GLB]; i++)
-        p->tile_glb[m->temporal[PESIM_LEVEL_GLB][i].dim] *= m->temporal[PESIM_LEVEL_GLB][i].bound;
+    uint64_t inner[PESIM_DIM_COUNT];
+    for (unsigned d = 0; d < PESIM_DIM_COUNT; d++)
+        inner[d] = 1;
+    for (int i = na - 1; i >= 0; i--) {
+        strd[i] = inner[all[i].dim];
+        inner[all[i].dim] *= all[i].bound; /* <= 2^40 per dim: pesim_map_check */
+    }
+    for (int i = 0, s = 0; i < na; i++)
+        if (!all[i].spatial && all[i].level < nl - 1)
+            p->stride[s++] = strd[i];
+    /* the varying loops of each sub-nest */
+    for (int c = 1; c < nl; c++)
+        for (unsigned d = 0; d < PESIM_DIM_COUNT; d++) {
+            struct varying *v = &p->var[c][d];
+            v->n = 0;
+            v->suffix = true;
+            v->tile = 1;
+            for (int i = 0; i < na; i++) {
+                if (all[i].dim != d)
+                    continue;
+                if (!all[i].spatial && all[i].level < c) {
+                    if (v->n)
+                        v->suffix = false; /* a fixed loop below a varying one */
+                    continue;
+                }
+                v->bound[v->n] = all[i].bound;
+                v->stride[v->n++] = strd[i];
+                v->tile *= all[i].bound;
+            }
+        }
 }
 
 /* The refetch loops of ds into a child (model.md §4): temporal loops above
@@ -85,12 +140,11 @@ static void flatten(struct plan *p, const struct pesim_mapping *m)
  * MAC. */
 static uint64_t refetch(const struct plan *p, enum pesim_ds ds, int child)
 {
-    int above = child == PESIM_LEVEL_GLB ? p->ndram : p->n;
-    if (child == PESIM_LEVEL_MAC)
-        return above ? (UINT64_C(1) << above) - 1 : 0;
-    for (int i = above - 1; i >= 0; i--)
+    if (child >= p->nl)
+        return below(p->n);
+    for (int i = p->lstart[child] - 1; i >= 0; i--)
         if (pesim_dim_relevant(ds, p->dim[i]))
-            return (UINT64_C(2) << i) - 1;
+            return below(i + 1);
     return 0;
 }
 
@@ -136,44 +190,71 @@ static bool all_zero(const struct plan *p, uint64_t mask)
     return true;
 }
 
-/* Extents of the current step's tile (upto = n) or GLB period (upto = ndram). */
-static void extents(const struct plan *p, const struct pesim_layer *l, int upto,
-                    const uint64_t *tile, uint64_t *ext)
+/* Dimensions of the sub-layer of level c's sub-nest at the current digits:
+ * per dim, the iterations of its varying loops whose index is valid with
+ * the fixed loops (the step loops of the levels above c) at their digits.
+ * Valid iterations are a prefix in the varying loops' order, so the
+ * sub-nest over a layer of that size has the same ones. */
+static void extents(const struct plan *p, const struct pesim_layer *l, int c, uint64_t *ext)
 {
     uint64_t o[PESIM_DIM_COUNT] = {0};
-    for (int i = 0; i < upto; i++)
+    for (int i = 0; i < p->lstart[c]; i++)
         o[p->dim[i]] += p->digit[i] * p->stride[i];
     for (unsigned d = 0; d < PESIM_DIM_COUNT; d++) {
-        uint64_t left = l->dim[d] - o[d];
-        ext[d] = tile[d] < left ? tile[d] : left;
+        const struct varying *v = &p->var[c][d];
+        uint64_t left = l->dim[d] - o[d]; /* > 0: the step is not empty */
+        if (v->suffix) {
+            ext[d] = v->tile < left ? v->tile : left;
+            continue;
+        }
+        /* digit DP as analysis.c's count: the lower varying loops' largest
+         * index stays below a loop's stride even with fixed loops removed */
+        uint64_t rest[MAXT + 1], limit = left - 1, total = 0;
+        rest[v->n] = 1;
+        for (int j = v->n - 1; j >= 0; j--)
+            rest[j] = rest[j + 1] * v->bound[j];
+        int j = 0;
+        for (; j < v->n; j++) {
+            uint64_t top = limit / v->stride[j];
+            if (top >= v->bound[j]) {
+                total += rest[j];
+                break;
+            }
+            total += top * rest[j + 1];
+            limit -= top * v->stride[j];
+        }
+        ext[d] = j < v->n ? total : total + 1;
     }
 }
 
-/* Pair words of a sub-nest shape, cached by its extents. */
-static const struct shape *shape_of(struct run *r, struct shape *cache,
-                                    const struct pesim_mapping *m, const uint64_t *ext,
-                                    bool glb)
+/* Pair words of level c's sub-nest, cached by its extents. */
+static const struct shape *shape_of(struct run *r, int c)
 {
+    struct plan *p = r->plan;
+    uint64_t ext[PESIM_DIM_COUNT];
+    extents(p, r->layer, c, ext);
     uint64_t h = 0;
     for (unsigned d = 0; d < PESIM_DIM_COUNT; d++)
         h = h * 1000003u + ext[d];
-    struct shape *s = &cache[h % CACHE];
+    struct shape *s = &p->cache[(size_t)c * CACHE + h % CACHE];
     if (s->valid && memcmp(s->ext, ext, sizeof s->ext) == 0)
         return s;
     memset(s, 0, sizeof *s);
     memcpy(s->ext, ext, sizeof s->ext);
     struct pesim_layer sub = *r->layer;
     memcpy(sub.dim, ext, sizeof sub.dim);
-    struct plan *p = r->plan;
+    const struct pesim_mapping *m = &p->sub[c];
+    bool step = c == p->nl - 1;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
         for (int k = 0; k + 1 < p->nchain[ds]; k++) {
             int parent = p->chain[ds][k], child = p->chain[ds][k + 1];
-            if ((child == PESIM_LEVEL_GLB) != glb)
+            int slot = child == c ? 0 : child == p->nl && step ? 1 : -1;
+            if (slot < 0)
                 continue;
-            if (pesim_map_pair(r->arch, &sub, m, ds, parent, child, &s->pair[ds][child]))
+            if (pesim_map_pair(r->arch, &sub, m, ds, parent, child, &s->pair[ds][slot]))
                 r->error = PESIM_E_SIM;
         }
-    if (!glb) {
+    if (step) {
         struct pesim_analysis a;
         if (pesim_map_analyze(r->arch, &sub, m, &a))
             r->error = PESIM_E_SIM;
@@ -190,10 +271,23 @@ static struct node *new_node(struct run *r, uint8_t kind, uint64_t now)
 {
     uint32_t id = ++r->next_id;
     struct node *n = node_get(r, id);
-    memset(n, 0, sizeof *n);
+    /* Only what is read before it is written: the lists (res, work, deps,
+     * server, left) are read up to their counts, and the engines set the
+     * timeline. Clearing the whole node (over 300 bytes) cost a tenth of a
+     * run's instructions. */
     n->id = id;
     n->kind = kind;
+    n->nres = n->ndeps = 0;
+    n->latency = 0;
+    n->dram_write = false;
+    n->ds = 0;
+    n->from = n->to = 0;
+    n->words = 0;
     n->issue = now;
+    n->ready = n->start = n->release = n->done = 0;
+    n->bound = n->queued_on = 0;
+    n->blame = 0;
+    n->state = 0;
     return n;
 }
 
@@ -210,6 +304,9 @@ static void dep(struct node *n, uint32_t id, uint32_t offset, bool on_start)
 
 static void path(struct node *n, uint8_t res, uint64_t work)
 {
+    if (res == RES_NONE)
+        return;
+    assert(n->nres < NODE_RES);
     n->res[n->nres] = res;
     n->work[n->nres++] = work;
 }
@@ -219,33 +316,61 @@ static uint64_t dram_work(const struct run *r, enum pesim_ds ds, uint64_t words)
     return (words * r->rs.bytes[ds]) << PESIM_DRAM_FP;
 }
 
-/* A transfer of `words` of ds from level `from` to level `to` (a level, or
- * the array side: RF or PESIM_LEVEL_MAC, reached over the NoC). The words
- * are the parent-side count: a multicast or a reduced psum occupies each
- * resource once. */
-static struct node *transfer(struct run *r, enum pesim_ds ds, int from, int to,
-                             uint64_t words, uint64_t now)
+/* One end of a transfer: a level's resources (DRAM's channel, or a
+ * level's partition and its read or write port); the MAC has none. */
+static inline void level_path(struct run *r, struct node *n, enum pesim_ds ds, int lv,
+                              bool read, uint64_t words)
+{
+    const struct resources *rs = &r->rs;
+    if (lv == PESIM_LEVEL_DRAM) {
+        path(n, rs->dram, dram_work(r, ds, words));
+        return;
+    }
+    uint8_t part = rs->part[lv][ds]; /* RES_NONE for the MAC (index nl) */
+    if (part != RES_NONE) {
+        path(n, part, words);
+        path(n, read ? rs->rport[lv] : rs->wport[lv], 1);
+    }
+}
+
+/* How a transfer of a pair uses it: down (fill or reload, parent to child)
+ * or up (psums drained, child to parent). */
+enum move { FILL, RELOAD, UP };
+
+/* A transfer of ds along pair pr (parent -> child), in the direction of
+ * `mv`. Its path, in the order the words travel: the sending level, the
+ * networks crossed, the receiving level. Each resource carries its own
+ * side's words: the parent `sent` (a multicast or a reduced psum once),
+ * each network the words on its parent side, the child its own words
+ * (fills) — a reload moves `words` everywhere. */
+static struct node *transfer(struct run *r, enum pesim_ds ds, const struct pesim_pair *pr,
+                             enum move mv, uint64_t words, uint64_t now)
 {
     struct node *n = new_node(r, NODE_XFER, now);
-    const struct resources *rs = &r->rs;
-    int ends[2] = {from, to};
-    for (int k = 0; k < 2; k++) {
-        int lv = ends[k];
-        if (lv == PESIM_LEVEL_DRAM)
-            path(n, rs->dram, dram_work(r, ds, words));
-        else if (lv == PESIM_LEVEL_GLB) {
-            path(n, rs->glb[ds], words);
-            path(n, k == 0 ? rs->glb_read : rs->glb_write, 1);
-        } else /* RF or MAC: the array side, over the NoC */
-            path(n, rs->noc[ds], words);
+    int par = pr->parent, ch = pr->child;
+    uint64_t child_words = mv == RELOAD ? words : pr->per_pe;
+    uint64_t parent_words = mv == RELOAD ? words : pr->sent;
+    if (mv == UP) {
+        parent_words = words;
+        level_path(r, n, ds, ch, true, child_words);
+        for (unsigned k = 0; k < pr->nf; k++)
+            path(n, r->rs.net[pr->fanout[k]][ds], pr->f_sends[k]);
+        level_path(r, n, ds, par, false, parent_words);
+        n->from = (int8_t)ch;
+        n->to = (int8_t)par;
+    } else {
+        level_path(r, n, ds, par, true, parent_words);
+        for (unsigned k = pr->nf; k-- > 0;)
+            path(n, r->rs.net[pr->fanout[k]][ds], mv == RELOAD ? words : pr->f_sends[k]);
+        level_path(r, n, ds, ch, false, child_words);
+        n->from = (int8_t)par;
+        n->to = (int8_t)ch;
     }
-    if (from == PESIM_LEVEL_DRAM)
-        n->latency = rs->dram_latency;
-    n->dram_write = to == PESIM_LEVEL_DRAM;
+    if (n->from == PESIM_LEVEL_DRAM)
+        n->latency = r->rs.dram_latency;
+    n->dram_write = n->to == PESIM_LEVEL_DRAM;
     n->ds = (uint8_t)ds;
-    n->from = (int8_t)from;
-    n->to = (int8_t)to;
-    n->words = words;
+    n->words = parent_words;
     return n;
 }
 
@@ -255,37 +380,21 @@ static uint32_t emit(struct run *r, struct node *n)
     return n->id;
 }
 
-static uint64_t mac_pipe(const struct run *r)
-{
-    uint32_t lat = r->arch->pe_array.mac_latency_cycles;
-    return lat > 1 ? lat - 1 : 0;
-}
-
-/* Drain the resident RF psums to their parent. */
-static void drain_rf(struct run *r, uint64_t now)
+/* Drain the resident psum tile of level c to its parent (a write-back when
+ * the parent is DRAM). */
+static void drain(struct run *r, int c, uint64_t now)
 {
     struct plan *p = r->plan;
-    if (!p->rf_out_has || p->rf_out.sent == 0)
+    const struct pesim_pair *pr = &p->out[c];
+    if (!p->out_has[c] || pr->sent == 0)
         return;
-    struct node *n = transfer(r, PESIM_DS_OUTPUTS, PESIM_LEVEL_RF, p->rf_out.parent,
-                              p->rf_out.sent, now);
-    dep(n, p->prev_join, (uint32_t)mac_pipe(r), false);
-    p->last_out = emit(r, n);
-    p->rf_out_has = false;
-}
-
-/* Write the GLB psum tile back to DRAM. */
-static void writeback(struct run *r, uint64_t now)
-{
-    struct plan *p = r->plan;
-    enum pesim_ds o = PESIM_DS_OUTPUTS;
-    if (!p->glb_has[o] || p->glb_words[o] == 0)
-        return;
-    struct node *n = transfer(r, o, PESIM_LEVEL_GLB, PESIM_LEVEL_DRAM, p->glb_words[o], now);
-    dep(n, p->prev_join, (uint32_t)mac_pipe(r), false);
-    dep(n, p->last_out, 0, false);
-    p->glb_fill[o] = emit(r, n);
-    p->glb_has[o] = false;
+    struct node *n = transfer(r, PESIM_DS_OUTPUTS, pr, UP, pr->sent, now);
+    dep(n, p->prev_join, (uint32_t)p->mac_pipe, false);
+    dep(n, p->last_out[c], 0, false);
+    uint32_t id = emit(r, n);
+    p->last_out[pr->parent] = id;
+    p->fill[PESIM_DS_OUTPUTS][c] = id;
+    p->out_has[c] = false;
 }
 
 static void account(struct run *r, enum pesim_ds ds, struct pesim_pair pr, bool first)
@@ -295,100 +404,79 @@ static void account(struct run *r, enum pesim_ds ds, struct pesim_pair pr, bool 
     pesim_map_account(ds, &pr, &r->counts);
 }
 
-/* GLB tiles of the step (model.md §8.3, 1). */
-static void glb_tiles(struct run *r, const struct shape *g, uint64_t now)
+/* The tiles of chain level c that change at this step (model.md §8.3, 1-2):
+ * psums drain first, then the new tile comes in (outputs: a reload unless
+ * first). Fills into a level whose data the compute reads directly go to
+ * `wait`. */
+static void tiles(struct run *r, int c, const struct shape *s, uint64_t now, uint32_t *wait,
+                  int *nwait)
 {
     struct plan *p = r->plan;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
-        if (p->nchain[ds] < 2 || p->chain[ds][1] != PESIM_LEVEL_GLB ||
-            !changed(p, p->refetch[ds][PESIM_LEVEL_GLB]))
+        int k = p->at[ds][c];
+        if (k < 0 || !changed(p, p->refetch[ds][c]))
             continue;
-        struct pesim_pair pr = g->pair[ds][PESIM_LEVEL_GLB];
-        bool first = all_zero(p, p->refetch[ds][PESIM_LEVEL_GLB] & p->out_irrelevant);
-        account(r, ds, pr, first);
-        if (ds == PESIM_DS_OUTPUTS)
-            writeback(r, now);
-        uint64_t words = ds == PESIM_DS_OUTPUTS && first ? 0 : pr.per_pe;
-        p->glb_words[ds] = pr.per_pe;
-        p->glb_has[ds] = true;
-        if (!words)
-            continue;
-        struct node *n = transfer(r, ds, PESIM_LEVEL_DRAM, PESIM_LEVEL_GLB, words, now);
-        if (!r->arch->glb.double_buffer)
-            dep(n, p->prev_join, 0, false);
-        dep(n, p->glb_fill[ds], 0, false); /* the write-back, for outputs */
-        p->glb_fill[ds] = emit(r, n);
-    }
-}
-
-/* RF tiles of the step (§8.3, 2); returns the nodes compute waits for. */
-static int rf_tiles(struct run *r, const struct shape *s, uint64_t now, uint32_t *wait)
-{
-    struct plan *p = r->plan;
-    int nwait = 0;
-    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
-        int k = p->nchain[ds] - 2; /* the pair into the RF, if the RF keeps ds */
-        if (p->chain[ds][k + 1] != PESIM_LEVEL_MAC || p->chain[ds][k] != PESIM_LEVEL_RF)
-            continue;
+        if (!s)
+            s = shape_of(r, c);
         int parent = p->chain[ds][k - 1];
-        if (!changed(p, p->refetch[ds][PESIM_LEVEL_RF]))
-            continue;
-        struct pesim_pair pr = s->pair[ds][PESIM_LEVEL_RF];
-        bool first = all_zero(p, p->refetch[ds][PESIM_LEVEL_RF] & p->out_irrelevant);
-        account(r, ds, pr, first);
-        uint64_t words = pr.sent;
+        const struct pesim_pair *pr = &s->pair[ds][0];
+        bool first = all_zero(p, p->refetch[ds][c] & p->out_irrelevant);
+        account(r, ds, *pr, first);
+        enum move mv = FILL;
         if (ds == PESIM_DS_OUTPUTS) {
-            drain_rf(r, now);
-            p->rf_out = pr;
-            p->rf_out_has = true;
+            drain(r, c, now);
+            p->out[c] = *pr;
+            p->out_has[c] = true;
             if (first)
                 continue;
+            mv = RELOAD;
         }
-        if (!words)
+        if (!pr->sent)
             continue;
-        struct node *n = transfer(r, ds, parent, PESIM_LEVEL_RF, words, now);
-        dep(n, p->prev_join, 0, false);
-        if (parent == PESIM_LEVEL_GLB)
-            dep(n, p->glb_fill[ds], 0, false);
+        struct node *n = transfer(r, ds, pr, mv, pr->sent, now);
+        if (!r->tarch.level[c].double_buffer)
+            dep(n, p->prev_join, 0, false);
+        dep(n, p->fill[ds][parent], 0, false); /* the parent's tile is in */
+        dep(n, p->fill[ds][c], 0, false);      /* the previous tile (or drain) is done */
         if (ds == PESIM_DS_OUTPUTS)
-            dep(n, p->last_out, 0, false);
-        wait[nwait++] = emit(r, n);
+            dep(n, p->last_out[parent], 0, false);
+        p->fill[ds][c] = emit(r, n);
+        if (k == p->nchain[ds] - 2 && !p->stream[ds])
+            wait[(*nwait)++] = p->fill[ds][c];
     }
-    return nwait;
 }
 
-/* Data spaces the RF bypasses stream during the compute (§8.3, 4). */
+/* The MAC's operands and psums (§8.3, 4): part of the compute from a level
+ * right above it that no network and no bandwidth separate (the
+ * shorthand's RF); otherwise streams during the compute. */
 static int streams(struct run *r, const struct shape *s, uint32_t compute, uint64_t now,
                    uint32_t *wait)
 {
     struct plan *p = r->plan;
     int nwait = 0;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
-        int k = p->nchain[ds] - 2;
-        int parent = p->chain[ds][k];
-        struct pesim_pair pr = s->pair[ds][PESIM_LEVEL_MAC];
-        bool first = all_zero(p, p->refetch[ds][PESIM_LEVEL_MAC] & p->out_irrelevant);
-        account(r, ds, pr, first);
-        if (parent == PESIM_LEVEL_RF)
-            continue; /* RF -> MAC is part of the compute */
-        uint64_t up = 0, down = pr.sent;
+        int parent = p->chain[ds][p->nchain[ds] - 2];
+        const struct pesim_pair *pr = &s->pair[ds][1];
+        bool first = all_zero(p, p->refetch[ds][p->nl] & p->out_irrelevant);
+        account(r, ds, *pr, first);
+        if (!p->stream[ds])
+            continue;
+        uint64_t up = 0, down = pr->sent;
         if (ds == PESIM_DS_OUTPUTS) {
-            up = pr.collapse || !pr.crossing ? pr.sent : pr.per_pe;
-            down = pr.collapse || !pr.crossing ? pr.sent - (first ? pr.first : 0) : 0;
+            up = pr->collapse || !pr->crossing ? pr->sent : pr->per_pe;
+            down = pr->collapse || !pr->crossing ? pr->sent - (first ? pr->first : 0) : 0;
         }
         if (down) {
-            struct node *n = transfer(r, ds, parent, PESIM_LEVEL_MAC, down, now);
+            struct node *n = transfer(r, ds, pr, ds == PESIM_DS_OUTPUTS ? RELOAD : FILL, down, now);
             dep(n, compute, 0, true);
-            if (parent == PESIM_LEVEL_GLB)
-                dep(n, p->glb_fill[ds], 0, false);
+            dep(n, p->fill[ds][parent], 0, false);
             wait[nwait++] = emit(r, n);
         }
         if (up) {
-            struct node *n = transfer(r, ds, PESIM_LEVEL_MAC, parent, up, now);
+            struct node *n = transfer(r, ds, pr, UP, up, now);
             dep(n, compute, 0, true);
-            if (parent == PESIM_LEVEL_GLB)
-                dep(n, p->glb_fill[ds], 0, false);
-            p->last_out = wait[nwait++] = emit(r, n);
+            dep(n, p->fill[ds][parent], 0, false);
+            p->last_out[parent] = wait[nwait++] = emit(r, n);
         }
     }
     return nwait;
@@ -397,12 +485,14 @@ static int streams(struct run *r, const struct shape *s, uint32_t compute, uint6
 static uint32_t finish(struct run *r, uint64_t now)
 {
     struct plan *p = r->plan;
-    drain_rf(r, now);
-    writeback(r, now);
+    enum pesim_ds o = PESIM_DS_OUTPUTS;
+    /* psums leave level by level, innermost first */
+    for (int k = p->nchain[o] - 2; k >= 1; k--)
+        drain(r, p->chain[o][k], now);
     struct node *end = new_node(r, NODE_JOIN, now);
-    dep(end, p->prev_join, (uint32_t)mac_pipe(r), false);
-    dep(end, p->last_out, 0, false);
-    dep(end, p->glb_fill[PESIM_DS_OUTPUTS], 0, false);
+    dep(end, p->prev_join, (uint32_t)p->mac_pipe, false);
+    for (int k = p->nchain[o] - 2; k >= 0; k--)
+        dep(end, p->last_out[p->chain[o][k]], 0, false);
     r->end_node = emit(r, end);
     p->done = true;
     return 0;
@@ -417,14 +507,11 @@ uint32_t pesim_plan_next(struct run *r, uint64_t now)
         return finish(r, now);
     if (!p->started && step_empty(p, r->layer) && !advance(p, r->layer))
         return finish(r, now);
-    uint64_t ext[PESIM_DIM_COUNT];
-    extents(p, r->layer, p->ndram, p->tile_glb, ext);
-    const struct shape *g = shape_of(r, p->cache_glb, &p->glb_map, ext, true);
-    glb_tiles(r, g, now);
-    extents(p, r->layer, p->n, p->tile_step, ext);
-    const struct shape *s = shape_of(r, p->cache_step, &p->step_map, ext, false);
-    uint32_t wait[8];
-    int nwait = rf_tiles(r, s, now, wait);
+    uint32_t wait[2 * PESIM_DS_COUNT];
+    int nwait = 0;
+    const struct shape *s = shape_of(r, p->nl - 1);
+    for (int c = 1; c < p->nl; c++)
+        tiles(r, c, c == p->nl - 1 ? s : NULL, now, wait, &nwait);
 
     struct node *c = new_node(r, NODE_COMPUTE, now);
     c->work[0] = s->cycles;
@@ -432,10 +519,10 @@ uint32_t pesim_plan_next(struct run *r, uint64_t now)
     dep(c, p->prev_join, 0, false);
     for (int i = 0; i < nwait; i++)
         dep(c, wait[i], 0, false);
-    /* operands streamed from the GLB need their tile there first */
+    /* operands streamed from a level need their tile there first */
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
-        if (p->chain[ds][p->nchain[ds] - 2] == PESIM_LEVEL_GLB)
-            dep(c, p->glb_fill[ds], 0, false);
+        if (p->stream[ds])
+            dep(c, p->fill[ds][p->chain[ds][p->nchain[ds] - 2]], 0, false);
     uint32_t compute = emit(r, c);
 
     nwait = streams(r, s, compute, now, wait);
@@ -449,30 +536,97 @@ uint32_t pesim_plan_next(struct run *r, uint64_t now)
     return compute;
 }
 
+/* Whether level lv has timing resources with a bandwidth limit. */
+static bool limited(const struct pesim_arch *a, int lv)
+{
+    return (uint64_t)a->level[lv].banks * a->level[lv].bank_words_per_cycle > 0;
+}
+
+/* A loop of bound > 1 on dim d among the temporal loops of levels
+ * [from, to) or the spatial loops of fan-out `from` (spatial). */
+static bool has_loop(const struct pesim_mapping *m, int from, int to, unsigned d, bool spatial)
+{
+    for (int lv = from; lv < to; lv++) {
+        unsigned cnt = spatial ? m->nspatial[lv] : m->ntemporal[lv];
+        const struct pesim_loop *lp = spatial ? m->spatial[lv] : m->temporal[lv];
+        for (unsigned i = 0; i < cnt && i < PESIM_MAX_LOOPS; i++)
+            if (lp[i].dim == d && lp[i].bound > 1)
+                return true;
+    }
+    return false;
+}
+
+/* What the sub-nests cannot count (docs/model.md §8.1): an input pair whose
+ * multicast over fan-out f spans a window dimension that a step loop of a
+ * level between f and the child also iterates — the union of the
+ * children's windows then has gaps the sub-layer closes. */
+static bool countable(const struct run *r, const struct plan *p)
+{
+    enum pesim_ds in = PESIM_DS_INPUTS;
+    for (int k = 0; k + 1 < p->nchain[in]; k++) {
+        int par = p->chain[in][k], ch = p->chain[in][k + 1];
+        int pin = ch < p->nl - 1 ? ch : p->nl - 1; /* fixed levels: [0, pin) */
+        for (int f = par; f < ch; f++) {
+            if (!pesim_arch_has_fanout(r->arch, (unsigned)f) ||
+                !r->arch->level[f].fanout.net[in].multicast)
+                continue;
+            for (unsigned d = PESIM_DIM_P; d < PESIM_DIM_COUNT; d++)
+                if (has_loop(r->map, f, f + 1, d, true) && has_loop(r->map, f + 1, pin, d, false))
+                    return false;
+        }
+    }
+    return true;
+}
+
 int pesim_plan_init(struct run *r)
 {
     struct plan *p = calloc(1, sizeof *p);
     if (!p)
         return PESIM_E_NOMEM;
     r->plan = p;
+    p->nl = r->arch->nlevels;
+    p->cache = calloc((size_t)p->nl * CACHE, sizeof *p->cache);
+    if (!p->cache)
+        return PESIM_E_NOMEM;
     flatten(p, r->map);
-    p->step_map = *r->map;
-    p->step_map.ntemporal[PESIM_LEVEL_DRAM] = p->step_map.ntemporal[PESIM_LEVEL_GLB] = 0;
-    p->glb_map = *r->map;
-    p->glb_map.ntemporal[PESIM_LEVEL_DRAM] = 0;
+    for (int c = 1; c < p->nl; c++) {
+        p->sub[c] = *r->map;
+        for (int lv = 0; lv < c; lv++)
+            p->sub[c].ntemporal[lv] = 0;
+    }
+    uint32_t lat = r->tarch.mac_latency_cycles;
+    p->mac_pipe = lat > 1 ? lat - 1 : 0;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
         p->nchain[ds] = pesim_map_chain(r->arch, r->map, ds, p->chain[ds]);
-        for (int c = PESIM_LEVEL_GLB; c <= PESIM_LEVEL_MAC; c++)
+        memset(p->at[ds], -1, sizeof p->at[ds]);
+        for (int k = 1; k < p->nchain[ds]; k++) {
+            int c = p->chain[ds][k];
+            if (c < p->nl)
+                p->at[ds][c] = (int8_t)k;
             p->refetch[ds][c] = refetch(p, ds, c);
+            /* a pair's path: two levels' partition and port, its networks */
+            int nf = 0;
+            for (int f = p->chain[ds][k - 1]; f < c; f++)
+                nf += pesim_arch_has_fanout(r->arch, (unsigned)f);
+            if (nf > NODE_RES - 4)
+                return PESIM_E_UNSUPPORTED;
+        }
+        int par = p->chain[ds][p->nchain[ds] - 2];
+        bool crossing = false;
+        for (int f = par; f < p->nl; f++)
+            crossing |= pesim_arch_has_fanout(r->arch, (unsigned)f);
+        p->stream[ds] = par == PESIM_LEVEL_DRAM || crossing || limited(&r->tarch, par);
     }
     for (int i = 0; i < p->n; i++)
         if (!pesim_dim_relevant(PESIM_DS_OUTPUTS, p->dim[i]))
             p->out_irrelevant |= UINT64_C(1) << i;
-    return 0;
+    return countable(r, p) ? 0 : PESIM_E_UNSUPPORTED;
 }
 
 void pesim_plan_free(struct run *r)
 {
+    if (r->plan)
+        free(r->plan->cache);
     free(r->plan);
     r->plan = NULL;
 }

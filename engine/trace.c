@@ -26,6 +26,8 @@ enum {
     TID_GLB_READ = 30, /* + server */
     TID_GLB_WRITE = 40,
     TID_NOC = 50, /* + ds */
+    TID_RES = 64, /* + 8 x resource + server: the general form's levels and networks */
+    TID_MAX = TID_RES + 8 * RES_MAX,
 };
 
 struct pesim_trace {
@@ -35,7 +37,7 @@ struct pesim_trace {
     uint64_t from, to, max_bytes;
     uint64_t offset; /* cycle where the current layer starts */
     uint64_t events;
-    bool truncated, named[64];
+    bool truncated, named[TID_MAX];
     const char *layer;
     uint64_t tile[PESIM_DS_COUNT];
 };
@@ -82,9 +84,9 @@ static bool visible(const pesim_trace *t, uint64_t *a, uint64_t *b)
 
 static void track_name(pesim_trace *t, int tid, const char *name)
 {
-    if (tid < 64 && t->named[tid])
+    if (tid < TID_MAX && t->named[tid])
         return;
-    if (tid < 64)
+    if (tid < TID_MAX)
         t->named[tid] = true;
     put(t, ",\n{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": 1, \"tid\": %d, "
             "\"args\": {\"name\": \"%s\"}}", tid, name);
@@ -149,6 +151,15 @@ bool pesim_trace_truncated(const pesim_trace *t) { return t->truncated; }
 
 static const char *const level_names[] = {"DRAM", "GLB", "RF", "MAC"};
 
+/* A level's name in a trace: the shorthand's in capitals, the general
+ * form's as the architecture names them. */
+static const char *level_name(const struct run *r, int lv)
+{
+    if (!r->arch->general)
+        return level_names[lv];
+    return lv >= r->arch->nlevels ? "MAC" : r->arch->level[lv].name;
+}
+
 static int res_track(const struct run *r, unsigned res, unsigned server, char *name,
                      size_t size)
 {
@@ -157,19 +168,35 @@ static int res_track(const struct run *r, unsigned res, unsigned server, char *n
         snprintf(name, size, "DRAM channel");
         return TID_DRAM;
     }
-    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
-        if (res == rs->glb[ds]) {
-            snprintf(name, size, "GLB %s partition", pesim_ds_name(ds));
-            return TID_GLB + (int)ds;
-        }
-        if (res == rs->noc[ds]) {
-            snprintf(name, size, "NoC %s bus", pesim_ds_name(ds));
-            return TID_NOC + (int)ds;
+    bool shorthand = !r->arch->general;
+    for (unsigned lv = 1; lv < r->arch->nlevels; lv++) {
+        const char *ln = shorthand ? "GLB" : r->arch->level[lv].name;
+        int base = shorthand ? -1 : TID_RES + 8 * (int)res;
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+            if (res == rs->part[lv][ds]) {
+                snprintf(name, size, "%s %s partition", ln, pesim_ds_name(ds));
+                return base >= 0 ? base : TID_GLB + (int)ds;
+            }
+        if (res == rs->rport[lv] || res == rs->wport[lv]) {
+            bool rd = res == rs->rport[lv];
+            snprintf(name, size, "%s %s port %u", ln, rd ? "read" : "write", server);
+            return base >= 0 ? base + (int)server
+                             : (rd ? TID_GLB_READ : TID_GLB_WRITE) + (int)server;
         }
     }
-    bool rd = res == rs->glb_read;
-    snprintf(name, size, "GLB %s port %u", rd ? "read" : "write", server);
-    return (rd ? TID_GLB_READ : TID_GLB_WRITE) + (int)server;
+    for (unsigned f = 0; f < r->arch->nlevels; f++)
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+            if (res == rs->net[f][ds]) {
+                if (shorthand) {
+                    snprintf(name, size, "NoC %s bus", pesim_ds_name(ds));
+                    return TID_NOC + (int)ds;
+                }
+                snprintf(name, size, "%s %s bus", r->arch->level[f].fanout.name,
+                         pesim_ds_name(ds));
+                return TID_RES + 8 * (int)res;
+            }
+    snprintf(name, size, "resource %u", res);
+    return TID_RES + 8 * (int)res;
 }
 
 void trace_layer_begin(pesim_trace *t, const struct run *r, const uint64_t tile[PESIM_DS_COUNT])
@@ -199,7 +226,7 @@ void trace_node(pesim_trace *t, const struct run *r, const struct node *n)
     if (n->kind != NODE_XFER)
         return;
     snprintf(name, sizeof name, "%s %s->%s", pesim_ds_name(n->ds),
-             level_names[n->from], level_names[n->to]);
+             level_name(r, n->from), level_name(r, n->to));
     snprintf(args, sizeof args, "\"words\": %" PRIu64 ", \"ready\": %" PRIu64, n->words,
              t->offset + n->ready);
     for (unsigned i = 0; i < n->nres; i++) {

@@ -19,7 +19,7 @@ void pesim_dram_res(const struct pesim_arch *arch, struct resources *rs)
     r->pool = 1;
     rs->dram_latency = arch->dram.latency_cycles;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
-        rs->bytes[ds] = pesim_arch_word_bytes(arch, ds);
+        rs->bytes[ds] = pesim_arch_level_word_bytes(arch, PESIM_LEVEL_DRAM, ds);
 }
 
 /* The built-in channel as a port: FIFO, one transfer at a time. */

@@ -20,12 +20,13 @@ static void finish(const struct pesim_arch *arch, struct pesim_layer_result *r)
     pesim_energy_compute(arch, a, r->cycles, &r->energy);
 }
 
-/* Steps the engines walk: the product of the DRAM and GLB loops (each at
- * most 2^40 over a dimension, so saturating is only a guard). */
+/* Steps the engines walk: the product of the temporal loops of every level
+ * but the innermost (the shorthand's DRAM and GLB loops; each at most 2^40
+ * over a dimension, so saturating is only a guard). */
 static uint64_t nest_steps(const struct pesim_mapping *m)
 {
     uint64_t n = 1;
-    for (int lv = PESIM_LEVEL_DRAM; lv <= PESIM_LEVEL_GLB; lv++)
+    for (unsigned lv = 0; lv + 1 < pesim_mapping_levels(m); lv++)
         for (uint8_t i = 0; i < m->ntemporal[lv]; i++) {
             uint64_t b = m->temporal[lv][i].bound;
             n = b && n > UINT64_MAX / b ? UINT64_MAX : n * b;
@@ -56,13 +57,6 @@ static int run_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
     rc = pesim_map_check_fit(arch, &out->analysis, file, diags);
     if (rc)
         return rc;
-    if (arch->general && engine != PESIM_ENGINE_ANALYSIS) {
-        pesim_diags_addc(diags, PESIM_DIAG_SIM_LIMIT, file, 0, 0,
-                        "layer %s: the %s engine runs architectures in the three-level "
-                        "shorthand only, expected the analysis engine for %s (levels:)",
-                        l->name, pesim_engine_name(engine), arch->name);
-        return PESIM_E_UNSUPPORTED;
-    }
     out->engine = engine;
     out->cycles = pesim_map_bounds(arch, &out->analysis, out->bound_cycles, &out->bound);
     if (out->cycles == UINT64_MAX) {
@@ -87,10 +81,11 @@ static int run_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
     uint64_t steps = nest_steps(m);
     if (engine != PESIM_ENGINE_ANALYSIS && steps > PESIM_ENGINE_MAX_STEPS) {
         pesim_diags_addc(diags, PESIM_DIAG_SIM_LIMIT, file, 0, 0,
-                         "layer %s: its mapping has %llu steps above the RF, more than the %s "
+                         "layer %s: its mapping has %llu steps above the %s, more than the %s "
                          "engine walks (%llu), expected a smaller layer (or the analysis engine)",
-                         l->name, (unsigned long long)steps, pesim_engine_name(engine),
-                         (unsigned long long)PESIM_ENGINE_MAX_STEPS);
+                         l->name, (unsigned long long)steps,
+                         arch->general ? arch->level[arch->nlevels - 1].name : "RF",
+                         pesim_engine_name(engine), (unsigned long long)PESIM_ENGINE_MAX_STEPS);
         return PESIM_E_RANGE;
     }
     if (engine != PESIM_ENGINE_ANALYSIS) {
@@ -102,6 +97,15 @@ static int run_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
                              "engine runs any length)", l->name,
                              (unsigned long long)PESIM_STEP_MAX_CYCLES);
             return PESIM_E_RANGE;
+        }
+        if (rc == PESIM_E_UNSUPPORTED) {
+            pesim_diags_addc(diags, PESIM_DIAG_SIM_LIMIT, file, 0, 0,
+                             "layer %s: the %s engine cannot count this mapping per step (an "
+                             "input multicast spans a window loop of a level that the inputs "
+                             "bypass, or a transfer crosses more than %d fan-outs), expected "
+                             "another mapping (or the analysis engine)",
+                             l->name, pesim_engine_name(engine), NODE_RES - 4);
+            return PESIM_E_UNSUPPORTED;
         }
         if (rc && hooks && hooks->model) {
             pesim_diags_addc(diags, PESIM_DIAG_SIM_FAIL, file, 0, 0,
