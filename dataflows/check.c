@@ -342,3 +342,38 @@ int pesim_map_check_fit(const struct pesim_arch *arch,
         level_fit(arch, a, lv, &o.level[lv], file, diags);
     return o.worst ? PESIM_E_NOFIT : 0;
 }
+
+/* A loop of bound > 1 on dim d among the temporal loops of levels
+ * [from, to), or the spatial loops of fan-out `from` (spatial). */
+static bool has_loop(const struct pesim_mapping *m, unsigned from, unsigned to, unsigned d,
+                     bool spatial)
+{
+    for (unsigned lv = from; lv < to; lv++) {
+        unsigned cnt = spatial ? m->nspatial[lv] : m->ntemporal[lv];
+        const struct pesim_loop *lp = spatial ? m->spatial[lv] : m->temporal[lv];
+        for (unsigned i = 0; i < cnt && i < PESIM_MAX_LOOPS; i++)
+            if (lp[i].dim == d && lp[i].bound > 1)
+                return true;
+    }
+    return false;
+}
+
+bool pesim_map_steps_countable(const struct pesim_arch *arch, const struct pesim_mapping *m)
+{
+    enum pesim_ds in = PESIM_DS_INPUTS;
+    int chain[PESIM_LEVELS_MAX + 1];
+    int n = pesim_map_chain(arch, m, in, chain);
+    unsigned nl = arch->nlevels;
+    for (int k = 0; k + 1 < n; k++) {
+        unsigned par = (unsigned)chain[k], ch = (unsigned)chain[k + 1];
+        unsigned pin = ch < nl - 1 ? ch : nl - 1; /* the steps' levels: [0, pin) */
+        for (unsigned f = par; f < ch; f++) {
+            if (!pesim_arch_has_fanout(arch, f) || !arch->level[f].fanout.net[in].multicast)
+                continue;
+            for (unsigned d = PESIM_DIM_P; d < PESIM_DIM_COUNT; d++)
+                if (has_loop(m, f, f + 1, d, true) && has_loop(m, f + 1, pin, d, false))
+                    return false;
+        }
+    }
+    return true;
+}

@@ -20,6 +20,13 @@
 
 static uint64_t div_up(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
+/* Mappings the cycle-level engines refuse are not candidates (the
+ * shorthand has none). */
+static bool engine_ok(const struct pesim_arch *arch, const struct pesim_mapping *m)
+{
+    return !arch->general || pesim_map_steps_countable(arch, m);
+}
+
 /* Merge a factor into `level`: into an existing loop of the dim, or as a
  * new innermost loop. Coverage is kept: products only grow. */
 static int put(struct pesim_mapping *m, unsigned lv, unsigned dim, uint32_t f)
@@ -109,25 +116,30 @@ static int fit(const struct pesim_arch *arch, const struct pesim_layer *l,
         uint64_t best_over = UINT64_MAX;
         struct df_score best_s = {0, 0, obj};
         /* Loops of the level over its limit and of those inside it move
-         * one level out of it. */
-        unsigned lo = level, dest = level - 1;
-        for (unsigned lv = lo; lv < arch->nlevels; lv++)
-            for (unsigned i = 0; i < m->ntemporal[lv]; i++) {
-                struct pesim_mapping c = *m;
-                struct pesim_analysis ca;
-                unsigned cl;
-                if (!halve(&c, lv, i, dest) || pesim_map_analyze(arch, l, &c, &ca))
-                    continue;
-                uint64_t o = overflow(arch, &ca, &cl);
-                if (cl < level) /* moved the problem inward: no better */
-                    o = UINT64_MAX - 1;
-                struct df_score sc = df_score_of(arch, &ca, obj);
-                if (o < best_over || (o == best_over && df_better(sc, best_s))) {
-                    best = c;
-                    best_over = o;
-                    best_s = sc;
+         * one level out of it; in the general form to any level out of it
+         * (the next one out may be as small, or a level the engines cannot
+         * have the loop at). dest counts down to `last`; dest + 1 > last
+         * also ends the loop when dest wraps below 0. */
+        unsigned last = arch->general ? 0 : level - 1;
+        for (unsigned lv = level; lv < arch->nlevels; lv++)
+            for (unsigned i = 0; i < m->ntemporal[lv]; i++)
+                for (unsigned dest = level - 1; dest + 1 > last; dest--) {
+                    struct pesim_mapping c = *m;
+                    struct pesim_analysis ca;
+                    unsigned cl;
+                    if (!halve(&c, lv, i, dest) || !engine_ok(arch, &c) ||
+                        pesim_map_analyze(arch, l, &c, &ca))
+                        continue;
+                    uint64_t o = overflow(arch, &ca, &cl);
+                    if (cl < level) /* moved the problem inward: no better */
+                        o = UINT64_MAX - 1;
+                    struct df_score sc = df_score_of(arch, &ca, obj);
+                    if (o < best_over || (o == best_over && df_better(sc, best_s))) {
+                        best = c;
+                        best_over = o;
+                        best_s = sc;
+                    }
                 }
-            }
         if (best_over == UINT64_MAX)
             return PESIM_E_NOFIT;
         *m = best;
@@ -178,7 +190,8 @@ static void place(const struct pesim_arch *arch, const struct pesim_layer *l,
                             continue;
                         struct pesim_mapping c = *m;
                         if (!relocate(&c, from, i, to, from == to ? pos : pos) ||
-                            pesim_map_analyze(arch, l, &c, &a) || !a.fits)
+                            !engine_ok(arch, &c) || pesim_map_analyze(arch, l, &c, &a) ||
+                            !a.fits)
                             continue;
                         struct df_score sc = df_score_of(arch, &a, obj);
                         if (df_better(sc, best_s)) {
@@ -218,7 +231,7 @@ int df_map_heuristic(const struct pesim_dataflow *df, const struct pesim_arch *a
                 continue;
             }
             place(arch, l, (enum pesim_objective)guide, &m);
-            if (pesim_map_analyze(arch, l, &m, &a) || !a.fits)
+            if (!engine_ok(arch, &m) || pesim_map_analyze(arch, l, &m, &a) || !a.fits)
                 continue;
             struct df_score sc = df_score_of(arch, &a, obj);
             if (!found || df_better(sc, best_s)) {

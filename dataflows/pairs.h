@@ -45,6 +45,14 @@ int pesim_map_pair(const struct pesim_arch *arch, const struct pesim_layer *l,
 void pesim_map_account(enum pesim_ds ds, const struct pesim_pair *p,
                        struct pesim_analysis *out);
 
+/* Whether the cycle-level engines can count every step of m on arch from
+ * sub-nests (docs/model.md §8.1): false when an input pair's multicast over
+ * a fan-out spans a window dimension (P, Q, R, S) that a temporal loop of a
+ * level between the fan-out and the child also iterates — the union of the
+ * children's windows then has gaps a sub-layer closes. The engines refuse
+ * such a mapping and the mapper does not pick one. */
+bool pesim_map_steps_countable(const struct pesim_arch *arch, const struct pesim_mapping *m);
+
 /* How far an analysis's tiles are from fitting (docs/model.md, "Tile sizes
  * and capacity"): the one capacity rule that the analysis (fits), the
  * messages (pesim_map_check_fit) and the mapper (its fit) all read. */

@@ -542,42 +542,6 @@ static bool limited(const struct pesim_arch *a, int lv)
     return (uint64_t)a->level[lv].banks * a->level[lv].bank_words_per_cycle > 0;
 }
 
-/* A loop of bound > 1 on dim d among the temporal loops of levels
- * [from, to) or the spatial loops of fan-out `from` (spatial). */
-static bool has_loop(const struct pesim_mapping *m, int from, int to, unsigned d, bool spatial)
-{
-    for (int lv = from; lv < to; lv++) {
-        unsigned cnt = spatial ? m->nspatial[lv] : m->ntemporal[lv];
-        const struct pesim_loop *lp = spatial ? m->spatial[lv] : m->temporal[lv];
-        for (unsigned i = 0; i < cnt && i < PESIM_MAX_LOOPS; i++)
-            if (lp[i].dim == d && lp[i].bound > 1)
-                return true;
-    }
-    return false;
-}
-
-/* What the sub-nests cannot count (docs/model.md §8.1): an input pair whose
- * multicast over fan-out f spans a window dimension that a step loop of a
- * level between f and the child also iterates — the union of the
- * children's windows then has gaps the sub-layer closes. */
-static bool countable(const struct run *r, const struct plan *p)
-{
-    enum pesim_ds in = PESIM_DS_INPUTS;
-    for (int k = 0; k + 1 < p->nchain[in]; k++) {
-        int par = p->chain[in][k], ch = p->chain[in][k + 1];
-        int pin = ch < p->nl - 1 ? ch : p->nl - 1; /* fixed levels: [0, pin) */
-        for (int f = par; f < ch; f++) {
-            if (!pesim_arch_has_fanout(r->arch, (unsigned)f) ||
-                !r->arch->level[f].fanout.net[in].multicast)
-                continue;
-            for (unsigned d = PESIM_DIM_P; d < PESIM_DIM_COUNT; d++)
-                if (has_loop(r->map, f, f + 1, d, true) && has_loop(r->map, f + 1, pin, d, false))
-                    return false;
-        }
-    }
-    return true;
-}
-
 int pesim_plan_init(struct run *r)
 {
     struct plan *p = calloc(1, sizeof *p);
@@ -620,7 +584,7 @@ int pesim_plan_init(struct run *r)
     for (int i = 0; i < p->n; i++)
         if (!pesim_dim_relevant(PESIM_DS_OUTPUTS, p->dim[i]))
             p->out_irrelevant |= UINT64_C(1) << i;
-    return countable(r, p) ? 0 : PESIM_E_UNSUPPORTED;
+    return pesim_map_steps_countable(r->arch, r->map) ? 0 : PESIM_E_UNSUPPORTED;
 }
 
 void pesim_plan_free(struct run *r)
