@@ -173,6 +173,12 @@ void pesim_report_walk(struct pesim_report_sink *s, const struct pesim_arch *arc
     for (unsigned row = 0; row < e->nrows; row++)
         s->f64(s, name_or(pesim_energy_row_name(arch, row)), e->by_level[row]);
     s->end(s);
+    if (arch->general) { /* the shorthand's five classes (pesim_energy) */
+        s->begin(s, "by_class");
+        for (unsigned c = 0; c < PESIM_EL_COUNT; c++)
+            s->f64(s, pesim_elevel_name((enum pesim_elevel)c), e->by_class[c]);
+        s->end(s);
+    }
     s->begin(s, "by_data");
     for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
         s->f64(s, pesim_ds_name((enum pesim_ds)ds), e->by_data[ds]);

@@ -131,7 +131,10 @@ static int result(struct jdoc *j, yaml_node_t *r, struct pesim_rg_result *out)
     out->energy_total = number(j, e, "total", "energy.total");
     out->energy_per_mac = number(j, e, "per_mac", "energy.per_mac");
     out->leakage = number(j, e, "leakage", "energy.leakage");
-    numbers(j, e, "by_level", pesim_rg_level_keys, PESIM_RG_LEVELS, out->by_level);
+    /* A general architecture's rows are its own levels and networks; its
+     * by_class gathers them into the five the charts draw. */
+    const char *rows = find(j, e, "by_class") ? "by_class" : "by_level";
+    numbers(j, e, rows, pesim_rg_level_keys, PESIM_RG_LEVELS, out->by_level);
     numbers(j, e, "by_data", pesim_rg_data_keys, PESIM_RG_DATA, out->by_data);
     return 0;
 }

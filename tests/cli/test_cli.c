@@ -811,6 +811,40 @@ static void test_text(void **state)
 
 /* No file and no temporary is left behind by a failing run; a good run
  * writes exactly what stdout would have shown. */
+/* A general-form architecture through compare (cycle-level), its JSON
+ * (levels by name, by_class) and pesim report. */
+static void test_general_form(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/pesim-test-g-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char json[512], html[512];
+    snprintf(json, sizeof json, "%s/s.json", dir);
+    snprintf(html, sizeof html, "%s/s.html", dir);
+    struct proc_result r = RUN("compare", "--arch", "simba-like", "--workload", "alexnet",
+                               "--layers", "CONV3", "--format", "json", "-o", json);
+    proc_expect(&r, 0, NULL, NULL);
+    proc_free(&r);
+    size_t len;
+    char *text = proc_read_file(json, &len);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "\"weight_regs\": {"));
+    assert_non_null(strstr(text, "\"lane_noc\": "));
+    assert_non_null(strstr(text, "\"by_class\": {"));
+    assert_non_null(strstr(text, "\"levels\": ["));
+    free(text);
+    r = RUN("report", json, "-o", html);
+    proc_expect(&r, 0, NULL, NULL);
+    proc_free(&r);
+    text = proc_read_file(html, &len);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "simba-like"));
+    free(text);
+    unlink(json);
+    unlink(html);
+    rmdir(dir);
+}
+
 static void test_output_atomic(void **state)
 {
     (void)state;
@@ -999,6 +1033,7 @@ int main(void)
         cmocka_unit_test(test_csv_shape),
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_output_atomic),
+        cmocka_unit_test(test_general_form),
         cmocka_unit_test(test_docs_examples),
     };
     return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
