@@ -1309,3 +1309,21 @@ void pesim_cfg_write_quoted(FILE *out, const char *s)
     }
     fputc('"', out);
 }
+
+yaml_node_item_t *pesim_cfg_level_items(struct cfg_ctx *ctx, yaml_node_t *node, const char *path,
+                                        size_t *n)
+{
+    if (!node || node->type != YAML_SEQUENCE_NODE) {
+        pesim_cfg_error(ctx, node, path, "got %s, expected a list of levels, outermost (DRAM) "
+                        "first", pesim_cfg_kind_name(node));
+        return NULL;
+    }
+    yaml_node_item_t *it = node->data.sequence.items.start;
+    *n = (size_t)(node->data.sequence.items.top - it);
+    if (*n < 2 || *n > PESIM_LEVELS_MAX) {
+        pesim_cfg_error(ctx, node, path, "got %zu level%s, expected 2 to %d (DRAM and at "
+                        "least one on chip)", *n, *n == 1 ? "" : "s", PESIM_LEVELS_MAX);
+        return NULL;
+    }
+    return it;
+}

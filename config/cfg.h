@@ -199,6 +199,12 @@ void pesim_cfg_expected(const struct cfg_key *key, char *buf, size_t size);
 int pesim_cfg_u64(struct cfg_ctx *ctx, yaml_node_t *node, const char *path,
                   uint64_t min, uint64_t max, const char *expected,
                   uint64_t *out);
+/* The items of `node` as the list of a general form's levels (2 to
+ * PESIM_LEVELS_MAX of them, outermost first): their start and *n, or NULL
+ * with the problem reported. One rule for the architecture's and the
+ * mapping's `levels`. */
+yaml_node_item_t *pesim_cfg_level_items(struct cfg_ctx *ctx, yaml_node_t *node, const char *path,
+                                        size_t *n);
 /* Write s as a double-quoted YAML scalar (quotes and backslashes escaped,
  * control bytes as \xNN): names from foreign files may hold anything. */
 void pesim_cfg_write_quoted(FILE *out, const char *s);

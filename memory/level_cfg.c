@@ -150,18 +150,10 @@ int pesim_levels_parse(struct cfg_ctx *ctx, const struct cfg_key *key, yaml_node
                        const char *path, void *obj)
 {
     struct pesim_arch *a = (struct pesim_arch *)((char *)obj + key->offset);
-    if (!node || node->type != YAML_SEQUENCE_NODE) {
-        pesim_cfg_error(ctx, node, path, "got %s, expected a list of levels, outermost (DRAM) "
-                        "first", pesim_cfg_kind_name(node));
+    size_t n;
+    yaml_node_item_t *it = pesim_cfg_level_items(ctx, node, path, &n);
+    if (!it)
         return PESIM_E_INVALID;
-    }
-    yaml_node_item_t *it = node->data.sequence.items.start;
-    size_t n = (size_t)(node->data.sequence.items.top - it);
-    if (n < 2 || n > PESIM_LEVELS_MAX) {
-        pesim_cfg_error(ctx, node, path, "got %zu level%s, expected 2 to %d (DRAM and at "
-                        "least one on chip)", n, n == 1 ? "" : "s", PESIM_LEVELS_MAX);
-        return PESIM_E_INVALID;
-    }
     size_t before = ctx->nerrs;
     a->nlevels = (uint8_t)n;
     a->general = true;

@@ -138,6 +138,15 @@ static void loops(struct json *j, const struct pesim_loop *l, size_t n,
     }
 }
 
+static void bypass(struct json *j, const struct pesim_mapping *m, unsigned lv)
+{
+    open_(j, "bypass", '[', true);
+    for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
+        if (m->bypass[lv][ds])
+            j_str(&j->sink, NULL, pesim_ds_name((enum pesim_ds)ds));
+    close_(j, ']');
+}
+
 static void level(struct json *j, const struct pesim_mapping *m,
                   enum pesim_level lv)
 {
@@ -145,11 +154,7 @@ static void level(struct json *j, const struct pesim_mapping *m,
     open_(j, "temporal", '[', false);
     loops(j, m->temporal[lv], m->ntemporal[lv], false);
     close_(j, ']');
-    open_(j, "bypass", '[', true);
-    for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
-        if (m->bypass[lv][ds])
-            j_str(&j->sink, NULL, pesim_ds_name((enum pesim_ds)ds));
-    close_(j, ']');
+    bypass(j, m, lv);
     close_(j, '}');
 }
 
@@ -168,11 +173,7 @@ static void general_mapping(struct json *j, const struct pesim_arch *arch,
         open_(j, "spatial", '[', false);
         loops(j, m->spatial[lv], m->nspatial[lv], true);
         close_(j, ']');
-        open_(j, "bypass", '[', true);
-        for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
-            if (m->bypass[lv][ds])
-                j_str(&j->sink, NULL, pesim_ds_name((enum pesim_ds)ds));
-        close_(j, ']');
+        bypass(j, m, lv);
         close_(j, '}');
     }
     close_(j, ']');
