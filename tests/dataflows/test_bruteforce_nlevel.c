@@ -98,6 +98,7 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "nlevel_gen.h"
 
 #define NL PESIM_LEVELS_MAX
 #define MAXP 40                 /* loops of bound > 1 in a nest */
@@ -586,70 +587,11 @@ static struct pesim_layer random_layer(void)
     return l;
 }
 
-/* Each dimension split into 1-3 loops (P, Q, R, S: 2-4) (bound 1 sometimes) at random places:
- * a level's temporal loops, or a fan-out's spatial loops on an axis with
- * room for it; random orders; random bypass at levels 1 .. n-1. */
 static void random_mapping(const struct pesim_arch *a, const struct pesim_layer *l,
                            struct pesim_mapping *m)
 {
-    memset(m, 0, sizeof *m);
-    unsigned nl = a->nlevels;
-    m->nlevels = (uint8_t)nl;
-    int fans[NL], nfan = 0;
-    for (unsigned lv = 0; lv < nl; lv++)
-        if (has_fanout(a, (int)lv))
-            fans[nfan++] = (int)lv;
-    uint64_t axis[NL][2];
-    for (unsigned lv = 0; lv < nl; lv++)
-        axis[lv][0] = axis[lv][1] = 1;
-    for (int d = 0; d < PESIM_DIM_COUNT; d++) {
-        uint64_t size = l->dim[d], covered = 1;
-        /* more loops over the window dims: strided windows (a multicast
-         * spatial P over temporal P loops) need two of them */
-        int loops = (d >= PESIM_DIM_P ? 2 : 1) + (int)rnd(3);
-        for (int k = 0; k < loops; k++) {
-            uint64_t most = d >= PESIM_DIM_P ? (size + 1) / 2 : size;
-            uint32_t b = k == loops - 1 ? (uint32_t)((size + covered - 1) / covered)
-                                        : (uint32_t)(1 + rnd(most));
-            covered *= b;
-            unsigned where = (unsigned)rnd(nl + (unsigned)nfan);
-            bool placed = false;
-            if (where >= nl) {
-                int f = fans[where - nl];
-                const uint32_t room[2] = {a->level[f].fanout.cols, a->level[f].fanout.rows};
-                int ax = (int)rnd(2);
-                for (int t = 0; t < 2 && !placed; t++, ax ^= 1)
-                    if (axis[f][ax] * b <= room[ax]) {
-                        axis[f][ax] *= b;
-                        pesim_mapping_add_spatial(m, (unsigned)f, (enum pesim_dim)d, b,
-                                                  (enum pesim_axis)ax);
-                        placed = true;
-                    }
-                where = (unsigned)rnd(nl);
-            }
-            if (!placed)
-                pesim_mapping_add_temporal(m, where, (enum pesim_dim)d, b);
-            if (covered >= size && k < loops - 1)
-                break;
-        }
-    }
-    for (unsigned lv = 0; lv < nl; lv++) {
-        for (int i = m->ntemporal[lv] - 1; i > 0; i--) {
-            int j = (int)rnd((uint64_t)i + 1);
-            struct pesim_loop t = m->temporal[lv][i];
-            m->temporal[lv][i] = m->temporal[lv][j];
-            m->temporal[lv][j] = t;
-        }
-        for (int i = m->nspatial[lv] - 1; i > 0; i--) {
-            int j = (int)rnd((uint64_t)i + 1);
-            struct pesim_loop t = m->spatial[lv][i];
-            m->spatial[lv][i] = m->spatial[lv][j];
-            m->spatial[lv][j] = t;
-        }
-    }
-    for (unsigned lv = 1; lv < nl; lv++)
-        for (int ds = 0; ds < NDS; ds++)
-            m->bypass[lv][ds] = rnd(3) == 0;
+    const struct nl_gen g = {&rng_state, true, true};
+    nl_random_mapping(&g, a, l, m);
 }
 
 /* Analyze, brute-force, compare; false (after printing the case) on a
