@@ -212,8 +212,55 @@ struct env {
     const struct variant *v;
 };
 
+/* Finite bytes of one instance of a general level: its byte limit, else
+ * its word limits in its word sizes; 0 when it has no limit. */
+static double level_bytes(const struct pesim_arch *a, unsigned lv)
+{
+    const struct pesim_level_cfg *c = &a->level[lv];
+    if (c->bytes != PESIM_UNLIMITED)
+        return (double)c->bytes;
+    double ds_sum = 0, widest = 0;
+    bool all = true;
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+        double w = pesim_arch_level_word_bytes(a, lv, ds);
+        widest = w > widest ? w : widest;
+        if (!c->holds[ds])
+            continue;
+        if (c->ds_bytes[ds] != PESIM_UNLIMITED)
+            ds_sum += (double)c->ds_bytes[ds];
+        else if (c->ds_words[ds] != PESIM_UNLIMITED)
+            ds_sum += (double)c->ds_words[ds] * w;
+        else
+            all = false;
+    }
+    if (c->words != PESIM_UNLIMITED)
+        return (double)c->words * widest;
+    return all ? ds_sum : 0;
+}
+
+/* The general form's on-chip bytes over every instance, of the levels
+ * down to the first fan-out (glb) or below it (rf). */
+static double general_bytes(const struct pesim_arch *a, bool below)
+{
+    double total = 0;
+    bool past = false;
+    for (unsigned lv = 1; lv < a->nlevels; lv++) {
+        if (past == below)
+            total += level_bytes(a, lv) * (double)pesim_arch_instances(a, lv);
+        past = past || pesim_arch_has_fanout(a, lv);
+    }
+    return total;
+}
+
+static double glb_bytes(const struct pesim_arch *a)
+{
+    return a->general ? general_bytes(a, false) : (double)a->glb.capacity_bytes;
+}
+
 static double rf_bytes(const struct pesim_arch *a)
 {
+    if (a->general)
+        return general_bytes(a, true);
     const struct pesim_rf_cfg *rf = &a->pe_array.rf;
     double per_pe = 0;
     if (rf->shared) {
@@ -230,7 +277,7 @@ static double rf_bytes(const struct pesim_arch *a)
 
 double sweep_area(const struct pesim_arch *a)
 {
-    return (double)a->glb.capacity_bytes + PESIM_ISO_RF_AREA * rf_bytes(a);
+    return glb_bytes(a) + PESIM_ISO_RF_AREA * rf_bytes(a);
 }
 
 static int lookup(const char *name, void *ctx, double *value)
@@ -248,9 +295,9 @@ static int lookup(const char *name, void *ctx, double *value)
     else if (strcmp(name, "rf_bytes") == 0)
         *value = rf_bytes(a);
     else if (strcmp(name, "glb_bytes") == 0)
-        *value = (double)a->glb.capacity_bytes;
+        *value = glb_bytes(a);
     else if (strcmp(name, "storage_bytes") == 0)
-        *value = rf_bytes(a) + (double)a->glb.capacity_bytes;
+        *value = rf_bytes(a) + glb_bytes(a);
     else if (strcmp(name, "area") == 0)
         *value = sweep_area(a);
     else if (strcmp(name, "batch") == 0)
