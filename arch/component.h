@@ -85,7 +85,10 @@ struct pesim_component_kind {
     /* The site's resources and roles. Called once per run, before the
      * first node, in site order (levels outermost first, then fan-outs):
      * the order of the engine's resource table. `out` arrives zeroed with
-     * every role NONE. */
+     * every role NONE. The engine refuses the run (PESIM_E_INVALID) if a
+     * role names no resource of out->res[], a pool is outside 1 to 8 or a
+     * rate is 0, and (PESIM_E_RANGE) if all sites together declare more
+     * resources than it holds (64). */
     void (*timing)(const struct pesim_arch *arch, unsigned index, struct pesim_comp_timing *out);
     /* Register the site's counters with k under hierarchical names
      * ("glb.read.inputs", "noc.words.weights"): fields of `counts`, the

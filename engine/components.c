@@ -22,18 +22,42 @@ static const struct pesim_component_kind *kind_of(const struct pesim_arch *a,
     return NULL;
 }
 
-/* The site's declarations into the engine's table; returns the engine's
- * index of each of the component's resources through map[]. */
-static void take(struct resources *rs, const struct pesim_comp_timing *t,
-                 uint8_t map[PESIM_COMP_RES_MAX])
+/* Whether a declaration is well formed: its roles name its resources,
+ * its pools fit the engine's servers. */
+static bool sane(const struct pesim_comp_timing *t)
 {
-    for (unsigned i = 0; i < t->nres && rs->n < RES_MAX; i++) {
+    if (t->nres > PESIM_COMP_RES_MAX)
+        return false;
+    for (unsigned i = 0; i < t->nres; i++)
+        if (t->res[i].pool < 1 || t->res[i].pool > 8 || t->res[i].rate == 0)
+            return false;
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+        if (t->data[ds] != PESIM_COMP_NONE && t->data[ds] >= t->nres)
+            return false;
+    return (t->rport == PESIM_COMP_NONE || t->rport < t->nres) &&
+           (t->wport == PESIM_COMP_NONE || t->wport < t->nres);
+}
+
+/* The site's declarations into the engine's table; returns the engine's
+ * index of each of the component's resources through map[]. 0, or
+ * PESIM_E_INVALID for a malformed declaration, PESIM_E_RANGE when the
+ * table is full (the shipped rows need at most 1 + 7 x 5 + 8 x 3 = 60 of
+ * RES_MAX). */
+static int take(struct resources *rs, const struct pesim_comp_timing *t,
+                uint8_t map[PESIM_COMP_RES_MAX])
+{
+    if (!sane(t))
+        return PESIM_E_INVALID;
+    if (t->nres > RES_MAX - rs->n)
+        return PESIM_E_RANGE;
+    for (unsigned i = 0; i < t->nres; i++) {
         struct res *x = &rs->r[rs->n];
         x->rate = t->res[i].rate;
         x->stall = t->res[i].stall;
         x->pool = t->res[i].pool;
         map[i] = rs->n++;
     }
+    return 0;
 }
 
 static uint8_t role(const uint8_t map[PESIM_COMP_RES_MAX], uint8_t local)
@@ -51,7 +75,7 @@ static void timing(const struct pesim_component_kind *k, const struct pesim_arch
     k->timing(a, index, t);
 }
 
-void pesim_components_build(struct run *r)
+int pesim_components_build(struct run *r)
 {
     struct resources *rs = &r->rs;
     const struct pesim_arch *a = &r->tarch;
@@ -67,7 +91,9 @@ void pesim_components_build(struct run *r)
         if (!k)
             continue;
         timing(k, a, lv, &t, map);
-        take(rs, &t, map);
+        int rc = take(rs, &t, map);
+        if (rc)
+            return rc;
         if (lv == PESIM_LEVEL_DRAM) {
             /* DRAM: one channel, work in bytes, behind the port */
             rs->dram = role(map, t.data[0]);
@@ -85,7 +111,9 @@ void pesim_components_build(struct run *r)
         if (!k)
             continue;
         timing(k, a, f, &t, map);
-        take(rs, &t, map);
+        int rc = take(rs, &t, map);
+        if (rc)
+            return rc;
         for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
             rs->net[f][ds] = role(map, t.data[ds]);
     }
@@ -94,6 +122,7 @@ void pesim_components_build(struct run *r)
         r->chan.rate = rs->r[rs->dram].rate;
         r->chan.latency = rs->dram_latency;
     }
+    return 0;
 }
 
 int pesim_components_register(struct run *r, pesim_kernel *k)

@@ -87,7 +87,11 @@ int pesim_engine_run(const struct pesim_arch *arch, const struct pesim_layer *l,
     }
     r->tarch = *arch;
     pesim_arch_expand(&r->tarch); /* a general arch stays as it is */
-    pesim_components_build(r);
+    int rc = pesim_components_build(r);
+    if (rc) {
+        free(r);
+        return rc;
+    }
     pesim_dram_port_builtin(&r->chan, &r->port);
     if (hooks && hooks->port)
         r->port = *hooks->port;
@@ -100,7 +104,7 @@ int pesim_engine_run(const struct pesim_arch *arch, const struct pesim_layer *l,
         r->trace = hooks->trace;
         trace_layer_begin(r->trace, r, tile);
     }
-    int rc = pesim_plan_init(r);
+    rc = pesim_plan_init(r);
     if (!rc)
         rc = engine == PESIM_ENGINE_STEP ? pesim_engine_step(r) : pesim_engine_event(r);
     if (!rc && r->trace)

@@ -72,8 +72,11 @@ struct run;
 
 /* Build r->rs (and the built-in DRAM channel r->chan) from the component
  * kinds of engine/components.c: each level of r->arch, then each fan-out,
- * on the timing view r->tarch. */
-void pesim_components_build(struct run *r);
+ * on the timing view r->tarch. 0, or PESIM_E_INVALID when a component
+ * declares something malformed (a role naming no resource of its own, a
+ * pool of 0 or more than 8 servers, a rate of 0), PESIM_E_RANGE when the
+ * resources exceed RES_MAX. */
+int pesim_components_build(struct run *r);
 /* Register every site's counters (the components') with k, on r->arch. */
 int pesim_components_register(struct run *r, pesim_kernel *k);
 
