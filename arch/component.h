@@ -54,9 +54,11 @@ struct pesim_comp_res {
     uint8_t pool;   /* servers taking the same queue, 1 to 8 */
 };
 
-/* What a component contributes to a run's timing, filled by `timing`.
- * Roles name resources by their index in res[] (PESIM_COMP_NONE: none):
- * the engine puts them on the paths of the transfers that touch the site. */
+/* What a component contributes to a run's timing: written by the
+ * component's `timing` call, then read by the engine only (it copies what
+ * it needs; the struct is the caller's scratch). Roles name resources by
+ * their index in res[] (PESIM_COMP_NONE: none): the engine puts them on
+ * the paths of the transfers that touch the site. */
 struct pesim_comp_timing {
     struct pesim_comp_res res[PESIM_COMP_RES_MAX];
     uint8_t nres;
@@ -146,11 +148,12 @@ struct pesim_dram_port {
     void *ctx;
 };
 
-/* The built-in channel's state behind its port: from DRAM's timing (the
- * engine copies rate and latency in), then owned by the port's calls. */
+/* The built-in channel's state behind its port, in the engine's run. */
 struct pesim_dram_channel {
+    /* set by the engine from DRAM's timing before the run; read-only after */
     uint64_t rate;       /* 2^-PESIM_DRAM_FP bytes per cycle */
     uint32_t latency;    /* read latency, cycles */
+    /* private to the port's calls (zero at the start of a run) */
     uint64_t free_at;    /* the channel is released */
     uint64_t last_start; /* FIFO: nobody starts before an earlier user */
 };
