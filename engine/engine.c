@@ -1,4 +1,5 @@
-/* Running a layer on a cycle-level engine: set up the resources, run the
+/* Running a layer on a cycle-level engine: set up the resources (from the
+ * components, engine/components.c), run the
  * controller under the chosen engine, and turn the run into a result. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,32 +38,9 @@ const char *pesim_stall_name(enum pesim_stall s)
 
 int pesim_run_register(struct run *r, pesim_kernel *k)
 {
-    static const char *const what[3] = {"read", "fill", "update"};
     char name[128];
-    int rc = 0;
-    const struct pesim_arch *a = r->arch;
-    for (unsigned lv = 0; lv < a->nlevels; lv++)
-        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
-            struct pesim_access *x = &r->counts.acc[lv][ds];
-            uint64_t *field[3] = {&x->reads, &x->fills, &x->updates};
-            for (unsigned w = 0; w < 3; w++) {
-                snprintf(name, sizeof name, "%s.%s.%s", a->level[lv].name, what[w],
-                         pesim_ds_name(ds));
-                rc |= pesim_kernel_counter(k, name, field[w]);
-            }
-        }
-    for (unsigned f = 0; f < a->nlevels; f++) {
-        if (!pesim_arch_has_fanout(a, f))
-            continue;
-        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
-            snprintf(name, sizeof name, "%s.words.%s", a->level[f].fanout.name,
-                     pesim_ds_name(ds));
-            rc |= pesim_kernel_counter(k, name, &r->counts.noc_words[f][ds]);
-            snprintf(name, sizeof name, "%s.multicast.%s", a->level[f].fanout.name,
-                     pesim_ds_name(ds));
-            rc |= pesim_kernel_counter(k, name, &r->counts.noc_sends[f][ds]);
-        }
-    }
+    /* the components' counters: every level's accesses, every network's words */
+    int rc = pesim_components_register(r, k);
     rc |= pesim_kernel_counter(k, "noc.reductions", &r->counts.spatial_reductions);
     rc |= pesim_kernel_counter(k, "pe.mac", &r->counts.macs);
     for (unsigned s = 0; s < PESIM_STALL_COUNT; s++) {
@@ -109,14 +87,12 @@ int pesim_engine_run(const struct pesim_arch *arch, const struct pesim_layer *l,
     }
     r->tarch = *arch;
     pesim_arch_expand(&r->tarch); /* a general arch stays as it is */
-    memset(r->rs.part, RES_NONE, sizeof r->rs.part);
-    memset(r->rs.rport, RES_NONE, sizeof r->rs.rport);
-    memset(r->rs.wport, RES_NONE, sizeof r->rs.wport);
-    pesim_dram_res(&r->tarch, &r->rs);
-    for (unsigned lv = 1; lv < arch->nlevels; lv++)
-        pesim_level_res(&r->tarch, lv, &r->rs);
-    pesim_net_res(&r->tarch, &r->rs);
-    pesim_dram_port_builtin(&r->rs, &r->port);
+    int rc = pesim_components_build(r);
+    if (rc) {
+        free(r);
+        return rc;
+    }
+    pesim_dram_port_builtin(&r->chan, &r->port);
     if (hooks && hooks->port)
         r->port = *hooks->port;
     if (hooks && hooks->model)
@@ -128,7 +104,7 @@ int pesim_engine_run(const struct pesim_arch *arch, const struct pesim_layer *l,
         r->trace = hooks->trace;
         trace_layer_begin(r->trace, r, tile);
     }
-    int rc = pesim_plan_init(r);
+    rc = pesim_plan_init(r);
     if (!rc)
         rc = engine == PESIM_ENGINE_STEP ? pesim_engine_step(r) : pesim_engine_event(r);
     if (!rc && r->trace)

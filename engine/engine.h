@@ -11,20 +11,25 @@
 #ifndef PESIM_SIM_ENGINE_H
 #define PESIM_SIM_ENGINE_H
 
+#include "arch/component.h"
 #include "dataflows/pairs.h"
 #include "pesim/kernel.h"
 #include "pesim/sim.h"
 
-/* ---- resources (memory/, pe_array/) ---- */
+/* ---- resources ---- */
 
-/* DRAM, then per on-chip level its partitions and two port pools, then per
+/* The components' timing resources (arch/component.h), built by
+ * engine/components.c from the table of component kinds, in site order:
+ * DRAM, then per on-chip level its partitions and two port pools, then per
  * fan-out one bus per data space. */
 #define RES_MAX 64
 
 struct res {
+    /* as the component declared it (struct pesim_comp_res) */
     uint64_t rate;      /* work units per cycle (DRAM: 2^-20 byte units) */
     uint8_t stall;      /* enum pesim_stall charged while it bounds a wait */
     uint8_t pool;       /* servers taking the same queue (ports) */
+    /* the engine's state */
     uint64_t free_at[8];/* per server: cycle it is released (event engine) */
     uint64_t last_start;/* FIFO: nobody starts before an earlier user */
     /* step engine */
@@ -51,7 +56,6 @@ struct resources {
     uint32_t bytes[PESIM_DS_COUNT]; /* per DRAM word, rounded up */
 };
 
-#define PESIM_DRAM_FP 20 /* DRAM work unit: 2^-20 byte */
 /* The step engine advances every cycle (~10^7 a second); it is the
  * reference for small cases, so a layer that needs more cycles than this
  * stops it with PESIM_E_RANGE instead of running for hours. */
@@ -64,32 +68,17 @@ struct resources {
  * for hours. The analysis has no such limit. */
 #define PESIM_ENGINE_MAX_STEPS (UINT64_C(1) << 30)
 
-/* The components' timing resources, from the timing view of the
- * architecture (struct run's `tarch`). Called in this order: DRAM, each
- * on-chip level outermost first, the networks. */
-void pesim_dram_res(const struct pesim_arch *arch, struct resources *rs);
+struct run;
 
-/* DRAM behind a port. For each transfer that uses DRAM the event engine
- * asks the port when it can start, how many cycles the data needs and the
- * latency after it, then reserves the port until the transfer releases its
- * resources. memory/dram.c implements the built-in channel (the rate and
- * latency of the architecture); another memory model, such as a
- * SystemC/TLM-2.0 target, implements the same four calls. The step engine
- * always uses the built-in channel, cycle by cycle. */
-struct pesim_dram_port {
-    uint64_t (*available)(void *ctx, uint64_t t);              /* first cycle >= t */
-    uint64_t (*cycles)(void *ctx, uint64_t bytes, bool write); /* channel time */
-    uint32_t (*latency)(void *ctx, bool write);                /* after the data */
-    void (*reserve)(void *ctx, uint64_t start, uint64_t until);
-    void *ctx;
-};
-
-/* The built-in channel as a port over resource `dram` of rs. */
-void pesim_dram_port_builtin(struct resources *rs, struct pesim_dram_port *port);
-/* Storage level lv (>= 1): partitions and ports when it has banks. */
-void pesim_level_res(const struct pesim_arch *arch, unsigned lv, struct resources *rs);
-/* The buses of every fan-out. */
-void pesim_net_res(const struct pesim_arch *arch, struct resources *rs);
+/* Build r->rs (and the built-in DRAM channel r->chan) from the component
+ * kinds of engine/components.c: each level of r->arch, then each fan-out,
+ * on the timing view r->tarch. 0, or PESIM_E_INVALID when a component
+ * declares something malformed (a role naming no resource of its own, a
+ * pool of 0 or more than 8 servers, a rate of 0), PESIM_E_RANGE when the
+ * resources exceed RES_MAX. */
+int pesim_components_build(struct run *r);
+/* Register every site's counters (the components') with k, on r->arch. */
+int pesim_components_register(struct run *r, pesim_kernel *k);
 
 /* ---- nodes ---- */
 
@@ -171,6 +160,7 @@ struct run {
     uint32_t end_node; /* set once the last step has been emitted */
     pesim_trace *trace; /* NULL: none (event engine only) */
     /* results */
+    struct pesim_dram_channel chan; /* the built-in channel's state */
     struct pesim_dram_port port; /* the event engine's DRAM */
     struct pesim_dram_model model; /* transfer NULL: none (event engine only) */
     struct pesim_analysis counts;

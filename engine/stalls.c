@@ -20,9 +20,7 @@ void pesim_node_ready(struct run *r, struct node *n)
 
 uint64_t pesim_res_cycles(uint64_t work, uint64_t rate)
 {
-    if (rate == UINT64_MAX) /* unlimited */
-        return 0;
-    return work / rate + (work % rate != 0);
+    return pesim_work_cycles(work, rate);
 }
 
 uint64_t pesim_node_start(struct run *r, struct node *n, const struct pesim_dram_port *port)

@@ -1,30 +1,34 @@
-/* A storage level as timing resources (the GLB of the shorthand, or any
- * on-chip level of the general form): one partition per data space it
- * holds (its banks serve one access per cycle each, so two transfers of
- * one data space conflict and serialize), and pools of read and write
- * ports. Banks are split evenly; the first data spaces take the rest. A
- * level below a fan-out has one copy per instance, all doing the same
- * thing at once (the engine runs instances in lockstep), so a partition's
- * rate is one instance's times the instances and its work is the words of
- * all of them; ports are per instance. A level of 0 banks (the
- * shorthand's RF) is untimed. */
-#include "engine/engine.h"
+/* A storage level as a component (arch/component.h): the GLB of the
+ * shorthand, or any on-chip level of the general form. One partition per
+ * data space it holds (its banks serve one access per cycle each, so two
+ * transfers of one data space conflict and serialize), and pools of read
+ * and write ports. Banks are split evenly; the first data spaces take the
+ * rest. A level below a fan-out has one copy per instance, all doing the
+ * same thing at once (the engine runs instances in lockstep), so a
+ * partition's rate is one instance's times the instances and its work is
+ * the words of all of them; ports are per instance. A level of 0 banks
+ * (the shorthand's RF) is untimed. Counters "<level>.read|fill|update.<ds>"
+ * of every level, DRAM's too. */
+#include <stdio.h>
 
-static uint8_t add(struct resources *rs, uint64_t rate, uint8_t pool)
+#include "arch/component.h"
+
+static uint8_t add(struct pesim_comp_timing *t, uint64_t rate, uint8_t pool)
 {
-    struct res *r = &rs->r[rs->n];
-    r->rate = rate;
-    r->stall = PESIM_STALL_GLB;
-    r->pool = pool;
-    return rs->n++;
+    t->res[t->nres] = (struct pesim_comp_res){rate, PESIM_STALL_GLB, pool};
+    return t->nres++;
 }
 
-void pesim_level_res(const struct pesim_arch *arch, unsigned lv, struct resources *rs)
+static bool storage_claims(const struct pesim_arch *arch, unsigned lv)
+{
+    (void)arch;
+    return lv != PESIM_LEVEL_DRAM;
+}
+
+static void storage_timing(const struct pesim_arch *arch, unsigned lv,
+                           struct pesim_comp_timing *out)
 {
     const struct pesim_level_cfg *g = &arch->level[lv];
-    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
-        rs->part[lv][ds] = RES_NONE;
-    rs->rport[lv] = rs->wport[lv] = RES_NONE;
     if (g->banks == 0)
         return;
     unsigned held = 0;
@@ -41,12 +45,33 @@ void pesim_level_res(const struct pesim_arch *arch, unsigned lv, struct resource
         /* 0 words per cycle: unlimited */
         uint64_t rate = g->bank_words_per_cycle ? banks * g->bank_words_per_cycle * inst
                                                 : UINT64_MAX;
-        rs->part[lv][ds] = add(rs, rate, 1);
+        out->data[ds] = add(out, rate, 1);
     }
     /* Ports move no words of their own: they only limit how many transfers
      * use the level at once. A rate of UINT64_MAX makes their time 0. */
     uint8_t rp = g->read_ports ? (uint8_t)g->read_ports : 1; /* schema: <= 8 */
     uint8_t wp = g->write_ports ? (uint8_t)g->write_ports : 1;
-    rs->rport[lv] = add(rs, UINT64_MAX, rp);
-    rs->wport[lv] = add(rs, UINT64_MAX, wp);
+    out->rport = add(out, UINT64_MAX, rp);
+    out->wport = add(out, UINT64_MAX, wp);
 }
+
+int pesim_level_counters(const struct pesim_arch *arch, unsigned lv,
+                         struct pesim_analysis *counts, pesim_kernel *k)
+{
+    static const char *const what[3] = {"read", "fill", "update"};
+    char name[128];
+    int rc = 0;
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+        struct pesim_access *x = &counts->acc[lv][ds];
+        uint64_t *field[3] = {&x->reads, &x->fills, &x->updates};
+        for (unsigned w = 0; w < 3; w++) {
+            snprintf(name, sizeof name, "%s.%s.%s", arch->level[lv].name, what[w],
+                     pesim_ds_name(ds));
+            rc |= pesim_kernel_counter(k, name, field[w]);
+        }
+    }
+    return rc ? PESIM_E_NOMEM : 0;
+}
+
+const struct pesim_component_kind pesim_comp_storage = {
+    "storage", PESIM_SITE_LEVEL, storage_claims, storage_timing, pesim_level_counters};

@@ -121,7 +121,12 @@ int pesim_sim_layer_trace(const struct pesim_arch *arch, const struct pesim_laye
  * docs/model.md §8.2). The event engine asks it, in program order, for the
  * timing of every transfer that reads or writes DRAM; the SystemC binding
  * answers with TLM-2.0 transactions. Starts are non-decreasing: the engine
- * never asks for a transfer that may start before the previous one. */
+ * never asks for a transfer that may start before the previous one.
+ * This is the one way to replace DRAM. A second DRAM model (banks and row
+ * buffers, a trace-driven memory) is written as one: a context holding
+ * its state, and a `transfer` that answers each request with its start,
+ * release and completion, as the built-in channel does with its rate and
+ * latency (memory/dram.c); no change to the engine is needed. */
 struct pesim_dram_request {
     enum pesim_ds ds;  /* data space moved */
     bool write;        /* to DRAM (outputs' write-back); else a read */

@@ -1,0 +1,143 @@
+/* The table of component kinds (arch/component.h) and the one place the
+ * engine turns their declarations into its resources: a new kind of
+ * storage level, network or DRAM is one file and one row here, before the
+ * default row of its site if it models only some sites. */
+#include <string.h>
+
+#include "engine/engine.h"
+
+static const struct pesim_component_kind *const kinds[] = {
+    &pesim_comp_dram,    /* level 0 */
+    &pesim_comp_storage, /* every other level */
+    &pesim_comp_network, /* every fan-out */
+};
+#define NKINDS (sizeof kinds / sizeof kinds[0])
+
+static const struct pesim_component_kind *kind_of(const struct pesim_arch *a,
+                                                  enum pesim_comp_site site, unsigned index)
+{
+    for (unsigned i = 0; i < NKINDS; i++)
+        if (kinds[i]->site == site && kinds[i]->claims(a, index))
+            return kinds[i];
+    return NULL;
+}
+
+/* Whether a declaration is well formed: its roles name its resources,
+ * its pools fit the engine's servers. */
+static bool sane(const struct pesim_comp_timing *t)
+{
+    if (t->nres > PESIM_COMP_RES_MAX)
+        return false;
+    for (unsigned i = 0; i < t->nres; i++)
+        if (t->res[i].pool < 1 || t->res[i].pool > 8 || t->res[i].rate == 0)
+            return false;
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+        if (t->data[ds] != PESIM_COMP_NONE && t->data[ds] >= t->nres)
+            return false;
+    return (t->rport == PESIM_COMP_NONE || t->rport < t->nres) &&
+           (t->wport == PESIM_COMP_NONE || t->wport < t->nres);
+}
+
+/* The site's declarations into the engine's table; returns the engine's
+ * index of each of the component's resources through map[]. 0, or
+ * PESIM_E_INVALID for a malformed declaration, PESIM_E_RANGE when the
+ * table is full (the shipped rows need at most 1 + 7 x 5 + 8 x 3 = 60 of
+ * RES_MAX). */
+static int take(struct resources *rs, const struct pesim_comp_timing *t,
+                uint8_t map[PESIM_COMP_RES_MAX])
+{
+    if (!sane(t))
+        return PESIM_E_INVALID;
+    if (t->nres > RES_MAX - rs->n)
+        return PESIM_E_RANGE;
+    for (unsigned i = 0; i < t->nres; i++) {
+        struct res *x = &rs->r[rs->n];
+        x->rate = t->res[i].rate;
+        x->stall = t->res[i].stall;
+        x->pool = t->res[i].pool;
+        map[i] = rs->n++;
+    }
+    return 0;
+}
+
+static uint8_t role(const uint8_t map[PESIM_COMP_RES_MAX], uint8_t local)
+{
+    return local < PESIM_COMP_RES_MAX ? map[local] : RES_NONE;
+}
+
+static void timing(const struct pesim_component_kind *k, const struct pesim_arch *a,
+                   unsigned index, struct pesim_comp_timing *t, uint8_t map[PESIM_COMP_RES_MAX])
+{
+    memset(t, 0, sizeof *t);
+    memset(t->data, PESIM_COMP_NONE, sizeof t->data);
+    t->rport = t->wport = PESIM_COMP_NONE;
+    memset(map, RES_NONE, PESIM_COMP_RES_MAX);
+    k->timing(a, index, t);
+}
+
+int pesim_components_build(struct run *r)
+{
+    struct resources *rs = &r->rs;
+    const struct pesim_arch *a = &r->tarch;
+    memset(rs->part, RES_NONE, sizeof rs->part);
+    memset(rs->rport, RES_NONE, sizeof rs->rport);
+    memset(rs->wport, RES_NONE, sizeof rs->wport);
+    memset(rs->net, RES_NONE, sizeof rs->net);
+    rs->dram = RES_NONE;
+    struct pesim_comp_timing t;
+    uint8_t map[PESIM_COMP_RES_MAX];
+    for (unsigned lv = 0; lv < r->arch->nlevels; lv++) {
+        const struct pesim_component_kind *k = kind_of(a, PESIM_SITE_LEVEL, lv);
+        if (!k)
+            continue;
+        timing(k, a, lv, &t, map);
+        int rc = take(rs, &t, map);
+        if (rc)
+            return rc;
+        if (lv == PESIM_LEVEL_DRAM) {
+            /* DRAM: one channel, work in bytes, behind the port */
+            rs->dram = role(map, t.data[0]);
+            rs->dram_latency = t.latency;
+            memcpy(rs->bytes, t.bytes, sizeof rs->bytes);
+            continue;
+        }
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+            rs->part[lv][ds] = role(map, t.data[ds]);
+        rs->rport[lv] = role(map, t.rport);
+        rs->wport[lv] = role(map, t.wport);
+    }
+    for (unsigned f = 0; f < PESIM_LEVELS_MAX; f++) {
+        const struct pesim_component_kind *k = kind_of(a, PESIM_SITE_FANOUT, f);
+        if (!k)
+            continue;
+        timing(k, a, f, &t, map);
+        int rc = take(rs, &t, map);
+        if (rc)
+            return rc;
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+            rs->net[f][ds] = role(map, t.data[ds]);
+    }
+    r->chan = (struct pesim_dram_channel){0};
+    if (rs->dram != RES_NONE) {
+        r->chan.rate = rs->r[rs->dram].rate;
+        r->chan.latency = rs->dram_latency;
+    }
+    return 0;
+}
+
+int pesim_components_register(struct run *r, pesim_kernel *k)
+{
+    const struct pesim_arch *a = r->arch;
+    int rc = 0;
+    for (unsigned lv = 0; lv < a->nlevels; lv++) {
+        const struct pesim_component_kind *c = kind_of(a, PESIM_SITE_LEVEL, lv);
+        if (c && c->counters)
+            rc |= c->counters(a, lv, &r->counts, k);
+    }
+    for (unsigned f = 0; f < a->nlevels; f++) {
+        const struct pesim_component_kind *c = kind_of(a, PESIM_SITE_FANOUT, f);
+        if (c && c->counters)
+            rc |= c->counters(a, f, &r->counts, k);
+    }
+    return rc ? PESIM_E_NOMEM : 0;
+}
