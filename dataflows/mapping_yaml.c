@@ -197,9 +197,7 @@ static int parse_levels(struct cfg_ctx *ctx, const struct cfg_key *key, yaml_nod
         char ipath[96];
         snprintf(ipath, sizeof ipath, "%s[%zu]", path, i);
         struct level_in in = {.m = m, .lv = (unsigned)i};
-        pesim_cfg_defaults(&level_item_section, &in);
-        in.m = m;
-        in.lv = (unsigned)i;
+        pesim_cfg_defaults(&level_item_section, &in); /* keeps m and lv */
         pesim_cfg_walk(ctx, &level_item_section, &in, yaml_document_get_node(ctx->doc, it[i]),
                        ipath);
         memcpy(m->bypass[i], in.bypass, sizeof in.bypass);

@@ -24,6 +24,39 @@ static inline bool nl_has_fanout(const struct pesim_arch *a, unsigned lv)
     return a->level[lv].fanout.rows > 0 && a->level[lv].fanout.cols > 0;
 }
 
+/* A general architecture with no levels yet: 100 MHz, 16-bit words,
+ * 1 GB/s DRAM, the book's normalized energies. */
+static inline struct pesim_arch nl_base_arch(void)
+{
+    struct pesim_arch a;
+    memset(&a, 0, sizeof a);
+    strcpy(a.name, "nlevel");
+    a.clock_mhz = 100;
+    a.mac_latency_cycles = 1;
+    for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
+        a.word_bits[ds] = 16;
+    a.dram = (struct pesim_dram_cfg){1.0, 0};
+    a.energy = (struct pesim_energy_cfg){PESIM_ENERGY_NORMALIZED, 1, 1, 1, 2, 6, 6, 200, 200, 0};
+    a.area.rf_per_glb_byte = 1.6;
+    a.general = true;
+    return a;
+}
+
+/* Level lv named "l<lv>", holding every data space in 16-bit words with
+ * no capacity limit, energy 1 per word; untimed (no banks, no ports). */
+static inline void nl_open_level(struct pesim_level_cfg *c, unsigned lv)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->name, sizeof c->name, "l%u", lv);
+    c->words = c->bytes = PESIM_UNLIMITED;
+    for (int ds = 0; ds < PESIM_DS_COUNT; ds++) {
+        c->ds_words[ds] = c->ds_bytes[ds] = PESIM_UNLIMITED;
+        c->word_bits[ds] = 16;
+        c->holds[ds] = true;
+    }
+    c->read_energy = c->write_energy = 1;
+}
+
 static inline void nl_shuffle(const struct nl_gen *g, struct pesim_loop *lp, int n)
 {
     for (int i = n - 1; i > 0; i--) {

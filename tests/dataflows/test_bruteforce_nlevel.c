@@ -279,10 +279,6 @@ struct expect {
     uint64_t noc_words[NL][NDS], noc_sends[NL][NDS];
 };
 
-static bool has_fanout(const struct pesim_arch *a, int lv)
-{
-    return a->level[lv].fanout.rows > 0 && a->level[lv].fanout.cols > 0;
-}
 
 /* D3: the loops naming an instance of level k (k = n: a MAC). */
 static void instance_loops(const struct exec *e, int k, bool *sel)
@@ -355,7 +351,7 @@ static void pair(struct exec *e, const struct pesim_arch *a, int ds, int p, int 
     uint64_t fw[NL], fs[NL];
     bool all_reduce = true;
     for (int f = c - 1; f >= p; f--) {
-        if (!has_fanout(a, f))
+        if (!nl_has_fanout(a, f))
             continue;
         fan[nf] = f;
         fw[nf] = distinct(e, sel, ds);
@@ -459,7 +455,7 @@ static void print_case(const struct pesim_arch *a, const struct pesim_layer *l,
         for (unsigned i = 0; i < m->ntemporal[lv]; i++)
             print_message(" %s%u", pesim_dim_name(m->temporal[lv][i].dim), m->temporal[lv][i].bound);
         print_message(" ]\n");
-        if (has_fanout(a, lv)) {
+        if (nl_has_fanout(a, lv)) {
             print_message("  fan-out %ux%u mc w%d i%d o%d reduce w%d i%d o%d spatial [",
                           c->fanout.rows, c->fanout.cols, c->fanout.net[W].multicast,
                           c->fanout.net[I].multicast, c->fanout.net[O].multicast,
@@ -516,44 +512,16 @@ static bool compare(const struct pesim_analysis *r, const struct expect *x, cons
 
 /* ---- Random cases ---- */
 
-static void set_level_defaults(struct pesim_level_cfg *c, int lv)
-{
-    snprintf(c->name, sizeof c->name, "l%d", lv);
-    c->words = c->bytes = PESIM_UNLIMITED;
-    for (int ds = 0; ds < NDS; ds++) {
-        c->ds_words[ds] = c->ds_bytes[ds] = PESIM_UNLIMITED;
-        c->word_bits[ds] = 16;
-    }
-    c->banks = c->bank_words_per_cycle = c->read_ports = c->write_ports = 1;
-    c->read_energy = c->write_energy = 1;
-}
-
-static struct pesim_arch base_arch(void)
-{
-    struct pesim_arch a;
-    memset(&a, 0, sizeof a);
-    strcpy(a.name, "nlevel");
-    a.clock_mhz = 100;
-    a.mac_latency_cycles = 1;
-    for (int ds = 0; ds < NDS; ds++)
-        a.word_bits[ds] = 16;
-    a.dram = (struct pesim_dram_cfg){1.0, 0};
-    a.energy = (struct pesim_energy_cfg){PESIM_ENERGY_NORMALIZED, 1, 1, 1, 2, 6, 6, 200, 200, 0};
-    a.area.rf_per_glb_byte = 1.6;
-    a.general = true;
-    return a;
-}
-
 /* nl levels, each level but DRAM holding a random subset of the data
  * spaces, unlimited capacities; nfan fan-outs at distinct random levels
  * (the innermost one included) with random multicast and reduce flags. */
 static struct pesim_arch random_arch(unsigned nl, unsigned nfan)
 {
-    struct pesim_arch a = base_arch();
+    struct pesim_arch a = nl_base_arch();
     a.nlevels = (uint8_t)nl;
     for (unsigned lv = 0; lv < nl; lv++) {
         struct pesim_level_cfg *c = &a.level[lv];
-        set_level_defaults(c, (int)lv);
+        nl_open_level(c, lv);
         for (int ds = 0; ds < NDS; ds++)
             c->holds[ds] = lv == 0 || rnd(3) != 0;
         c->double_buffer = lv > 0 && rnd(4) == 0;
@@ -562,7 +530,7 @@ static struct pesim_arch random_arch(unsigned nl, unsigned nfan)
         unsigned lv;
         do
             lv = (unsigned)rnd(nl);
-        while (has_fanout(&a, (int)lv));
+        while (nl_has_fanout(&a, (int)lv));
         struct pesim_fanout_cfg *f = &a.level[lv].fanout;
         f->rows = 1 + (uint32_t)rnd(3);
         f->cols = 1 + (uint32_t)rnd(4);
@@ -624,7 +592,7 @@ static double now_s(void)
 static bool same_as_shorthand(const struct pesim_arch *a, const struct pesim_layer *l,
                               const struct pesim_mapping *m)
 {
-    if (a->nlevels != 3 || has_fanout(a, 0) || !has_fanout(a, 1) || has_fanout(a, 2))
+    if (a->nlevels != 3 || nl_has_fanout(a, 0) || !nl_has_fanout(a, 1) || nl_has_fanout(a, 2))
         return false;
     const struct pesim_level_cfg *glb = &a->level[1];
     struct pesim_arch s = fx_arch(glb->fanout.rows, glb->fanout.cols);
@@ -687,8 +655,8 @@ static void test_random_nlevel(void **state)
         checked++;
         by_levels[nl]++;
         by_fanouts[nfan]++;
-        fanout_innermost += has_fanout(&a, (int)nl - 1);
-        fanout_dram += has_fanout(&a, 0);
+        fanout_innermost += nl_has_fanout(&a, (int)nl - 1);
+        fanout_dram += nl_has_fanout(&a, 0);
     }
     free(e);
     print_message("%u cases checked (%u invalid, %u over %u iterations skipped) in %.2f s; "
@@ -726,7 +694,7 @@ static void shorthand_pair(struct pesim_arch *s, struct pesim_arch *g)
     pesim_arch_expand(s);
     assert_false(s->general);
     assert_int_equal(s->nlevels, 3);
-    *g = base_arch();
+    *g = nl_base_arch();
     g->nlevels = s->nlevels;
     g->mac_latency_cycles = s->mac_latency_cycles;
     memcpy(g->level, s->level, sizeof g->level);
@@ -793,10 +761,10 @@ static void test_first_residency_rule(void **state)
     assert_non_null(e);
     struct pesim_layer l = fx_layer(1, 2, 2, 1, 1, 1, 1);
 
-    struct pesim_arch a = base_arch();
+    struct pesim_arch a = nl_base_arch();
     a.nlevels = 3;
     for (int lv = 0; lv < 3; lv++) {
-        set_level_defaults(&a.level[lv], lv);
+        nl_open_level(&a.level[lv], (unsigned)lv);
         for (int ds = 0; ds < NDS; ds++)
             a.level[lv].holds[ds] = true;
     }

@@ -29,28 +29,9 @@ enum { W = PESIM_DS_WEIGHTS, I = PESIM_DS_INPUTS, O = PESIM_DS_OUTPUTS, NDS = PE
 static uint64_t rng_state = 0x9E3779B97F4A7C15u;
 static uint64_t rnd(uint64_t n) { return fx_rnd(&rng_state, n); }
 
-static bool has_fanout(const struct pesim_arch *a, int lv)
-{
-    return a->level[lv].fanout.rows > 0 && a->level[lv].fanout.cols > 0;
-}
 
 /* ---- random cases (after test_bruteforce_nlevel.c) ---- */
 
-static struct pesim_arch base_arch(void)
-{
-    struct pesim_arch a;
-    memset(&a, 0, sizeof a);
-    strcpy(a.name, "nlevel");
-    a.clock_mhz = 100;
-    a.mac_latency_cycles = 1;
-    for (int ds = 0; ds < NDS; ds++)
-        a.word_bits[ds] = 16;
-    a.dram = (struct pesim_dram_cfg){1.0, 0};
-    a.energy = (struct pesim_energy_cfg){PESIM_ENERGY_NORMALIZED, 1, 1, 1, 2, 6, 6, 200, 200, 0};
-    a.area.rf_per_glb_byte = 1.6;
-    a.general = true;
-    return a;
-}
 
 /* nl levels, unlimited capacities, random holds; random timing: banks
  * (0: an untimed level), words per bank, ports, double buffering; nfan
@@ -58,18 +39,13 @@ static struct pesim_arch base_arch(void)
  * bandwidth and latency, MAC latency. */
 static struct pesim_arch random_arch(unsigned nl, unsigned nfan)
 {
-    struct pesim_arch a = base_arch();
+    struct pesim_arch a = nl_base_arch();
     a.nlevels = (uint8_t)nl;
     for (unsigned lv = 0; lv < nl; lv++) {
         struct pesim_level_cfg *c = &a.level[lv];
-        snprintf(c->name, sizeof c->name, "l%u", lv);
-        c->words = c->bytes = PESIM_UNLIMITED;
-        for (int ds = 0; ds < NDS; ds++) {
-            c->ds_words[ds] = c->ds_bytes[ds] = PESIM_UNLIMITED;
-            c->word_bits[ds] = 16;
+        nl_open_level(c, lv);
+        for (int ds = 0; ds < NDS; ds++)
             c->holds[ds] = lv == 0 || rnd(3) != 0;
-        }
-        c->read_energy = c->write_energy = 1;
         c->double_buffer = lv > 0 && rnd(3) == 0;
         c->banks = (uint32_t)rnd(4);
         c->bank_words_per_cycle = (uint32_t)rnd(4);
@@ -80,7 +56,7 @@ static struct pesim_arch random_arch(unsigned nl, unsigned nfan)
         unsigned lv;
         do
             lv = (unsigned)rnd(nl);
-        while (has_fanout(&a, (int)lv));
+        while (nl_has_fanout(&a, (int)lv));
         struct pesim_fanout_cfg *f = &a.level[lv].fanout;
         f->rows = 1 + (uint32_t)rnd(3);
         f->cols = 1 + (uint32_t)rnd(4);
@@ -234,17 +210,14 @@ static void test_random_nlevel(void **state)
  * both networks. */
 static struct pesim_arch hand_arch(void)
 {
-    struct pesim_arch a = base_arch();
+    struct pesim_arch a = nl_base_arch();
     a.nlevels = 4;
     for (unsigned lv = 0; lv < 4; lv++) {
         struct pesim_level_cfg *c = &a.level[lv];
-        snprintf(c->name, sizeof c->name, "l%u", lv);
-        c->words = c->bytes = PESIM_UNLIMITED;
-        for (int ds = 0; ds < NDS; ds++) {
-            c->ds_words[ds] = c->ds_bytes[ds] = PESIM_UNLIMITED;
-            c->word_bits[ds] = 16;
+        nl_open_level(c, lv);
+        for (int ds = 0; ds < NDS; ds++)
             c->holds[ds] = lv != 2;
-        }
+        c->read_energy = c->write_energy = 0;
         c->read_ports = c->write_ports = 1;
     }
     a.level[1].holds[W] = false;
@@ -345,18 +318,13 @@ static void test_four_levels_by_hand(void **state)
 static void test_refused_gap(void **state)
 {
     (void)state;
-    struct pesim_arch a = base_arch();
+    struct pesim_arch a = nl_base_arch();
     a.nlevels = 3;
     a.dram.bandwidth_gbps = 0;
     for (unsigned lv = 0; lv < 3; lv++) {
         struct pesim_level_cfg *c = &a.level[lv];
-        snprintf(c->name, sizeof c->name, "l%u", lv);
-        c->words = c->bytes = PESIM_UNLIMITED;
-        for (int ds = 0; ds < NDS; ds++) {
-            c->ds_words[ds] = c->ds_bytes[ds] = PESIM_UNLIMITED;
-            c->word_bits[ds] = 16;
-            c->holds[ds] = true;
-        }
+        nl_open_level(c, lv);
+        c->read_energy = c->write_energy = 0;
         c->banks = 1;
         c->read_ports = c->write_ports = 1;
     }
