@@ -542,7 +542,7 @@ static void pair_words(const struct pesim_arch *arch, const struct nest *nt,
         p->f_sends[k] = seen;
     }
     p->crossing = p->nf > 0;
-    p->collapse = p->crossing && (ds == PESIM_DS_OUTPUTS ? all_collapse : gone != 0);
+    p->collapse = p->crossing && all_collapse;
     p->sent = seen;
     p->first = 0;
     if (ds == PESIM_DS_OUTPUTS) {

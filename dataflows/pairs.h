@@ -6,10 +6,6 @@
 
 #include "pesim/analysis.h"
 
-/* Level index standing for the MAC in a chain of the three-level
- * shorthand; in general the MAC is index arch->nlevels. */
-#define PESIM_LEVEL_MAC PESIM_LEVEL_COUNT
-
 /* Loops of bound > 1 in a whole nest: positions are bits of a 64-bit mask,
  * and pesim_map_check refuses more. */
 #define PESIM_NEST_MAX 64
@@ -21,8 +17,8 @@ struct pesim_pair {
     int8_t parent, child;
     bool to_mac;   /* the child is the MAC, which keeps nothing */
     bool crossing; /* passes at least one fan-out's network */
-    bool collapse; /* outputs: every crossed network reduces; other data
-                      spaces: some crossed network multicasts */
+    bool collapse; /* every crossed network collapses the data space (read
+                      for outputs: all of them reduce) */
     uint8_t nf;    /* fan-outs crossed */
     uint8_t fanout[PESIM_LEVELS_MAX];   /* their levels, innermost first */
     uint64_t f_words[PESIM_LEVELS_MAX]; /* words at the fan-out's children */
