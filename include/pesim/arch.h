@@ -115,6 +115,10 @@ struct pesim_level_cfg {
      * is timed by the arch's dram section instead. */
     uint32_t banks, bank_words_per_cycle;
     uint32_t read_ports, write_ports;
+    /* Timeloop-style bandwidths, words per cycle per instance (0: no
+     * limit): reads (to the child or the MAC, and drains to the parent)
+     * and writes (fills and updates) separately. */
+    double read_bandwidth, write_bandwidth;
     /* Energy per word, in the arch's energy unit. */
     double read_energy, write_energy;
     struct pesim_fanout_cfg fanout; /* below this level */
