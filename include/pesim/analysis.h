@@ -16,6 +16,8 @@ struct pesim_access {
     uint64_t reads;      /* words read out (to the child, MAC, or parent) */
     uint64_t fills;      /* words written in from the parent */
     uint64_t updates;    /* outputs: psum words written in from below */
+    uint64_t drains;     /* outputs: psum words read out to be written back
+                            to the parent (not in reads, as in Timeloop) */
 };
 
 struct pesim_analysis {

@@ -32,8 +32,8 @@ static void make(struct pesim_layer_result *r, const char *name, uint64_t m)
     a->active_pes = 84;
     a->util_spatial = 0.5;
     a->util_temporal = 0.25;
-    a->acc[PESIM_LEVEL_DRAM][PESIM_DS_INPUTS] = (struct pesim_access){75, 1000, 0, 0};
-    a->acc[PESIM_LEVEL_GLB][PESIM_DS_OUTPUTS] = (struct pesim_access){10, 7, 3, 4};
+    a->acc[PESIM_LEVEL_DRAM][PESIM_DS_INPUTS] = (struct pesim_access){75, 1000, 0, 0, 0};
+    a->acc[PESIM_LEVEL_GLB][PESIM_DS_OUTPUTS] = (struct pesim_access){10, 7, 3, 4, 0};
     a->noc_words[PESIM_LEVEL_GLB][PESIM_DS_WEIGHTS] = 99;
     a->noc_sends[PESIM_LEVEL_GLB][PESIM_DS_WEIGHTS] = 33;
     a->spatial_reductions = 5;
