@@ -86,6 +86,14 @@ struct pesim_net_cfg {
                              receives one word (and sends one back down) */
     bool forward;         /* neighbour links between the children (systolic
                              forwarding); described, not yet timed */
+    bool exact;           /* multicast: one send reaches only children whose
+                             tiles are identical (Timeloop's multicast); else
+                             every child whose tile holds the word, partly
+                             overlapping tiles included (Eyeriss's diagonal
+                             delivery by row and column IDs) */
+    bool reload_all;      /* reduce: a partial sum brought back down goes to
+                             every child of its reduction group (Timeloop);
+                             else to one, the others starting from zero */
 };
 
 /* A spatial fan-out below a level: rows x cols children (cols span x,
