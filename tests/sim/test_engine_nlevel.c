@@ -47,6 +47,7 @@ static struct pesim_arch random_arch(unsigned nl, unsigned nfan)
         for (int ds = 0; ds < NDS; ds++)
             c->holds[ds] = lv == 0 || rnd(3) != 0;
         c->double_buffer = lv > 0 && rnd(3) == 0;
+        c->halo = lv > 0 && rnd(4) != 0;
         c->banks = (uint32_t)rnd(4);
         c->bank_words_per_cycle = (uint32_t)rnd(4);
         c->read_ports = 1 + (uint32_t)rnd(2);
@@ -136,7 +137,7 @@ static void test_random_nlevel(void **state)
 {
     (void)state;
     unsigned checked = 0, unsupported = 0, by_levels[NL + 1] = {0}, by_fanouts[3] = {0};
-    unsigned limited = 0, stalled[PESIM_STALL_COUNT] = {0};
+    unsigned limited = 0, slid = 0, stalled[PESIM_STALL_COUNT] = {0};
     for (unsigned iter = 0; checked < CASES && iter < 40 * CASES; iter++) {
         unsigned nl = 2 + (unsigned)rnd(4), nfan = (unsigned)rnd(3);
         struct pesim_arch a = random_arch(nl, nfan);
@@ -158,6 +159,17 @@ static void test_random_nlevel(void **state)
         assert_int_equal(rc, 0);
         agree(&ev, &st, &an);
         limited += ev.cycles > an.analysis.ideal_cycles;
+        /* did a sliding window keep words here? (the same case, halo off) */
+        struct pesim_arch whole = a;
+        for (unsigned lv = 0; lv < nl; lv++)
+            whole.level[lv].halo = false;
+        struct pesim_analysis w;
+        assert_int_equal(pesim_map_analyze(&whole, &l, &m, &w), 0);
+        for (unsigned lv = 0; lv < nl; lv++)
+            if (w.acc[lv][PESIM_DS_INPUTS].reads != an.analysis.acc[lv][PESIM_DS_INPUTS].reads) {
+                slid++;
+                break;
+            }
         for (int s = 0; s < PESIM_STALL_COUNT; s++)
             stalled[s] += ev.stalls[s] > 0;
 
@@ -179,15 +191,17 @@ static void test_random_nlevel(void **state)
         by_fanouts[nfan]++;
     }
     print_message("%u cases checked (%u the engines cannot count per step); levels 2..5: "
-                  "%u %u %u %u; fan-outs 0..2: %u %u %u; %u slower than ideal; with stalls "
+                  "%u %u %u %u; fan-outs 0..2: %u %u %u; %u slower than ideal; %u keeping "
+                  "window overlaps; with stalls "
                   "fill_drain %u dram_bandwidth %u dram_latency %u glb %u noc %u\n",
                   checked, unsupported, by_levels[2], by_levels[3], by_levels[4], by_levels[5],
-                  by_fanouts[0], by_fanouts[1], by_fanouts[2], limited,
+                  by_fanouts[0], by_fanouts[1], by_fanouts[2], limited, slid,
                   stalled[PESIM_STALL_FILL_DRAIN], stalled[PESIM_STALL_DRAM_BANDWIDTH],
                   stalled[PESIM_STALL_DRAM_LATENCY], stalled[PESIM_STALL_GLB],
                   stalled[PESIM_STALL_NOC]);
     assert_int_equal(checked, CASES);
     assert_true(unsupported * 10 < checked); /* the limit stays rare */
+    assert_true(slid > CASES / 20);          /* sliding windows are exercised */
     for (int lv = 2; lv <= 5; lv++)
         assert_true(by_levels[lv] > CASES / 10);
     for (int f = 0; f < 3; f++)
