@@ -11,6 +11,8 @@
 
 #include "fixtures.h"
 
+#include "nlevel_gen.h"
+
 static struct pesim_analysis run(const struct pesim_arch *a, const struct pesim_layer *l,
                                  const struct pesim_mapping *m)
 {
@@ -378,6 +380,183 @@ static void test_check_messages(void **state)
     pesim_diags_destroy(d);
 }
 
+
+/* ---- Sliding windows (docs/model.md, "Sliding windows") ---- */
+
+/* nl general levels, every one holding everything without limits; halo
+ * on every level but DRAM as given. */
+static struct pesim_arch slide_arch(unsigned nl, bool halo)
+{
+    struct pesim_arch a = nl_base_arch();
+    a.nlevels = (uint8_t)nl;
+    for (unsigned lv = 0; lv < nl; lv++) {
+        nl_open_level(&a.level[lv], lv);
+        a.level[lv].halo = lv > 0 && halo;
+    }
+    return a;
+}
+
+static struct pesim_mapping slide_mapping(unsigned nl)
+{
+    struct pesim_mapping m;
+    memset(&m, 0, sizeof m);
+    m.nlevels = (uint8_t)nl;
+    return m;
+}
+
+#define LT(m, lv, d, b) pesim_mapping_add_temporal((m), (lv), PESIM_DIM_##d, (b))
+
+/* Timeloop's exercise 01-model-conv1d-2level (Accelergy-Project/
+ * timeloop-accelergy-exercises, commit 2d5510807128e9bd5f1cad0705cdf2ec
+ * 4612fd4e, workspace/tutorial_exercises/01_accelergy_timeloop_2020_ispass/
+ * timeloop/01-model-conv1d-2level): P = 16, R = 3, 18 input rows.
+ * Output-stationary (map/conv1d-2level-os.map.yaml): P 16 at main memory,
+ * R 3 in the buffer: the first 3-row tile, then 15 single new rows =
+ * 18 buffer fills and 18 main-memory reads, the buffer reading 48 for the
+ * MACs (ref-output/os/timeloop-model.stats.txt: Inputs fills 18, reads 48
+ * at Buffer; reads 18 at MainMemory). Weight-stationary (R 3 at main
+ * memory over a 16-row tile, ws.map.yaml): 16 + 1 + 1 = 18, the same
+ * (ref-output/ws). With halo off: 16 x 3 = 3 x 16 = 48. */
+static void test_slide_timeloop_conv1d(void **state)
+{
+    (void)state;
+    struct pesim_layer l = fx_layer(1, 1, 1, 16, 1, 3, 1);
+    for (int ws = 0; ws < 2; ws++)
+        for (int halo = 0; halo < 2; halo++) {
+            struct pesim_arch a = slide_arch(2, halo);
+            struct pesim_mapping m = slide_mapping(2);
+            if (ws) {
+                LT(&m, 0, R, 3);
+                LT(&m, 1, P, 16);
+            } else {
+                LT(&m, 0, P, 16);
+                LT(&m, 1, R, 3);
+            }
+            struct pesim_analysis r = run(&a, &l, &m);
+            uint64_t want = halo ? 18 : 48;
+            assert_int_equal(r.acc[1][PESIM_DS_INPUTS].fills, want);
+            assert_int_equal(r.acc[0][PESIM_DS_INPUTS].reads, want);
+            assert_int_equal(r.acc[1][PESIM_DS_INPUTS].reads, 48);
+            assert_int_equal(r.acc[1][PESIM_DS_INPUTS].tile_words, ws ? 16 : 3); /* Utilized capacity */
+            /* weights and outputs do not slide */
+            assert_int_equal(r.acc[1][PESIM_DS_WEIGHTS].fills, 3);
+        }
+}
+
+/* Exercise 03-model-conv1d+oc-3level (same repository and commit,
+ * ref-output/no-bypass): K (pesim's M) 32, R 3, P 16; K 16 then P 16 at
+ * the global buffer over a register-file tile of K 2, R 3. The P loop
+ * slides the 3-row window; K outside it restarts it: 16 x (3 + 15) = 288
+ * RF fills and GLB reads (Timeloop: RegisterFile Inputs fills 288,
+ * GlobalBuffer reads 288, fills 18, MainMemory reads 18). Whole tiles:
+ * 256 x 3 = 768. */
+static void test_slide_timeloop_3level(void **state)
+{
+    (void)state;
+    struct pesim_layer l = fx_layer(1, 32, 1, 16, 1, 3, 1);
+    for (int halo = 0; halo < 2; halo++) {
+        struct pesim_arch a = slide_arch(3, halo);
+        struct pesim_mapping m = slide_mapping(3);
+        LT(&m, 1, M, 16);
+        LT(&m, 1, P, 16);
+        LT(&m, 2, M, 2);
+        LT(&m, 2, R, 3);
+        struct pesim_analysis r = run(&a, &l, &m);
+        assert_int_equal(r.acc[2][PESIM_DS_INPUTS].fills, halo ? 288 : 768);
+        assert_int_equal(r.acc[1][PESIM_DS_INPUTS].reads, halo ? 288 : 768);
+        assert_int_equal(r.acc[2][PESIM_DS_INPUTS].reads, 1536);
+        assert_int_equal(r.acc[1][PESIM_DS_INPUTS].fills, 18);
+        assert_int_equal(r.acc[0][PESIM_DS_INPUTS].reads, 18);
+    }
+}
+
+/* Stride, dilation and a partial tile, each over a buffer tile of 2
+ * output rows and the whole filter, a DRAM P loop sliding it:
+ * - U = 2, P 6, R 3 (13 rows): tiles of (2-1)*2+3 = 5 rows, 4 rows apart:
+ *   5 + 4 + 4 = 13 (whole: 15);
+ * - dil = 3, P 4, R 2 (7 rows): tile {0,1,3,4} (4 rows, gappy: counted on
+ *   the bitmap), then {2,3,5,6}, sharing row 3: 4 + 3 = 7 (whole: 8);
+ * - P 5, R 3 (7 rows), 3 tiles of 2, 2, 1 rows: rows 0-3, then 2-5 (2 new),
+ *   then the partial 4-6 (1 new): 4 + 2 + 1 = 7 (whole: 4 + 4 + 3 = 11). */
+static void test_slide_stride_dilation_partial(void **state)
+{
+    (void)state;
+    struct {
+        uint64_t p, r, u, dil, slid, whole;
+    } c[] = {{6, 3, 2, 1, 13, 15}, {4, 2, 1, 3, 7, 8}, {5, 3, 1, 1, 7, 11}};
+    for (unsigned k = 0; k < sizeof c / sizeof c[0]; k++)
+        for (int halo = 0; halo < 2; halo++) {
+            struct pesim_layer l = fx_layer(1, 1, 1, c[k].p, 1, c[k].r, 1);
+            l.stride[0] = (uint32_t)c[k].u;
+            l.dilation[0] = (uint32_t)c[k].dil;
+            struct pesim_arch a = slide_arch(2, halo);
+            struct pesim_mapping m = slide_mapping(2);
+            LT(&m, 0, P, (uint32_t)((c[k].p + 1) / 2));
+            LT(&m, 1, P, 2);
+            LT(&m, 1, R, (uint32_t)c[k].r);
+            struct pesim_analysis r = run(&a, &l, &m);
+            assert_int_equal(r.acc[1][PESIM_DS_INPUTS].fills, halo ? c[k].slid : c[k].whole);
+            assert_int_equal(r.acc[0][PESIM_DS_INPUTS].reads, halo ? c[k].slid : c[k].whole);
+        }
+}
+
+/* Only the innermost refetch loop slides: with C inside the P loop (P 4
+ * over C 2 at DRAM, the buffer's tile one channel of R 3 rows), each tile
+ * follows one of the other channel, so nothing is kept: 4 x 2 x 3 = 24.
+ * With C outside: 2 x (3 + 3 x 1) = 12. */
+static void test_slide_innermost_only(void **state)
+{
+    (void)state;
+    struct pesim_layer l = fx_layer(1, 1, 2, 4, 1, 3, 1);
+    for (int outside = 0; outside < 2; outside++) {
+        struct pesim_arch a = slide_arch(2, true);
+        struct pesim_mapping m = slide_mapping(2);
+        if (outside) {
+            LT(&m, 0, C, 2);
+            LT(&m, 0, P, 4);
+        } else {
+            LT(&m, 0, P, 4);
+            LT(&m, 0, C, 2);
+        }
+        LT(&m, 1, R, 3);
+        struct pesim_analysis r = run(&a, &l, &m);
+        assert_int_equal(r.acc[1][PESIM_DS_INPUTS].fills, outside ? 12 : 24);
+    }
+}
+
+/* The key: `halo` of the YAML form defaults to true, and false turns the
+ * rule off for that level alone. */
+static void test_slide_key(void **state)
+{
+    (void)state;
+    static const char yaml[] =
+        "name: k\nclock_mhz: 1000\ndram: {bandwidth_gbps: 0, latency_cycles: 0}\n"
+        "energy: {unit: pJ, mac: 1, leakage_per_cycle: 0}\nlevels:\n"
+        "  - {name: main_memory, read_energy: 1, write_energy: 1}\n"
+        "  - {name: gb, read_energy: 1, write_energy: 1}\n"
+        "  - {name: rf, halo: false, read_energy: 1, write_energy: 1}\n";
+    struct pesim_arch a;
+    pesim_diags *d = pesim_diags_create();
+    assert_int_equal(pesim_arch_load_string(yaml, sizeof yaml - 1, "k.yaml", &a, d), 0);
+    pesim_diags_destroy(d);
+    assert_true(a.level[1].halo);
+    assert_false(a.level[2].halo);
+    /* P 16 at DRAM over gb's P 1 x R 3 tile; rf under gb, R 3 inside it:
+     * gb slides (18), rf takes whole tiles of gb's loops: none here, the
+     * rf's tile spans the same R, one per P step: 16 x 3 = 48. */
+    struct pesim_layer l = fx_layer(1, 1, 1, 16, 1, 3, 1);
+    struct pesim_mapping m = slide_mapping(3);
+    LT(&m, 0, P, 16);
+    LT(&m, 2, R, 3);
+    struct pesim_analysis r = run(&a, &l, &m);
+    assert_int_equal(r.acc[1][PESIM_DS_INPUTS].fills, 18);
+    assert_int_equal(r.acc[2][PESIM_DS_INPUTS].fills, 48);
+    a.level[2].halo = true;
+    r = run(&a, &l, &m);
+    assert_int_equal(r.acc[2][PESIM_DS_INPUTS].fills, 18);
+    assert_int_equal(r.acc[1][PESIM_DS_INPUTS].reads, 18);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -392,6 +571,11 @@ int main(void)
         cmocka_unit_test(test_no_local_reuse),
         cmocka_unit_test(test_capacity_messages),
         cmocka_unit_test(test_check_messages),
+        cmocka_unit_test(test_slide_timeloop_conv1d),
+        cmocka_unit_test(test_slide_timeloop_3level),
+        cmocka_unit_test(test_slide_stride_dilation_partial),
+        cmocka_unit_test(test_slide_innermost_only),
+        cmocka_unit_test(test_slide_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
