@@ -663,7 +663,11 @@ static void pair_words(const struct pesim_arch *arch, const struct pesim_mapping
         sl = forced;
     } else if (child < nt->nlevels && in.refetch) {
         int L = 63 - __builtin_clzll(in.refetch); /* the innermost refetch loop */
-        if (pesim_map_slides(arch, m, ds, parent, child, nt->dim[L])) {
+        /* and the innermost temporal loop above the child: an irrelevant
+         * one inside it (a stationary step between two slides) restarts
+         * the window, as in the Timeloop that made the exercises' outputs */
+        bool innermost = !(in.above & nt->temporal_mask & ~below((unsigned)L + 1));
+        if (innermost && pesim_map_slides(arch, m, ds, parent, child, nt->dim[L])) {
             uint64_t t = mask_product(nt, nt->dim[L], ~in.above);
             sl_whole = (struct slide){.dim = nt->dim[L], .shift = nt->stride[L],
                                       .w = nt->stride[L] / t, .b = nt->bound[L]};

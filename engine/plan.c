@@ -616,7 +616,9 @@ int pesim_plan_init(struct run *r)
             if (c < p->nl) {
                 uint64_t f = p->refetch[ds][c];
                 int L = f ? 63 - __builtin_clzll(f) : -1;
-                p->slide[ds][c] = L >= 0 && pesim_map_slides(r->arch, r->map, ds,
+                /* L must be the innermost step loop above c (model.md) */
+                p->slide[ds][c] = L >= 0 && L == p->lstart[c] - 1 &&
+                                          pesim_map_slides(r->arch, r->map, ds,
                                                              p->chain[ds][k - 1], c, p->dim[L])
                                       ? L : -1;
             }

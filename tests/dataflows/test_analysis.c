@@ -524,6 +524,52 @@ static void test_slide_innermost_only(void **state)
     }
 }
 
+/* A stationary step between two slides restarts the window: with M 2
+ * inside the main memory's P 16 (the buffer's 3-row tile reused across M),
+ * every P step follows an M step that did not move the window, and the
+ * tile comes whole: 16 x 3 = 48 (without the M loop: 18). Timeloop's
+ * eyeriss_like example design shows it (same repository and commit,
+ * workspace/example_designs/example_designs/eyeriss_like/ref_outputs/
+ * default_problem/timeloop-mapper.{map.txt,stats.txt}): DRAM P 8, Q 2,
+ * M 4 over a shared_glb tile of P 14, Q 56, C 3, R 3, S 3 at stride 2
+ * (3 x 29 x 113 = 9831 words) gives shared_glb Inputs fills 157296 =
+ * 16 x 9831, whole tiles, though consecutive Q tiles share a column. */
+static void test_slide_stationary_step_restarts(void **state)
+{
+    (void)state;
+    struct pesim_layer l = fx_layer(1, 2, 1, 16, 1, 3, 1);
+    struct pesim_arch a = slide_arch(2, true);
+    struct pesim_mapping m = slide_mapping(2);
+    LT(&m, 0, P, 16);
+    LT(&m, 0, M, 2);
+    LT(&m, 1, R, 3);
+    struct pesim_analysis r = run(&a, &l, &m);
+    assert_int_equal(r.acc[1][PESIM_DS_INPUTS].fills, 48);
+    m = slide_mapping(2);
+    LT(&m, 0, M, 2);
+    LT(&m, 0, P, 16);
+    LT(&m, 1, R, 3);
+    r = run(&a, &l, &m);
+    assert_int_equal(r.acc[1][PESIM_DS_INPUTS].fills, 2 * 18);
+
+    struct pesim_layer e = fx_layer(1, 32, 3, 112, 112, 3, 3);
+    e.stride[0] = e.stride[1] = 2;
+    m = slide_mapping(2);
+    LT(&m, 0, P, 8);
+    LT(&m, 0, Q, 2);
+    LT(&m, 0, M, 4);
+    LT(&m, 1, P, 14);
+    LT(&m, 1, Q, 56);
+    LT(&m, 1, C, 3);
+    LT(&m, 1, S, 3);
+    LT(&m, 1, R, 3);
+    LT(&m, 1, M, 8);
+    r = run(&a, &e, &m);
+    assert_int_equal(r.acc[1][PESIM_DS_INPUTS].tile_words, 9831);
+    assert_int_equal(r.acc[1][PESIM_DS_INPUTS].fills, 157296);
+    assert_int_equal(r.acc[0][PESIM_DS_INPUTS].reads, 157296);
+}
+
 /* The key: `halo` of the YAML form defaults to true, and false turns the
  * rule off for that level alone. */
 static void test_slide_key(void **state)
@@ -575,6 +621,7 @@ int main(void)
         cmocka_unit_test(test_slide_timeloop_3level),
         cmocka_unit_test(test_slide_stride_dilation_partial),
         cmocka_unit_test(test_slide_innermost_only),
+        cmocka_unit_test(test_slide_stationary_step_restarts),
         cmocka_unit_test(test_slide_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -199,7 +199,8 @@ static int window_axis(int d)
 }
 
 /* The loop sliding the window of inputs into c, or -1: the innermost
- * refetch loop, over P, R, Q or S, into a level with halo, and no multicast
+ * refetch loop, over P, R, Q or S, into a level with halo, with no temporal
+ * loop between it and c's tile, and no multicast
  * NoC crossed whose spatial loops are on the same axis. */
 static int sliding_loop(const struct flat *f, const struct pesim_arch *a, int ds, int c,
                         bool crossing, const bool *rf_)
@@ -212,6 +213,10 @@ static int sliding_loop(const struct flat *f, const struct pesim_arch *a, int ds
             L = i;
     if (L < 0 || window_axis(f->dim[L]) < 0)
         return -1;
+    int cut = cut_of(f, c);
+    for (int i = L + 1; i < cut; i++)
+        if (f->level[i] != L_SP && f->bound[i] > 1)
+            return -1; /* a temporal loop between L and c's tile */
     if (crossing && a->noc[ds].multicast)
         for (int i = 0; i < f->n; i++)
             if (f->level[i] == L_SP && f->bound[i] > 1 &&

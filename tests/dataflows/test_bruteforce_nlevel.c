@@ -58,8 +58,10 @@
  * D8 Weights, inputs: p reads `sent`; c, when a level, fills per_pe.
  * D8a Sliding windows (model.md, "Sliding windows"). For inputs into a
  *    level c with `halo`, let L be the innermost loop of c's period (D5).
- *    When L is over P, R, Q or S and no multicast network crossed by the
- *    pair has a spatial loop over the same window axis (P, R: rows; Q, S:
+ *    When L is over P, R, Q or S, no temporal loop lies between L and c's
+ *    own loops (an irrelevant one there restarts the window), and no
+ *    multicast network crossed by the pair has a spatial loop over the
+ *    same window axis (P, R: rows; Q, S:
  *    columns), each set of D6-D7 counts only the tuples whose datum the
  *    same tuple with L's digit one lower (the previous tile of the same
  *    instance, or group) does not hold: |S| - |{t in S : t[L] > 0 and
@@ -404,6 +406,9 @@ static int sliding_loop(const struct exec *e, const struct pesim_arch *a, int ds
             L = i;
     if (L < 0 || window_axis(e->dim[L]) < 0)
         return -1;
+    for (int i = L + 1; i < e->n; i++)
+        if (!e->spatial[i] && e->level[i] < c)
+            return -1; /* a temporal loop between L and c's tile */
     for (int f = p; f < c; f++)
         if (nl_has_fanout(a, f) && a->level[f].fanout.net[ds].multicast)
             for (int i = 0; i < e->n; i++)
