@@ -570,6 +570,46 @@ static void test_slide_stationary_step_restarts(void **state)
     assert_int_equal(r.acc[0][PESIM_DS_INPUTS].reads, 157296);
 }
 
+/* Timeloop's simba_like example design on the simba-like preset (same
+ * repository and commit, workspace/example_designs/example_designs/
+ * simba_like/ref_outputs/default_problem/timeloop-mapper.{map.txt,
+ * stats.txt}): M 32, C 3, P = Q = 112, R = S = 3, stride 2; DRAM Q 28 over
+ * a GlobalBuffer tile of 3 x 225 x 9 = 6075 words, each Q step sharing a
+ * column: 6075 + 27 x 5400 = 151875 fills (whole tiles: 170100). Below
+ * it, P 4 over spatial C 3 and M 4 (multicast) and per-PE tiles of
+ * 57 x 9 = 513 words sharing a row: 28 x (513 + 3 x 504) = 56700 fills
+ * per PEInputBuffer, 12 of them; the GlobalBuffer reads 170100 (M's
+ * copies multicast) and each PEInputBuffer 225792. Every number is
+ * Timeloop's. */
+static void test_slide_timeloop_simba_like(void **state)
+{
+    (void)state;
+    struct pesim_arch a;
+    assert_int_equal(pesim_arch_load("simba-like", &a, NULL), 0);
+    struct pesim_layer l = fx_layer(1, 32, 3, 112, 112, 3, 3);
+    l.stride[0] = l.stride[1] = 2;
+    struct pesim_mapping m = slide_mapping(a.nlevels);
+    LT(&m, 0, Q, 28);
+    LT(&m, 1, P, 4);
+    pesim_mapping_add_spatial(&m, 1, PESIM_DIM_C, 3, PESIM_AXIS_X);
+    pesim_mapping_add_spatial(&m, 1, PESIM_DIM_M, 4, PESIM_AXIS_X);
+    LT(&m, 2, Q, 4);
+    pesim_mapping_add_spatial(&m, 2, PESIM_DIM_M, 4, PESIM_AXIS_Y);
+    LT(&m, 3, R, 3);
+    LT(&m, 3, P, 4);
+    LT(&m, 3, S, 3);
+    LT(&m, 4, M, 2);
+    LT(&m, 4, P, 7);
+    struct pesim_analysis r = run(&a, &l, &m);
+    assert_int_equal(r.acc[0][PESIM_DS_INPUTS].reads, 151875);
+    assert_int_equal(r.acc[1][PESIM_DS_INPUTS].tile_words, 6075);
+    assert_int_equal(r.acc[1][PESIM_DS_INPUTS].fills, 151875);
+    assert_int_equal(r.acc[1][PESIM_DS_INPUTS].reads, 170100);
+    assert_int_equal(r.acc[2][PESIM_DS_INPUTS].tile_words, 513);
+    assert_int_equal(r.acc[2][PESIM_DS_INPUTS].fills, 12 * 56700);
+    assert_int_equal(r.acc[2][PESIM_DS_INPUTS].reads, 12 * 225792);
+}
+
 /* The key: `halo` of the YAML form defaults to true, and false turns the
  * rule off for that level alone. */
 static void test_slide_key(void **state)
@@ -622,6 +662,7 @@ int main(void)
         cmocka_unit_test(test_slide_stride_dilation_partial),
         cmocka_unit_test(test_slide_innermost_only),
         cmocka_unit_test(test_slide_stationary_step_restarts),
+        cmocka_unit_test(test_slide_timeloop_simba_like),
         cmocka_unit_test(test_slide_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
