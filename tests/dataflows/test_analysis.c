@@ -610,6 +610,55 @@ static void test_slide_timeloop_simba_like(void **state)
     assert_int_equal(r.acc[2][PESIM_DS_INPUTS].reads, 12 * 225792);
 }
 
+/* Timeloop's exercise 06-mapper-convlayer-eyeriss (same repository and
+ * commit, tutorial_exercises/01_accelergy_timeloop_2020_ispass/timeloop/
+ * 06-mapper-convlayer-eyeriss/ref-output/timeloop-mapper.{map.txt,
+ * stats.txt}): VGG02 layer 5 (M 256, C 128, P = Q = 56, R = S = 3) on an
+ * Eyeriss-like hierarchy. The ifmap spad's tile (R 3 x C 8 = 24 words) is
+ * slid by the buffer's P 8 below spatial Q 14, M 4, S 3 (a multicast on
+ * the other axis): per P run 24 + 7 x 8 = 80 words, 3584 runs = 286720
+ * fills per spad (whole tiles: 688128), 168 spads. DRAM's P 7 has M 4
+ * inside it, so the buffer's tile comes whole: 112 x 5120 = 573440. */
+static void test_slide_timeloop_eyeriss_convlayer(void **state)
+{
+    (void)state;
+    struct pesim_arch a = slide_arch(5, true);
+    struct pesim_fanout_cfg *f = &a.level[1].fanout;
+    f->rows = 12;
+    f->cols = 14;
+    for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
+        f->net[ds] = (struct pesim_net_cfg){.width_words = 1, .multicast = true, .reduce = true};
+    struct pesim_layer l = fx_layer(1, 256, 128, 56, 56, 3, 3);
+    struct pesim_mapping m = slide_mapping(5);
+    LT(&m, 0, Q, 4);
+    LT(&m, 0, C, 4);
+    LT(&m, 0, P, 7);
+    LT(&m, 0, M, 4);
+    LT(&m, 1, M, 2);
+    LT(&m, 1, C, 4);
+    LT(&m, 1, P, 8);
+    pesim_mapping_add_spatial(&m, 1, PESIM_DIM_Q, 14, PESIM_AXIS_X);
+    pesim_mapping_add_spatial(&m, 1, PESIM_DIM_M, 4, PESIM_AXIS_Y);
+    pesim_mapping_add_spatial(&m, 1, PESIM_DIM_S, 3, PESIM_AXIS_Y);
+    LT(&m, 3, R, 3);
+    LT(&m, 3, C, 8);
+    LT(&m, 4, M, 8);
+    /* ifmap_spad keeps inputs, weights_spad weights, psum_spad outputs */
+    for (int ds = 0; ds < PESIM_DS_COUNT; ds++) {
+        m.bypass[2][ds] = ds != PESIM_DS_INPUTS;
+        m.bypass[3][ds] = ds != PESIM_DS_WEIGHTS;
+        m.bypass[4][ds] = ds != PESIM_DS_OUTPUTS;
+        m.bypass[1][ds] = ds == PESIM_DS_WEIGHTS;
+    }
+    struct pesim_analysis r = run(&a, &l, &m);
+    assert_int_equal(r.acc[2][PESIM_DS_INPUTS].tile_words, 24);
+    assert_int_equal(r.acc[2][PESIM_DS_INPUTS].fills, 168 * 286720);
+    assert_int_equal(r.acc[2][PESIM_DS_INPUTS].reads, 168 * 5505024);
+    assert_int_equal(r.acc[1][PESIM_DS_INPUTS].tile_words, 5120);
+    assert_int_equal(r.acc[1][PESIM_DS_INPUTS].fills, 573440);
+    assert_int_equal(r.acc[0][PESIM_DS_INPUTS].reads, 573440);
+}
+
 /* The key: `halo` of the YAML form defaults to true, and false turns the
  * rule off for that level alone. */
 static void test_slide_key(void **state)
@@ -663,6 +712,7 @@ int main(void)
         cmocka_unit_test(test_slide_innermost_only),
         cmocka_unit_test(test_slide_stationary_step_restarts),
         cmocka_unit_test(test_slide_timeloop_simba_like),
+        cmocka_unit_test(test_slide_timeloop_eyeriss_convlayer),
         cmocka_unit_test(test_slide_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
