@@ -47,6 +47,20 @@ int pesim_map_chain(const struct pesim_arch *arch, const struct pesim_mapping *m
 int pesim_map_pair(const struct pesim_arch *arch, const struct pesim_layer *l,
                    const struct pesim_mapping *m, enum pesim_ds ds, int parent,
                    int child, struct pesim_pair *out);
+/* Whether the pair parent -> child keeps the overlap of consecutive input
+ * tiles when its tiles slide along `dim` (docs/model.md, "Sliding
+ * windows"): inputs, a child level with `halo`, dim one of P, R, Q, S, and
+ * no multicast network crossed on the way with a spatial loop of the same
+ * window axis (its children's windows differ along it). */
+bool pesim_map_slides(const struct pesim_arch *arch, const struct pesim_mapping *m,
+                      enum pesim_ds ds, int parent, int child, unsigned dim);
+/* One pair's words on the tile of a step's sub-nest (l, m) when that tile
+ * follows the same instances' previous one, `shift` indices of `dim` back
+ * (a step of the sliding loop): only what the previous tile did not hold.
+ * PESIM_E_INVALID when the pair does not slide along dim. */
+int pesim_map_pair_slid(const struct pesim_arch *arch, const struct pesim_layer *l,
+                        const struct pesim_mapping *m, enum pesim_ds ds, int parent,
+                        int child, unsigned dim, uint64_t shift, struct pesim_pair *out);
 /* Add one pair's reads, fills, updates, NoC words and reductions to out,
  * as the analysis does (reloads = sent - first). */
 void pesim_map_account(enum pesim_ds ds, const struct pesim_pair *p,

@@ -118,6 +118,11 @@ struct pesim_level_cfg {
     uint64_t ds_bytes[PESIM_DS_COUNT];
     uint32_t word_bits[PESIM_DS_COUNT];
     bool double_buffer;           /* a tile takes twice its size */
+    /* Inputs: keep the overlap of consecutive tiles of a sliding window
+     * and fetch only the new rows or columns (docs/model.md, "Sliding
+     * windows"). The YAML key defaults to true; an arch built in C (and
+     * the shorthand's levels) starts false, the whole-tile refetch. */
+    bool halo;
     /* Timing: banks * bank_words_per_cycle words per cycle (0: not a
      * limit), read and write ports (transfers at once). DRAM (level 0)
      * is timed by the arch's dram section instead. */
