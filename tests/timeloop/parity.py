@@ -38,8 +38,9 @@ line per case and engine, and "N of M counts equal, E of F energies within
 differences, instead of the rows). A case passes when
 every number it compares is equal. known.txt lists the cases expected to
 differ, one per line as `CASE[@ENGINE] cause`; the run fails (exit 1) when
-a case not listed differs, when pesim fails on it, and when a listed case
-now passes (delete its line). Cases without a folder are skipped; exit 77
+a case not listed differs, when pesim fails on any case (listed or not: a
+case pesim cannot express has no folder), and when a listed case now
+passes (delete its line). Cases without a folder are skipped; exit 77
 (meson's "skipped") when no case ran, 2 on bad arguments or files.
 
 Standard library only: it runs from meson test on a bare Debian.
@@ -105,8 +106,12 @@ def case_args(folder):
     """The arguments before --engine for one case folder, or an error."""
     path = os.path.join(folder, "pesim.args")
     if os.path.exists(path):
-        with open(path) as f:
-            args = [l.strip() for l in f if l.strip() and not l.lstrip().startswith("#")]
+        try:
+            with open(path, encoding="utf-8") as f:
+                args = [l.strip() for l in f
+                        if l.strip() and not l.lstrip().startswith("#")]
+        except (OSError, UnicodeDecodeError) as e:
+            return None, "%s: cannot read: %s" % (path, e)
         if not args:
             return None, "%s: no arguments" % path
         return args, None
@@ -137,7 +142,9 @@ def run_pesim(pesim, folder, args, engine, timeout):
         err = p.stderr.decode(errors="replace").strip().split("\n")
         return None, "exit %d: %s" % (p.returncode, err[0] if err and err[0] else "(no message)")
     try:
-        doc = json.loads(p.stdout.decode())
+        doc = json.loads(p.stdout.decode("utf-8"))
+        if not isinstance(doc, dict):
+            raise ValueError("not an object")
     except ValueError as e:
         return None, "output is not JSON: %s" % e
     layers = doc.get("layers")
@@ -375,8 +382,11 @@ def main():
             if args is not None:
                 out, r["why"] = run_pesim(pesim, folder, args, engine, a.timeout)
                 if out is not None:
-                    r["out"] = out
-                    r["rows"] = compare(case, engine, cases[case], out)
+                    try:
+                        r["rows"] = compare(case, engine, cases[case], out)
+                        r["out"] = out
+                    except (KeyError, TypeError, AttributeError, ValueError) as e:
+                        r["why"] = "unexpected JSON layout: %s: %s" % (type(e).__name__, e)
             r["pass"] = r["rows"] is not None and all(x.equal for x in r["rows"])
             results.append(r)
 
@@ -399,7 +409,10 @@ def main():
             what = "%d/%d counts, %d/%d energies" % t
         else:
             what = "pesim failed: %s" % r["why"]
-        if r["pass"] and r["known"]:
+        if r["rows"] is None:
+            status = "FAIL (pesim did not run; known.txt covers differences only)"
+            failed += 1
+        elif r["pass"] and r["known"]:
             status = "FAIL (passes, but known.txt lists it: delete that line)"
             failed += 1
         elif r["pass"]:
