@@ -183,7 +183,7 @@ def compare(case, engine, ref, out):
             pd = pa.get(ds, {})
             td = tl["dataspaces"].get(ds)
             note = ""
-            if "drains" in pd:
+            if pd.get("drains"):
                 note = "drains %s" % pd["drains"]
             if td is None:  # Timeloop keeps nothing of ds here
                 for c in ("reads", "fills", "updates"):
