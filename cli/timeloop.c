@@ -1,0 +1,96 @@
+/* Timeloop inputs on the command line (docs/timeloop.md): --arch with a
+ * top-level `architecture:`, --mapping with a Timeloop `mapping:` list or
+ * a map.txt printout, --ert. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "common/file.h"
+
+/* A file's text if it is one (not a preset name); NULL otherwise, no
+ * diagnostic. */
+static char *read_if_file(const char *path, size_t *len)
+{
+    char *text = NULL;
+    if (!path || pesim_file_read(path, NULL, &text, len, NULL))
+        return NULL;
+    return text;
+}
+
+int pesim_cli_load_arch(const char *path, struct pesim_arch *arch, struct pesim_tl_arch *tl,
+                        char **yaml, pesim_diags *d)
+{
+    size_t len = 0;
+    char *text = read_if_file(path, &len);
+    if (tl)
+        memset(tl, 0, sizeof *tl);
+    if (yaml)
+        *yaml = NULL;
+    if (text && pesim_tl_is_arch(text, len)) {
+        int e = pesim_import_tl_arch(text, len, path, arch, tl, yaml, d);
+        free(text);
+        return e;
+    }
+    free(text);
+    return pesim_arch_load(path, arch, d);
+}
+
+int pesim_cli_apply_ert(const char *ert, const struct pesim_tl_arch *tl,
+                        struct pesim_arch *arch, pesim_diags *d)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int e = pesim_file_read(ert, "the energy reference table (--ert)", &text, &len, d);
+    if (e)
+        return e;
+    struct pesim_ert_names names;
+    memset(&names, 0, sizeof names);
+    if (tl && tl->nlevels == arch->nlevels) {
+        for (unsigned lv = 0; lv < tl->nlevels; lv++) {
+            names.level[lv] = tl->component[lv];
+            names.block_words[lv] = tl->block_words[lv];
+        }
+        names.mac = tl->mac;
+    }
+    e = pesim_energy_price_ert(text, len, ert, &names, arch, d);
+    free(text);
+    return e;
+}
+
+int pesim_cli_load_mappings(const char *path, const char *arch_path, const char *workload,
+                            struct pesim_mapping_set *set, char **yaml, pesim_diags *d)
+{
+    size_t len = 0;
+    char *text = NULL;
+    if (yaml)
+        *yaml = NULL;
+    int e = pesim_file_read(path, "the mapping", &text, &len, d);
+    if (e)
+        return e;
+    if (!pesim_tl_is_mapping(text, len) && !pesim_tl_is_map_txt(text, len)) {
+        free(text);
+        return pesim_mapping_set_load(path, set, d);
+    }
+    struct pesim_arch arch;
+    struct pesim_tl_arch tl;
+    e = pesim_cli_load_arch(arch_path, &arch, &tl, NULL, d);
+    if (!e && tl.nlevels == 0) {
+        pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, path, 0, 0,
+                         "a Timeloop mapping: its targets are the names of a Timeloop "
+                         "architecture, expected --arch with a Timeloop spec "
+                         "(architecture: ...), got '%s'", arch_path ? arch_path : "(none)");
+        e = PESIM_E_INVALID;
+    }
+    struct pesim_tl_dims dims;
+    if (!e) {
+        size_t plen = 0;
+        char *prob = read_if_file(workload, &plen);
+        bool tlprob = prob && pesim_wl_detect(workload) == PESIM_WL_TIMELOOP;
+        e = pesim_import_tl_dims(tlprob ? prob : NULL, plen, workload, &dims, d);
+        free(prob);
+    }
+    if (!e)
+        e = pesim_import_tl_mapping(text, len, path, &arch, &tl, &dims, set, yaml, d);
+    free(text);
+    return e;
+}
