@@ -69,6 +69,10 @@ int pesim_cli_apply_ert(const char *ert, const struct pesim_tl_arch *tl,
 int pesim_cli_load_mappings(const char *path, const char *arch_path, const char *workload,
                             struct pesim_mapping_set *set, char **yaml, pesim_diags *d);
 
+/* The YAML of an imported Timeloop arch with arch's (ERT) energies
+ * written in; malloc'ed, NULL when out of memory. */
+char *pesim_cli_yaml_with_energies(const char *yaml, const struct pesim_arch *a);
+
 /* Write through `write` to o->output atomically: into a temporary file in
  * the same directory, renamed over the target only when `write` returned
  * 0 and the file closed cleanly; to stdout when no -o. Returns write's
@@ -96,7 +100,9 @@ const char *pesim_cli_names(char *buf, size_t size, const char *(*name)(unsigned
 /* Help lines shared by the subcommands. */
 #define PESIM_CLI_HELP_INPUTS                                                        \
     "  --arch ARCH          architecture: a preset (eyeriss-v1, generic-16x16,\n"     \
-    "                       iso-256) or a YAML file\n"                               \
+    "                       iso-256), a YAML file or a Timeloop spec\n"             \
+    "  --ert FILE           price the levels from an Accelergy ERT by\n"             \
+    "                       component name (docs/timeloop.md)\n"                     \
     "  --workload W         workload: a shipped network (alexnet, resnet50, ...),\n"  \
     "                       a pesim or Timeloop YAML, SCALE-Sim .csv or .onnx file\n" \
     "  --layer SEL          layers to run (same as --layers); SEL is a comma-\n"      \

@@ -94,3 +94,37 @@ int pesim_cli_load_mappings(const char *path, const char *arch_path, const char 
     free(text);
     return e;
 }
+
+/* The YAML pesim_import_tl_arch wrote (energies 0, one `read_energy` and
+ * `write_energy` line per level, in level order, and one `energy:` line)
+ * with arch's energies: what `pesim import --ert` writes. %.17g reads
+ * back to the same doubles. */
+char *pesim_cli_yaml_with_energies(const char *yaml, const struct pesim_arch *a)
+{
+    size_t cap = strlen(yaml) + 128 * (2u * a->nlevels + 2) + 1, n = 0;
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    unsigned r = 0, w = 0;
+    for (const char *p = yaml; *p;) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) + 1 : strlen(p);
+        if (!strncmp(p, "    read_energy: 0\n", len) && r < a->nlevels)
+            n += (size_t)snprintf(out + n, cap - n, "    read_energy: %.17g\n",
+                                  a->level[r++].read_energy);
+        else if (!strncmp(p, "    write_energy: 0\n", len) && w < a->nlevels)
+            n += (size_t)snprintf(out + n, cap - n, "    write_energy: %.17g\n",
+                                  a->level[w++].write_energy);
+        else if (!strncmp(p, "energy: {unit: pJ, mac: 0, leakage_per_cycle: 0}\n", len))
+            n += (size_t)snprintf(out + n, cap - n,
+                                  "energy: {unit: pJ, mac: %.17g, leakage_per_cycle: %.17g}\n",
+                                  a->energy.mac, a->energy.leakage_per_cycle);
+        else {
+            memcpy(out + n, p, len);
+            n += len;
+        }
+        p += len;
+    }
+    out[n] = '\0';
+    return out;
+}

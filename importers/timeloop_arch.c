@@ -884,7 +884,10 @@ bool pesim_tl_is_mapping(const char *text, size_t len)
                  p < m->data.mapping.pairs.top; p++) {
                 const char *k = pesim_cfg_scalar(tl_node(&doc, p->key));
                 yaml_node_t *v = tl_node(&doc, p->value);
-                if (!k || !v || v->type != YAML_SEQUENCE_NODE || !strcmp(k, "spatial"))
+                /* pesim's own keys: its general and shorthand forms */
+                if (!k || !v || v->type != YAML_SEQUENCE_NODE || !strcmp(k, "spatial") ||
+                    !strcmp(k, "levels") || !strcmp(k, "dram") || !strcmp(k, "glb") ||
+                    !strcmp(k, "rf"))
                     tl = false;
             }
         }
