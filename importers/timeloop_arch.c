@@ -618,7 +618,14 @@ static void write_yaml(struct reader *r, const struct pesim_tl_arch *tl, const u
     snprintf(name, sizeof name, "%.*s", (int)strcspn(base, "."), base);
     if (!name[0])
         snprintf(name, sizeof name, "timeloop");
-    double mhz = r->have_cycle ? 1e-6 / r->cycle_seconds : 1000;
+    /* 1e-6 / 1e-9 is 1000.0000000000001 in doubles: round to what the
+     * spec means, 12 significant digits. */
+    double mhz = 1000;
+    if (r->have_cycle) {
+        char num[32];
+        snprintf(num, sizeof num, "%.12g", 1e-6 / r->cycle_seconds);
+        mhz = strtod(num, NULL);
+    }
     const struct elem *outer = &r->e[sl[0]];
     unsigned wb = outer->has_datawidth ? (unsigned)outer->datawidth : 16;
     tl_printf(b, "# pesim architecture imported from the Timeloop spec %s\n", base);
