@@ -64,16 +64,15 @@ int pesim_cli_load_mappings(const char *path, const char *arch_path, const char 
     char *text = NULL;
     if (yaml)
         *yaml = NULL;
-    int e = pesim_file_read(path, "the mapping", &text, &len, d);
-    if (e)
-        return e;
-    if (!pesim_tl_is_mapping(text, len) && !pesim_tl_is_map_txt(text, len)) {
+    /* An unreadable file is pesim's loader's to report, in its words. */
+    text = read_if_file(path, &len);
+    if (!text || (!pesim_tl_is_mapping(text, len) && !pesim_tl_is_map_txt(text, len))) {
         free(text);
         return pesim_mapping_set_load(path, set, d);
     }
     struct pesim_arch arch;
     struct pesim_tl_arch tl;
-    e = pesim_cli_load_arch(arch_path, &arch, &tl, NULL, d);
+    int e = pesim_cli_load_arch(arch_path, &arch, &tl, NULL, d);
     if (!e && tl.nlevels == 0) {
         pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, path, 0, 0,
                          "a Timeloop mapping: its targets are the names of a Timeloop "
