@@ -1000,6 +1000,7 @@ static void test_docs_examples(void **state)
     assert_true(run_doc_examples(src, "cli.md", dir, true) >= 8);
     assert_true(run_doc_examples(src, "workloads.md", dir, true) >= 6);
     assert_true(run_doc_examples(src, "sweeps.md", dir, false) >= 4);
+    assert_true(run_doc_examples(src, "timeloop.md", dir, true) >= 6);
     /* Clean the links and whatever the examples wrote (-o files). */
     DIR *dp = opendir(dir);
     for (struct dirent *e; dp && (e = readdir(dp));)
