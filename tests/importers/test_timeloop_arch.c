@@ -7,7 +7,8 @@
  * (ref_outputs/default_problem/timeloop-mapper.stats.txt of
  * example_designs/eyeriss_like): DRAM Weights 13824 reads -> 884736.00 pJ,
  * shared_glb Outputs 401408 updates -> 709384.73 pJ, mac 10838016
- * computes -> 2250969.22 pJ. Then the round trips (the pesim YAML of an
+ * computes -> 2250969.22 pJ, and three levels' totals at Timeloop's own
+ * counts. Then the round trips (the pesim YAML of an
  * import loads back to the same struct; map.txt gives the mapping
  * map.yaml gives) and golden errors for what pesim cannot model. */
 #include <setjmp.h>
@@ -351,6 +352,16 @@ static void test_ert_pricing(void **state)
     /* shared_glb Outputs: 401408 updates at write 14.137929 / 8 */
     assert_float_equal(401408 * a.level[1].write_energy, 709384.73, 0.005);
     assert_float_equal(10838016 * a.energy.mac, 2250969.22, 0.005);
+    /* Timeloop's counts at these prices give its energies: weights_spad
+     * 10838016 reads + 193536 fills -> 10893306.24 pJ, ifmap_spad 10838016
+     * + 1354752 -> 1216735.96 pJ, shared_glb Inputs 1354752 + 157296 ->
+     * 3357302.30 pJ (the reference stats' "Energy (total)") */
+    assert_float_equal(10838016 * a.level[3].read_energy + 193536 * a.level[3].write_energy,
+                       10893306.24, 0.005);
+    assert_float_equal(10838016 * a.level[2].read_energy + 1354752 * a.level[2].write_energy,
+                       1216735.96, 0.005);
+    assert_float_equal(1354752 * a.level[1].read_energy + 157296 * a.level[1].write_energy,
+                       3357302.30, 0.005);
     /* psum_spad: one word per access */
     assert_float_equal(a.level[4].read_energy, 0.2513, 1e-12);
     /* leakage: every component's leak times its instances */
