@@ -207,6 +207,85 @@ static void test_small_archs(void **state)
     assert_int_equal(tl.spatial[0].level, 1);
 }
 
+
+/* Timeloop v0.3's own form: a subtree with an instance range and meshX
+ * on the components (no dummy levels), and a mapping whose spatial
+ * directive targets the storage level above the fan-out, as v0.3
+ * mappings do. */
+static void test_v03_form(void **state)
+{
+    (void)state;
+    static const char arch[] =
+        "architecture:\n"
+        "  version: 0.3\n"
+        "  subtree:\n"
+        "    - name: system\n"
+        "      attributes: {technology: 45nm}\n"
+        "      local:\n"
+        "        - {name: DRAM, class: DRAM, attributes: {width: 64, word-bits: 16}}\n"
+        "      subtree:\n"
+        "        - name: eyeriss\n"
+        "          attributes: {global_cycle_seconds: 5e-9}\n"
+        "          local:\n"
+        "            - name: shared_glb\n"
+        "              class: smartbuffer_SRAM\n"
+        "              attributes: {memory_depth: 16384, memory_width: 64, n_banks: 32,\n"
+        "                           word-bits: 16, read_bandwidth: 16}\n"
+        "          subtree:\n"
+        "            - name: PE[0..167]\n"
+        "              local:\n"
+        "                - name: ifmap_spad\n"
+        "                  class: smartbuffer_RF\n"
+        "                  attributes: {memory_depth: 12, block-size: 1, word-bits: 16,\n"
+        "                               meshX: 14}\n"
+        "                - {name: mac, class: intmac, attributes: {meshX: 14}}\n";
+    pesim_diags *d = pesim_diags_create();
+    struct pesim_arch a;
+    struct pesim_tl_arch tl;
+    int rc = pesim_import_tl_arch(arch, sizeof arch - 1, "v03.yaml", &a, &tl, NULL, d);
+    if (rc) {
+        char *str = diag_str(d);
+        print_error("%s", str);
+        free(str);
+    }
+    assert_int_equal(rc, 0);
+    assert_int_equal(a.nlevels, 3);
+    assert_true(a.clock_mhz == 200);
+    assert_int_equal(a.level[1].words, 16384 * 4);
+    assert_int_equal(a.level[1].fanout.cols, 14);
+    assert_int_equal(a.level[1].fanout.rows, 12);
+    assert_int_equal(a.level[2].words, 12);
+    assert_int_equal(a.level[2].word_bits[PESIM_DS_INPUTS], 16);
+    assert_int_equal(tl.nspatial, 1);
+    assert_string_equal(tl.spatial[0].name, "PE");
+    assert_string_equal(tl.spatial[0].alias, "inter_PE_spatial");
+    static const char map[] =
+        "mapping:\n"
+        "  - {target: shared_glb, type: spatial, factors: C3 M14 P4, permutation: MCP, split: 1}\n"
+        "  - {target: ifmap_spad, type: temporal, factors: R3, permutation: R}\n";
+    struct pesim_tl_dims dims;
+    assert_int_equal(pesim_import_tl_dims(NULL, 0, NULL, &dims, d), 0);
+    struct pesim_mapping_set s = {0};
+    rc = pesim_import_tl_mapping(map, sizeof map - 1, "m.yaml", &a, &tl, &dims, &s, NULL, d);
+    if (rc) {
+        char *str = diag_str(d);
+        print_error("%s", str);
+        free(str);
+    }
+    assert_int_equal(rc, 0);
+    const struct pesim_mapping *m = &s.items[0].mapping;
+    /* permutation MCP innermost first: P4 (y), C3 (y), M14 (x) outermost first */
+    assert_int_equal(m->nspatial[1], 3);
+    assert_int_equal(m->spatial[1][0].dim, PESIM_DIM_Q);
+    assert_int_equal(m->spatial[1][0].axis, PESIM_AXIS_Y);
+    assert_int_equal(m->spatial[1][1].dim, PESIM_DIM_C);
+    assert_int_equal(m->spatial[1][2].dim, PESIM_DIM_M);
+    assert_int_equal(m->spatial[1][2].axis, PESIM_AXIS_X);
+    assert_int_equal(m->temporal[2][0].dim, PESIM_DIM_S);
+    pesim_mapping_set_free(&s);
+    pesim_diags_destroy(d);
+}
+
 /* ---- mappings ---------------------------------------------------------- */
 
 static void test_eyeriss_like_mapping(void **state)
@@ -520,6 +599,7 @@ int main(void)
         cmocka_unit_test(test_simba_like_arch),
         cmocka_unit_test(test_dump_form),
         cmocka_unit_test(test_small_archs),
+        cmocka_unit_test(test_v03_form),
         cmocka_unit_test(test_eyeriss_like_mapping),
         cmocka_unit_test(test_small_mappings),
         cmocka_unit_test(test_arch_round_trip),
