@@ -34,6 +34,7 @@ struct elem {
     double depth, width, datawidth, block;
     bool has_depth, has_width, has_datawidth, has_block;
     double n_banks, read_bw, write_bw, mbuf;
+    double cluster; /* cluster_size: instances that share one vector access (0: 1) */
     bool keep[PESIM_DS_COUNT], bypass[PESIM_DS_COUNT];
     bool dram;
     /* v0.4 spatial: its own mesh; v0.3: the absolute mesh of the element */
@@ -225,6 +226,14 @@ static void read_storage(struct reader *r, struct elem *e, yaml_node_t *comp,
             } else if (!strcmp(k, "block_size") || !strcmp(k, "block-size")) {
                 if (number_at(r, vn, path, &e->block))
                     e->has_block = true;
+            } else if (!strcmp(k, "cluster_size") || !strcmp(k, "cluster-size")) {
+                if (number_at(r, vn, path, &v)) {
+                    if (v < 1 || v != floor(v))
+                        pesim_cfg_error(&r->ctx, vn, path, "got %g, expected a whole number "
+                                        ">= 1", v);
+                    else
+                        e->cluster = v;
+                }
             } else if (!strcmp(k, "n_banks") || !strcmp(k, "n-banks")) {
                 (void)number_at(r, vn, path, &e->n_banks);
             } else if (!strcmp(k, "read_bandwidth") || !strcmp(k, "read-bandwidth")) {
@@ -599,6 +608,18 @@ static bool flatten(struct reader *r, struct pesim_tl_arch *tl, uint32_t rows[],
     return true;
 }
 
+/* Words one instance holds: depth x its block, where a cluster of
+ * cluster_size instances shares the width (Timeloop: block = width /
+ * (cluster_size x datawidth)). */
+static double capacity_words(const struct elem *e)
+{
+    double cl = e->cluster >= 1 ? e->cluster : 1;
+    double blk = e->has_width && e->has_datawidth && e->datawidth > 0
+                     ? e->width / (e->datawidth * cl)
+                 : e->has_block ? e->block : 1;
+    return e->depth * blk;
+}
+
 static bool name_ok(const char *s)
 {
     if (!*s || !strcmp(s, "mac") || strlen(s) >= PESIM_LEVEL_NAME_MAX - 4)
@@ -647,11 +668,8 @@ static void write_yaml(struct reader *r, const struct pesim_tl_arch *tl, const u
                     any = true;
                 }
             tl_printf(b, "]\n");
-            if (e->has_depth) {
-                double words = e->depth * (e->has_width ? e->width / e->datawidth
-                                           : e->has_block ? e->block : 1);
-                tl_printf(b, "    words: %.0f\n", words);
-            }
+            if (e->has_depth)
+                tl_printf(b, "    words: %.0f\n", capacity_words(e));
         }
         if (e->has_datawidth) {
             unsigned w = (unsigned)e->datawidth;
@@ -668,8 +686,7 @@ static void write_yaml(struct reader *r, const struct pesim_tl_arch *tl, const u
         tl_printf(b, "    read_energy: 0\n    write_energy: 0\n");
         if (lv == 0 && e->has_depth)
             tl_printf(b, "    # %s's capacity (%.0f words) is not a limit here: pesim's "
-                      "level 0 keeps the whole layer\n", e->name,
-                      e->depth * tl->block_words[0]);
+                      "level 0 keeps the whole layer\n", e->name, capacity_words(e));
         if (rows[lv] * cols[lv] > 1) {
             tl_printf(b, "    fanout:\n      rows: %u\n      cols: %u\n      energy: 0\n",
                       rows[lv], cols[lv]);
@@ -713,16 +730,16 @@ static bool check_levels(struct reader *r, const struct pesim_tl_arch *tl, const
             ok = false;
         }
         if (e->has_width && e->has_datawidth && e->datawidth >= 1 &&
-            (e->width < e->datawidth || fmod(e->width, e->datawidth) != 0)) {
+            (e->width < e->datawidth * (e->cluster >= 1 ? e->cluster : 1) ||
+             fmod(e->width, e->datawidth * (e->cluster >= 1 ? e->cluster : 1)) != 0)) {
             pesim_cfg_error(&r->ctx, e->node, e->name, "width %g is not a multiple of "
-                            "datawidth %g: not supported, expected whole words per access",
-                            e->width, e->datawidth);
+                            "datawidth %g x cluster_size %g: not supported, expected whole "
+                            "words per access of each instance", e->width, e->datawidth,
+                            e->cluster >= 1 ? e->cluster : 1);
             ok = false;
         }
         if (lv > 0 && e->has_depth) {
-            double words = e->depth * (e->has_width && e->has_datawidth && e->datawidth > 0
-                                           ? e->width / e->datawidth
-                                       : e->has_block ? e->block : 1);
+            double words = capacity_words(e);
             if (words < 1 || words > (double)(1ull << 50) || words != floor(words)) {
                 pesim_cfg_error(&r->ctx, e->node, e->name, "capacity of %g words, expected a "
                                 "whole number from 1 to 2^50", words);

@@ -154,9 +154,11 @@ static void test_simba_like_arch(void **state)
     assert_int_equal(pesim_arch_pes(&a), 256);
     assert_int_equal(pesim_arch_instances(&a, 3), 64);
     assert_int_equal(pesim_arch_instances(&a, 5), 256);
-    /* 128 x 24 / 24; PEWeightRegs 1 x 512 / 8; datawidth 8 from System */
+    /* 128 x 24 / 24; PEWeightRegs 1 x 512 / (64 x 8): a cluster of 64
+     * instances shares the 512 bits (Timeloop: size 1, block 1); datawidth
+     * 8 from System */
     assert_int_equal(a.level[4].words, 128);
-    assert_int_equal(a.level[5].words, 64);
+    assert_int_equal(a.level[5].words, 1);
     assert_int_equal(a.level[2].word_bits[PESIM_DS_INPUTS], 8);
     assert_int_equal(a.level[4].word_bits[PESIM_DS_OUTPUTS], 24);
     assert_true(a.level[4].holds[PESIM_DS_OUTPUTS] && !a.level[4].holds[PESIM_DS_WEIGHTS]);
@@ -516,7 +518,7 @@ static void test_arch_errors(void **state)
                       "error: architecture.nodes: node tagged '!Tree' is not supported");
     expect_arch_error(HEAD "  - !Component {name: B, class: SRAM, attributes: {depth: 8, "
                       "width: 12, datawidth: 8}}\n  - !Component {name: m, class: intmac}\n",
-                      "width 12 is not a multiple of datawidth 8: not supported");
+                      "width 12 is not a multiple of datawidth 8 x cluster_size 1: not supported");
     expect_arch_error(HEAD "  - !Component {name: m, class: intmac}\n"
                       "  - !Component {name: B, class: SRAM}\n",
                       "B: after the compute component 'm': not supported");
