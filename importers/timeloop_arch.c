@@ -327,6 +327,14 @@ static void component(struct reader *r, yaml_node_t *comp, uint64_t count)
     if (!split_range(r, nn, name, base, &cnt))
         return;
     yaml_node_t *attrs = tl_get(d, comp, "attributes");
+    yaml_node_t *csp = tl_get(d, comp, "spatial");
+    if (csp && !tl_get(d, csp, "meshX") && !tl_get(d, csp, "meshY"))
+        csp = NULL;
+    if (csp) {
+        pesim_cfg_error(&r->ctx, csp, name, "spatial on a component is not supported, "
+                        "expected the mesh on a !Container around it");
+        return;
+    }
     if (st && strcmp(cls, "dummy_storage") == 0) {
         /* The front end's stand-in for a spatial container. */
         struct elem *e = add(r, K_SPATIAL, comp);
@@ -392,6 +400,12 @@ static void container(struct reader *r, yaml_node_t *c)
         mx = (uint64_t)v;
     if (y && number_at(r, y, "spatial.meshY", &v))
         my = (uint64_t)v;
+    if ((x && pesim_cfg_scalar(x) && strchr(pesim_cfg_scalar(x), '.')) ||
+        (y && pesim_cfg_scalar(y) && strchr(pesim_cfg_scalar(y), '.'))) {
+        pesim_cfg_error(&r->ctx, sp, "spatial", "got a fractional mesh, expected whole "
+                        "numbers of instances");
+        return;
+    }
     if (mx < 1 || my < 1 || mx > 65536 || my > 65536) {
         pesim_cfg_error(&r->ctx, sp, "spatial", "got meshX %llu, meshY %llu, expected 1 to "
                         "65536 each", (unsigned long long)mx, (unsigned long long)my);

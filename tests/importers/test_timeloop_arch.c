@@ -524,6 +524,14 @@ static void test_arch_errors(void **state)
                       "B: after the compute component 'm': not supported");
     expect_arch_error(HEAD "  - !Component {name: B, class: SRAM}\n",
                       "no compute component, expected one");
+    expect_arch_error(HEAD "  - !Component {name: B, class: SRAM, spatial: {meshX: 4}}\n"
+                      "  - !Component {name: m, class: intmac}\n",
+                      "error: B: spatial on a component is not supported, expected the mesh "
+                      "on a !Container around it");
+    expect_arch_error(HEAD "  - !Container {name: PE, spatial: {meshX: 2.5}}\n"
+                      "  - !Component {name: B, class: SRAM}\n"
+                      "  - !Component {name: m, class: intmac}\n",
+                      "error: spatial: got a fractional mesh, expected whole numbers");
     /* nine storage levels */
     char big[4096];
     size_t n = (size_t)snprintf(big, sizeof big, "%s", HEAD);
