@@ -657,6 +657,15 @@ int pesim_import_tl_mapping(const char *text, size_t len, const char *file,
     }
     const char *base = strrchr(file, '/');
     base = base ? base + 1 : file;
+    /* A level cannot keep what its architecture bypasses (Timeloop
+     * refuses the same mapping). */
+    for (unsigned lv = 1; lv < tl->nlevels && !pesim_cfg_failed(&r->ctx); lv++)
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+            if (r->tg[lv].keep[ds] && !arch->level[lv].holds[ds])
+                pesim_cfg_error(&r->ctx, NULL, tl->component[lv], "keeps %s, which the "
+                                "architecture's constraints bypass there, expected it in "
+                                "bypass", ds == PESIM_DS_WEIGHTS ? "Weights"
+                                          : ds == PESIM_DS_INPUTS ? "Inputs" : "Outputs");
     if (!pesim_cfg_failed(&r->ctx) && !write_mapping(r, base, &b))
         pesim_cfg_error(&r->ctx, NULL, "mapping", "more than %d spatial loops at one "
                         "fan-out, expected at most that many", NLOOPS);

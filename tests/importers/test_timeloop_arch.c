@@ -578,6 +578,10 @@ static void test_mapping_errors(void **state)
                      "error: factors: got 'M0', expected factors such as");
     expect_map_error("eyeriss-like", "mapping:\n- {target: DRAM, type: loop}\n",
                      "error: type: got 'loop', expected temporal, spatial, datatype or bypass");
+    expect_map_error("eyeriss-like",
+                     "mapping:\n- {target: shared_glb, type: datatype, keep: [Weights]}\n",
+                     "m.yaml: error: shared_glb: keeps Weights, which the architecture's "
+                     "constraints bypass there, expected it in bypass");
     expect_map_error("eyeriss-like", "DRAM [ Weights:1 ]\n| for Z in [0:4)\n",
                      "m.yaml:2:1: error: map.txt: 'Z' is not a dimension of the problem");
 }
