@@ -496,6 +496,26 @@ static void child_view(const struct nest *nt, int child, enum pesim_ds ds, struc
 
 static void add_sat(uint64_t *acc, uint64_t v) { *acc = *acc > UINT64_MAX - v ? UINT64_MAX : *acc + v; }
 
+/* The spatial loops of fan-out f (positions sp) whose children receive
+ * one send on an exact-match network (model.md, "Exact and overlapping
+ * multicast"): a child's tile is spanned by `sub`. Loops over N, C, G and
+ * irrelevant dims give identical or disjoint tiles, as do window loops
+ * when a child's tile is one row (column) of the window axis; window loops
+ * over children whose tiles span several rows give shifted, partly
+ * overlapping tiles, which an exact network sends to each child. */
+static uint64_t exact_collapse(const struct nest *nt, uint64_t sp, uint64_t sub)
+{
+    static const unsigned axis[2][2] = {{PESIM_DIM_P, PESIM_DIM_R}, {PESIM_DIM_Q, PESIM_DIM_S}};
+    for (unsigned a = 0; a < 2; a++) {
+        uint64_t win = nt->dim_mask[axis[a][0]] | nt->dim_mask[axis[a][1]];
+        if (!(sp & win))
+            continue;
+        if (mask_product(nt, axis[a][0], sub) > 1 || mask_product(nt, axis[a][1], sub) > 1)
+            sp &= ~win;
+    }
+    return sp;
+}
+
 /* Words of ds seen from above the tile with the spatial loops of `gone`
  * collapsed (one word for all of them): the loops in above and not in
  * gone iterate separately, spatial ones as copies. */
@@ -525,14 +545,27 @@ static void pair_words(const struct pesim_arch *arch, const struct nest *nt,
     bool all_collapse = true;
     uint64_t seen = seen_words(nt, l, ds, &in, 0, ok);
     p->per_pe = seen;
+    p->reload_all = 0;
     for (int f = child - 1; f >= parent; f--) {
         if (!pesim_arch_has_fanout(arch, (unsigned)f))
             continue;
+        const struct pesim_net_cfg *net = &arch->level[f].fanout.net[ds];
         int k = p->nf++;
         p->fanout[k] = (uint8_t)f;
         p->f_words[k] = seen;
+        p->f_first[k] = 0;
+        if (ds == PESIM_DS_OUTPUTS && net->reduce && net->reload_all) {
+            uint64_t a = in.above & ~gone;
+            p->reload_all |= (uint8_t)(1u << k);
+            p->f_first[k] = words(nt, l, ds, a, a & nt->spatial_mask, ok);
+        }
         if (collapses(arch, (unsigned)f, ds)) {
             uint64_t sp = fanout_mask(nt, (unsigned)f);
+            if (ds == PESIM_DS_INPUTS && net->exact) {
+                uint64_t inner = nt->spatial_mask & below(nt->tstart[child]) &
+                                 ~below(nt->tstart[f + 1]);
+                sp = exact_collapse(nt, sp, ~in.above | inner);
+            }
             gone |= sp;
             if (sp)
                 seen = seen_words(nt, l, ds, &in, gone, ok);
@@ -550,6 +583,19 @@ static void pair_words(const struct pesim_arch *arch, const struct nest *nt,
         uint64_t inst = nt->spatial_mask & below(nt->tstart[parent]);
         p->first = words(nt, l, ds, in.above & ~gone, inst, ok);
     }
+}
+
+uint64_t pesim_pair_reloads(const struct pesim_pair *p, uint64_t at_parent[PESIM_LEVELS_MAX],
+                            uint64_t at_children[PESIM_LEVELS_MAX])
+{
+    uint64_t r = p->sent - p->first;
+    for (int k = p->nf - 1; k >= 0; k--) {
+        at_parent[k] = r;
+        if (p->reload_all >> k & 1)
+            r = p->f_words[k] - p->f_first[k];
+        at_children[k] = r;
+    }
+    return r;
 }
 
 /* Add to one network's counters. */
@@ -578,7 +624,7 @@ void pesim_map_account(enum pesim_ds ds, const struct pesim_pair *p,
          * reach the parent are added there (read-modify-write, but for an
          * element's first); the child starts each residency from zero. */
         if (storage)
-            add_sat(&out->acc[child][ds].reads, p->per_pe);
+            add_sat(&out->acc[child][ds].drains, p->per_pe);
         add_sat(&out->acc[parent][ds].updates, p->sent);
         add_sat(&out->acc[parent][ds].reads, p->sent - p->first);
         for (unsigned k = 0; k < p->nf; k++) {
@@ -587,18 +633,20 @@ void pesim_map_account(enum pesim_ds ds, const struct pesim_pair *p,
         }
         return;
     }
-    /* Outputs: every residency ends with a drain up; every residency but an
-     * element's first brings the partial sum back down. Spatial copies over
-     * reduction dims are summed in the networks on the way up. */
-    uint64_t reload = p->sent - p->first;
+    /* Outputs: every residency ends with a drain up (the child's drains, the
+     * parent's updates); every residency but an element's first brings the
+     * partial sum back down (the parent's reads, the child's fills). Spatial
+     * copies over reduction dims are summed in the networks on the way up. */
+    uint64_t up[PESIM_LEVELS_MAX], down[PESIM_LEVELS_MAX];
+    uint64_t into = pesim_pair_reloads(p, up, down);
     if (storage) {
-        add_sat(&out->acc[child][ds].reads, p->per_pe);
-        add_sat(&out->acc[child][ds].fills, reload);
+        add_sat(&out->acc[child][ds].drains, p->per_pe);
+        add_sat(&out->acc[child][ds].fills, into);
     }
     add_sat(&out->acc[parent][ds].updates, p->sent);
-    add_sat(&out->acc[parent][ds].reads, reload);
+    add_sat(&out->acc[parent][ds].reads, p->sent - p->first);
     for (unsigned k = 0; k < p->nf; k++) {
-        add_net(out, p->fanout[k], ds, p->f_words[k] + reload, p->f_sends[k] + reload);
+        add_net(out, p->fanout[k], ds, p->f_words[k] + down[k], p->f_sends[k] + up[k]);
         add_sat(&out->spatial_reductions, p->f_words[k] - p->f_sends[k]);
     }
 }
@@ -667,7 +715,7 @@ uint64_t pesim_analysis_level_accesses(const struct pesim_analysis *a,
     if (lv >= PESIM_LEVELS_MAX)
         return 0;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
-        n += a->acc[lv][ds].reads + a->acc[lv][ds].fills + a->acc[lv][ds].updates;
+        n += pesim_access_total(&a->acc[lv][ds]);
     return n;
 }
 
@@ -710,7 +758,7 @@ uint64_t pesim_map_bounds(const struct pesim_arch *arch, const struct pesim_anal
     double bits = 0;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
         const struct pesim_access *x = &a->acc[PESIM_LEVEL_DRAM][ds];
-        bits += (double)(x->reads + x->fills + x->updates) * arch->level[0].word_bits[ds];
+        bits += (double)pesim_access_total(x) * arch->level[0].word_bits[ds];
     }
     double per_cycle = pesim_arch_dram_bytes_per_cycle(arch) * 8;
     /* Saturated, never converted out of range (undefined behaviour, which

@@ -26,7 +26,18 @@ struct pesim_pair {
     uint64_t per_pe; /* words at the child, summed over its instances */
     uint64_t sent;   /* words at the parent (one per multicast / reduced) */
     uint64_t first;  /* outputs: parent-side words of first residencies */
+    /* Outputs, fan-outs whose network reloads into every child of a
+     * reduction group (bit k for fanout[k]): the first residencies at
+     * their children, which no reload brings. */
+    uint8_t reload_all;
+    uint64_t f_first[PESIM_LEVELS_MAX];
 };
+
+/* Words a pair's reloads move (outputs: every residency but an element's
+ * first comes back down): at the parent side and at the children of each
+ * crossed fan-out (k as in fanout[k]); returns the words into the child. */
+uint64_t pesim_pair_reloads(const struct pesim_pair *p, uint64_t at_parent[PESIM_LEVELS_MAX],
+                            uint64_t at_children[PESIM_LEVELS_MAX]);
 
 /* The levels that keep ds, outermost first, ending with the MAC (index
  * arch->nlevels); returns how many (at most PESIM_LEVELS_MAX + 1). */

@@ -350,6 +350,14 @@ static struct node *transfer(struct run *r, enum pesim_ds ds, const struct pesim
     int par = pr->parent, ch = pr->child;
     uint64_t child_words = mv == RELOAD ? words : pr->per_pe;
     uint64_t parent_words = mv == RELOAD ? words : pr->sent;
+    if (mv == RELOAD && pr->reload_all) { /* fanned out to every child of a group */
+        struct pesim_pair q = *pr;
+        uint64_t up[PESIM_LEVELS_MAX], down[PESIM_LEVELS_MAX];
+        q.first = q.sent - words;
+        if (words == q.sent)
+            memset(q.f_first, 0, sizeof q.f_first);
+        child_words = pesim_pair_reloads(&q, up, down);
+    }
     if (mv == UP) {
         parent_words = words;
         level_path(r, n, ds, ch, true, child_words);
@@ -399,8 +407,10 @@ static void drain(struct run *r, int c, uint64_t now)
 
 static void account(struct run *r, enum pesim_ds ds, struct pesim_pair pr, bool first)
 {
-    if (ds == PESIM_DS_OUTPUTS && !first)
+    if (ds == PESIM_DS_OUTPUTS && !first) {
         pr.first = 0;
+        memset(pr.f_first, 0, sizeof pr.f_first);
+    }
     pesim_map_account(ds, &pr, &r->counts);
 }
 

@@ -79,7 +79,14 @@ uint64_t pesim_map_bounds(const struct pesim_arch *arch,
                           enum pesim_bound *which);
 const char *pesim_bound_name(enum pesim_bound b);
 
-/* Total reads + fills + updates of a level (all data spaces). */
+/* Every access of one level and data space: reads, fills, updates and
+ * drains. */
+static inline uint64_t pesim_access_total(const struct pesim_access *x)
+{
+    return x->reads + x->fills + x->updates + x->drains;
+}
+
+/* Total accesses of a level (all data spaces, pesim_access_total). */
 uint64_t pesim_analysis_level_accesses(const struct pesim_analysis *a,
                                        unsigned lv);
 /* NoC words of a data space over every network. */

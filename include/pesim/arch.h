@@ -86,6 +86,14 @@ struct pesim_net_cfg {
                              receives one word (and sends one back down) */
     bool forward;         /* neighbour links between the children (systolic
                              forwarding); described, not yet timed */
+    bool exact;           /* multicast: one send reaches only children whose
+                             tiles are identical (Timeloop's multicast); else
+                             every child whose tile holds the word, partly
+                             overlapping tiles included (Eyeriss's diagonal
+                             delivery by row and column IDs) */
+    bool reload_all;      /* reduce: a partial sum brought back down goes to
+                             every child of its reduction group (Timeloop);
+                             else to one, the others starting from zero */
 };
 
 /* A spatial fan-out below a level: rows x cols children (cols span x,
@@ -119,8 +127,10 @@ struct pesim_level_cfg {
      * limit): reads (to the child or the MAC, and drains to the parent)
      * and writes (fills and updates) separately. */
     double read_bandwidth, write_bandwidth;
-    /* Energy per word, in the arch's energy unit. */
-    double read_energy, write_energy;
+    /* Energy per word, in the arch's energy unit. A drain (a psum word
+     * read out to be written back to the parent) costs drain_energy: a
+     * read's unless the file says otherwise (Timeloop charges nothing). */
+    double read_energy, write_energy, drain_energy;
     struct pesim_fanout_cfg fanout; /* below this level */
 };
 

@@ -23,7 +23,7 @@ static struct pesim_analysis run(const struct pesim_arch *a, const struct pesim_
 /* 1-D conv P=4, R=3 entirely in one PE's RF: every data space comes from
  * DRAM once (W 3, I H=4+3-1=6, O 4); the RF serves 12 MACs: 12 weight and
  * 12 input reads; psums: 12 updates, 12-4=8 reads back (an element's first
- * MAC starts from zero) plus 4 drains to the GLB. */
+ * MAC starts from zero, as Timeloop counts) and, apart, 4 drains to the GLB. */
 static void test_single_pe_1d(void **state)
 {
     (void)state;
@@ -43,13 +43,15 @@ static void test_single_pe_1d(void **state)
     assert_int_equal(ACC(&r, GLB, INPUTS).fills, 6);
     assert_int_equal(ACC(&r, GLB, INPUTS).reads, 6);
     assert_int_equal(ACC(&r, GLB, OUTPUTS).updates, 4);
-    assert_int_equal(ACC(&r, GLB, OUTPUTS).reads, 4);
+    assert_int_equal(ACC(&r, GLB, OUTPUTS).reads, 0);
+    assert_int_equal(ACC(&r, GLB, OUTPUTS).drains, 4);
     assert_int_equal(ACC(&r, RF, WEIGHTS).fills, 3);
     assert_int_equal(ACC(&r, RF, WEIGHTS).reads, 12);
     assert_int_equal(ACC(&r, RF, INPUTS).fills, 6);
     assert_int_equal(ACC(&r, RF, INPUTS).reads, 12);
     assert_int_equal(ACC(&r, RF, OUTPUTS).updates, 12);
-    assert_int_equal(ACC(&r, RF, OUTPUTS).reads, 8 + 4);
+    assert_int_equal(ACC(&r, RF, OUTPUTS).reads, 8);
+    assert_int_equal(ACC(&r, RF, OUTPUTS).drains, 4);
     assert_int_equal(ACC(&r, RF, OUTPUTS).fills, 0);
     assert_int_equal(ACC(&r, RF, INPUTS).tile_words, 6);
     assert_int_equal(ACC(&r, RF, WEIGHTS).tile_words, 3);
@@ -85,7 +87,8 @@ static void test_ws_multicast_reduction(void **state)
     assert_int_equal(r.noc_sends[PESIM_LEVEL_GLB][PESIM_DS_INPUTS], 6);
     assert_int_equal(ACC(&r, RF, INPUTS).fills, 0);
     assert_int_equal(ACC(&r, GLB, OUTPUTS).updates, 6);
-    assert_int_equal(ACC(&r, GLB, OUTPUTS).reads, 0 + 6); /* no reloads; 6 drains to DRAM */
+    assert_int_equal(ACC(&r, GLB, OUTPUTS).reads, 0); /* no reloads */
+    assert_int_equal(ACC(&r, GLB, OUTPUTS).drains, 6); /* to DRAM */
     assert_int_equal(r.noc_words[PESIM_LEVEL_GLB][PESIM_DS_OUTPUTS], 12);
     assert_int_equal(r.spatial_reductions, 6);
     assert_float_equal(r.util_spatial, 4.0 / 16, 1e-12);
@@ -112,7 +115,8 @@ static void test_partial_tiles(void **state)
     assert_int_equal(ACC(&r, RF, WEIGHTS).fills, 2);
     assert_int_equal(ACC(&r, RF, WEIGHTS).reads, 5);
     assert_int_equal(ACC(&r, RF, OUTPUTS).updates, 5);
-    assert_int_equal(ACC(&r, RF, OUTPUTS).reads, 5); /* drains only */
+    assert_int_equal(ACC(&r, RF, OUTPUTS).reads, 0); /* every MAC starts its psum */
+    assert_int_equal(ACC(&r, RF, OUTPUTS).drains, 5);
     assert_int_equal(ACC(&r, RF, INPUTS).tile_words, 3);
 }
 
@@ -201,7 +205,8 @@ static void test_os_spatial_pq(void **state)
     assert_int_equal(ACC(&r, GLB, WEIGHTS).reads, 9);
     assert_int_equal(ACC(&r, DRAM, INPUTS).reads, 16);
     assert_int_equal(ACC(&r, RF, OUTPUTS).updates, 36);
-    assert_int_equal(ACC(&r, RF, OUTPUTS).reads, 32 + 4);
+    assert_int_equal(ACC(&r, RF, OUTPUTS).reads, 32);
+    assert_int_equal(ACC(&r, RF, OUTPUTS).drains, 4);
     assert_int_equal(ACC(&r, GLB, OUTPUTS).updates, 4);
     assert_int_equal(r.spatial_reductions, 0);
 }
@@ -227,7 +232,8 @@ static void test_rs_diagonal_multicast(void **state)
     assert_int_equal(r.noc_words[PESIM_LEVEL_GLB][PESIM_DS_INPUTS], 6);
     assert_int_equal(ACC(&r, GLB, WEIGHTS).reads, 3);
     assert_int_equal(ACC(&r, RF, WEIGHTS).fills, 6);
-    assert_int_equal(ACC(&r, RF, OUTPUTS).reads, 6);
+    assert_int_equal(ACC(&r, RF, OUTPUTS).reads, 0);
+    assert_int_equal(ACC(&r, RF, OUTPUTS).drains, 6);
     assert_int_equal(ACC(&r, GLB, OUTPUTS).updates, 2);
     assert_int_equal(r.spatial_reductions, 4);
 }
@@ -255,7 +261,8 @@ static void test_glb_bypass_batch(void **state)
     assert_int_equal(ACC(&r, DRAM, INPUTS).reads, 2);
     assert_int_equal(ACC(&r, RF, INPUTS).fills, 2);
     assert_int_equal(ACC(&r, RF, INPUTS).reads, 4);
-    assert_int_equal(ACC(&r, RF, OUTPUTS).reads, 4);
+    assert_int_equal(ACC(&r, RF, OUTPUTS).reads, 0);
+    assert_int_equal(ACC(&r, RF, OUTPUTS).drains, 4);
     assert_int_equal(ACC(&r, GLB, OUTPUTS).updates, 4);
     assert_int_equal(ACC(&r, DRAM, OUTPUTS).updates, 4);
     assert_int_equal(ACC(&r, GLB, OUTPUTS).tile_words, 2);
@@ -378,6 +385,72 @@ static void test_check_messages(void **state)
     pesim_diags_destroy(d);
 }
 
+/* Exact-match against overlapping multicast (model.md, "Exact and
+ * overlapping multicast"). P = 4 on x, R = 3 in each RF: PE p needs input
+ * rows p .. p+2. An overlapping network sends the 6 rows once each (a PE
+ * takes every word its tile holds); an exact one multicasts only identical
+ * tiles, and no two PEs' tiles are identical: 4 x 3 = 12 sends. The PEs
+ * receive 12 words either way. */
+static void test_exact_multicast(void **state)
+{
+    (void)state;
+    struct pesim_layer l = fx_layer(1, 1, 1, 4, 1, 3, 1);
+    struct pesim_mapping m = {0};
+    SP(&m, P, 4, X);
+    T(&m, RF, R, 3);
+    for (int exact = 0; exact < 2; exact++) {
+        struct pesim_arch a = fx_arch(4, 4);
+        a.level[PESIM_LEVEL_GLB].fanout.net[PESIM_DS_INPUTS].exact = exact;
+        struct pesim_analysis r = run(&a, &l, &m);
+        assert_int_equal(ACC(&r, GLB, INPUTS).reads, exact ? 12 : 6);
+        assert_int_equal(r.noc_sends[PESIM_LEVEL_GLB][PESIM_DS_INPUTS], exact ? 12 : 6);
+        assert_int_equal(r.noc_words[PESIM_LEVEL_GLB][PESIM_DS_INPUTS], 12);
+        assert_int_equal(ACC(&r, RF, INPUTS).fills, 12);
+        /* weights: one row per R step, the same in every PE either way */
+        assert_int_equal(ACC(&r, GLB, WEIGHTS).reads, 3);
+    }
+    /* R = 3 on y, P = 2 on x, nothing in the RF: each PE's tile is one row
+     * p + r, identical along a diagonal, so both kinds send 4 rows. */
+    struct pesim_layer d = fx_layer(1, 1, 1, 2, 1, 3, 1);
+    struct pesim_mapping md = {0};
+    SP(&md, R, 3, Y);
+    SP(&md, P, 2, X);
+    struct pesim_arch a = fx_arch(4, 4);
+    a.level[PESIM_LEVEL_GLB].fanout.net[PESIM_DS_INPUTS].exact = true;
+    struct pesim_analysis r = run(&a, &d, &md);
+    assert_int_equal(ACC(&r, GLB, INPUTS).reads, 4);
+    assert_int_equal(ACC(&r, RF, INPUTS).fills, 6);
+}
+
+/* Psum reloads into one PE of a reduction group or into all (Timeloop).
+ * 1x1 layer C = 4, P = 2; the GLB iterates C2 (outer) and P2, C2 spreads
+ * over two PEs, each RF holds one output. Per PE 4 residencies of one
+ * word: 8 drains, reduced to 4 GLB updates; an element's first residency
+ * starts from zero, so 4 - 2 = 2 reloads leave the GLB. Into one PE: 2 RF
+ * fills; into both: each PE gets back the 2 words of its second pass over
+ * C, 8 drains - 4 first residencies = 4 fills. */
+static void test_reload_all(void **state)
+{
+    (void)state;
+    struct pesim_layer l = fx_layer(1, 1, 4, 2, 1, 1, 1);
+    struct pesim_mapping m = {0};
+    T(&m, GLB, C, 2);
+    T(&m, GLB, P, 2);
+    SP(&m, C, 2, X);
+    for (int all = 0; all < 2; all++) {
+        struct pesim_arch a = fx_arch(4, 4);
+        a.level[PESIM_LEVEL_GLB].fanout.net[PESIM_DS_OUTPUTS].reload_all = all;
+        struct pesim_analysis r = run(&a, &l, &m);
+        assert_int_equal(ACC(&r, RF, OUTPUTS).drains, 8);
+        assert_int_equal(ACC(&r, GLB, OUTPUTS).updates, 4);
+        assert_int_equal(ACC(&r, GLB, OUTPUTS).reads, 2);
+        assert_int_equal(ACC(&r, RF, OUTPUTS).fills, all ? 4 : 2);
+        assert_int_equal(r.noc_sends[PESIM_LEVEL_GLB][PESIM_DS_OUTPUTS], 4 + 2);
+        assert_int_equal(r.noc_words[PESIM_LEVEL_GLB][PESIM_DS_OUTPUTS], 8 + (all ? 4 : 2));
+        assert_int_equal(r.spatial_reductions, 4);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -388,6 +461,8 @@ int main(void)
         cmocka_unit_test(test_stride),
         cmocka_unit_test(test_os_spatial_pq),
         cmocka_unit_test(test_rs_diagonal_multicast),
+        cmocka_unit_test(test_exact_multicast),
+        cmocka_unit_test(test_reload_all),
         cmocka_unit_test(test_glb_bypass_batch),
         cmocka_unit_test(test_no_local_reuse),
         cmocka_unit_test(test_capacity_messages),

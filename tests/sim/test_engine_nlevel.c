@@ -66,6 +66,8 @@ static struct pesim_arch random_arch(unsigned nl, unsigned nfan)
             f->net[ds] = (struct pesim_net_cfg){.width_words = (uint32_t)rnd(4),
                                                 .multicast = ds != O && rnd(3) != 0,
                                                 .reduce = ds == O && rnd(3) != 0};
+        f->net[I].exact = rnd(2) != 0;
+        f->net[O].reload_all = rnd(2) != 0;
     }
     a.dram.bandwidth_gbps = rnd(5) ? 0.05 * (double)(1 + rnd(40)) : 0;
     a.dram.latency_cycles = (uint32_t)rnd(8);
@@ -120,6 +122,7 @@ static void agree(const struct pesim_layer_result *ev, const struct pesim_layer_
                 assert_int_equal(x->acc[lv][ds].reads, y->acc[lv][ds].reads);
                 assert_int_equal(x->acc[lv][ds].fills, y->acc[lv][ds].fills);
                 assert_int_equal(x->acc[lv][ds].updates, y->acc[lv][ds].updates);
+                assert_int_equal(x->acc[lv][ds].drains, y->acc[lv][ds].drains);
                 assert_int_equal(x->noc_words[lv][ds], y->noc_words[lv][ds]);
                 assert_int_equal(x->noc_sends[lv][ds], y->noc_sends[lv][ds]);
             }
