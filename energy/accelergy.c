@@ -1148,6 +1148,7 @@ int pesim_energy_price_ert(const char *text, size_t len, const char *file,
             a.level[lv].read_energy = v / block;
         if (named_energy(&ctx, &t, name, "write", false, what, &v) == 0)
             a.level[lv].write_energy = v / block;
+        a.level[lv].drain_energy = 0; /* Timeloop has no drain action */
         if (named_energy(&ctx, &t, name, "leak", true, what, &v) == 0)
             leak += v * (double)pesim_arch_instances(&a, lv);
     }

@@ -697,7 +697,9 @@ static void write_yaml(struct reader *r, const struct pesim_tl_arch *tl, const u
             tl_printf(b, "    read_bandwidth: %.17g\n", e->read_bw);
         if (e->write_bw > 0)
             tl_printf(b, "    write_bandwidth: %.17g\n", e->write_bw);
-        tl_printf(b, "    read_energy: 0\n    write_energy: 0\n");
+        /* Timeloop has no drain action (a psum read out to the parent
+         * is the parent's update): it costs nothing here either. */
+        tl_printf(b, "    read_energy: 0\n    write_energy: 0\n    drain_energy: 0\n");
         if (lv == 0 && e->has_depth)
             tl_printf(b, "    # %s's capacity (%.0f words) is not a limit here: pesim's "
                       "level 0 keeps the whole layer\n", e->name, capacity_words(e));
@@ -705,14 +707,17 @@ static void write_yaml(struct reader *r, const struct pesim_tl_arch *tl, const u
             tl_printf(b, "    fanout:\n      rows: %u\n      cols: %u\n      energy: 0\n",
                       rows[lv], cols[lv]);
             tl_printf(b, "      network:\n");
-            tl_printf(b, "        weights: {multicast: true}\n");
-            tl_printf(b, "        inputs: {multicast: true}\n");
-            tl_printf(b, "        outputs: {reduce: true}\n");
+            /* Timeloop's default network: multicast only to children
+             * whose tiles are identical, spatial reduction with psums
+             * reloaded into every child of the group. */
+            tl_printf(b, "        weights: {multicast: true, exact: true}\n");
+            tl_printf(b, "        inputs: {multicast: true, exact: true}\n");
+            tl_printf(b, "        outputs: {reduce: true, reload_all: true}\n");
         }
     }
     if (tl->nlevels == 2 && !strcmp(tl->component[1], PASS_LEVEL))
-        tl_printf(b, "  - name: %s\n    holds: []\n    read_energy: 0\n    write_energy: 0\n",
-                  PASS_LEVEL);
+        tl_printf(b, "  - name: %s\n    holds: []\n    read_energy: 0\n    write_energy: 0\n"
+                  "    drain_energy: 0\n", PASS_LEVEL);
 }
 
 static bool check_levels(struct reader *r, const struct pesim_tl_arch *tl, const int *sl)

@@ -59,7 +59,9 @@ struct pesim_ert_names {
  * the forms): each level's read_energy and write_energy are its
  * component's read and write action energies over block_words (Timeloop
  * prices a fill and an update alike: write), energy.mac the MAC's compute
- * action, energy.leakage_per_cycle every component's leak times its
+ * action, drain_energy 0 (Timeloop has no drain action: a psum read out
+ * to the parent is the parent's update), energy.leakage_per_cycle every
+ * component's leak times its
  * instances; the unit becomes pJ. Component names match as a dotted
  * suffix, index ranges ignored ("shared_glb" names
  * "system_top_level.shared_glb[1..1]"). Problems go to diags at the ERT;

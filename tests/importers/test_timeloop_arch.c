@@ -123,6 +123,11 @@ static void test_eyeriss_like_arch(void **state)
     assert_int_equal(pesim_arch_pes(&a), 168);
     assert_true(a.level[1].fanout.net[PESIM_DS_INPUTS].multicast);
     assert_true(a.level[1].fanout.net[PESIM_DS_OUTPUTS].reduce);
+    /* Timeloop's network: exact multicast, psums reloaded into all */
+    assert_true(a.level[1].fanout.net[PESIM_DS_WEIGHTS].exact);
+    assert_true(a.level[1].fanout.net[PESIM_DS_INPUTS].exact);
+    assert_true(a.level[1].fanout.net[PESIM_DS_OUTPUTS].reload_all);
+    assert_true(a.level[4].drain_energy == 0);
     assert_true(a.level[1].fanout.energy == 0);
     assert_int_equal(tl.nspatial, 2);
     assert_string_equal(tl.spatial[0].name, "PE_column");
@@ -443,6 +448,7 @@ static void test_ert_pricing(void **state)
                        1216735.96, 0.005);
     assert_float_equal(1354752 * a.level[1].read_energy + 157296 * a.level[1].write_energy,
                        3357302.30, 0.005);
+    assert_true(a.level[4].drain_energy == 0); /* no drain action in Timeloop */
     /* psum_spad: one word per access */
     assert_float_equal(a.level[4].read_energy, 0.2513, 1e-12);
     /* leakage: every component's leak times its instances */
