@@ -190,7 +190,7 @@ void pesim_arch_number_keys(void (*each)(const char *path, void *ctx), void *ctx
 }
 
 /* `preset`: the text is a shipped preset, whose Accelergy files are
- * shipped too (energy/accelergy.h). */
+ * shipped too (energy/: arch/arch_in.h declares what it contributes). */
 static int load_text(const char *text, size_t len, const char *file, bool preset,
                      struct pesim_arch *out, pesim_diags *diags)
 {

@@ -3,9 +3,33 @@
 #ifndef PESIM_ARCH_ARCH_IN_H
 #define PESIM_ARCH_ARCH_IN_H
 
+#include <stdbool.h>
+
 #include "config/cfg.h"
-#include "energy/accelergy.h"
 #include "pesim/arch.h"
+
+/* What an architecture file says about Accelergy tables
+ * (energy.accelergy: docs/energy.md), kept for energy/ to import after
+ * the walk. Declared here, with the loader's object that embeds it, so
+ * that the loader knows no component's internals: energy/ includes this
+ * header, never the other way round. */
+#define PESIM_ACC_PATH_MAX 512
+
+/* Energy costs a map names, in struct pesim_energy_cfg order. */
+#define PESIM_ACC_COSTS 9
+
+/* A file named in the architecture, with the position of its value. */
+struct pesim_acc_file {
+    char path[PESIM_ACC_PATH_MAX]; /* as written; "" when not given */
+    unsigned line, col;
+};
+
+struct pesim_acc_ref {
+    struct pesim_acc_file ert, art, map;
+    bool given;                        /* energy.accelergy was given */
+    bool cost_given[PESIM_ACC_COSTS];  /* energy.<cost> given beside it */
+    bool area_given;                   /* area.rf_per_glb_byte given */
+};
 
 /* The public struct plus inputs that are converted on load: DRAM latency
  * may be given in ns and becomes core cycles once the clock is known. */
@@ -33,5 +57,21 @@ extern const struct cfg_section pesim_level_section;
 extern const struct cfg_section pesim_fanout_section;
 int pesim_levels_parse(struct cfg_ctx *ctx, const struct cfg_key *key, yaml_node_t *node,
                        const char *path, void *obj);
+
+/* What energy/ contributes to the loader (energy/accelergy.c): the area
+ * section (object: struct pesim_area_cfg); the root check's note of
+ * which costs and area keys were given beside energy.accelergy (they
+ * override the table; `energy.unit: normalized` next to a table is
+ * rejected); and the import of the tables `ref` names into *arch once the
+ * walk is done. Relative paths are relative to the directory of
+ * `arch_file`; for a shipped preset (`preset`) they name files shipped in
+ * configs/accelergy/. Problems go to diags as FILE:line:col (the arch
+ * file for unreadable files, else the table or map file); 0,
+ * PESIM_E_INVALID or PESIM_E_NOMEM, *arch unchanged unless 0. */
+extern const struct cfg_section pesim_area_section;
+void pesim_accelergy_note(struct cfg_ctx *ctx, struct pesim_acc_ref *ref,
+                          enum pesim_energy_unit unit);
+int pesim_accelergy_apply(const struct pesim_acc_ref *ref, const char *arch_file,
+                          bool preset, struct pesim_arch *arch, pesim_diags *diags);
 
 #endif

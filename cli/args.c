@@ -10,7 +10,7 @@
 enum opt_id {
     OPT_ARCH, OPT_WORKLOAD, OPT_LAYER, OPT_LAYERS, OPT_BATCH, OPT_DATAFLOW,
     OPT_MAPPING, OPT_SET, OPT_FORMAT, OPT_OUTPUT, OPT_HELP, OPT_ENGINE, OPT_OBJECTIVE, OPT_ISO, OPT_THREADS,
-    OPT_TRACE, OPT_TRACE_WINDOW, OPT_TRACE_MAX,
+    OPT_TRACE, OPT_TRACE_WINDOW, OPT_TRACE_MAX, OPT_ERT,
 };
 
 /* The option table: long name, short name, takes a value, needs a flag. */
@@ -29,6 +29,7 @@ static const struct opt {
     {"--dataflow", NULL, OPT_DATAFLOW, true, PESIM_CLI_OPT_DATAFLOW},
     {"--mapping", NULL, OPT_MAPPING, true, PESIM_CLI_OPT_MAPPING},
     {"--set", NULL, OPT_SET, true, 0},
+    {"--ert", NULL, OPT_ERT, true, 0},
     {"--format", NULL, OPT_FORMAT, true, 0},
     {"--engine", NULL, OPT_ENGINE, true, 0},
     {"--objective", NULL, OPT_OBJECTIVE, true, 0},
@@ -123,6 +124,11 @@ static int apply(struct pesim_cli_opts *o, const struct opt *op,
         break;
     case OPT_DATAFLOW: o->dataflow = val; break;
     case OPT_MAPPING: o->mapping = val; break;
+    case OPT_ERT:
+        if (!val[0])
+            return bad(d, o->cmd, "--ert: expected a file name, got ''");
+        o->ert = val;
+        break;
     case OPT_SET: {
         const char **p = realloc(o->sets, (o->nsets + 1) * sizeof *p);
         if (!p)
@@ -311,7 +317,10 @@ int pesim_cli_load(const struct pesim_cli_opts *o, struct pesim_arch *arch,
     size_t before = pesim_diags_count(d);
     memset(wl, 0, sizeof *wl);
 
-    e = pesim_arch_load(o->arch, arch, d);
+    struct pesim_tl_arch tl;
+    e = pesim_cli_load_arch(o->arch, arch, &tl, NULL, d);
+    if (!e && o->ert)
+        e = pesim_cli_apply_ert(o->ert, &tl, arch, d);
     if (e) {
         ensure_diag(d, before, "the architecture", o->arch, e);
         rc = e;

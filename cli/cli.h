@@ -23,6 +23,7 @@ struct pesim_cli_opts {
     char *layers; /* joined selectors of every --layer/--layers; owned */
     const char *dataflow;
     const char *mapping;
+    const char *ert;    /* --ert FILE: price the levels from an Accelergy ERT */
     const char *output; /* -o; NULL or "-" is stdout */
     bool have_batch;
     uint64_t batch;
@@ -52,6 +53,26 @@ void pesim_cli_opts_free(struct pesim_cli_opts *o);
 int pesim_cli_load(const struct pesim_cli_opts *o, struct pesim_arch *arch,
                    struct pesim_workload *wl, pesim_diags *diags);
 
+/* Timeloop inputs (cli/timeloop.c, docs/timeloop.md). Load --arch: a
+ * Timeloop spec (top-level `architecture:`) through the importer, with
+ * its names in *tl (may be NULL; nlevels 0 for a pesim arch) and its
+ * pesim YAML in *yaml (may be NULL; malloc'ed), else pesim_arch_load. */
+int pesim_cli_load_arch(const char *path, struct pesim_arch *arch, struct pesim_tl_arch *tl,
+                        char **yaml, pesim_diags *d);
+/* Price arch from the ERT file `ert` by component name (tl: the Timeloop
+ * names and block sizes, or NULL / empty for a pesim arch). */
+int pesim_cli_apply_ert(const char *ert, const struct pesim_tl_arch *tl,
+                        struct pesim_arch *arch, pesim_diags *d);
+/* Load --mapping: a Timeloop mapping (YAML list or map.txt, read against
+ * the Timeloop arch at arch_path and the dimension names of `workload`)
+ * or pesim's own; *yaml (may be NULL) the pesim YAML of a Timeloop one. */
+int pesim_cli_load_mappings(const char *path, const char *arch_path, const char *workload,
+                            struct pesim_mapping_set *set, char **yaml, pesim_diags *d);
+
+/* The YAML of an imported Timeloop arch with arch's (ERT) energies
+ * written in; malloc'ed, NULL when out of memory. */
+char *pesim_cli_yaml_with_energies(const char *yaml, const struct pesim_arch *a);
+
 /* Write through `write` to o->output atomically: into a temporary file in
  * the same directory, renamed over the target only when `write` returned
  * 0 and the file closed cleanly; to stdout when no -o. Returns write's
@@ -79,7 +100,9 @@ const char *pesim_cli_names(char *buf, size_t size, const char *(*name)(unsigned
 /* Help lines shared by the subcommands. */
 #define PESIM_CLI_HELP_INPUTS                                                        \
     "  --arch ARCH          architecture: a preset (eyeriss-v1, generic-16x16,\n"     \
-    "                       iso-256) or a YAML file\n"                               \
+    "                       iso-256), a YAML file or a Timeloop spec\n"             \
+    "  --ert FILE           price the levels from an Accelergy ERT by\n"             \
+    "                       component name (docs/timeloop.md)\n"                     \
     "  --workload W         workload: a shipped network (alexnet, resnet50, ...),\n"  \
     "                       a pesim or Timeloop YAML, SCALE-Sim .csv or .onnx file\n" \
     "  --layer SEL          layers to run (same as --layers); SEL is a comma-\n"      \

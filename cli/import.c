@@ -4,10 +4,14 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "common/file.h"
 
 void pesim_cli_import_help(FILE *out)
 {
     fputs("usage: pesim import FILE [-o net.yaml] [--layers SEL] [--batch N]\n"
+          "       pesim import ARCH.yaml [--ert ERT.yaml] [-o arch.yaml]\n"
+          "       pesim import MAP.yaml|MAP.txt --arch ARCH.yaml [--workload PROB.yaml]\n"
+          "                    [-o mapping.yaml]\n"
           "\n"
           "Read a workload and write it as pesim's workload YAML\n"
           "(docs/workloads.md). FILE is a SCALE-Sim topology (.csv), an ONNX\n"
@@ -16,21 +20,34 @@ void pesim_cli_import_help(FILE *out)
           "reads the same files directly; import shows what pesim understood\n"
           "and gives a file to edit.\n"
           "\n"
+          "A Timeloop architecture (top-level `architecture:`) is written as\n"
+          "pesim's architecture YAML (general `levels:` form; --ert prices its\n"
+          "levels from an Accelergy ERT); a Timeloop mapping (`mapping:` list, or\n"
+          "a timeloop-*.map.txt printout) as pesim's mapping YAML, read against\n"
+          "--arch (its Timeloop spec) and the dimension names of --workload (a\n"
+          "Timeloop problem; default: Timeloop's cnn-layer names). docs/timeloop.md.\n"
+          "\n"
           "options:\n"
           "  --layers SEL         keep only these layers (names, first:last, kinds)\n"
           "  --batch N            batch size N of every conv and fc layer\n"
+          "  --arch FILE          the Timeloop spec a Timeloop mapping is for\n"
+          "  --workload FILE      the Timeloop problem a Timeloop mapping is for\n"
+          "  --ert FILE           price an imported Timeloop arch from this ERT\n"
           "  -o, --output FILE    write there instead of stdout (only on success)\n"
           "  -h, --help           show this help\n"
           "\n"
           "exit status: 0 success, 2 bad input.\n"
           "\n"
           "example:\n"
-          "  pesim import tests/importers/data/alexnet_scalesim.csv -o alexnet.yaml\n",
+          "  pesim import tests/importers/data/alexnet_scalesim.csv -o alexnet.yaml\n"
+          "  pesim import tests/timeloop/cases/tl01-os/map.yaml --arch \\\n"
+          "      tests/timeloop/cases/tl01-os/arch.yaml -o map.yaml\n",
           out);
 }
 
 struct import_opts {
     const char *file, *output, *layers, *batch;
+    const char *arch, *workload, *ert; /* Timeloop mappings and archs */
     bool help;
 };
 
@@ -52,6 +69,12 @@ static int parse(int argc, char **argv, struct import_opts *o, pesim_diags *d)
             val = &o->layers;
         else if (!strcmp(a, "--batch"))
             val = &o->batch;
+        else if (!strcmp(a, "--arch"))
+            val = &o->arch;
+        else if (!strcmp(a, "--workload"))
+            val = &o->workload;
+        else if (!strcmp(a, "--ert"))
+            val = &o->ert;
         if (val) {
             if (i + 1 >= argc) {
                 pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE,
@@ -62,7 +85,8 @@ static int parse(int argc, char **argv, struct import_opts *o, pesim_diags *d)
             }
         } else if (a[0] == '-' && a[1]) {
             pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, "pesim import", 0, 0,
-                             "unknown option '%s', expected -o, --layers, --batch or --help", a);
+                             "unknown option '%s', expected -o, --layers, --batch, --arch, "
+                             "--workload, --ert or --help", a);
             rc = PESIM_E_INVALID;
         } else if (o->file) {
             pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, "pesim import", 0, 0,
@@ -83,6 +107,64 @@ static int parse(int argc, char **argv, struct import_opts *o, pesim_diags *d)
 static int write_wl(FILE *out, const void *data)
 {
     return pesim_workload_write_yaml(data, out);
+}
+
+static int write_text(FILE *out, const void *data)
+{
+    return fputs(data, out) < 0 ? PESIM_E_IO : 0;
+}
+
+/* What FILE is: a Timeloop architecture or mapping, or a workload. */
+enum kind { IMPORT_WORKLOAD, IMPORT_TL_ARCH, IMPORT_TL_MAPPING };
+
+static enum kind kind_of(const char *path)
+{
+    char *text = NULL;
+    size_t len = 0;
+    enum kind k = IMPORT_WORKLOAD;
+    if (pesim_file_read(path, NULL, &text, &len, NULL))
+        return k;
+    if (pesim_tl_is_arch(text, len))
+        k = IMPORT_TL_ARCH;
+    else if (pesim_tl_is_mapping(text, len) || pesim_tl_is_map_txt(text, len))
+        k = IMPORT_TL_MAPPING;
+    free(text);
+    return k;
+}
+
+/* A Timeloop spec or mapping as pesim YAML (docs/timeloop.md). */
+static int import_timeloop(const struct import_opts *o, enum kind k, pesim_diags *d)
+{
+    char *yaml = NULL;
+    int e;
+    if (k == IMPORT_TL_ARCH) {
+        struct pesim_arch arch;
+        struct pesim_tl_arch tl;
+        e = pesim_cli_load_arch(o->file, &arch, &tl, &yaml, d);
+        if (!e && o->ert) {
+            e = pesim_cli_apply_ert(o->ert, &tl, &arch, d);
+            if (!e) {
+                char *priced = pesim_cli_yaml_with_energies(yaml, &arch);
+                free(yaml);
+                yaml = priced;
+                e = yaml ? 0 : PESIM_E_NOMEM;
+            }
+        }
+    } else {
+        if (!o->arch) {
+            pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, "pesim import", 0, 0,
+                             "%s is a Timeloop mapping: its targets are names of the "
+                             "architecture, expected --arch with its Timeloop spec", o->file);
+            return PESIM_E_INVALID;
+        }
+        struct pesim_mapping_set set = {0};
+        e = pesim_cli_load_mappings(o->file, o->arch, o->workload, &set, &yaml, d);
+        pesim_mapping_set_free(&set);
+    }
+    if (!e)
+        e = pesim_cli_output(o->output, write_text, yaml, d);
+    free(yaml);
+    return e;
 }
 
 /* --batch: a decimal integer; the range is the workload's to check. */
@@ -124,6 +206,23 @@ int pesim_cli_import(int argc, char **argv)
     if (o.help) {
         pesim_cli_import_help(stdout);
         status = PESIM_EXIT_OK;
+        goto out;
+    }
+    enum kind k = kind_of(o.file);
+    if (k != IMPORT_WORKLOAD) {
+        if ((o.layers || o.batch) && pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, "pesim import",
+                                                      0, 0, "--layers and --batch are for "
+                                                      "workloads, expected them with a "
+                                                      "workload FILE") == 0)
+            goto out;
+        if (!import_timeloop(&o, k, d))
+            status = PESIM_EXIT_OK;
+        goto out;
+    }
+    if (o.arch || o.ert) {
+        pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, "pesim import", 0, 0,
+                         "--arch and --ert are for Timeloop mappings and architectures, "
+                         "expected them with such a FILE");
         goto out;
     }
     if (pesim_wl_load_any(o.file, &wl, d))

@@ -87,7 +87,7 @@ static int run_mapping(const struct pesim_cli_opts *o,
 {
     struct pesim_mapping_set set = {0};
     size_t before = pesim_diags_count(d);
-    int e = pesim_mapping_set_load(o->mapping, &set, d);
+    int e = pesim_cli_load_mappings(o->mapping, o->arch, o->workload, &set, NULL, d);
     if (e) {
         if (pesim_diags_count(d) == before)
             pesim_diags_add(d, o->mapping, 0, 0, "cannot load the mapping: %s",

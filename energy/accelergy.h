@@ -25,33 +25,18 @@
 
 #include <stdbool.h>
 
+#include "arch/arch_in.h"
 #include "config/cfg.h"
 #include "pesim/arch.h"
 
-#define PESIM_ACC_PATH_MAX 512
+/* PESIM_ACC_PATH_MAX, PESIM_ACC_COSTS, struct pesim_acc_file and
+ * struct pesim_acc_ref, pesim_accelergy_note, pesim_accelergy_apply and
+ * pesim_area_section are declared in arch/arch_in.h: the loader embeds
+ * and calls them. */
 
-/* Energy costs a map names, in struct pesim_energy_cfg order. */
-#define PESIM_ACC_COSTS 9
-
-/* A file named in the architecture, with the position of its value. */
-struct pesim_acc_file {
-    char path[PESIM_ACC_PATH_MAX]; /* as written; "" when not given */
-    unsigned line, col;
-};
-
-/* What an architecture file says about Accelergy (part of
- * struct pesim_arch_in; filled while the arch is walked). */
-struct pesim_acc_ref {
-    struct pesim_acc_file ert, art, map;
-    bool given;                        /* energy.accelergy was given */
-    bool cost_given[PESIM_ACC_COSTS];  /* energy.<cost> given beside it */
-    bool area_given;                   /* area.rf_per_glb_byte given */
-};
-
-/* energy.accelergy (object: struct pesim_acc_ref) and area (object:
- * struct pesim_area_cfg), for the arch schema. */
+/* energy.accelergy (object: struct pesim_acc_ref), for the energy
+ * section of the arch schema. */
 extern const struct cfg_section pesim_accelergy_section;
-extern const struct cfg_section pesim_area_section;
 /* The map file's root schema (docs/config.md, "Accelergy map"). */
 const struct cfg_section *pesim_accelergy_map_schema(void);
 
@@ -60,22 +45,7 @@ const struct cfg_section *pesim_accelergy_map_schema(void);
 const char *pesim_accelergy_cost_name(unsigned i);
 double *pesim_accelergy_cost(struct pesim_energy_cfg *e, unsigned i);
 
-/* Called from the arch's root check while a file is loaded: records which
- * costs and area keys were given beside energy.accelergy (they override the
- * table) and rejects `energy.unit: normalized` next to a table. */
-void pesim_accelergy_note(struct cfg_ctx *ctx, struct pesim_acc_ref *ref,
-                          enum pesim_energy_unit unit);
-
-/* Import the tables `ref` names into *arch. Relative paths are relative to
- * the directory of `arch_file`; for a shipped preset (`preset`) they name
- * files shipped in configs/accelergy/. Problems are appended to diags as
- * FILE:line:col (the arch file for unreadable files, else the table or map
- * file); returns 0, PESIM_E_INVALID or PESIM_E_NOMEM, *arch unchanged
- * unless 0. */
-int pesim_accelergy_apply(const struct pesim_acc_ref *ref, const char *arch_file,
-                          bool preset, struct pesim_arch *arch, pesim_diags *diags);
-
-/* The same from texts in memory (tests, tools): `art` may be NULL. Names
+/* pesim_accelergy_apply from texts in memory (tests, tools): `art` may be NULL. Names
  * are those used in messages. Costs not in the map are left as they are. */
 struct pesim_acc_text {
     const char *text;

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "arch/arch_in.h"
+#include "energy/accelergy.h"
 
 static const char *const unit_names[] = {"normalized", "pJ", NULL};
 

@@ -19,6 +19,7 @@
  * and its S, Q pesim's R, P (rows). Timeloop has no padding: pesim's is 0
  * and the input plane is (P-1)*U + (R-1)*dil + 1. */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,6 +102,7 @@ struct importer {
     uint64_t dimval[MAX_DIMS];
     bool dimgiven[MAX_DIMS];
     uint64_t coefval[MAX_COEFS];
+    struct pesim_tl_dims *dims_out; /* pesim_import_tl_dims: the names, copied */
 };
 
 /* ---- YAML helpers ------------------------------------------------------ */
@@ -930,6 +932,14 @@ static void import_doc(struct importer *im, yaml_document_t *doc,
                             "data-space words overflow 64 bits, expected a "
                             "layer whose counts fit in 64 bits");
     }
+    if (*ok && im->dims_out) {
+        struct pesim_tl_dims *dd = im->dims_out;
+        dd->n = 0;
+        for (int i = 0; i < im->sh.ndims && dd->n < 16; i++) {
+            snprintf(dd->name[dd->n], sizeof dd->name[dd->n], "%s", im->sh.dim[i]);
+            dd->dim[dd->n++] = (uint8_t)im->role[i];
+        }
+    }
     if (have_builtin)
         yaml_document_delete(&builtin);
 }
@@ -975,5 +985,52 @@ int pesim_import_timeloop(const char *text, size_t len, const char *file,
     name_from_file(im.file, out->name);
     out->count = 1;
     out->layers = layers;
+    return 0;
+}
+
+/* The dimension names of Timeloop's cnn-layer and the pesim dims they
+ * are (see the comment at the top: R, P pair with Wstride). M is there
+ * too: the example designs' problems name K so. */
+static const struct {
+    const char *name;
+    enum pesim_dim dim;
+} cnn_dims[] = {
+    {"R", PESIM_DIM_S}, {"S", PESIM_DIM_R}, {"P", PESIM_DIM_Q}, {"Q", PESIM_DIM_P},
+    {"C", PESIM_DIM_C}, {"K", PESIM_DIM_M}, {"M", PESIM_DIM_M}, {"N", PESIM_DIM_N},
+    {"G", PESIM_DIM_G},
+};
+
+int pesim_import_tl_dims(const char *text, size_t len, const char *file,
+                         struct pesim_tl_dims *out, pesim_diags *diags)
+{
+    struct pesim_tl_dims d;
+    memset(&d, 0, sizeof d);
+    if (!text) {
+        for (size_t i = 0; i < sizeof cnn_dims / sizeof cnn_dims[0]; i++) {
+            snprintf(d.name[d.n], sizeof d.name[d.n], "%s", cnn_dims[i].name);
+            d.dim[d.n++] = (uint8_t)cnn_dims[i].dim;
+        }
+        *out = d;
+        return 0;
+    }
+    struct importer im;
+    memset(&im, 0, sizeof im);
+    im.file = file ? file : "problem.yaml";
+    pesim_cfg_init(&im.ctx, im.file);
+    yaml_document_t doc;
+    struct pesim_layer l;
+    bool ok = false;
+    if (pesim_cfg_parse(&im.ctx, text, len, &doc) == 0) {
+        im.ctx.doc = &doc;
+        im.dims_out = &d;
+        import_doc(&im, &doc, &l, &ok);
+        yaml_document_delete(&doc);
+    }
+    int rc = pesim_cfg_finish(&im.ctx, diags);
+    if (rc)
+        return rc;
+    if (!ok)
+        return PESIM_E_INVALID;
+    *out = d;
     return 0;
 }

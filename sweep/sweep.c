@@ -12,7 +12,17 @@
 static int load_base(pesim_sweep *s, pesim_diags *d)
 {
     pesim_diags *tmp = pesim_diags_create();
-    int rc = pesim_arch_load(s->arch_name, &s->base, tmp);
+    /* A Timeloop spec (top-level `architecture:`) is read by its importer,
+     * as --arch reads it (docs/timeloop.md); reading it notes it as an
+     * input of the journal either way. */
+    char *text = NULL;
+    size_t len = 0;
+    int rc;
+    if (!pesim_file_read(s->arch_name, NULL, &text, &len, tmp) && pesim_tl_is_arch(text, len))
+        rc = pesim_import_tl_arch(text, len, s->arch_name, &s->base, NULL, NULL, tmp);
+    else
+        rc = pesim_arch_load(s->arch_name, &s->base, tmp);
+    free(text);
     pesim_diags_append(d, tmp); /* its messages, and the files it read */
     if (rc) {
         pesim_diags_addc(d, PESIM_DIAG_SWEEP_AXIS, s->file, s->arch_line, s->arch_col,

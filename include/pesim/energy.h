@@ -45,6 +45,31 @@ unsigned pesim_energy_rows(const struct pesim_arch *arch);
 const char *pesim_energy_row_name(const struct pesim_arch *arch, unsigned row);
 const char *pesim_energy_unit_name(enum pesim_energy_unit unit);
 
+/* Names that price an architecture from an Accelergy ERT (--ert,
+ * docs/timeloop.md): level[i] names the component of level i (NULL: the
+ * level's own name), block_words[i] the words one of its actions moves
+ * (Timeloop's width / datawidth; 0 or 1: one), mac the compute component
+ * (NULL: the one component with a compute action). */
+struct pesim_ert_names {
+    const char *level[PESIM_LEVELS_MAX];
+    double block_words[PESIM_LEVELS_MAX];
+    const char *mac;
+};
+/* Price arch from an ERT or ERT_summary text (energy/accelergy.h lists
+ * the forms): each level's read_energy and write_energy are its
+ * component's read and write action energies over block_words (Timeloop
+ * prices a fill and an update alike: write), energy.mac the MAC's compute
+ * action, drain_energy 0 (Timeloop has no drain action: a psum read out
+ * to the parent is the parent's update), energy.leakage_per_cycle every
+ * component's leak times its
+ * instances; the unit becomes pJ. Component names match as a dotted
+ * suffix, index ranges ignored ("shared_glb" names
+ * "system_top_level.shared_glb[1..1]"). Problems go to diags at the ERT;
+ * 0 or PESIM_E_INVALID, *arch unchanged unless 0. */
+int pesim_energy_price_ert(const char *text, size_t len, const char *file,
+                           const struct pesim_ert_names *names, struct pesim_arch *arch,
+                           pesim_diags *diags);
+
 #ifdef __cplusplus
 }
 #endif

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "pesim/mapping.h"
 #include "pesim/workload.h"
 
 #ifdef __cplusplus
@@ -55,6 +56,81 @@ int pesim_import_onnx(const uint8_t *data, size_t len, const char *file,
 /* Write wl as pesim's workload YAML, which pesim_workload_load reads back
  * to the same layers. 0 or PESIM_E_IO. */
 int pesim_workload_write_yaml(const struct pesim_workload *wl, FILE *out);
+
+/* ---- Timeloop architecture and mapping files (docs/timeloop.md) ---- */
+
+#define PESIM_TL_SPATIAL_MAX 16
+#define PESIM_TL_NAME_MAX 64
+
+/* One spatial fan-out of a Timeloop spec: a container with `spatial:
+ * {meshX, meshY}` (v0.4), the dummy storage Timeloop makes of it
+ * (`inter_NAME_spatial`), or an instance range of a v0.3 subtree. Its
+ * children become part of the fan-out below pesim level `level`. */
+struct pesim_tl_spatial {
+    char name[PESIM_TL_NAME_MAX];  /* the container's name ("PE") */
+    char alias[PESIM_TL_NAME_MAX]; /* Timeloop's dummy level ("inter_PE_spatial") */
+    uint8_t level;                 /* the pesim level whose fan-out it is part of */
+    uint32_t x, y;                 /* its meshX (cols) and meshY (rows) */
+};
+
+/* What a Timeloop architecture says beyond struct pesim_arch: the names
+ * its mappings and ERTs use. Level i is the Timeloop storage component
+ * component[i] (also the pesim level's name). */
+struct pesim_tl_arch {
+    unsigned nlevels;
+    char component[PESIM_LEVELS_MAX][PESIM_TL_NAME_MAX];
+    /* Words one vector access moves (width / datawidth, at least 1):
+     * Timeloop's energy per word is the ERT's action energy over it. */
+    double block_words[PESIM_LEVELS_MAX];
+    char mac[PESIM_TL_NAME_MAX]; /* the compute component */
+    unsigned nspatial;           /* outermost first */
+    struct pesim_tl_spatial spatial[PESIM_TL_SPATIAL_MAX];
+};
+
+/* Whether a YAML text's top level has `architecture:` (a Timeloop arch)
+ * or a `mapping:` that is a Timeloop list (or a map of lists). Without
+ * parsing errors: a text that is not YAML is neither. */
+bool pesim_tl_is_arch(const char *text, size_t len);
+bool pesim_tl_is_mapping(const char *text, size_t len);
+/* Whether a text is a Timeloop map printout (timeloop-*.map.txt). */
+bool pesim_tl_is_map_txt(const char *text, size_t len);
+
+/* Read a Timeloop architecture (v0.4 `nodes:` with !Container,
+ * !Component, !Parallel, !Nothing; v0.3 `subtree:`/`local:` with
+ * `name[a..b]` ranges; the front end's dumps of either) as pesim's
+ * general form, written as pesim YAML to `yaml_out` (malloc'ed text,
+ * NUL-terminated, the caller frees it) and loaded into *arch (which
+ * pesim_arch_load_string of that text gives). `info` (may be NULL) gets
+ * the Timeloop names. What pesim cannot model is an error naming it, at
+ * its position. 0, PESIM_E_INVALID or PESIM_E_NOMEM; outputs untouched
+ * unless 0. */
+int pesim_import_tl_arch(const char *text, size_t len, const char *file,
+                         struct pesim_arch *arch, struct pesim_tl_arch *info,
+                         char **yaml_out, pesim_diags *diags);
+
+/* A Timeloop problem's dimension names and the pesim dimension each is
+ * (as pesim_import_timeloop maps them: K is M, R and P are S and Q...). */
+struct pesim_tl_dims {
+    unsigned n;
+    char name[16][16];
+    uint8_t dim[16]; /* enum pesim_dim */
+};
+/* The dimensions of a problem file; with text NULL, Timeloop's cnn-layer
+ * shape (R S P Q C K N, also M for K). Errors as pesim_import_timeloop. */
+int pesim_import_tl_dims(const char *text, size_t len, const char *file,
+                         struct pesim_tl_dims *out, pesim_diags *diags);
+
+/* Read a Timeloop mapping (the YAML `mapping:` list of {target, type,
+ * factors, permutation, split, keep, bypass}, or a map.txt printout) for
+ * the architecture `tl`/`arch` and the problem dimensions `dims`, as a
+ * set of one mapping (layer ""). `yaml_out` (may be NULL) gets the pesim
+ * general-form YAML of it (malloc'ed), which pesim_mapping_set_load_string
+ * reads back to the same set. Errors at their position; 0,
+ * PESIM_E_INVALID or PESIM_E_NOMEM. */
+int pesim_import_tl_mapping(const char *text, size_t len, const char *file,
+                            const struct pesim_arch *arch, const struct pesim_tl_arch *tl,
+                            const struct pesim_tl_dims *dims, struct pesim_mapping_set *out,
+                            char **yaml_out, pesim_diags *diags);
 
 #ifdef __cplusplus
 }

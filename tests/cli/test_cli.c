@@ -1000,6 +1000,7 @@ static void test_docs_examples(void **state)
     assert_true(run_doc_examples(src, "cli.md", dir, true) >= 8);
     assert_true(run_doc_examples(src, "workloads.md", dir, true) >= 6);
     assert_true(run_doc_examples(src, "sweeps.md", dir, false) >= 4);
+    assert_true(run_doc_examples(src, "timeloop.md", dir, true) >= 6);
     /* Clean the links and whatever the examples wrote (-o files). */
     DIR *dp = opendir(dir);
     for (struct dirent *e; dp && (e = readdir(dp));)
@@ -1010,6 +1011,43 @@ static void test_docs_examples(void **state)
         }
     if (dp)
         closedir(dp);
+    rmdir(dir);
+}
+
+
+/* A Timeloop design run with its own files (spec, mapping, problem, ERT)
+ * and run from what `pesim import` writes of them (the spec priced with
+ * --ert, the mapping) give the same report, byte for byte but the command
+ * line (docs/timeloop.md). */
+static void test_timeloop_import_round_trip(void **state)
+{
+    (void)state;
+    char cwd[2048];
+    const char *src = getenv("PESIM_SOURCE_ROOT");
+    if (!src)
+        src = getcwd(cwd, sizeof cwd);
+    char dir[] = "/tmp/pesim-test-tl-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    static const char *const cases[] = {"simba-like", "tl04-cp", "tl00-1level"};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char c[2600], cmd[32768];
+        snprintf(c, sizeof c, "%s/tests/timeloop/cases/%s", src, cases[i]);
+        int n = snprintf(cmd, sizeof cmd,
+                 "pesim import %s/arch.yaml --ert %s/ERT.yaml -o a.yaml && "
+                 "pesim import %s/map.txt --arch %s/arch.yaml --workload %s/prob.yaml -o m.yaml && "
+                 "pesim run --arch %s/arch.yaml --mapping %s/map.yaml --workload %s/prob.yaml "
+                 "--ert %s/ERT.yaml --engine analysis --format json | grep -v '\"command\"' > x.json && "
+                 "pesim run --arch a.yaml --mapping m.yaml --workload %s/prob.yaml --engine analysis "
+                 "--format json | grep -v '\"command\"' > y.json && cmp x.json y.json && "
+                 "rm a.yaml m.yaml x.json y.json",
+                 c, c, c, c, c, c, c, c, c, c);
+        assert_true(n > 0 && (size_t)n < sizeof cmd);
+        struct proc_result r = proc_sh(cmd, dir);
+        if (r.status != 0)
+            fprintf(stderr, "%s: %s%s", cases[i], r.out, r.err);
+        assert_int_equal(r.status, 0);
+        proc_free(&r);
+    }
     rmdir(dir);
 }
 
@@ -1035,6 +1073,7 @@ int main(void)
         cmocka_unit_test(test_output_atomic),
         cmocka_unit_test(test_general_form),
         cmocka_unit_test(test_docs_examples),
+        cmocka_unit_test(test_timeloop_import_round_trip),
     };
     return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }

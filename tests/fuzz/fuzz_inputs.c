@@ -2,11 +2,14 @@
  * architecture, a workload and a mapping; an input of two YAML documents
  * (split at a line "---") is read as a workload then a mapping, and when
  * both load, the mapping is checked and, when valid and small, analysed
- * and run through the event engine. Nothing may crash, leak or trip a sanitizer.
+ * and run through the event engine. The same bytes go through the Timeloop
+ * readers: a spec (then the second document as a Timeloop mapping or
+ * map.txt for it, and the whole input as an ERT pricing it). Nothing may crash, leak or trip a sanitizer.
  * scripts/fuzz.sh builds it and runs it from tests/fuzz/corpus for 30 s
  * (scripts/test.sh, so CI); `scripts/fuzz.sh 600` runs longer
  * (docs/config.md, "Robustness"). */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pesim.h"
@@ -53,6 +56,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         pesim_workload_select(&wl, "conv", d);
         pesim_workload_free(&wl);
+    }
+    struct pesim_arch ta;
+    struct pesim_tl_arch tl;
+    char *yaml = NULL;
+    if (!pesim_import_tl_arch(text, wl_len, "f.yaml", &ta, &tl, &yaml, d)) {
+        struct pesim_tl_dims dims;
+        struct pesim_mapping_set set = {0};
+        char *my = NULL;
+        pesim_import_tl_dims(NULL, 0, NULL, &dims, d);
+        if (!pesim_import_tl_mapping(text + map_off, size - map_off, "f.yaml", &ta, &tl, &dims,
+                                     &set, &my, d))
+            pesim_mapping_set_free(&set);
+        free(my);
+        struct pesim_ert_names n;
+        memset(&n, 0, sizeof n);
+        for (unsigned lv = 0; lv < tl.nlevels; lv++) {
+            n.level[lv] = tl.component[lv];
+            n.block_words[lv] = tl.block_words[lv];
+        }
+        n.mac = tl.mac;
+        pesim_energy_price_ert(text, size, "f.yaml", &n, &ta, d);
+        free(yaml);
     }
     pesim_diags_destroy(d);
     return 0;
