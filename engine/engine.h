@@ -48,6 +48,9 @@ struct resources {
      * The shorthand's GLB is level PESIM_LEVEL_GLB. */
     uint8_t part[PESIM_LEVELS_MAX + 1][PESIM_DS_COUNT]; /* [nl]: the MAC, none */
     uint8_t rport[PESIM_LEVELS_MAX + 1], wport[PESIM_LEVELS_MAX + 1];
+    /* Per on-chip level its read and write bandwidth (Timeloop's), shared by
+     * its data spaces, work in 2^-PESIM_DRAM_FP words; RES_NONE: unlimited. */
+    uint8_t rbw[PESIM_LEVELS_MAX + 1], wbw[PESIM_LEVELS_MAX + 1];
     /* Per fan-out (by the level above it) a bus per data space; RES_NONE
      * where the level has no fan-out. The shorthand's NoC is
      * net[PESIM_LEVEL_GLB]. */
@@ -86,8 +89,8 @@ enum node_kind { NODE_XFER, NODE_COMPUTE, NODE_JOIN };
 
 /* Resources on a transfer's path: the two levels' partition and port, and
  * the networks between them (engine/plan.c refuses a pair that crosses
- * more than NODE_RES - 4 fan-outs). */
-#define NODE_RES 8
+ * more than NODE_RES - 6 fan-outs). */
+#define NODE_RES 10
 /* The most dependencies a node takes (engine/plan.c): a compute node waits on
  * the previous step's join, a fill per data space and a parent tile per
  * streamed data space (7); a join on its compute and up to two streams per

@@ -331,6 +331,7 @@ static inline void level_path(struct run *r, struct node *n, enum pesim_ds ds, i
         path(n, part, words);
         path(n, read ? rs->rport[lv] : rs->wport[lv], 1);
     }
+    path(n, read ? rs->rbw[lv] : rs->wbw[lv], words << PESIM_DRAM_FP);
 }
 
 /* How a transfer of a pair uses it: down (fill or reload, parent to child)
@@ -539,7 +540,9 @@ uint32_t pesim_plan_next(struct run *r, uint64_t now)
 /* Whether level lv has timing resources with a bandwidth limit. */
 static bool limited(const struct pesim_arch *a, int lv)
 {
-    return (uint64_t)a->level[lv].banks * a->level[lv].bank_words_per_cycle > 0;
+    const struct pesim_level_cfg *g = &a->level[lv];
+    return (uint64_t)g->banks * g->bank_words_per_cycle > 0 || g->read_bandwidth > 0 ||
+           g->write_bandwidth > 0;
 }
 
 int pesim_plan_init(struct run *r)
@@ -572,7 +575,7 @@ int pesim_plan_init(struct run *r)
             int nf = 0;
             for (int f = p->chain[ds][k - 1]; f < c; f++)
                 nf += pesim_arch_has_fanout(r->arch, (unsigned)f);
-            if (nf > NODE_RES - 4)
+            if (nf > NODE_RES - 6)
                 return PESIM_E_UNSUPPORTED;
         }
         int par = p->chain[ds][p->nchain[ds] - 2];

@@ -110,6 +110,9 @@ struct pesim_level_cfg {
     uint64_t ds_bytes[PESIM_DS_COUNT];
     uint32_t word_bits[PESIM_DS_COUNT];
     bool double_buffer;           /* a tile takes twice its size */
+    bool stream;                  /* fills and drains overlap compute as if
+                                     double-buffered, the tile taking its own
+                                     size (Timeloop's assumption) */
     /* Timing: banks * bank_words_per_cycle words per cycle (0: not a
      * limit), read and write ports (transfers at once). DRAM (level 0)
      * is timed by the arch's dram section instead. */
