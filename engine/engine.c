@@ -97,6 +97,8 @@ int pesim_engine_run(const struct pesim_arch *arch, const struct pesim_layer *l,
         r->port = *hooks->port;
     if (hooks && hooks->model)
         r->model = *hooks->model;
+    r->dram_untimed = !(hooks && (hooks->port || hooks->model)) && r->rs.dram != RES_NONE &&
+                      r->rs.r[r->rs.dram].rate == UINT64_MAX;
     if (hooks && hooks->trace) {
         uint64_t tile[PESIM_DS_COUNT];
         for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)

@@ -93,11 +93,13 @@ enum node_kind { NODE_XFER, NODE_COMPUTE, NODE_JOIN };
 #define NODE_RES 10
 /* The most dependencies a node takes (engine/plan.c): a compute node waits on
  * the previous step's join, a fill per data space and a parent tile per
- * streamed data space (7); a join on its compute and up to two streams per
- * data space (7); the end on the last step and the last psums moved into
- * each level (1 + PESIM_LEVELS_MAX). dep() asserts it: a dropped
- * dependency would be a wrong time. */
-#define NODE_DEPS (1 + PESIM_LEVELS_MAX)
+ * streamed data space (7); a join on its compute, up to two streams per
+ * data space and a share of the next tile per data space and overlapping
+ * level (7 + 2 x (PESIM_LEVELS_MAX - 1) = 21: only weights and inputs
+ * prefetch); the end on the last step and the last psums moved into each
+ * level (1 + PESIM_LEVELS_MAX). dep() asserts it: a dropped dependency
+ * would be a wrong time. */
+#define NODE_DEPS (7 + 2 * (PESIM_LEVELS_MAX - 1))
 
 struct dep {
     uint32_t node;   /* id */
@@ -166,6 +168,12 @@ struct run {
     struct pesim_dram_channel chan; /* the built-in channel's state */
     struct pesim_dram_port port; /* the event engine's DRAM */
     struct pesim_dram_model model; /* transfer NULL: none (event engine only) */
+    /* The built-in channel at an unlimited rate (bandwidth_gbps 0) and
+     * nothing replacing it: DRAM takes no time, so it is on no transfer's
+     * path (a transfer holds its whole path for its duration, and an
+     * unlimited channel held by a long GLB fill made the next DRAM
+     * transfer queue, charged to dram_bandwidth). Its latency still applies. */
+    bool dram_untimed;
     struct pesim_analysis counts;
     uint64_t stalls[PESIM_STALL_COUNT];
     uint64_t cycles;
