@@ -46,7 +46,7 @@ static bool sane(const struct pesim_comp_timing *t)
  * table is full (the shipped rows need at most 1 + 7 x 5 + 8 x 3 = 60 of
  * RES_MAX). */
 static int take(struct resources *rs, const struct pesim_comp_timing *t,
-                uint8_t map[PESIM_COMP_RES_MAX])
+                uint8_t map[PESIM_COMP_RES_MAX], unsigned site)
 {
     if (!sane(t))
         return PESIM_E_INVALID;
@@ -57,6 +57,7 @@ static int take(struct resources *rs, const struct pesim_comp_timing *t,
         x->rate = t->res[i].rate;
         x->stall = t->res[i].stall;
         x->pool = t->res[i].pool;
+        x->site = (uint8_t)site;
         map[i] = rs->n++;
     }
     return 0;
@@ -95,7 +96,7 @@ int pesim_components_build(struct run *r)
         if (!k)
             continue;
         timing(k, a, lv, &t, map);
-        int rc = take(rs, &t, map);
+        int rc = take(rs, &t, map, lv);
         if (rc)
             return rc;
         if (lv == PESIM_LEVEL_DRAM) {
@@ -117,7 +118,7 @@ int pesim_components_build(struct run *r)
         if (!k)
             continue;
         timing(k, a, f, &t, map);
-        int rc = take(rs, &t, map);
+        int rc = take(rs, &t, map, PESIM_LEVELS_MAX + f);
         if (rc)
             return rc;
         for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)

@@ -29,6 +29,8 @@ struct res {
     uint64_t rate;      /* work units per cycle (DRAM: 2^-20 byte units) */
     uint8_t stall;      /* enum pesim_stall charged while it bounds a wait */
     uint8_t pool;       /* servers taking the same queue (ports) */
+    uint8_t site;       /* whose: a level's index, or PESIM_LEVELS_MAX + the
+                           index of the level above a fan-out */
     /* the engine's state */
     uint64_t free_at[8];/* per server: cycle it is released (event engine) */
     uint64_t last_start;/* FIFO: nobody starts before an earlier user */
@@ -125,6 +127,7 @@ struct node {
     uint64_t issue;   /* when the controller emitted it */
     uint64_t ready, start, release, done;
     uint8_t bound;    /* stall category of its longest resource */
+    uint8_t bound_res;/* that resource */
     uint8_t queued_on;/* resource whose availability set `start` (if > ready) */
     uint32_t blame;   /* dep that set `ready` (0: issue time) */
     uint8_t server[NODE_RES];
@@ -176,8 +179,16 @@ struct run {
     bool dram_untimed;
     struct pesim_analysis counts;
     uint64_t stalls[PESIM_STALL_COUNT];
+    /* the same cycles (but compute, fill_drain and dram_latency) by the
+     * site of the resource charged: levels, then fan-outs */
+    uint64_t site_stalls[2 * PESIM_LEVELS_MAX];
     uint64_t cycles;
     uint64_t events;
+    /* steady state (docs/model.md §8.4): the first compute's start, the
+     * last step's join (its end) */
+    uint64_t first_start;
+    bool computed;
+    uint32_t last_join;
     int error;
     /* Called with the event engine's kernel after the run, while its
      * counter registry is alive (tests read the counters by name). */

@@ -14,6 +14,7 @@
  * shorthand is the case of three levels: the GLB's tiles (c = 1) and the
  * RF's and the MAC's (c = 2, the step), exactly as before. */
 #include <assert.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,6 +83,10 @@ struct plan {
     uint64_t pf_m[PESIM_DS_COUNT][PESIM_LEVELS_MAX], pf_i[PESIM_DS_COUNT][PESIM_LEVELS_MAX];
     uint32_t pf_last[PESIM_DS_COUNT][PESIM_LEVELS_MAX];
     uint64_t tile_steps[PESIM_DS_COUNT][PESIM_LEVELS_MAX]; /* steps of a whole tile */
+    /* A Timeloop bandwidth is per instance the mapping uses: a transfer's
+     * words (of all instances, lockstep) count instances / used times on
+     * it, whose rate is per instance times all instances. */
+    double bw_scale[PESIM_LEVELS_MAX + 1];
     uint32_t prev_drain[PESIM_LEVELS_MAX];            /* drain of the tile before the
                                                          last (its buffer is the next
                                                          tile's, overlapping outputs) */
@@ -362,8 +367,11 @@ static inline void level_path(struct run *r, struct node *n, enum pesim_ds ds, i
     }
     /* Timeloop's read bandwidth serves the child and the MAC: a drain's
      * words are the parent's update, on the parent's write bandwidth */
-    if (!drain)
-        path(n, read ? rs->rbw[lv] : rs->wbw[lv], words << PESIM_DRAM_FP);
+    if (!drain) {
+        double sc = r->plan->bw_scale[lv];
+        path(n, read ? rs->rbw[lv] : rs->wbw[lv],
+             sc == 1.0 ? words << PESIM_DRAM_FP : (uint64_t)llround(ldexp((double)words * sc, PESIM_DRAM_FP)));
+    }
 }
 
 /* How a transfer of a pair uses it: down (fill or reload, parent to child)
@@ -671,6 +679,7 @@ static uint32_t finish(struct run *r, uint64_t now)
     /* psums leave level by level, innermost first */
     for (int k = p->nchain[o] - 2; k >= 1; k--)
         drain(r, p->chain[o][k], now);
+    r->last_join = p->prev_join;
     struct node *end = new_node(r, NODE_JOIN, now);
     dep(end, p->prev_join, (uint32_t)p->mac_pipe, false);
     for (int k = p->nchain[o] - 2; k >= 0; k--)
@@ -734,8 +743,12 @@ int pesim_plan_init(struct run *r)
         return PESIM_E_NOMEM;
     r->plan = p;
     p->nl = r->arch->nlevels;
-    for (int c = 1; c < p->nl; c++)
+    for (int c = 1; c < p->nl; c++) {
         p->overlap[c] = r->tarch.level[c].double_buffer || r->tarch.level[c].stream;
+        uint64_t used = pesim_map_used_instances(r->arch, r->map, (unsigned)c);
+        uint64_t inst = pesim_arch_instances(r->arch, (unsigned)c);
+        p->bw_scale[c] = used && used < inst ? (double)inst / (double)used : 1.0;
+    }
     p->cache = calloc(2 * (size_t)p->nl * CACHE, sizeof *p->cache);
     if (!p->cache)
         return PESIM_E_NOMEM;

@@ -48,7 +48,11 @@ static void storage_timing(const struct pesim_arch *arch, unsigned lv,
         out->rbw = add(out, rr, 1);
     if (wr)
         out->wbw = add(out, wr, 1);
-    if (g->banks == 0)
+    /* A level timed the way Timeloop times it — bandwidths and no bank
+     * rate — has no partitions and no ports: its reads and its writes flow
+     * at once, each at its own bandwidth (a partition or a port held by one
+     * transfer would make the other wait). */
+    if (g->banks == 0 || ((rr || wr) && g->bank_words_per_cycle == 0))
         return;
     unsigned held = 0;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
