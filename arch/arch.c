@@ -274,6 +274,7 @@ static void expand_dram(const struct pesim_arch *a, struct pesim_level_cfg *d)
     d->words = d->bytes = PESIM_UNLIMITED;
     d->read_energy = a->energy.dram_read;
     d->write_energy = a->energy.dram_write;
+    d->drain_energy = d->read_energy;
 }
 
 static void expand_glb(const struct pesim_arch *a, struct pesim_level_cfg *g)
@@ -299,6 +300,7 @@ static void expand_glb(const struct pesim_arch *a, struct pesim_level_cfg *g)
     g->write_ports = a->glb.write_ports;
     g->read_energy = a->energy.glb_read;
     g->write_energy = a->energy.glb_write;
+    g->drain_energy = g->read_energy;
     g->fanout.rows = a->pe_array.rows;
     g->fanout.cols = a->pe_array.cols;
     g->fanout.energy = a->energy.noc;
@@ -319,6 +321,7 @@ static void expand_rf(const struct pesim_arch *a, struct pesim_level_cfg *r)
     r->bytes = PESIM_UNLIMITED;
     r->read_energy = a->energy.rf_read;
     r->write_energy = a->energy.rf_write;
+    r->drain_energy = r->read_energy;
 }
 
 void pesim_arch_expand(struct pesim_arch *a)

@@ -578,7 +578,7 @@ void pesim_map_account(enum pesim_ds ds, const struct pesim_pair *p,
          * reach the parent are added there (read-modify-write, but for an
          * element's first); the child starts each residency from zero. */
         if (storage)
-            add_sat(&out->acc[child][ds].reads, p->per_pe);
+            add_sat(&out->acc[child][ds].drains, p->per_pe);
         add_sat(&out->acc[parent][ds].updates, p->sent);
         add_sat(&out->acc[parent][ds].reads, p->sent - p->first);
         for (unsigned k = 0; k < p->nf; k++) {
@@ -587,12 +587,13 @@ void pesim_map_account(enum pesim_ds ds, const struct pesim_pair *p,
         }
         return;
     }
-    /* Outputs: every residency ends with a drain up; every residency but an
-     * element's first brings the partial sum back down. Spatial copies over
-     * reduction dims are summed in the networks on the way up. */
+    /* Outputs: every residency ends with a drain up (the child's drains, the
+     * parent's updates); every residency but an element's first brings the
+     * partial sum back down (the parent's reads, the child's fills). Spatial
+     * copies over reduction dims are summed in the networks on the way up. */
     uint64_t reload = p->sent - p->first;
     if (storage) {
-        add_sat(&out->acc[child][ds].reads, p->per_pe);
+        add_sat(&out->acc[child][ds].drains, p->per_pe);
         add_sat(&out->acc[child][ds].fills, reload);
     }
     add_sat(&out->acc[parent][ds].updates, p->sent);
@@ -667,7 +668,7 @@ uint64_t pesim_analysis_level_accesses(const struct pesim_analysis *a,
     if (lv >= PESIM_LEVELS_MAX)
         return 0;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
-        n += a->acc[lv][ds].reads + a->acc[lv][ds].fills + a->acc[lv][ds].updates;
+        n += pesim_access_total(&a->acc[lv][ds]);
     return n;
 }
 
@@ -710,7 +711,7 @@ uint64_t pesim_map_bounds(const struct pesim_arch *arch, const struct pesim_anal
     double bits = 0;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
         const struct pesim_access *x = &a->acc[PESIM_LEVEL_DRAM][ds];
-        bits += (double)(x->reads + x->fills + x->updates) * arch->level[0].word_bits[ds];
+        bits += (double)pesim_access_total(x) * arch->level[0].word_bits[ds];
     }
     double per_cycle = pesim_arch_dram_bytes_per_cycle(arch) * 8;
     /* Saturated, never converted out of range (undefined behaviour, which

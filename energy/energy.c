@@ -75,7 +75,8 @@ void pesim_energy_compute(const struct pesim_arch *arch, const struct pesim_anal
         for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
             const struct pesim_access *x = &a->acc[lv][ds];
             out->by[row][ds] = (double)x->reads * c->read_energy +
-                               (double)(x->fills + x->updates) * c->write_energy;
+                               (double)(x->fills + x->updates) * c->write_energy +
+                               (double)x->drains * c->drain_energy;
         }
         row++;
         if (!pesim_arch_has_fanout(arch, lv))

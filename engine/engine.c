@@ -60,6 +60,7 @@ static void report(const struct run *r, struct pesim_layer_result *out)
             a->acc[lv][ds].reads = r->counts.acc[lv][ds].reads;
             a->acc[lv][ds].fills = r->counts.acc[lv][ds].fills;
             a->acc[lv][ds].updates = r->counts.acc[lv][ds].updates;
+            a->acc[lv][ds].drains = r->counts.acc[lv][ds].drains;
         }
     memcpy(a->noc_words, r->counts.noc_words, sizeof a->noc_words);
     memcpy(a->noc_sends, r->counts.noc_sends, sizeof a->noc_sends);

@@ -80,13 +80,13 @@ static void storage_timing(const struct pesim_arch *arch, unsigned lv,
 int pesim_level_counters(const struct pesim_arch *arch, unsigned lv,
                          struct pesim_analysis *counts, pesim_kernel *k)
 {
-    static const char *const what[3] = {"read", "fill", "update"};
+    static const char *const what[4] = {"read", "fill", "update", "drain"};
     char name[128];
     int rc = 0;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
         struct pesim_access *x = &counts->acc[lv][ds];
-        uint64_t *field[3] = {&x->reads, &x->fills, &x->updates};
-        for (unsigned w = 0; w < 3; w++) {
+        uint64_t *field[4] = {&x->reads, &x->fills, &x->updates, &x->drains};
+        for (unsigned w = 0; w < (ds == PESIM_DS_OUTPUTS ? 4u : 3u); w++) { /* only psums drain */
             snprintf(name, sizeof name, "%s.%s.%s", arch->level[lv].name, what[w],
                      pesim_ds_name(ds));
             rc |= pesim_kernel_counter(k, name, field[w]);

@@ -88,6 +88,10 @@ static const struct cfg_key level_keys[] = {
      .desc = "Energy per word read", .offset = LV_OFF(read_energy)},
     {.name = "write_energy", .type = CFG_DOUBLE, .dmin = 0, .dmax = 1e9, .unit = "(unit)",
      .desc = "Energy per word written (filled or updated)", .offset = LV_OFF(write_energy)},
+    {.name = "drain_energy", .type = CFG_DOUBLE, .dmin = 0, .dmax = 1e9, .unit = "(unit)",
+     .flags = CFG_F_OPTIONAL,
+     .desc = "Energy per psum word read out to the parent (default: read_energy)",
+     .offset = LV_OFF(drain_energy)},
     {.name = "fanout", .type = CFG_SECTION, .unit = "", .sub = &pesim_fanout_section,
      .flags = CFG_F_OPTIONAL, .desc = "Children below this level and their networks",
      .offset = LV_OFF(fanout)},
@@ -116,6 +120,8 @@ static void level_finish(struct cfg_ctx *ctx, const char *ipath, struct pesim_le
 {
     c->words = unlimited(c->words);
     c->bytes = unlimited(c->bytes);
+    if (!pesim_cfg_given(ctx, ipath, "drain_energy"))
+        c->drain_energy = c->read_energy;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
         c->ds_words[ds] = unlimited(c->ds_words[ds]);
         c->ds_bytes[ds] = unlimited(c->ds_bytes[ds]);

@@ -218,6 +218,7 @@ void pesim_sim_total(const struct pesim_arch *arch,
                 s->reads += y->reads;
                 s->fills += y->fills;
                 s->updates += y->updates;
+                s->drains += y->drains;
                 s->tile_words = y->tile_words > s->tile_words ? y->tile_words : s->tile_words;
                 uint64_t nw = x->need_words[lv][ds];
                 a->need_words[lv][ds] = nw > a->need_words[lv][ds] ? nw : a->need_words[lv][ds];

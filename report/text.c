@@ -81,7 +81,7 @@ static uint64_t dram_accesses(const struct pesim_analysis *a)
     uint64_t n = 0;
     for (int ds = 0; ds < PESIM_DS_COUNT; ds++) {
         const struct pesim_access *x = &a->acc[PESIM_LEVEL_DRAM][ds];
-        n += x->reads + x->fills + x->updates;
+        n += pesim_access_total(x);
     }
     return n;
 }

@@ -205,6 +205,7 @@ void pesim_report_walk(struct pesim_report_sink *s, const struct pesim_arch *arc
             s->u64(s, "writes", x->fills + x->updates);
             s->u64(s, "fills", x->fills);
             s->u64(s, "updates", x->updates);
+            s->u64(s, "drains", x->drains);
             s->u64(s, "tile_words", x->tile_words);
             s->end(s);
         }

@@ -49,7 +49,7 @@ static uint64_t m_dram_acc(const struct sweep_result *r)
     uint64_t n = 0;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
         const struct pesim_access *x = &T->analysis.acc[PESIM_LEVEL_DRAM][ds];
-        n += x->reads + x->fills + x->updates;
+        n += pesim_access_total(x);
     }
     return n;
 }

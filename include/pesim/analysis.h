@@ -93,7 +93,14 @@ uint64_t pesim_map_used_instances(const struct pesim_arch *arch, const struct pe
 void pesim_map_level_bw_cycles(const struct pesim_arch *arch, const struct pesim_mapping *m,
                                const struct pesim_analysis *a, uint64_t out[PESIM_LEVELS_MAX]);
 
-/* Total reads + fills + updates of a level (all data spaces). */
+/* Every access of one level and data space: reads, fills, updates and
+ * drains. */
+static inline uint64_t pesim_access_total(const struct pesim_access *x)
+{
+    return x->reads + x->fills + x->updates + x->drains;
+}
+
+/* Total accesses of a level (all data spaces, pesim_access_total). */
 uint64_t pesim_analysis_level_accesses(const struct pesim_analysis *a,
                                        unsigned lv);
 /* NoC words of a data space over every network. */

@@ -122,8 +122,10 @@ struct pesim_level_cfg {
      * limit): reads (to the child or the MAC, and drains to the parent)
      * and writes (fills and updates) separately. */
     double read_bandwidth, write_bandwidth;
-    /* Energy per word, in the arch's energy unit. */
-    double read_energy, write_energy;
+    /* Energy per word, in the arch's energy unit. A drain (a psum word
+     * read out to be written back to the parent) costs drain_energy: a
+     * read's unless the file says otherwise (Timeloop charges nothing). */
+    double read_energy, write_energy, drain_energy;
     struct pesim_fanout_cfg fanout; /* below this level */
 };
 

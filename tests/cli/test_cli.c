@@ -150,7 +150,7 @@ static const char *const elevel_keys[] = {"dram", "glb", "noc", "rf", "mac", NUL
 static const char *const breakdown_keys[] = {"dram", "glb", "noc", "rf", NULL};
 static const char *const ds_keys[] = {"weights", "inputs", "outputs", NULL};
 static const char *const level_keys[] = {"dram", "glb", "rf", NULL};
-static const char *const access_keys[] = {"reads", "writes", "fills", "updates",
+static const char *const access_keys[] = {"reads", "writes", "fills", "updates", "drains",
                                           "tile_words", NULL};
 static const char *const noc_keys[] = {"weights", "inputs", "outputs",
                                        "spatial_reductions", NULL};

@@ -167,7 +167,7 @@ static void test_json_run(void **state)
     has(s, "\"total\": 202700,\n        \"per_mac\": 75.0740740740741,\n"
            "        \"unit\": \"normalized\",");
     has(s, "\"outputs\": {\n            \"reads\": 7,\n            \"writes\": 7,\n"
-           "            \"fills\": 3,\n            \"updates\": 4,\n"
+           "            \"fills\": 3,\n            \"updates\": 4,\n            \"drains\": 0,\n"
            "            \"tile_words\": 10\n          }");
     has(s, "\"weights\": {\n          \"words\": 99,\n          \"sends\": 33\n        },");
     has(s, "\"spatial_reductions\": 5\n");

@@ -163,7 +163,7 @@ static void check_case(const struct pesim_arch *a, const struct pesim_layer *l,
     assert_int_equal(r.active_pes, distinct(&f, l, 0, use, false));
     assert_int_equal(r.macs, pesim_layer_macs(l));
 
-    uint64_t reads[3][3] = {{0}}, fills[3][3] = {{0}}, updates[3][3] = {{0}};
+    uint64_t reads[3][3] = {{0}}, fills[3][3] = {{0}}, updates[3][3] = {{0}}, drains[3][3] = {{0}};
     for (int ds = 0; ds < 3; ds++) {
         int lv[4];
         int n = kept_chain(a, m, ds, lv);
@@ -192,13 +192,13 @@ static void check_case(const struct pesim_arch *a, const struct pesim_layer *l,
                  * (read-modify-write but for an element's first); PEs start
                  * each residency from zero */
                 if (c < 3)
-                    reads[c][ds] += per_pe;
+                    drains[c][ds] += per_pe;
                 updates[p][ds] += per_pe;
                 reads[p][ds] += per_pe - first;
                 continue;
             }
             if (c < 3) {
-                reads[c][ds] += per_pe;
+                drains[c][ds] += per_pe;
                 fills[c][ds] += sent - first;
             }
             updates[p][ds] += sent;
@@ -226,6 +226,7 @@ static void check_case(const struct pesim_arch *a, const struct pesim_layer *l,
             assert_int_equal(r.acc[lv][ds].reads, reads[lv][ds]);
             assert_int_equal(r.acc[lv][ds].fills, fills[lv][ds]);
             assert_int_equal(r.acc[lv][ds].updates, updates[lv][ds]);
+            assert_int_equal(r.acc[lv][ds].drains, drains[lv][ds]);
         }
 }
 

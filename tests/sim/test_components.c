@@ -103,7 +103,7 @@ static void test_counter_names(void **state)
         pesim_kernel *k = pesim_kernel_create(4, NULL);
         assert_non_null(k);
         assert_int_equal(pesim_run_register(r, k), 0);
-        size_t want = (size_t)a->nlevels * PESIM_DS_COUNT * 3 + 2 + PESIM_STALL_COUNT;
+        size_t want = (size_t)a->nlevels * (PESIM_DS_COUNT * 3 + 1) + 2 + PESIM_STALL_COUNT;
         for (unsigned f = 0; f < a->nlevels; f++)
             want += pesim_arch_has_fanout(a, f) ? 2 * PESIM_DS_COUNT : 0;
         assert_int_equal(pesim_kernel_counter_count(k), want);

@@ -334,7 +334,7 @@ static void read_counters(pesim_kernel *k, void *ctx)
 {
     struct pesim_layer_result *want = ctx;
     size_t n = pesim_kernel_counter_count(k);
-    assert_int_equal(n, 9 * 3 + 6 + 1 + 1 + PESIM_STALL_COUNT);
+    assert_int_equal(n, 9 * 3 + 3 + 6 + 1 + 1 + PESIM_STALL_COUNT); /* + 3 psum drains */
     for (size_t i = 1; i < n; i++)
         assert_true(strcmp(pesim_kernel_counter_name(k, i - 1), pesim_kernel_counter_name(k, i)) < 0);
     int found = 0;

@@ -96,6 +96,7 @@ static void agree(const struct tcase *t, struct pesim_layer_result *ev,
             assert_int_equal(x->reads, y->reads);
             assert_int_equal(x->fills, y->fills);
             assert_int_equal(x->updates, y->updates);
+            assert_int_equal(x->drains, y->drains);
             assert_int_equal(st.analysis.acc[lv][ds].reads, y->reads);
         }
     assert_int_equal(ev->analysis.macs, 10838016); /* Timeloop: Computes 10838016 */
