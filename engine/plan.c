@@ -76,7 +76,7 @@ struct plan {
      * current one and streamed in over its steps: pf_m shares (the steps
      * of a whole tile), pf_i of them emitted, the last by node pf_last;
      * `follow`: the parent's tile moves at the same boundary and streams
-     * in too, so each share waits for the parent's share of its step. */
+     * in too, so each share waits for the parent's shares so far. */
     bool ahead[PESIM_DS_COUNT][PESIM_LEVELS_MAX];
     bool follow[PESIM_DS_COUNT][PESIM_LEVELS_MAX];
     struct pesim_pair pf[PESIM_DS_COUNT][PESIM_LEVELS_MAX];
@@ -92,7 +92,7 @@ struct plan {
                                                          tile's, overlapping outputs) */
     uint32_t nd[MAXT];                                /* scratch: the next tile's digits */
     uint32_t prev_join;
-    struct shape *cache;                              /* nl x CACHE */
+    struct shape *cache;                              /* 2 x nl x CACHE */
 };
 
 /* Positions [0, k) as a mask; k may be 64. */
@@ -346,7 +346,9 @@ static uint64_t dram_work(const struct run *r, enum pesim_ds ds, uint64_t words)
 }
 
 /* One end of a transfer: a level's resources (DRAM's channel, or a
- * level's partition and its read or write port); the MAC has none. */
+ * level's partition, its read or write port and bandwidth); the MAC has
+ * none. `drain`: psums read out for the parent; `other`: into or out of
+ * an overlapping level's other buffer. */
 static inline void level_path(struct run *r, struct node *n, enum pesim_ds ds, int lv,
                               bool read, uint64_t words, bool drain, bool other)
 {
@@ -369,8 +371,9 @@ static inline void level_path(struct run *r, struct node *n, enum pesim_ds ds, i
      * words are the parent's update, on the parent's write bandwidth */
     if (!drain) {
         double sc = r->plan->bw_scale[lv];
-        path(n, read ? rs->rbw[lv] : rs->wbw[lv],
-             sc == 1.0 ? words << PESIM_DRAM_FP : (uint64_t)llround(ldexp((double)words * sc, PESIM_DRAM_FP)));
+        uint64_t w = sc == 1.0 ? words << PESIM_DRAM_FP
+                               : (uint64_t)llround(ldexp((double)words * sc, PESIM_DRAM_FP));
+        path(n, read ? rs->rbw[lv] : rs->wbw[lv], w);
     }
 }
 
@@ -384,9 +387,10 @@ enum move { FILL, RELOAD, UP };
  * side's words: the parent `sent` (a multicast or a reduced psum once),
  * each network the words on its parent side, the child its own words
  * (fills) — a reload moves `words` everywhere. */
-static struct node *transfer_into(struct run *r, struct node *n, enum pesim_ds ds,
-                                  const struct pesim_pair *pr, enum move mv, uint64_t words)
+static struct node *transfer(struct run *r, enum pesim_ds ds, const struct pesim_pair *pr,
+                             enum move mv, uint64_t words, uint64_t now)
 {
+    struct node *n = new_node(r, NODE_XFER, now);
     /* an overlapping child: fills and drains use its other buffer */
     bool other = pr->child < r->plan->nl && r->plan->overlap[pr->child];
     int par = pr->parent, ch = pr->child;
@@ -414,12 +418,6 @@ static struct node *transfer_into(struct run *r, struct node *n, enum pesim_ds d
     n->ds = (uint8_t)ds;
     n->words = parent_words;
     return n;
-}
-
-static struct node *transfer(struct run *r, enum pesim_ds ds, const struct pesim_pair *pr,
-                             enum move mv, uint64_t words, uint64_t now)
-{
-    return transfer_into(r, new_node(r, NODE_XFER, now), ds, pr, mv, words);
 }
 
 static uint32_t emit(struct run *r, struct node *n)
