@@ -95,13 +95,13 @@ enum node_kind { NODE_XFER, NODE_COMPUTE, NODE_JOIN };
 #define NODE_RES 10
 /* The most dependencies a node takes (engine/plan.c): a compute node waits on
  * the previous step's join, a fill per data space and a parent tile per
- * streamed data space (7); a join on its compute, up to two streams per
- * data space and a share of the next tile per data space and overlapping
- * level (7 + 2 x (PESIM_LEVELS_MAX - 1) = 21: only weights and inputs
- * prefetch); the end on the last step and the last psums moved into each
- * level (1 + PESIM_LEVELS_MAX). dep() asserts it: a dropped dependency
- * would be a wrong time. */
-#define NODE_DEPS (7 + 2 * (PESIM_LEVELS_MAX - 1))
+ * streamed data space (7); a join on its compute and up to two streams per
+ * data space (7), and the shares of next tiles streaming in (one per data
+ * space and overlapping level: past NODE_DEPS - 1 in all, the step's end
+ * is a chain of joins); the end on the last step and the last psums moved
+ * into each level (1 + PESIM_LEVELS_MAX). dep() asserts it: a dropped
+ * dependency would be a wrong time. */
+#define NODE_DEPS (1 + PESIM_LEVELS_MAX)
 
 struct dep {
     uint32_t node;   /* id */

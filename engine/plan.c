@@ -369,11 +369,12 @@ static inline void level_path(struct run *r, struct node *n, enum pesim_ds ds, i
     }
     /* Timeloop's read bandwidth serves the child and the MAC: a drain's
      * words are the parent's update, on the parent's write bandwidth */
-    if (!drain) {
+    uint8_t bw = read ? rs->rbw[lv] : rs->wbw[lv];
+    if (!drain && bw != RES_NONE) {
         double sc = r->plan->bw_scale[lv];
         uint64_t w = sc == 1.0 ? words << PESIM_DRAM_FP
                                : (uint64_t)llround(ldexp((double)words * sc, PESIM_DRAM_FP));
-        path(n, read ? rs->rbw[lv] : rs->wbw[lv], w);
+        path(n, bw, w);
     }
 }
 
@@ -696,7 +697,7 @@ uint32_t pesim_plan_next(struct run *r, uint64_t now)
         return finish(r, now);
     if (!p->started && step_empty(p, r->layer) && !advance(p, r->layer))
         return finish(r, now);
-    uint32_t wait[NODE_DEPS];
+    uint32_t wait[3 * PESIM_DS_COUNT + 2 * PESIM_LEVELS_MAX];
     int nwait = 0;
     const struct shape *s = shape_of(r, p->nl - 1);
     for (int c = 1; c < p->nl; c++)
@@ -716,11 +717,20 @@ uint32_t pesim_plan_next(struct run *r, uint64_t now)
 
     nwait = streams(r, s, compute, now, wait);
     nwait += shares(r, compute, now, wait + nwait);
-    struct node *j = new_node(r, NODE_JOIN, now);
-    dep(j, compute, 0, false);
-    for (int i = 0; i < nwait; i++)
-        dep(j, wait[i], 0, false);
-    p->prev_join = emit(r, j);
+    /* The step's end: a join of the compute and everything that flows
+     * during it; past NODE_DEPS - 1 of them (shares of many levels), a
+     * chain of joins, each waiting for the one before, so that a node
+     * stays small (the ring of nodes is the engines' working set). */
+    uint32_t last = compute;
+    int i = 0;
+    do {
+        struct node *j = new_node(r, NODE_JOIN, now);
+        dep(j, last, 0, false);
+        for (int k = 0; k < NODE_DEPS - 1 && i < nwait; k++, i++)
+            dep(j, wait[i], 0, false);
+        last = emit(r, j);
+    } while (i < nwait);
+    p->prev_join = last;
     memcpy(p->prev, p->digit, sizeof p->prev);
     p->started = true;
     return compute;
