@@ -849,6 +849,12 @@ int pesim_map_analyze(const struct pesim_arch *arch, const struct pesim_layer *l
     }
     out->ideal_cycles = cycles;
     out->active_pes = (uint32_t)active;
+    for (unsigned lv = 0; lv < arch->nlevels; lv++) {
+        uint64_t used = 1, above = nt.spatial_mask & below(nt.tstart[lv]);
+        for (unsigned d = 0; d < PESIM_DIM_COUNT; d++)
+            used *= nest_count(&nt, d, above, l->dim[d]);
+        out->used_instances[lv] = used;
+    }
     out->util_spatial = out->pes ? (double)active / out->pes : 0;
     out->util_temporal = out->pes && cycles ? (double)out->macs / ((double)out->pes * (double)cycles) : 0;
 

@@ -136,6 +136,14 @@ struct pesim_level_cfg {
      * read out to be written back to the parent) costs drain_energy: a
      * read's unless the file says otherwise (Timeloop charges nothing). */
     double read_energy, write_energy, drain_energy;
+    /* Words one access moves (0 or 1: one). A level accessed by blocks
+     * charges an access per block: n words of one kind and data space in
+     * each of its used instances cost ceil(n / block_words) accesses of
+     * block_words words each (Timeloop's vector accesses). */
+    uint32_t block_words;
+    /* Leakage per instance per cycle, charged on the used instances (idle
+     * ones power-gated, as Timeloop assumes). */
+    double leakage;
     struct pesim_fanout_cfg fanout; /* below this level */
 };
 
