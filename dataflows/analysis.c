@@ -150,6 +150,20 @@ struct view {
     uint64_t refetch; /* temporal positions whose iterations bring a new tile */
 };
 
+/* A sliding window (model.md, "Sliding windows"): a tile of inputs brought
+ * by one step of the loop `dim` (P, R, Q or S), `shift` indices of that dim
+ * on from the previous tile of the same instance, moves only the rows (or
+ * columns) that the previous tile did not hold. In the whole nest the loop
+ * is there, with weight w (in tiles of dim) and bound b, and only tiles
+ * whose digit of it is not 0 follow a previous one; in a step's sub-nest
+ * (pesim_map_pair_slid) every tile does. */
+struct slide {
+    unsigned dim;
+    uint64_t shift;
+    uint64_t w, b;
+    bool every;
+};
+
 /* Both stride and dilation above 1: rare, so count on a bitmap of the span
  * (kept off the fast path's stack frame). */
 static __attribute__((noinline)) uint64_t proj_strided(uint64_t ep, uint64_t er,
@@ -377,6 +391,102 @@ static bool tile_hist(const struct nest *nt, unsigned d, uint64_t above, uint64_
     return true;
 }
 
+/* Span of the rows of e_p output rows and e_r filter rows, gaps included. */
+static uint64_t span_of(uint64_t ep, uint64_t er, uint64_t u, uint64_t dil)
+{
+    return (ep - 1) * u + (er - 1) * dil + 1;
+}
+
+/* Rows shared by a tile of (epc, erc) rows whose first p and r are offp,
+ * offr on from those of a tile of (epp, erp): |cur ∩ prev| of model.md's
+ * "Sliding windows". Both are intervals in the common cases (no gaps:
+ * proj = span); otherwise counted on a bitmap of the previous tile. */
+static __attribute__((noinline)) uint64_t overlap_gappy(uint64_t epc, uint64_t erc,
+                                                        uint64_t epp, uint64_t erp,
+                                                        uint64_t o, uint64_t u, uint64_t dil)
+{
+    unsigned char seen[1u << 13];
+    uint64_t sp = span_of(epp, erp, u, dil);
+    if (sp > sizeof seen * 8)
+        return 0; /* see model.md, "Limits": the tile is fetched whole */
+    memset(seen, 0, (size_t)(sp + 7) / 8);
+    for (uint64_t p = 0; p < epp; p++)
+        for (uint64_t r = 0; r < erp; r++) {
+            uint64_t h = p * u + r * dil;
+            seen[h >> 3] |= (unsigned char)(1u << (h & 7));
+        }
+    /* distinct rows of cur that prev holds: mark them off as counted */
+    uint64_t n = 0;
+    for (uint64_t p = 0; p < epc; p++)
+        for (uint64_t r = 0; r < erc; r++) {
+            uint64_t h = o + p * u + r * dil;
+            if (h < sp && (seen[h >> 3] & (1u << (h & 7)))) {
+                seen[h >> 3] &= (unsigned char)~(1u << (h & 7));
+                n++;
+            }
+        }
+    return n;
+}
+
+static uint64_t overlap(uint64_t epc, uint64_t erc, uint64_t epp, uint64_t erp,
+                        uint64_t offp, uint64_t offr, uint64_t u, uint64_t dil)
+{
+    if (epc == 0 || erc == 0 || epp == 0 || erp == 0)
+        return 0;
+    uint64_t o = offp * u + offr * dil;
+    uint64_t sc = span_of(epc, erc, u, dil), sp = span_of(epp, erp, u, dil);
+    if (o >= sp)
+        return 0; /* cur starts past prev's last row */
+    if (proj(epc, erc, u, dil) == sc && proj(epp, erp, u, dil) == sp)
+        return (o + sc < sp ? o + sc : sp) - o;
+    return overlap_gappy(epc, erc, epp, erp, o, u, dil);
+}
+
+/* Tiles k in [0, K) whose digit (k / w) mod b of the sliding loop is 0. */
+static uint64_t zeros(uint64_t K, uint64_t w, uint64_t b)
+{
+    uint64_t blk = w * b, r = K % blk;
+    return K / blk * w + (r < w ? r : w);
+}
+
+/* Sum over the tiles that follow a previous one of the rows they share
+ * with it (model.md, "Sliding windows"): what the window keeps. The
+ * sliding dim's tiles are contiguous (a child's own view, or a NoC view
+ * whose collapsed loops leave this axis alone: pesim_map_slides). */
+static uint64_t rows_kept(const struct nest *nt, const struct pesim_layer *l, uint64_t above,
+                          unsigned dp, unsigned dr, int axis, const struct slide *sl)
+{
+    uint64_t u = l->stride[axis], dil = l->dilation[axis];
+    bool along_p = sl->dim == dp;
+    unsigned ds_ = along_p ? dp : dr, other = along_p ? dr : dp;
+    uint64_t size = l->dim[ds_], T = mask_product(nt, ds_, ~above);
+    struct hist ho;
+    if (!tile_is_suffix(nt, ds_, above) || !tile_hist(nt, other, above, l->dim[other], &ho) ||
+        ho.stride != 1)
+        return 0;
+    uint64_t kf = size / T, rem = size % T, nfull, npart;
+    if (sl->every) {
+        nfull = kf;
+        npart = rem ? 1 : 0;
+    } else {
+        nfull = kf - zeros(kf, sl->w, sl->b);
+        npart = rem && (kf / sl->w) % sl->b ? 1 : 0;
+    }
+    uint64_t kept = 0;
+    for (int a = 0; a < ho.n; a++) {
+        uint64_t e = ho.size[a], f, pt;
+        if (along_p) {
+            f = overlap(T, e, T, e, sl->shift, 0, u, dil);
+            pt = npart ? overlap(rem, e, T, e, sl->shift, 0, u, dil) : 0;
+        } else {
+            f = overlap(e, T, e, T, 0, sl->shift, u, dil);
+            pt = npart ? overlap(e, rem, e, T, 0, sl->shift, u, dil) : 0;
+        }
+        kept += ho.mult[a] * (nfull * f + npart * pt);
+    }
+    return kept;
+}
+
 /* Sum over all tiles (combinations of `above` loops) of the distinct input
  * rows (or columns) the tile touches. */
 static uint64_t rows_sum(const struct nest *nt, const struct pesim_layer *l,
@@ -402,7 +512,7 @@ static uint64_t rows_sum(const struct nest *nt, const struct pesim_layer *l,
  * partition it, partial last tiles included. */
 static uint64_t words(const struct nest *nt, const struct pesim_layer *l,
                       enum pesim_ds ds, uint64_t above, uint64_t count_mask,
-                      bool *ok)
+                      const struct slide *sl, bool *ok)
 {
     uint64_t w = 1;
     unsigned rel = pesim_ds_dims(ds);
@@ -413,8 +523,14 @@ static uint64_t words(const struct nest *nt, const struct pesim_layer *l,
             w *= l->dim[d];
     }
     if (ds == PESIM_DS_INPUTS) {
-        w *= rows_sum(nt, l, above, PESIM_DIM_P, PESIM_DIM_R, 0, ok);
-        w *= rows_sum(nt, l, above, PESIM_DIM_Q, PESIM_DIM_S, 1, ok);
+        uint64_t rows = rows_sum(nt, l, above, PESIM_DIM_P, PESIM_DIM_R, 0, ok);
+        uint64_t cols = rows_sum(nt, l, above, PESIM_DIM_Q, PESIM_DIM_S, 1, ok);
+        /* a window slides along one axis: the other's factor is unchanged */
+        if (sl && (sl->dim == PESIM_DIM_P || sl->dim == PESIM_DIM_R))
+            rows -= rows_kept(nt, l, above, PESIM_DIM_P, PESIM_DIM_R, 0, sl);
+        else if (sl)
+            cols -= rows_kept(nt, l, above, PESIM_DIM_Q, PESIM_DIM_S, 1, sl);
+        w *= rows * cols;
     }
     return w;
 }
@@ -496,14 +612,58 @@ static void child_view(const struct nest *nt, int child, enum pesim_ds ds, struc
 
 static void add_sat(uint64_t *acc, uint64_t v) { *acc = *acc > UINT64_MAX - v ? UINT64_MAX : *acc + v; }
 
+/* The spatial loops of fan-out f (positions sp) whose children receive
+ * one send on an exact-match network (model.md, "Exact and overlapping
+ * multicast"): a child's tile is spanned by `sub`. Loops over N, C, G and
+ * irrelevant dims give identical or disjoint tiles, as do window loops
+ * when a child's tile is one row (column) of the window axis; window loops
+ * over children whose tiles span several rows give shifted, partly
+ * overlapping tiles, which an exact network sends to each child. */
+static uint64_t exact_collapse(const struct nest *nt, uint64_t sp, uint64_t sub)
+{
+    static const unsigned axis[2][2] = {{PESIM_DIM_P, PESIM_DIM_R}, {PESIM_DIM_Q, PESIM_DIM_S}};
+    for (unsigned a = 0; a < 2; a++) {
+        uint64_t win = nt->dim_mask[axis[a][0]] | nt->dim_mask[axis[a][1]];
+        if (!(sp & win))
+            continue;
+        if (mask_product(nt, axis[a][0], sub) > 1 || mask_product(nt, axis[a][1], sub) > 1)
+            sp &= ~win;
+    }
+    return sp;
+}
+
 /* Words of ds seen from above the tile with the spatial loops of `gone`
  * collapsed (one word for all of them): the loops in above and not in
  * gone iterate separately, spatial ones as copies. */
 static uint64_t seen_words(const struct nest *nt, const struct pesim_layer *l,
-                           enum pesim_ds ds, const struct view *in, uint64_t gone, bool *ok)
+                           enum pesim_ds ds, const struct view *in, uint64_t gone,
+                           const struct slide *sl, bool *ok)
 {
     uint64_t above = in->above & ~gone;
-    return words(nt, l, ds, above, in->refetch | (above & nt->spatial_mask), ok);
+    return words(nt, l, ds, above, in->refetch | (above & nt->spatial_mask), sl, ok);
+}
+
+/* The window axis of a dim: 0 for P and R, 1 for Q and S, -1 otherwise. */
+static int window_axis(unsigned d)
+{
+    return d == PESIM_DIM_P || d == PESIM_DIM_R ? 0 : d == PESIM_DIM_Q || d == PESIM_DIM_S ? 1 : -1;
+}
+
+bool pesim_map_slides(const struct pesim_arch *arch, const struct pesim_mapping *m,
+                      enum pesim_ds ds, int parent, int child, unsigned dim)
+{
+    if (ds != PESIM_DS_INPUTS || child <= 0 || (unsigned)child >= arch->nlevels ||
+        !arch->level[child].halo || dim >= PESIM_DIM_COUNT || window_axis(dim) < 0)
+        return false;
+    int axis = window_axis(dim);
+    for (int f = child - 1; f >= parent && f >= 0; f--) {
+        if (!pesim_arch_has_fanout(arch, (unsigned)f) || !arch->level[f].fanout.net[ds].multicast)
+            continue;
+        for (unsigned i = 0; i < m->nspatial[f] && i < PESIM_MAX_LOOPS; i++)
+            if (m->spatial[f][i].bound > 1 && window_axis(m->spatial[f][i].dim) == axis)
+                return false;
+    }
+    return true;
 }
 
 /* Words of one transfer pair over the whole nest (model.md, "Transfer
@@ -511,31 +671,61 @@ static uint64_t seen_words(const struct nest *nt, const struct pesim_layer *l,
  * parent up to `parent`; going up through them, a collapsing network
  * (multicast, or reduction for outputs) makes one word of all the copies
  * its spatial loops would otherwise make. */
-static void pair_words(const struct pesim_arch *arch, const struct nest *nt,
-                       const struct pesim_layer *l, enum pesim_ds ds, int parent,
-                       int child, struct pesim_pair *p, bool *ok)
+static void pair_words(const struct pesim_arch *arch, const struct pesim_mapping *m,
+                       const struct nest *nt, const struct pesim_layer *l, enum pesim_ds ds,
+                       int parent, int child, struct slide *forced, struct pesim_pair *p,
+                       bool *ok)
 {
     struct view in;
     child_view(nt, child, ds, &in);
+    struct slide sl_whole, *sl = NULL;
+    if (forced) {
+        sl = forced;
+    } else if (child < nt->nlevels && in.refetch) {
+        int L = 63 - __builtin_clzll(in.refetch); /* the innermost refetch loop */
+        /* and the innermost temporal loop above the child: an irrelevant
+         * one inside it (a stationary step between two slides) restarts
+         * the window, as in the Timeloop that made the exercises' outputs */
+        bool innermost = !(in.above & nt->temporal_mask & ~below((unsigned)L + 1));
+        if (innermost && pesim_map_slides(arch, m, ds, parent, child, nt->dim[L])) {
+            uint64_t t = mask_product(nt, nt->dim[L], ~in.above);
+            sl_whole = (struct slide){.dim = nt->dim[L], .shift = nt->stride[L],
+                                      .w = nt->stride[L] / t, .b = nt->bound[L]};
+            sl = &sl_whole;
+        }
+    }
     p->parent = (int8_t)parent;
     p->child = (int8_t)child;
     p->to_mac = child >= nt->nlevels;
     p->nf = 0;
     uint64_t gone = 0; /* spatial positions collapsed so far */
     bool all_collapse = true;
-    uint64_t seen = seen_words(nt, l, ds, &in, 0, ok);
+    uint64_t seen = seen_words(nt, l, ds, &in, 0, sl, ok);
     p->per_pe = seen;
+    p->reload_all = 0;
     for (int f = child - 1; f >= parent; f--) {
         if (!pesim_arch_has_fanout(arch, (unsigned)f))
             continue;
+        const struct pesim_net_cfg *net = &arch->level[f].fanout.net[ds];
         int k = p->nf++;
         p->fanout[k] = (uint8_t)f;
         p->f_words[k] = seen;
+        p->f_first[k] = 0;
+        if (ds == PESIM_DS_OUTPUTS && net->reduce && net->reload_all) {
+            uint64_t a = in.above & ~gone;
+            p->reload_all |= (uint8_t)(1u << k);
+            p->f_first[k] = words(nt, l, ds, a, a & nt->spatial_mask, NULL, ok);
+        }
         if (collapses(arch, (unsigned)f, ds)) {
             uint64_t sp = fanout_mask(nt, (unsigned)f);
+            if (ds == PESIM_DS_INPUTS && net->exact) {
+                uint64_t inner = nt->spatial_mask & below(nt->tstart[child]) &
+                                 ~below(nt->tstart[f + 1]);
+                sp = exact_collapse(nt, sp, ~in.above | inner);
+            }
             gone |= sp;
             if (sp)
-                seen = seen_words(nt, l, ds, &in, gone, ok);
+                seen = seen_words(nt, l, ds, &in, gone, sl, ok);
         } else {
             all_collapse = false;
         }
@@ -548,8 +738,21 @@ static void pair_words(const struct pesim_arch *arch, const struct nest *nt,
     if (ds == PESIM_DS_OUTPUTS) {
         /* An element's first residency in each instance of the parent. */
         uint64_t inst = nt->spatial_mask & below(nt->tstart[parent]);
-        p->first = words(nt, l, ds, in.above & ~gone, inst, ok);
+        p->first = words(nt, l, ds, in.above & ~gone, inst, NULL, ok);
     }
+}
+
+uint64_t pesim_pair_reloads(const struct pesim_pair *p, uint64_t at_parent[PESIM_LEVELS_MAX],
+                            uint64_t at_children[PESIM_LEVELS_MAX])
+{
+    uint64_t r = p->sent - p->first;
+    for (int k = p->nf - 1; k >= 0; k--) {
+        at_parent[k] = r;
+        if (p->reload_all >> k & 1)
+            r = p->f_words[k] - p->f_first[k];
+        at_children[k] = r;
+    }
+    return r;
 }
 
 /* Add to one network's counters. */
@@ -591,15 +794,16 @@ void pesim_map_account(enum pesim_ds ds, const struct pesim_pair *p,
      * parent's updates); every residency but an element's first brings the
      * partial sum back down (the parent's reads, the child's fills). Spatial
      * copies over reduction dims are summed in the networks on the way up. */
-    uint64_t reload = p->sent - p->first;
+    uint64_t up[PESIM_LEVELS_MAX], down[PESIM_LEVELS_MAX];
+    uint64_t into = pesim_pair_reloads(p, up, down);
     if (storage) {
         add_sat(&out->acc[child][ds].drains, p->per_pe);
-        add_sat(&out->acc[child][ds].fills, reload);
+        add_sat(&out->acc[child][ds].fills, into);
     }
     add_sat(&out->acc[parent][ds].updates, p->sent);
-    add_sat(&out->acc[parent][ds].reads, reload);
+    add_sat(&out->acc[parent][ds].reads, p->sent - p->first);
     for (unsigned k = 0; k < p->nf; k++) {
-        add_net(out, p->fanout[k], ds, p->f_words[k] + reload, p->f_sends[k] + reload);
+        add_net(out, p->fanout[k], ds, p->f_words[k] + down[k], p->f_sends[k] + up[k]);
         add_sat(&out->spatial_reductions, p->f_words[k] - p->f_sends[k]);
     }
 }
@@ -645,6 +849,12 @@ int pesim_map_analyze(const struct pesim_arch *arch, const struct pesim_layer *l
     }
     out->ideal_cycles = cycles;
     out->active_pes = (uint32_t)active;
+    for (unsigned lv = 0; lv < arch->nlevels; lv++) {
+        uint64_t used = 1, above = nt.spatial_mask & below(nt.tstart[lv]);
+        for (unsigned d = 0; d < PESIM_DIM_COUNT; d++)
+            used *= nest_count(&nt, d, above, l->dim[d]);
+        out->used_instances[lv] = used;
+    }
     out->util_spatial = out->pes ? (double)active / out->pes : 0;
     out->util_temporal = out->pes && cycles ? (double)out->macs / ((double)out->pes * (double)cycles) : 0;
 
@@ -653,7 +863,7 @@ int pesim_map_analyze(const struct pesim_arch *arch, const struct pesim_layer *l
         int n = pesim_map_chain(arch, m, ds, lv);
         for (int i = 0; i + 1 < n; i++) {
             struct pesim_pair p;
-            pair_words(arch, &nt, l, ds, lv[i], lv[i + 1], &p, &ok);
+            pair_words(arch, m, &nt, l, ds, lv[i], lv[i + 1], NULL, &p, &ok);
             pesim_map_account(ds, &p, out);
         }
     }
@@ -797,6 +1007,22 @@ int pesim_map_pair(const struct pesim_arch *arch, const struct pesim_layer *l,
     if (rc)
         return rc;
     bool ok = true;
-    pair_words(arch, &nt, l, ds, parent, child, out, &ok);
+    pair_words(arch, m, &nt, l, ds, parent, child, NULL, out, &ok);
+    return ok ? 0 : PESIM_E_RANGE;
+}
+
+int pesim_map_pair_slid(const struct pesim_arch *arch, const struct pesim_layer *l,
+                        const struct pesim_mapping *m, enum pesim_ds ds, int parent,
+                        int child, unsigned dim, uint64_t shift, struct pesim_pair *out)
+{
+    struct nest nt;
+    int rc = nest_build(m, &nt);
+    if (rc)
+        return rc;
+    if (!pesim_map_slides(arch, m, ds, parent, child, dim) || shift == 0)
+        return PESIM_E_INVALID;
+    bool ok = true;
+    struct slide sl = {.dim = dim, .shift = shift, .w = 1, .b = 1, .every = true};
+    pair_words(arch, m, &nt, l, ds, parent, child, &sl, out, &ok);
     return ok ? 0 : PESIM_E_RANGE;
 }

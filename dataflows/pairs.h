@@ -26,7 +26,18 @@ struct pesim_pair {
     uint64_t per_pe; /* words at the child, summed over its instances */
     uint64_t sent;   /* words at the parent (one per multicast / reduced) */
     uint64_t first;  /* outputs: parent-side words of first residencies */
+    /* Outputs, fan-outs whose network reloads into every child of a
+     * reduction group (bit k for fanout[k]): the first residencies at
+     * their children, which no reload brings. */
+    uint8_t reload_all;
+    uint64_t f_first[PESIM_LEVELS_MAX];
 };
+
+/* Words a pair's reloads move (outputs: every residency but an element's
+ * first comes back down): at the parent side and at the children of each
+ * crossed fan-out (k as in fanout[k]); returns the words into the child. */
+uint64_t pesim_pair_reloads(const struct pesim_pair *p, uint64_t at_parent[PESIM_LEVELS_MAX],
+                            uint64_t at_children[PESIM_LEVELS_MAX]);
 
 /* The levels that keep ds, outermost first, ending with the MAC (index
  * arch->nlevels); returns how many (at most PESIM_LEVELS_MAX + 1). */
@@ -36,6 +47,20 @@ int pesim_map_chain(const struct pesim_arch *arch, const struct pesim_mapping *m
 int pesim_map_pair(const struct pesim_arch *arch, const struct pesim_layer *l,
                    const struct pesim_mapping *m, enum pesim_ds ds, int parent,
                    int child, struct pesim_pair *out);
+/* Whether the pair parent -> child keeps the overlap of consecutive input
+ * tiles when its tiles slide along `dim` (docs/model.md, "Sliding
+ * windows"): inputs, a child level with `halo`, dim one of P, R, Q, S, and
+ * no multicast network crossed on the way with a spatial loop of the same
+ * window axis (its children's windows differ along it). */
+bool pesim_map_slides(const struct pesim_arch *arch, const struct pesim_mapping *m,
+                      enum pesim_ds ds, int parent, int child, unsigned dim);
+/* One pair's words on the tile of a step's sub-nest (l, m) when that tile
+ * follows the same instances' previous one, `shift` indices of `dim` back
+ * (a step of the sliding loop): only what the previous tile did not hold.
+ * PESIM_E_INVALID when the pair does not slide along dim. */
+int pesim_map_pair_slid(const struct pesim_arch *arch, const struct pesim_layer *l,
+                        const struct pesim_mapping *m, enum pesim_ds ds, int parent,
+                        int child, unsigned dim, uint64_t shift, struct pesim_pair *out);
 /* Add one pair's reads, fills, updates, NoC words and reductions to out,
  * as the analysis does (reloads = sent - first). */
 void pesim_map_account(enum pesim_ds ds, const struct pesim_pair *p,

@@ -64,6 +64,19 @@ static void classes(const struct pesim_arch *arch, struct pesim_energy *e)
     e->by_class[PESIM_EL_MAC] = e->by_level[row];
 }
 
+/* Words charged for n words of one kind moved at a level: whole blocks per
+ * used instance. */
+static double charged(const struct pesim_level_cfg *c, uint64_t used, uint64_t n)
+{
+    uint64_t b = c->block_words;
+    if (b <= 1 || n == 0)
+        return (double)n;
+    if (used == 0)
+        used = 1;
+    uint64_t per = n / used + (n % used != 0); /* the busiest instance's share */
+    return (double)((per / b + (per % b != 0)) * b) * (double)used;
+}
+
 void pesim_energy_compute(const struct pesim_arch *arch, const struct pesim_analysis *a,
                           uint64_t cycles, struct pesim_energy *out)
 {
@@ -74,9 +87,11 @@ void pesim_energy_compute(const struct pesim_arch *arch, const struct pesim_anal
         const struct pesim_level_cfg *c = &arch->level[lv];
         for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
             const struct pesim_access *x = &a->acc[lv][ds];
-            out->by[row][ds] = (double)x->reads * c->read_energy +
-                               (double)(x->fills + x->updates) * c->write_energy +
-                               (double)x->drains * c->drain_energy;
+            uint64_t u = a->used_instances[lv];
+            out->by[row][ds] = charged(c, u, x->reads) * c->read_energy +
+                               (charged(c, u, x->fills) + charged(c, u, x->updates)) *
+                                   c->write_energy +
+                               charged(c, u, x->drains) * c->drain_energy;
         }
         row++;
         if (!pesim_arch_has_fanout(arch, lv))
@@ -88,6 +103,8 @@ void pesim_energy_compute(const struct pesim_arch *arch, const struct pesim_anal
     out->nrows = row + 1;
     out->mac = (double)a->macs * cfg->mac;
     out->leakage = (double)cycles * cfg->leakage_per_cycle;
+    for (unsigned lv = 0; lv < arch->nlevels; lv++)
+        out->leakage += (double)cycles * arch->level[lv].leakage * (double)a->used_instances[lv];
     for (unsigned el = 0; el < row; el++)
         for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
             out->by_level[el] += out->by[el][ds];

@@ -61,6 +61,9 @@ struct plan {
                                                     that is not the MAC, or -1 */
     /* refetch loop masks (over step positions) per data space and child */
     uint64_t refetch[PESIM_DS_COUNT][PESIM_LEVELS_MAX + 1];
+    /* the step position of the loop whose steps slide ds's window into
+     * child c (model.md, "Sliding windows"), or -1 */
+    int slide[PESIM_DS_COUNT][PESIM_LEVELS_MAX];
     uint64_t out_irrelevant;       /* loops irrelevant to outputs */
     bool stream[PESIM_DS_COUNT];   /* the pair into the MAC is a transfer */
     bool overlap[PESIM_LEVELS_MAX]; /* double_buffer or stream: fills and drains
@@ -93,6 +96,7 @@ struct plan {
     uint32_t nd[MAXT];                                /* scratch: the next tile's digits */
     uint32_t prev_join;
     struct shape *cache;                              /* 2 x nl x CACHE */
+    struct shape *slid;                               /* nl x CACHE: slid tiles */
 };
 
 /* Positions [0, k) as a mask; k may be 64. */
@@ -294,6 +298,43 @@ static const struct shape *shape_of(struct run *r, int c)
     return shape_in(r, c, 0);
 }
 
+/* Pair words of ds into level c when its tile follows the previous one by
+ * one step of the sliding loop: only the new rows (or columns), cached by
+ * extents like shape_of. */
+static const struct pesim_pair *slid_of(struct run *r, int c, enum pesim_ds ds, int parent)
+{
+    struct plan *p = r->plan;
+    uint64_t ext[PESIM_DIM_COUNT];
+    extents(p, r->layer, c, ext);
+    uint64_t h = 0;
+    for (unsigned d = 0; d < PESIM_DIM_COUNT; d++)
+        h = h * 1000003u + ext[d];
+    /* only inputs slide (pesim_map_slides), so extents name an entry */
+    struct shape *s = &p->slid[(size_t)c * CACHE + h % CACHE];
+    if (s->valid && memcmp(s->ext, ext, sizeof s->ext) == 0)
+        return &s->pair[ds][0];
+    memset(s, 0, sizeof *s);
+    memcpy(s->ext, ext, sizeof s->ext);
+    struct pesim_layer sub = *r->layer;
+    memcpy(sub.dim, ext, sizeof sub.dim);
+    int L = p->slide[ds][c];
+    if (pesim_map_pair_slid(r->arch, &sub, &p->sub[c], ds, parent, c, p->dim[L], p->stride[L],
+                            &s->pair[ds][0]))
+        r->error = PESIM_E_SIM;
+    s->valid = true;
+    return &s->pair[ds][0];
+}
+
+/* Whether this step brings ds's tile into c by one step of its sliding
+ * loop alone: no refetch loop outside it changed. */
+static bool slides(const struct plan *p, enum pesim_ds ds, int c)
+{
+    int L = p->slide[ds][c];
+    if (L < 0 || !p->started || p->digit[L] == p->prev[L])
+        return false;
+    return !changed(p, p->refetch[ds][c] & below(L));
+}
+
 /* ---- emitting nodes ---- */
 
 static struct node *new_node(struct run *r, uint8_t kind, uint64_t now)
@@ -397,6 +438,14 @@ static struct node *transfer(struct run *r, enum pesim_ds ds, const struct pesim
     int par = pr->parent, ch = pr->child;
     uint64_t child_words = mv == RELOAD ? words : pr->per_pe;
     uint64_t parent_words = mv == RELOAD ? words : pr->sent;
+    if (mv == RELOAD && pr->reload_all) { /* fanned out to every child of a group */
+        struct pesim_pair q = *pr;
+        uint64_t up[PESIM_LEVELS_MAX], down[PESIM_LEVELS_MAX];
+        q.first = q.sent - words;
+        if (words == q.sent)
+            memset(q.f_first, 0, sizeof q.f_first);
+        child_words = pesim_pair_reloads(&q, up, down);
+    }
     if (mv == UP) {
         parent_words = words;
         level_path(r, n, ds, ch, true, child_words, true, other);
@@ -450,8 +499,10 @@ static void drain(struct run *r, int c, uint64_t now)
 
 static void account(struct run *r, enum pesim_ds ds, struct pesim_pair pr, bool first)
 {
-    if (ds == PESIM_DS_OUTPUTS && !first)
+    if (ds == PESIM_DS_OUTPUTS && !first) {
         pr.first = 0;
+        memset(pr.f_first, 0, sizeof pr.f_first);
+    }
     pesim_map_account(ds, &pr, &r->counts);
 }
 
@@ -510,10 +561,16 @@ static void prefetch(struct run *r, enum pesim_ds ds, int c)
         if (follow && !p->ahead[ds][parent])
             return;
     }
+    /* tile k+1 slides from tile k (model.md, "Sliding windows") when only
+     * the sliding loop moves among its refetch loops: its new part alone */
+    int L = p->slide[ds][c];
+    bool slid = L >= 0 && p->nd[L] != p->digit[L];
+    for (int i = 0; slid && i < L; i++)
+        slid = !((p->refetch[ds][c] >> i & 1) && p->nd[i] != p->digit[i]);
     uint32_t save[MAXT];
     memcpy(save, p->digit, sizeof save);
     memcpy(p->digit, p->nd, sizeof save);
-    p->pf[ds][c] = shape_in(r, c, 1)->pair[ds][0];
+    p->pf[ds][c] = slid ? *slid_of(r, c, ds, parent) : shape_in(r, c, 1)->pair[ds][0];
     memcpy(p->digit, save, sizeof save);
     account(r, ds, p->pf[ds][c], true);
     p->ahead[ds][c] = true;
@@ -606,7 +663,8 @@ static void tiles(struct run *r, int c, const struct shape *s, uint64_t now, uin
             prefetch(r, ds, c);
             continue;
         }
-        const struct pesim_pair *pr = &s->pair[ds][0];
+        const struct pesim_pair *pr = slides(p, ds, c) ? slid_of(r, c, ds, parent)
+                                                       : &s->pair[ds][0];
         bool first = all_zero(p, p->refetch[ds][c] & p->out_irrelevant);
         account(r, ds, *pr, first);
         enum move mv = FILL;
@@ -758,7 +816,8 @@ int pesim_plan_init(struct run *r)
         p->bw_scale[c] = used && used < inst ? (double)inst / (double)used : 1.0;
     }
     p->cache = calloc(2 * (size_t)p->nl * CACHE, sizeof *p->cache);
-    if (!p->cache)
+    p->slid = calloc((size_t)p->nl * CACHE, sizeof *p->slid);
+    if (!p->cache || !p->slid)
         return PESIM_E_NOMEM;
     flatten(p, r->map);
     for (int c = 1; c < p->nl; c++) {
@@ -771,11 +830,22 @@ int pesim_plan_init(struct run *r)
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
         p->nchain[ds] = pesim_map_chain(r->arch, r->map, ds, p->chain[ds]);
         memset(p->at[ds], -1, sizeof p->at[ds]);
+        for (int c = 0; c < PESIM_LEVELS_MAX; c++)
+            p->slide[ds][c] = -1;
         for (int k = 1; k < p->nchain[ds]; k++) {
             int c = p->chain[ds][k];
             if (c < p->nl)
                 p->at[ds][c] = (int8_t)k;
             p->refetch[ds][c] = refetch(p, ds, c);
+            if (c < p->nl) {
+                uint64_t f = p->refetch[ds][c];
+                int L = f ? 63 - __builtin_clzll(f) : -1;
+                /* L must be the innermost step loop above c (model.md) */
+                p->slide[ds][c] = L >= 0 && L == p->lstart[c] - 1 &&
+                                          pesim_map_slides(r->arch, r->map, ds,
+                                                             p->chain[ds][k - 1], c, p->dim[L])
+                                      ? L : -1;
+            }
             /* a pair's path: two levels' partition and port, its networks */
             int nf = 0;
             for (int f = p->chain[ds][k - 1]; f < c; f++)
@@ -807,8 +877,10 @@ int pesim_plan_init(struct run *r)
 
 void pesim_plan_free(struct run *r)
 {
-    if (r->plan)
+    if (r->plan) {
         free(r->plan->cache);
+        free(r->plan->slid);
+    }
     free(r->plan);
     r->plan = NULL;
 }

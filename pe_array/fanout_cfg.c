@@ -18,6 +18,15 @@ static const struct cfg_key net_keys[] = {
      .desc = "Outputs: the children's partial sums of an element are added on the way up "
              "(else each reaches the level, which adds them)",
      .offset = offsetof(struct pesim_net_cfg, reduce)},
+    {.name = "exact", .type = CFG_BOOL, .def = "false", .unit = "",
+     .desc = "Weights, inputs: a multicast reaches only children whose tiles are identical "
+             "(Timeloop); else every child whose tile holds the word (overlapping, diagonal "
+             "delivery)",
+     .offset = offsetof(struct pesim_net_cfg, exact)},
+    {.name = "reload_all", .type = CFG_BOOL, .def = "false", .unit = "",
+     .desc = "Outputs: a partial sum brought back down goes to every child of its reduction "
+             "group (Timeloop); else to one",
+     .offset = offsetof(struct pesim_net_cfg, reload_all)},
 };
 
 /* multicast means something only for operands, reduce only for outputs:
@@ -27,12 +36,17 @@ static void net_check(struct cfg_ctx *ctx, const char *path, void *obj)
     (void)obj;
     size_t n = strlen(path);
     bool outputs = n >= 7 && strcmp(path + n - 7, "outputs") == 0;
-    const char *wrong = outputs ? "multicast" : "reduce";
-    if (pesim_cfg_given(ctx, path, wrong))
-        pesim_cfg_error_key(ctx, path, wrong, "given for %s, expected only %s here (multicast "
-                            "applies to weights and inputs, reduce to outputs)",
-                            outputs ? "outputs" : "an operand",
-                            outputs ? "width_words and reduce" : "width_words and multicast");
+    static const char *const operand_keys[] = {"multicast", "exact"};
+    static const char *const output_keys[] = {"reduce", "reload_all"};
+    const char *const *wrong = outputs ? operand_keys : output_keys;
+    for (unsigned i = 0; i < 2; i++)
+        if (pesim_cfg_given(ctx, path, wrong[i]))
+            pesim_cfg_error_key(ctx, path, wrong[i], "given for %s, expected only %s here "
+                                "(multicast and exact apply to weights and inputs, reduce "
+                                "and reload_all to outputs)",
+                                outputs ? "outputs" : "an operand",
+                                outputs ? "width_words, reduce and reload_all"
+                                        : "width_words, multicast and exact");
 }
 
 static const struct cfg_section net_section = {

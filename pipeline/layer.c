@@ -20,6 +20,33 @@ static void finish(const struct pesim_arch *arch, struct pesim_layer_result *r)
     pesim_energy_compute(arch, a, r->cycles, &r->energy);
 }
 
+/* A network's energy is the sum of its layers' (not the energy of the
+ * summed counts: block rounding and leakage on used instances are per
+ * layer). */
+static void energy_sum(struct pesim_energy *t, const struct pesim_layer_result *r, size_t n,
+                       uint64_t macs)
+{
+    unsigned rows = t->nrows;
+    memset(t, 0, sizeof *t);
+    t->nrows = rows;
+    for (size_t i = 0; i < n; i++) {
+        const struct pesim_energy *e = &r[i].energy;
+        for (unsigned row = 0; row < PESIM_ENERGY_ROWS_MAX; row++) {
+            for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+                t->by[row][ds] += e->by[row][ds];
+            t->by_level[row] += e->by_level[row];
+        }
+        for (unsigned c = 0; c < PESIM_EL_COUNT; c++)
+            t->by_class[c] += e->by_class[c];
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+            t->by_data[ds] += e->by_data[ds];
+        t->mac += e->mac;
+        t->leakage += e->leakage;
+        t->total += e->total;
+    }
+    t->per_mac = macs ? t->total / (double)macs : 0;
+}
+
 /* Steps the engines walk: the product of the temporal loops of every level
  * but the innermost (the shorthand's DRAM and GLB loops; each at most 2^40
  * over a dimension, so saturating is only a guard). */
@@ -255,4 +282,5 @@ void pesim_sim_total(const struct pesim_arch *arch,
         if (by[b] > by[t->bound])
             t->bound = b;
     finish(arch, t);
+    energy_sum(&t->energy, r, n, a->macs);
 }

@@ -29,6 +29,10 @@ struct pesim_analysis {
     double util_temporal;  /* macs / (pes * ideal_cycles) */
 
     uint8_t nlevels;       /* of the architecture */
+    /* Instances of each level that some MAC's work passes through (the
+     * values of the spatial loops above it that hold valid iterations;
+     * Timeloop's "utilized instances"). Level 0: 1. */
+    uint64_t used_instances[PESIM_LEVELS_MAX];
     /* acc[level][ds]; all zero where a level keeps no copy of ds. Counts
      * are summed over a level's instances (every PE's RF). */
     struct pesim_access acc[PESIM_LEVELS_MAX][PESIM_DS_COUNT];

@@ -86,6 +86,14 @@ struct pesim_net_cfg {
                              receives one word (and sends one back down) */
     bool forward;         /* neighbour links between the children (systolic
                              forwarding); described, not yet timed */
+    bool exact;           /* multicast: one send reaches only children whose
+                             tiles are identical (Timeloop's multicast); else
+                             every child whose tile holds the word, partly
+                             overlapping tiles included (Eyeriss's diagonal
+                             delivery by row and column IDs) */
+    bool reload_all;      /* reduce: a partial sum brought back down goes to
+                             every child of its reduction group (Timeloop);
+                             else to one, the others starting from zero */
 };
 
 /* A spatial fan-out below a level: rows x cols children (cols span x,
@@ -113,6 +121,11 @@ struct pesim_level_cfg {
     bool stream;                  /* fills and drains overlap compute as if
                                      double-buffered, the tile taking its own
                                      size (Timeloop's assumption) */
+    /* Inputs: keep the overlap of consecutive tiles of a sliding window
+     * and fetch only the new rows or columns (docs/model.md, "Sliding
+     * windows"). The YAML key defaults to true; an arch built in C (and
+     * the shorthand's levels) starts false, the whole-tile refetch. */
+    bool halo;
     /* Timing: banks * bank_words_per_cycle words per cycle (0: not a
      * limit), read and write ports (transfers at once). DRAM (level 0)
      * is timed by the arch's dram section instead. */
@@ -126,6 +139,14 @@ struct pesim_level_cfg {
      * read out to be written back to the parent) costs drain_energy: a
      * read's unless the file says otherwise (Timeloop charges nothing). */
     double read_energy, write_energy, drain_energy;
+    /* Words one access moves (0 or 1: one). A level accessed by blocks
+     * charges an access per block: n words of one kind and data space in
+     * each of its used instances cost ceil(n / block_words) accesses of
+     * block_words words each (Timeloop's vector accesses). */
+    uint32_t block_words;
+    /* Leakage per instance per cycle, charged on the used instances (idle
+     * ones power-gated, as Timeloop assumes). */
+    double leakage;
     struct pesim_fanout_cfg fanout; /* below this level */
 };
 

@@ -139,13 +139,19 @@ static const struct golden goldens[] = {
     {"  - {name: dram, read_energy: 1, write_energy: 1, fanout: {cols: 4, energy: 1, network: "
      "{outputs: {multicast: false}}}}\n" R,
      "a.yaml:5:111: error: levels[0].fanout.network.outputs.multicast: given for outputs, "
-     "expected only width_words and reduce here (multicast applies to weights and inputs, "
-     "reduce to outputs)\n"},
+     "expected only width_words, reduce and reload_all here (multicast and exact apply to "
+     "weights and inputs, reduce and reload_all to outputs)\n"},
+    {"  - {name: dram, read_energy: 1, write_energy: 1, fanout: {cols: 4, energy: 1, network: "
+     "{inputs: {reload_all: true}}}}\n" R,
+     "a.yaml:5:111: error: levels[0].fanout.network.inputs.reload_all: given for an operand, "
+     "expected only width_words, multicast and exact here (multicast and exact apply to "
+     "weights and inputs, reduce and reload_all to outputs)\n"},
     {D "  - {name: rf, read_energy: 1, write_energy: 1, wrds: 3}\n",
      "a.yaml:6:49: error: levels[1].wrds: unknown key, expected one of name, holds, words, "
-     "ds_words, bytes, ds_bytes, word_bits, double_buffer, stream, banks, "
+     "ds_words, bytes, ds_bytes, word_bits, double_buffer, stream, halo, banks, "
      "bank_words_per_cycle, read_ports, write_ports, read_bandwidth, write_bandwidth, "
-     "read_energy, write_energy, drain_energy, fanout; did you mean 'words'?\n"},
+     "read_energy, write_energy, drain_energy, block_words, leakage, "
+     "fanout; did you mean 'words'?\n"},
     {D "  - {name: rf}\n",
      "a.yaml:6:5: error: levels[1].read_energy: missing required key, expected a number in "
      "[0, 1e+09]\n"
@@ -228,6 +234,9 @@ static void test_spads_agree_with_shorthand(void **state)
 {
     (void)state;
     struct pesim_arch one = load("eyeriss-v1"), three = load("eyeriss-v1-spads");
+    /* the shorthand keeps whole tiles (no `halo` key): compare like with like */
+    for (unsigned lv = 0; lv < three.nlevels; lv++)
+        three.level[lv].halo = false;
     struct pesim_workload wl;
     assert_int_equal(pesim_workload_load("alexnet", &wl, NULL), 0);
     static const char *const dfs[] = {"ws", "os", "is", "nlr"};

@@ -135,6 +135,98 @@ static uint64_t distinct(const struct flat *f, const struct pesim_layer *l, int 
     return d;
 }
 
+/* Sliding windows (docs/model.md, "Sliding windows"): distinct() with a
+ * datum less the (key, datum) pairs whose key with loop L's digit one lower
+ * (the same instance's previous tile) holds the same datum. L < 0: none. */
+static uint64_t distinct_slid(const struct flat *f, const struct pesim_layer *l, int ds,
+                              const bool *use, int L)
+{
+    if (L < 0)
+        return distinct(f, l, ds, use, true);
+    uint64_t total = 1;
+    for (int i = 0; i < f->n; i++)
+        total *= (uint64_t)f->bound[i];
+    uint64_t *keys = malloc(total * sizeof *keys), *prev = malloc(2 * total * sizeof *prev);
+    assert_non_null(keys);
+    assert_non_null(prev);
+    uint64_t nk = 0, np = 0;
+    int digit[MAXL] = {0};
+    for (uint64_t it = 0; it < total; it++) {
+        uint64_t ix[PESIM_DIM_COUNT] = {0};
+        uint64_t key = 0, pkey = 0;
+        for (int i = 0; i < f->n; i++) {
+            ix[f->dim[i]] = ix[f->dim[i]] * (uint64_t)f->bound[i] + (uint64_t)digit[i];
+            if (use[i]) {
+                key = key * (uint64_t)f->bound[i] + (uint64_t)digit[i];
+                pkey = pkey * (uint64_t)f->bound[i] + (uint64_t)digit[i] - (i == L);
+            }
+        }
+        bool valid = true;
+        for (int d = 0; d < PESIM_DIM_COUNT; d++)
+            valid &= ix[d] < l->dim[d];
+        if (valid) {
+            uint64_t x = datum(l, ds, ix);
+            keys[nk++] = key * 1000003u * 64 + x;
+            if (digit[L] > 0) /* the pair (key, x) and the one to look for */
+                prev[np++] = key * 1000003u * 64 + x, prev[np++] = pkey * 1000003u * 64 + x;
+        }
+        for (int i = f->n - 1; i >= 0; i--) {
+            if (++digit[i] < f->bound[i])
+                break;
+            digit[i] = 0;
+        }
+    }
+    qsort(keys, nk, sizeof *keys, cmp_u64);
+    uint64_t d = 0;
+    for (uint64_t i = 0; i < nk; i++)
+        d += i == 0 || keys[i] != keys[i - 1];
+    /* the kept pairs, each once */
+    uint64_t nkept = 0;
+    for (uint64_t i = 0; i < np; i += 2)
+        if (bsearch(&prev[i + 1], keys, nk, sizeof *keys, cmp_u64))
+            prev[nkept++] = prev[i];
+    qsort(prev, nkept, sizeof *prev, cmp_u64);
+    for (uint64_t i = 0; i < nkept; i++)
+        d -= i == 0 || prev[i] != prev[i - 1];
+    free(keys);
+    free(prev);
+    return d;
+}
+
+static int window_axis(int d)
+{
+    return d == PESIM_DIM_P || d == PESIM_DIM_R ? 0 : d == PESIM_DIM_Q || d == PESIM_DIM_S ? 1 : -1;
+}
+
+/* The loop sliding the window of inputs into c, or -1: the innermost
+ * refetch loop, over P, R, Q or S, into a level with halo, with no temporal
+ * loop between it and c's tile, and no multicast
+ * NoC crossed whose spatial loops are on the same axis. */
+static int sliding_loop(const struct flat *f, const struct pesim_arch *a, int ds, int c,
+                        bool crossing, const bool *rf_)
+{
+    if (ds != PESIM_DS_INPUTS || c >= 3 || !a->level[c].halo)
+        return -1;
+    int L = -1;
+    for (int i = 0; i < f->n; i++)
+        if (rf_[i])
+            L = i;
+    if (L < 0 || window_axis(f->dim[L]) < 0)
+        return -1;
+    int cut = cut_of(f, c);
+    for (int i = L + 1; i < cut; i++)
+        if (f->level[i] != L_SP && f->bound[i] > 1)
+            return -1; /* a temporal loop between L and c's tile */
+    if (crossing && a->noc[ds].multicast)
+        for (int i = 0; i < f->n; i++)
+            if (f->level[i] == L_SP && f->bound[i] > 1 &&
+                window_axis(f->dim[i]) == window_axis(f->dim[L]))
+                return -1;
+    return L;
+}
+
+static int slid_pairs, kept_pairs; /* what the random cases exercised */
+
 static int kept_chain(const struct pesim_arch *a, const struct pesim_mapping *m, int ds, int *lv)
 {
     int n = 0;
@@ -176,8 +268,12 @@ static void check_case(const struct pesim_arch *a, const struct pesim_layer *l,
             /* per PE: refetch loops plus the spatial loops above the cut */
             for (int i = 0; i < f.n; i++)
                 use[i] = rf_[i] || (f.level[i] == L_SP && i < cut);
-            uint64_t per_pe = distinct(&f, l, ds, use, true);
-            uint64_t sent = crossing && a->noc[ds].multicast ? distinct(&f, l, ds, rf_, true) : per_pe;
+            int L = sliding_loop(&f, a, ds, c, crossing, rf_);
+            uint64_t per_pe = distinct_slid(&f, l, ds, use, L);
+            uint64_t sent = crossing && a->noc[ds].multicast ? distinct_slid(&f, l, ds, rf_, L)
+                                                             : per_pe;
+            slid_pairs += L >= 0;
+            kept_pairs += L >= 0 && per_pe < distinct(&f, l, ds, use, true);
             if (ds != PESIM_DS_OUTPUTS) {
                 reads[p][ds] += sent;
                 if (c < 3)
@@ -241,6 +337,9 @@ static void test_random_cases(void **state)
         for (int ds = 0; ds < 3; ds++)
             a.noc[ds].multicast = rnd(5) != 0;
         pesim_arch_expand(&a);
+        /* the shorthand has no halo key: set it on the expanded levels */
+        a.level[L_GLB].halo = rnd(4) != 0;
+        a.level[L_RF].halo = rnd(4) != 0;
         struct pesim_layer l = fx_layer(1 + rnd(2), 1 + rnd(4), 1 + rnd(3), 1 + rnd(6),
                                         1 + rnd(3), 1 + rnd(3), 1 + rnd(3));
         l.dim[PESIM_DIM_G] = 1 + rnd(2);
@@ -256,6 +355,9 @@ static void test_random_cases(void **state)
         checked++;
     }
     assert_int_equal(checked, 400);
+    print_message("%d input pairs sliding, %d of them keeping some overlap\n", slid_pairs,
+                  kept_pairs);
+    assert_true(slid_pairs >= 100 && kept_pairs >= 30);
 }
 
 int main(void)

@@ -56,6 +56,16 @@
  *    separately: the inner fan-outs' digits that were kept stay in the
  *    tuple. sent = the size of the set at p.
  * D8 Weights, inputs: p reads `sent`; c, when a level, fills per_pe.
+ * D8a Sliding windows (model.md, "Sliding windows"). For inputs into a
+ *    level c with `halo`, let L be the innermost loop of c's period (D5).
+ *    When L is over P, R, Q or S, no temporal loop lies between L and c's
+ *    own loops (an irrelevant one there restarts the window), and no
+ *    multicast network crossed by the pair has a spatial loop over the
+ *    same window axis (P, R: rows; Q, S:
+ *    columns), each set of D6-D7 counts only the tuples whose datum the
+ *    same tuple with L's digit one lower (the previous tile of the same
+ *    instance, or group) does not hold: |S| - |{t in S : t[L] > 0 and
+ *    t with t[L]-1 is in S}|.
  * D9 Outputs. first = |{(instance of p, datum)}|: an element's first
  *    residency in each instance of p starts from zero (model.md §4 "first
  *    residencies"; analysis.c "An element's first residency in each
@@ -248,6 +258,45 @@ static uint64_t distinct(struct exec *e, const bool *sel, int ds)
     return n;
 }
 
+static bool member(const struct exec *e, uint64_t k)
+{
+    for (uint32_t h = slot(k);; h = (h + 1) & (HSIZE - 1)) {
+        if (e->hstamp[h] != e->stamp)
+            return false;
+        if (e->hkey[h] == k)
+            return true;
+    }
+}
+
+/* D8a: distinct() less the tuples the previous tile along loop L holds
+ * (L < 0: distinct()). The second set (g*) keeps each kept tuple once. */
+static uint64_t distinct_slid(struct exec *e, const bool *sel, int ds, int L)
+{
+    uint64_t n = distinct(e, sel, ds);
+    if (L < 0)
+        return n;
+    uint64_t kept = 0;
+    for (uint32_t v = 0; v < e->nvalid; v++) {
+        if (e->dig[v][L] == 0)
+            continue;
+        e->dig[v][L]--;
+        uint64_t prev = key_of(e, v, sel, ds);
+        e->dig[v][L]++;
+        if (!member(e, prev))
+            continue;
+        uint64_t k = key_of(e, v, sel, ds);
+        uint32_t h = slot(k);
+        while (e->gstamp[h] == e->stamp && e->gkey[h] != k)
+            h = (h + 1) & (HSIZE - 1);
+        if (e->gstamp[h] != e->stamp) {
+            e->gstamp[h] = e->stamp;
+            e->gkey[h] = k;
+            kept++;
+        }
+    }
+    return n - kept;
+}
+
 /* max over values of the loops in sel of |{datum of ds}| under it (D11). */
 static uint64_t largest_group(struct exec *e, const bool *sel, int ds)
 {
@@ -319,6 +368,8 @@ static struct {
     unsigned out_mixed;   /* output pairs crossing a fan-out that does not */
     unsigned inner_pair;  /* pairs between two levels below DRAM */
     unsigned strided;     /* input pairs whose P, Q, R or S words are strided */
+    unsigned slid;        /* input pairs whose window slides (D8a) */
+    unsigned kept;        /* ... and keep some overlap (fewer words than whole tiles) */
 } seen;
 
 static bool spatial_at(const struct exec *e, int f)
@@ -340,6 +391,34 @@ static bool strided_window(const struct exec *e, const bool *sel)
     return false;
 }
 
+static int window_axis(int d)
+{
+    return d == PESIM_DIM_P || d == PESIM_DIM_R ? 0 : d == PESIM_DIM_Q || d == PESIM_DIM_S ? 1 : -1;
+}
+
+/* D8a: the loop whose steps slide the pair's window, or -1. */
+static int sliding_loop(const struct exec *e, const struct pesim_arch *a, int ds, int p, int c)
+{
+    if (ds != I || c >= e->nl || !a->level[c].halo)
+        return -1;
+    int L = -1;
+    for (int i = 0; i < e->n; i++)
+        if (!e->spatial[i] && e->level[i] < c && relevant[ds][e->dim[i]])
+            L = i;
+    if (L < 0 || window_axis(e->dim[L]) < 0)
+        return -1;
+    for (int i = L + 1; i < e->n; i++)
+        if (!e->spatial[i] && e->level[i] < c)
+            return -1; /* a temporal loop between L and c's tile */
+    for (int f = p; f < c; f++)
+        if (nl_has_fanout(a, f) && a->level[f].fanout.net[ds].multicast)
+            for (int i = 0; i < e->n; i++)
+                if (e->spatial[i] && e->level[i] == f &&
+                    window_axis(e->dim[i]) == window_axis(e->dim[L]))
+                    return -1;
+    return L;
+}
+
 /* D4-D9 for one pair. */
 static void pair(struct exec *e, const struct pesim_arch *a, int ds, int p, int c,
                  struct expect *x)
@@ -347,7 +426,10 @@ static void pair(struct exec *e, const struct pesim_arch *a, int ds, int p, int 
     bool sel[MAXP];
     instance_loops(e, c, sel);
     period_loops(e, ds, c, sel);
-    uint64_t per_pe = distinct(e, sel, ds);
+    int L = sliding_loop(e, a, ds, p, c);
+    seen.slid += L >= 0;
+    uint64_t per_pe = distinct_slid(e, sel, ds, L);
+    seen.kept += L >= 0 && per_pe < distinct(e, sel, ds);
     int nf = 0, fan[NL];
     uint64_t fw[NL], fs[NL];
     bool all_reduce = true;
@@ -355,7 +437,7 @@ static void pair(struct exec *e, const struct pesim_arch *a, int ds, int p, int 
         if (!nl_has_fanout(a, f))
             continue;
         fan[nf] = f;
-        fw[nf] = distinct(e, sel, ds);
+        fw[nf] = distinct_slid(e, sel, ds, L);
         if (collapses(a, f, ds)) {
             for (int i = 0; i < e->n; i++)
                 if (e->spatial[i] && e->level[i] == f)
@@ -363,9 +445,9 @@ static void pair(struct exec *e, const struct pesim_arch *a, int ds, int p, int 
         } else {
             all_reduce = false;
         }
-        fs[nf++] = distinct(e, sel, ds);
+        fs[nf++] = distinct_slid(e, sel, ds, L);
     }
-    uint64_t sent = distinct(e, sel, ds);
+    uint64_t sent = distinct_slid(e, sel, ds, L);
     bool storage = c < e->nl;
     seen.cross2 += nf >= 2 && spatial_at(e, fan[0]) && spatial_at(e, fan[1]);
     seen.inner_pair += p > 0 && storage;
@@ -527,6 +609,7 @@ static struct pesim_arch random_arch(unsigned nl, unsigned nfan)
         for (int ds = 0; ds < NDS; ds++)
             c->holds[ds] = lv == 0 || rnd(3) != 0;
         c->double_buffer = lv > 0 && rnd(4) == 0;
+        c->halo = lv > 0 && rnd(4) != 0;
     }
     for (unsigned k = 0; k < nfan; k++) {
         unsigned lv;
@@ -605,6 +688,8 @@ static bool same_as_shorthand(const struct pesim_arch *a, const struct pesim_lay
         ms.bypass[2][ds] |= !a->level[2].holds[ds];
     }
     pesim_arch_expand(&s);
+    for (int k = 1; k < 3; k++)
+        s.level[k].halo = a->level[k].halo; /* the shorthand has no key for it */
     assert_int_equal(pesim_map_check(&s, l, &ms, "r", NULL), 0);
     struct pesim_analysis rg, rs;
     assert_int_equal(pesim_map_analyze(a, l, m, &rg), 0);
@@ -668,8 +753,10 @@ static void test_random_nlevel(void **state)
                   by_levels[4], by_levels[5], by_fanouts[0], by_fanouts[1], by_fanouts[2],
                   fanout_innermost, fanout_dram, shorthand);
     print_message("pairs: %u crossing two fan-outs with loops, %u between levels below DRAM, "
-                  "%u with strided input windows; output pairs: %u fully reduced, %u not\n",
-                  seen.cross2, seen.inner_pair, seen.strided, seen.out_reduced, seen.out_mixed);
+                  "%u with strided input windows, %u sliding (%u keeping some); output pairs: %u fully reduced, "
+                  "%u not\n",
+                  seen.cross2, seen.inner_pair, seen.strided, seen.slid, seen.kept, seen.out_reduced,
+                  seen.out_mixed);
     assert_true(ok);
     assert_true(checked >= RANDOM_MIN);
     for (unsigned nl = 2; nl <= 5; nl++)
@@ -678,6 +765,7 @@ static void test_random_nlevel(void **state)
         assert_true(by_fanouts[f] >= RANDOM_MIN / 8);
     assert_true(fanout_innermost >= 50 && fanout_dram >= 50 && shorthand >= 100);
     assert_true(seen.cross2 >= 50 && seen.inner_pair >= 50 && seen.strided >= 50);
+    assert_true(seen.slid >= 500 && seen.kept >= 200);
     assert_true(seen.out_reduced >= 50 && seen.out_mixed >= 50);
 }
 

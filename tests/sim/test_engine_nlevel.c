@@ -48,6 +48,7 @@ static struct pesim_arch random_arch(unsigned nl, unsigned nfan)
         for (int ds = 0; ds < NDS; ds++)
             c->holds[ds] = lv == 0 || rnd(3) != 0;
         c->double_buffer = lv > 0 && rnd(3) == 0;
+        c->halo = lv > 0 && rnd(4) != 0;
         c->banks = (uint32_t)rnd(4);
         c->bank_words_per_cycle = (uint32_t)rnd(4);
         c->read_ports = 1 + (uint32_t)rnd(2);
@@ -72,6 +73,8 @@ static struct pesim_arch random_arch(unsigned nl, unsigned nfan)
             f->net[ds] = (struct pesim_net_cfg){.width_words = (uint32_t)rnd(4),
                                                 .multicast = ds != O && rnd(3) != 0,
                                                 .reduce = ds == O && rnd(3) != 0};
+        f->net[I].exact = rnd(2) != 0;
+        f->net[O].reload_all = rnd(2) != 0;
     }
     a.dram.bandwidth_gbps = rnd(5) ? 0.05 * (double)(1 + rnd(40)) : 0;
     a.dram.latency_cycles = (uint32_t)rnd(8);
@@ -129,6 +132,7 @@ static void agree(const struct pesim_layer_result *ev, const struct pesim_layer_
                 assert_int_equal(x->acc[lv][ds].reads, y->acc[lv][ds].reads);
                 assert_int_equal(x->acc[lv][ds].fills, y->acc[lv][ds].fills);
                 assert_int_equal(x->acc[lv][ds].updates, y->acc[lv][ds].updates);
+                assert_int_equal(x->acc[lv][ds].drains, y->acc[lv][ds].drains);
                 assert_int_equal(x->noc_words[lv][ds], y->noc_words[lv][ds]);
                 assert_int_equal(x->noc_sends[lv][ds], y->noc_sends[lv][ds]);
             }
@@ -145,7 +149,7 @@ static void test_random_nlevel(void **state)
 {
     (void)state;
     unsigned checked = 0, unsupported = 0, by_levels[NL + 1] = {0}, by_fanouts[3] = {0};
-    unsigned limited = 0, stalled[PESIM_STALL_COUNT] = {0};
+    unsigned limited = 0, slid = 0, stalled[PESIM_STALL_COUNT] = {0};
     for (unsigned iter = 0; checked < CASES && iter < 40 * CASES; iter++) {
         unsigned nl = 2 + (unsigned)rnd(4), nfan = (unsigned)rnd(3);
         struct pesim_arch a = random_arch(nl, nfan);
@@ -167,6 +171,17 @@ static void test_random_nlevel(void **state)
         assert_int_equal(rc, 0);
         agree(&ev, &st, &an);
         limited += ev.cycles > an.analysis.ideal_cycles;
+        /* did a sliding window keep words here? (the same case, halo off) */
+        struct pesim_arch whole = a;
+        for (unsigned lv = 0; lv < nl; lv++)
+            whole.level[lv].halo = false;
+        struct pesim_analysis w;
+        assert_int_equal(pesim_map_analyze(&whole, &l, &m, &w), 0);
+        for (unsigned lv = 0; lv < nl; lv++)
+            if (w.acc[lv][PESIM_DS_INPUTS].reads != an.analysis.acc[lv][PESIM_DS_INPUTS].reads) {
+                slid++;
+                break;
+            }
         for (int s = 0; s < PESIM_STALL_COUNT; s++)
             stalled[s] += ev.stalls[s] > 0;
 
@@ -190,15 +205,17 @@ static void test_random_nlevel(void **state)
         by_fanouts[nfan]++;
     }
     print_message("%u cases checked (%u the engines cannot count per step); levels 2..5: "
-                  "%u %u %u %u; fan-outs 0..2: %u %u %u; %u slower than ideal; with stalls "
+                  "%u %u %u %u; fan-outs 0..2: %u %u %u; %u slower than ideal; %u keeping "
+                  "window overlaps; with stalls "
                   "fill_drain %u dram_bandwidth %u dram_latency %u glb %u noc %u\n",
                   checked, unsupported, by_levels[2], by_levels[3], by_levels[4], by_levels[5],
-                  by_fanouts[0], by_fanouts[1], by_fanouts[2], limited,
+                  by_fanouts[0], by_fanouts[1], by_fanouts[2], limited, slid,
                   stalled[PESIM_STALL_FILL_DRAIN], stalled[PESIM_STALL_DRAM_BANDWIDTH],
                   stalled[PESIM_STALL_DRAM_LATENCY], stalled[PESIM_STALL_GLB],
                   stalled[PESIM_STALL_NOC]);
     assert_int_equal(checked, CASES);
     assert_true(unsupported * 10 < checked); /* the limit stays rare */
+    assert_true(slid > CASES / 20);          /* sliding windows are exercised */
     for (int lv = 2; lv <= 5; lv++)
         assert_true(by_levels[lv] > CASES / 10);
     for (int f = 0; f < 3; f++)
@@ -363,12 +380,65 @@ static void test_refused_gap(void **state)
     assert_int_equal(simulate(&a, &l, &m, PESIM_ENGINE_EVENT, &r), 0);
 }
 
+/* ---- sliding windows by hand ---- */
+
+/* Timeloop's conv1d exercises (docs/model.md, "Sliding windows"): P 16,
+ * R 3 on DRAM over one buffer, output- and weight-stationary, and the
+ * three-level K 16, P 16 over K 2, R 3. Both engines move 18 input words
+ * into the buffer (3 + 15 x 1, and 16 + 1 + 1), 288 into the register
+ * file (16 x (3 + 15)), as the analysis counts; with every rate unlimited
+ * the run takes the ideal cycles (one MAC per cycle: 48 and 1536). With
+ * halo off the buffer takes 48 and the register file 768. */
+static void test_sliding_by_hand(void **state)
+{
+    (void)state;
+    for (int k = 0; k < 3; k++)
+        for (int halo = 0; halo < 2; halo++) {
+            unsigned nl = k == 2 ? 3 : 2;
+            struct pesim_arch a = nl_base_arch();
+            a.nlevels = (uint8_t)nl;
+            for (unsigned lv = 0; lv < nl; lv++) {
+                nl_open_level(&a.level[lv], lv);
+                a.level[lv].halo = lv > 0 && halo;
+            }
+            a.dram.bandwidth_gbps = 0;
+            struct pesim_layer l = fx_layer(1, k == 2 ? 32 : 1, 1, 16, 1, 3, 1);
+            struct pesim_mapping m;
+            memset(&m, 0, sizeof m);
+            m.nlevels = (uint8_t)nl;
+            if (k == 0) {
+                pesim_mapping_add_temporal(&m, 0, PESIM_DIM_P, 16);
+                pesim_mapping_add_temporal(&m, 1, PESIM_DIM_R, 3);
+            } else if (k == 1) {
+                pesim_mapping_add_temporal(&m, 0, PESIM_DIM_R, 3);
+                pesim_mapping_add_temporal(&m, 1, PESIM_DIM_P, 16);
+            } else {
+                pesim_mapping_add_temporal(&m, 1, PESIM_DIM_M, 16);
+                pesim_mapping_add_temporal(&m, 1, PESIM_DIM_P, 16);
+                pesim_mapping_add_temporal(&m, 2, PESIM_DIM_M, 2);
+                pesim_mapping_add_temporal(&m, 2, PESIM_DIM_R, 3);
+            }
+            assert_int_equal(pesim_map_check(&a, &l, &m, "t", NULL), 0);
+            struct pesim_layer_result an, ev, st;
+            assert_int_equal(simulate(&a, &l, &m, PESIM_ENGINE_ANALYSIS, &an), 0);
+            assert_int_equal(simulate(&a, &l, &m, PESIM_ENGINE_EVENT, &ev), 0);
+            assert_int_equal(simulate(&a, &l, &m, PESIM_ENGINE_STEP, &st), 0);
+            agree(&ev, &st, &an);
+            unsigned c = nl - 1;
+            uint64_t want = k == 2 ? (halo ? 288 : 768) : (halo ? 18 : 48);
+            assert_int_equal(ev.analysis.acc[c][PESIM_DS_INPUTS].fills, want);
+            assert_int_equal(ev.analysis.acc[c - 1][PESIM_DS_INPUTS].reads, want);
+            assert_int_equal(ev.cycles, k == 2 ? 1536 : 48);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_nlevel),
         cmocka_unit_test(test_four_levels_by_hand),
         cmocka_unit_test(test_refused_gap),
+        cmocka_unit_test(test_sliding_by_hand),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
