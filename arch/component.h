@@ -69,6 +69,12 @@ struct pesim_comp_timing {
     /* Storage levels: the pools a read out of and a write into the level
      * take for one unit of work each (they bound concurrency, not words). */
     uint8_t rport, wport;
+    /* Storage levels: Timeloop-style bandwidths (read_bandwidth,
+     * write_bandwidth), each one resource shared by every data space of the
+     * level, its work the words read (written) in 2^-PESIM_DRAM_FP word
+     * units, so that a fractional words-per-cycle rate times exactly in both
+     * engines. NONE: no such limit. */
+    uint8_t rbw, wbw;
     /* DRAM: cycles from a read's release of the channel to its data
      * arriving; and bytes per word of each data space (rounded up). */
     uint32_t latency;

@@ -962,6 +962,42 @@ uint64_t pesim_map_bounds(const struct pesim_arch *arch, const struct pesim_anal
     return cycles[b];
 }
 
+uint64_t pesim_map_used_instances(const struct pesim_arch *arch, const struct pesim_mapping *m,
+                                  unsigned lv)
+{
+    uint64_t used = 1;
+    for (unsigned f = 0; f < lv && f < arch->nlevels; f++) {
+        if (!pesim_arch_has_fanout(arch, f))
+            continue;
+        for (unsigned i = 0; i < m->nspatial[f] && i < PESIM_MAX_LOOPS; i++)
+            used *= m->spatial[f][i].bound ? m->spatial[f][i].bound : 1;
+    }
+    return used;
+}
+
+void pesim_map_level_bw_cycles(const struct pesim_arch *arch, const struct pesim_mapping *m,
+                               const struct pesim_analysis *a, uint64_t out[PESIM_LEVELS_MAX])
+{
+    for (unsigned lv = 0; lv < PESIM_LEVELS_MAX; lv++)
+        out[lv] = 0;
+    for (unsigned lv = 1; lv < arch->nlevels; lv++) {
+        const struct pesim_level_cfg *c = &arch->level[lv];
+        double reads = 0, writes = 0;
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+            reads += (double)a->acc[lv][ds].reads;
+            writes += (double)(a->acc[lv][ds].fills + a->acc[lv][ds].updates);
+        }
+        double used = (double)pesim_map_used_instances(arch, m, lv), t = 0;
+        if (c->read_bandwidth > 0)
+            t = ceil(reads / used / c->read_bandwidth);
+        if (c->write_bandwidth > 0) {
+            double w = ceil(writes / used / c->write_bandwidth);
+            t = w > t ? w : t;
+        }
+        out[lv] = t >= 0x1p64 ? UINT64_MAX : (uint64_t)t;
+    }
+}
+
 int pesim_map_pair(const struct pesim_arch *arch, const struct pesim_layer *l,
                    const struct pesim_mapping *m, enum pesim_ds ds, int parent,
                    int child, struct pesim_pair *out)

@@ -35,7 +35,9 @@ static bool sane(const struct pesim_comp_timing *t)
         if (t->data[ds] != PESIM_COMP_NONE && t->data[ds] >= t->nres)
             return false;
     return (t->rport == PESIM_COMP_NONE || t->rport < t->nres) &&
-           (t->wport == PESIM_COMP_NONE || t->wport < t->nres);
+           (t->wport == PESIM_COMP_NONE || t->wport < t->nres) &&
+           (t->rbw == PESIM_COMP_NONE || t->rbw < t->nres) &&
+           (t->wbw == PESIM_COMP_NONE || t->wbw < t->nres);
 }
 
 /* The site's declarations into the engine's table; returns the engine's
@@ -44,7 +46,7 @@ static bool sane(const struct pesim_comp_timing *t)
  * table is full (the shipped rows need at most 1 + 7 x 5 + 8 x 3 = 60 of
  * RES_MAX). */
 static int take(struct resources *rs, const struct pesim_comp_timing *t,
-                uint8_t map[PESIM_COMP_RES_MAX])
+                uint8_t map[PESIM_COMP_RES_MAX], unsigned site)
 {
     if (!sane(t))
         return PESIM_E_INVALID;
@@ -55,6 +57,7 @@ static int take(struct resources *rs, const struct pesim_comp_timing *t,
         x->rate = t->res[i].rate;
         x->stall = t->res[i].stall;
         x->pool = t->res[i].pool;
+        x->site = (uint8_t)site;
         map[i] = rs->n++;
     }
     return 0;
@@ -70,7 +73,7 @@ static void timing(const struct pesim_component_kind *k, const struct pesim_arch
 {
     memset(t, 0, sizeof *t);
     memset(t->data, PESIM_COMP_NONE, sizeof t->data);
-    t->rport = t->wport = PESIM_COMP_NONE;
+    t->rport = t->wport = t->rbw = t->wbw = PESIM_COMP_NONE;
     memset(map, RES_NONE, PESIM_COMP_RES_MAX);
     k->timing(a, index, t);
 }
@@ -82,6 +85,8 @@ int pesim_components_build(struct run *r)
     memset(rs->part, RES_NONE, sizeof rs->part);
     memset(rs->rport, RES_NONE, sizeof rs->rport);
     memset(rs->wport, RES_NONE, sizeof rs->wport);
+    memset(rs->rbw, RES_NONE, sizeof rs->rbw);
+    memset(rs->wbw, RES_NONE, sizeof rs->wbw);
     memset(rs->net, RES_NONE, sizeof rs->net);
     rs->dram = RES_NONE;
     struct pesim_comp_timing t;
@@ -91,7 +96,7 @@ int pesim_components_build(struct run *r)
         if (!k)
             continue;
         timing(k, a, lv, &t, map);
-        int rc = take(rs, &t, map);
+        int rc = take(rs, &t, map, lv);
         if (rc)
             return rc;
         if (lv == PESIM_LEVEL_DRAM) {
@@ -105,13 +110,15 @@ int pesim_components_build(struct run *r)
             rs->part[lv][ds] = role(map, t.data[ds]);
         rs->rport[lv] = role(map, t.rport);
         rs->wport[lv] = role(map, t.wport);
+        rs->rbw[lv] = role(map, t.rbw);
+        rs->wbw[lv] = role(map, t.wbw);
     }
     for (unsigned f = 0; f < PESIM_LEVELS_MAX; f++) {
         const struct pesim_component_kind *k = kind_of(a, PESIM_SITE_FANOUT, f);
         if (!k)
             continue;
         timing(k, a, f, &t, map);
-        int rc = take(rs, &t, map);
+        int rc = take(rs, &t, map, PESIM_LEVELS_MAX + f);
         if (rc)
             return rc;
         for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)

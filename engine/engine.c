@@ -66,7 +66,12 @@ static void report(const struct run *r, struct pesim_layer_result *out)
     memcpy(a->noc_sends, r->counts.noc_sends, sizeof a->noc_sends);
     a->spatial_reductions = r->counts.spatial_reductions;
     out->cycles = r->cycles;
+    /* no step at all (an empty layer): no steady state */
+    out->steady_cycles = r->computed && r->last_join
+                             ? node_get((struct run *)r, r->last_join)->done - r->first_start
+                             : 0;
     memcpy(out->stalls, r->stalls, sizeof out->stalls);
+    memcpy(out->site_stalls, r->site_stalls, sizeof out->site_stalls);
     out->events = r->events;
 }
 
@@ -98,6 +103,8 @@ int pesim_engine_run(const struct pesim_arch *arch, const struct pesim_layer *l,
         r->port = *hooks->port;
     if (hooks && hooks->model)
         r->model = *hooks->model;
+    r->dram_untimed = !(hooks && (hooks->port || hooks->model)) && r->rs.dram != RES_NONE &&
+                      r->rs.r[r->rs.dram].rate == UINT64_MAX;
     if (hooks && hooks->trace) {
         uint64_t tile[PESIM_DS_COUNT];
         for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)

@@ -29,6 +29,8 @@ struct res {
     uint64_t rate;      /* work units per cycle (DRAM: 2^-20 byte units) */
     uint8_t stall;      /* enum pesim_stall charged while it bounds a wait */
     uint8_t pool;       /* servers taking the same queue (ports) */
+    uint8_t site;       /* whose: a level's index, or PESIM_LEVELS_MAX + the
+                           index of the level above a fan-out */
     /* the engine's state */
     uint64_t free_at[8];/* per server: cycle it is released (event engine) */
     uint64_t last_start;/* FIFO: nobody starts before an earlier user */
@@ -48,6 +50,9 @@ struct resources {
      * The shorthand's GLB is level PESIM_LEVEL_GLB. */
     uint8_t part[PESIM_LEVELS_MAX + 1][PESIM_DS_COUNT]; /* [nl]: the MAC, none */
     uint8_t rport[PESIM_LEVELS_MAX + 1], wport[PESIM_LEVELS_MAX + 1];
+    /* Per on-chip level its read and write bandwidth (Timeloop's), shared by
+     * its data spaces, work in 2^-PESIM_DRAM_FP words; RES_NONE: unlimited. */
+    uint8_t rbw[PESIM_LEVELS_MAX + 1], wbw[PESIM_LEVELS_MAX + 1];
     /* Per fan-out (by the level above it) a bus per data space; RES_NONE
      * where the level has no fan-out. The shorthand's NoC is
      * net[PESIM_LEVEL_GLB]. */
@@ -86,13 +91,15 @@ enum node_kind { NODE_XFER, NODE_COMPUTE, NODE_JOIN };
 
 /* Resources on a transfer's path: the two levels' partition and port, and
  * the networks between them (engine/plan.c refuses a pair that crosses
- * more than NODE_RES - 4 fan-outs). */
-#define NODE_RES 8
+ * more than NODE_RES - 6 fan-outs). */
+#define NODE_RES 10
 /* The most dependencies a node takes (engine/plan.c): a compute node waits on
  * the previous step's join, a fill per data space and a parent tile per
  * streamed data space (7); a join on its compute and up to two streams per
- * data space (7); the end on the last step and the last psums moved into
- * each level (1 + PESIM_LEVELS_MAX). dep() asserts it: a dropped
+ * data space (7), and the shares of next tiles streaming in (one per data
+ * space and overlapping level: past NODE_DEPS - 1 in all, the step's end
+ * is a chain of joins); the end on the last step and the last psums moved
+ * into each level (1 + PESIM_LEVELS_MAX). dep() asserts it: a dropped
  * dependency would be a wrong time. */
 #define NODE_DEPS (1 + PESIM_LEVELS_MAX)
 
@@ -120,6 +127,7 @@ struct node {
     uint64_t issue;   /* when the controller emitted it */
     uint64_t ready, start, release, done;
     uint8_t bound;    /* stall category of its longest resource */
+    uint8_t bound_res;/* that resource */
     uint8_t queued_on;/* resource whose availability set `start` (if > ready) */
     uint32_t blame;   /* dep that set `ready` (0: issue time) */
     uint8_t server[NODE_RES];
@@ -163,10 +171,24 @@ struct run {
     struct pesim_dram_channel chan; /* the built-in channel's state */
     struct pesim_dram_port port; /* the event engine's DRAM */
     struct pesim_dram_model model; /* transfer NULL: none (event engine only) */
+    /* The built-in channel at an unlimited rate (bandwidth_gbps 0) and
+     * nothing replacing it: DRAM takes no time, so it is on no transfer's
+     * path (a transfer holds its whole path for its duration, and an
+     * unlimited channel held by a long GLB fill made the next DRAM
+     * transfer queue, charged to dram_bandwidth). Its latency still applies. */
+    bool dram_untimed;
     struct pesim_analysis counts;
     uint64_t stalls[PESIM_STALL_COUNT];
+    /* the same cycles (but compute, fill_drain and dram_latency) by the
+     * site of the resource charged: levels, then fan-outs */
+    uint64_t site_stalls[2 * PESIM_LEVELS_MAX];
     uint64_t cycles;
     uint64_t events;
+    /* steady state (docs/model.md §8.4): the first compute's start, the
+     * last step's join (its end) */
+    uint64_t first_start;
+    bool computed;
+    uint32_t last_join;
     int error;
     /* Called with the event engine's kernel after the run, while its
      * counter registry is alive (tests read the counters by name). */

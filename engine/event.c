@@ -57,6 +57,10 @@ static const struct engine_ops ops = {issue};
 static void charge_step(struct run *r, struct event_engine *e, uint32_t compute)
 {
     const struct node *c = node_get(r, compute);
+    if (!r->computed) {
+        r->first_start = c->start;
+        r->computed = true;
+    }
     pesim_stalls_charge(r, compute, e->array_free, c->start);
     r->stalls[PESIM_STALL_COMPUTE] += c->work[0];
     e->array_free = c->done;

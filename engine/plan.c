@@ -14,6 +14,7 @@
  * shorthand is the case of three levels: the GLB's tiles (c = 1) and the
  * RF's and the MAC's (c = 2, the step), exactly as before. */
 #include <assert.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,6 +66,8 @@ struct plan {
     int slide[PESIM_DS_COUNT][PESIM_LEVELS_MAX];
     uint64_t out_irrelevant;       /* loops irrelevant to outputs */
     bool stream[PESIM_DS_COUNT];   /* the pair into the MAC is a transfer */
+    bool overlap[PESIM_LEVELS_MAX]; /* double_buffer or stream: fills and drains
+                                       overlap the compute of the current tile */
     uint64_t mac_pipe;
     /* state of the tiles, by level */
     uint32_t fill[PESIM_DS_COUNT][PESIM_LEVELS_MAX]; /* node that brought the tile (or
@@ -72,8 +75,27 @@ struct plan {
     struct pesim_pair out[PESIM_LEVELS_MAX];          /* resident psum tile's pair */
     bool out_has[PESIM_LEVELS_MAX];
     uint32_t last_out[PESIM_LEVELS_MAX];              /* last node moving psums in */
+    /* An overlapping level's next tile, counted at the first step of the
+     * current one and streamed in over its steps: pf_m shares (the steps
+     * of a whole tile), pf_i of them emitted, the last by node pf_last;
+     * `follow`: the parent's tile moves at the same boundary and streams
+     * in too, so each share waits for the parent's shares so far. */
+    bool ahead[PESIM_DS_COUNT][PESIM_LEVELS_MAX];
+    bool follow[PESIM_DS_COUNT][PESIM_LEVELS_MAX];
+    struct pesim_pair pf[PESIM_DS_COUNT][PESIM_LEVELS_MAX];
+    uint64_t pf_m[PESIM_DS_COUNT][PESIM_LEVELS_MAX], pf_i[PESIM_DS_COUNT][PESIM_LEVELS_MAX];
+    uint32_t pf_last[PESIM_DS_COUNT][PESIM_LEVELS_MAX];
+    uint64_t tile_steps[PESIM_DS_COUNT][PESIM_LEVELS_MAX]; /* steps of a whole tile */
+    /* A Timeloop bandwidth is per instance the mapping uses: a transfer's
+     * words (of all instances, lockstep) count instances / used times on
+     * it, whose rate is per instance times all instances. */
+    double bw_scale[PESIM_LEVELS_MAX + 1];
+    uint32_t prev_drain[PESIM_LEVELS_MAX];            /* drain of the tile before the
+                                                         last (its buffer is the next
+                                                         tile's, overlapping outputs) */
+    uint32_t nd[MAXT];                                /* scratch: the next tile's digits */
     uint32_t prev_join;
-    struct shape *cache;                              /* nl x CACHE */
+    struct shape *cache;                              /* 2 x nl x CACHE */
     struct shape *slid;                               /* nl x CACHE: slid tiles */
 };
 
@@ -231,8 +253,10 @@ static void extents(const struct plan *p, const struct pesim_layer *l, int c, ui
     }
 }
 
-/* Pair words of level c's sub-nest, cached by its extents. */
-static const struct shape *shape_of(struct run *r, int c)
+/* Pair words of level c's sub-nest, cached by its extents; `bank` 1 is
+ * the prefetches' own cache, so that a next tile's shape never evicts the
+ * current step's, which the caller still reads. */
+static const struct shape *shape_in(struct run *r, int c, int bank)
 {
     struct plan *p = r->plan;
     uint64_t ext[PESIM_DIM_COUNT];
@@ -240,7 +264,7 @@ static const struct shape *shape_of(struct run *r, int c)
     uint64_t h = 0;
     for (unsigned d = 0; d < PESIM_DIM_COUNT; d++)
         h = h * 1000003u + ext[d];
-    struct shape *s = &p->cache[(size_t)c * CACHE + h % CACHE];
+    struct shape *s = &p->cache[((size_t)bank * (size_t)p->nl + (size_t)c) * CACHE + h % CACHE];
     if (s->valid && memcmp(s->ext, ext, sizeof s->ext) == 0)
         return s;
     memset(s, 0, sizeof *s);
@@ -267,6 +291,11 @@ static const struct shape *shape_of(struct run *r, int c)
     }
     s->valid = true;
     return s;
+}
+
+static const struct shape *shape_of(struct run *r, int c)
+{
+    return shape_in(r, c, 0);
 }
 
 /* Pair words of ds into level c when its tile follows the previous one by
@@ -358,19 +387,35 @@ static uint64_t dram_work(const struct run *r, enum pesim_ds ds, uint64_t words)
 }
 
 /* One end of a transfer: a level's resources (DRAM's channel, or a
- * level's partition and its read or write port); the MAC has none. */
+ * level's partition, its read or write port and bandwidth); the MAC has
+ * none. `drain`: psums read out for the parent; `other`: into or out of
+ * an overlapping level's other buffer. */
 static inline void level_path(struct run *r, struct node *n, enum pesim_ds ds, int lv,
-                              bool read, uint64_t words)
+                              bool read, uint64_t words, bool drain, bool other)
 {
     const struct resources *rs = &r->rs;
     if (lv == PESIM_LEVEL_DRAM) {
-        path(n, rs->dram, dram_work(r, ds, words));
+        if (!r->dram_untimed)
+            path(n, rs->dram, dram_work(r, ds, words));
         return;
     }
     uint8_t part = rs->part[lv][ds]; /* RES_NONE for the MAC (index nl) */
     if (part != RES_NONE) {
-        path(n, part, words);
+        /* `other`: the transfer uses the buffer the compute does not (an
+         * overlapping level's next tile, or its last tile draining), so it
+         * does not conflict with the compute's accesses to the partition */
+        if (!other)
+            path(n, part, words);
         path(n, read ? rs->rport[lv] : rs->wport[lv], 1);
+    }
+    /* Timeloop's read bandwidth serves the child and the MAC: a drain's
+     * words are the parent's update, on the parent's write bandwidth */
+    uint8_t bw = read ? rs->rbw[lv] : rs->wbw[lv];
+    if (!drain && bw != RES_NONE) {
+        double sc = r->plan->bw_scale[lv];
+        uint64_t w = sc == 1.0 ? words << PESIM_DRAM_FP
+                               : (uint64_t)llround(ldexp((double)words * sc, PESIM_DRAM_FP));
+        path(n, bw, w);
     }
 }
 
@@ -388,6 +433,8 @@ static struct node *transfer(struct run *r, enum pesim_ds ds, const struct pesim
                              enum move mv, uint64_t words, uint64_t now)
 {
     struct node *n = new_node(r, NODE_XFER, now);
+    /* an overlapping child: fills and drains use its other buffer */
+    bool other = pr->child < r->plan->nl && r->plan->overlap[pr->child];
     int par = pr->parent, ch = pr->child;
     uint64_t child_words = mv == RELOAD ? words : pr->per_pe;
     uint64_t parent_words = mv == RELOAD ? words : pr->sent;
@@ -401,17 +448,17 @@ static struct node *transfer(struct run *r, enum pesim_ds ds, const struct pesim
     }
     if (mv == UP) {
         parent_words = words;
-        level_path(r, n, ds, ch, true, child_words);
+        level_path(r, n, ds, ch, true, child_words, true, other);
         for (unsigned k = 0; k < pr->nf; k++)
             path(n, r->rs.net[pr->fanout[k]][ds], pr->f_sends[k]);
-        level_path(r, n, ds, par, false, parent_words);
+        level_path(r, n, ds, par, false, parent_words, false, false);
         n->from = (int8_t)ch;
         n->to = (int8_t)par;
     } else {
-        level_path(r, n, ds, par, true, parent_words);
+        level_path(r, n, ds, par, true, parent_words, false, false);
         for (unsigned k = pr->nf; k-- > 0;)
             path(n, r->rs.net[pr->fanout[k]][ds], mv == RELOAD ? words : pr->f_sends[k]);
-        level_path(r, n, ds, ch, false, child_words);
+        level_path(r, n, ds, ch, false, child_words, false, other);
         n->from = (int8_t)par;
         n->to = (int8_t)ch;
     }
@@ -442,7 +489,11 @@ static void drain(struct run *r, int c, uint64_t now)
     dep(n, p->last_out[c], 0, false);
     uint32_t id = emit(r, n);
     p->last_out[pr->parent] = id;
-    p->fill[PESIM_DS_OUTPUTS][c] = id;
+    /* An overlapping level drains the old tile from one buffer while the
+     * new one starts in the other, which the drain before this one freed. */
+    uint32_t held = p->overlap[c] ? p->prev_drain[c] : id;
+    p->prev_drain[c] = id;
+    p->fill[PESIM_DS_OUTPUTS][c] = held;
     p->out_has[c] = false;
 }
 
@@ -453,6 +504,136 @@ static void account(struct run *r, enum pesim_ds ds, struct pesim_pair pr, bool 
         memset(pr.f_first, 0, sizeof pr.f_first);
     }
     pesim_map_account(ds, &pr, &r->counts);
+}
+
+/* The digits of the first step of the next tile of a data space whose
+ * refetch loops into its level are `mask` (a prefix of the step loops)
+ * into p->nd: the loops of the mask advanced as an odometer, every loop
+ * below them at 0, empty steps skipped. False when the current tile is the
+ * last. */
+static bool next_tile(struct plan *p, const struct pesim_layer *l, uint64_t mask)
+{
+    int top = -1;
+    for (int i = 0; i < p->n; i++)
+        if (mask >> i & 1)
+            top = i;
+    if (top < 0)
+        return false;
+    memcpy(p->nd, p->digit, sizeof p->nd);
+    for (int i = top + 1; i < p->n; i++)
+        p->nd[i] = 0;
+    for (;;) {
+        int i = top;
+        while (i >= 0 && ++p->nd[i] == p->bound[i])
+            p->nd[i--] = 0;
+        if (i < 0)
+            return false;
+        uint64_t o[PESIM_DIM_COUNT] = {0};
+        for (int j = 0; j < p->n; j++)
+            o[p->dim[j]] += p->nd[j] * p->stride[j];
+        bool empty = false;
+        for (unsigned d = 0; d < PESIM_DIM_COUNT; d++)
+            empty |= o[d] >= l->dim[d];
+        if (!empty)
+            return true;
+    }
+}
+
+/* An overlapping level brings ds's next tile while the current one is in
+ * use (model.md §8.3, 1): at the first step of tile k it counts tile k+1's
+ * fill (once, as the fill at tile k+1 would be) and streams its words in
+ * over tile k's steps, an equal share per step (shares()); whatever is left
+ * when tile k+1 begins (a tile cut short by the layer's edge) comes in
+ * then, and the compute waits for it. Not done (the fill comes at tile k+1
+ * as usual, without waiting for the previous step) when the parent's tile
+ * changes too and the parent does not stream its own next tile in. */
+static void prefetch(struct run *r, enum pesim_ds ds, int c)
+{
+    struct plan *p = r->plan;
+    int k = p->at[ds][c];
+    int parent = p->chain[ds][k - 1];
+    if (!next_tile(p, r->layer, p->refetch[ds][c]))
+        return;
+    bool follow = false;
+    if (parent != PESIM_LEVEL_DRAM) {
+        for (int i = 0; i < p->n; i++)
+            follow |= (p->refetch[ds][parent] >> i & 1) && p->nd[i] != p->digit[i];
+        if (follow && !p->ahead[ds][parent])
+            return;
+    }
+    /* tile k+1 slides from tile k (model.md, "Sliding windows") when only
+     * the sliding loop moves among its refetch loops: its new part alone */
+    int L = p->slide[ds][c];
+    bool slid = L >= 0 && p->nd[L] != p->digit[L];
+    for (int i = 0; slid && i < L; i++)
+        slid = !((p->refetch[ds][c] >> i & 1) && p->nd[i] != p->digit[i]);
+    uint32_t save[MAXT];
+    memcpy(save, p->digit, sizeof save);
+    memcpy(p->digit, p->nd, sizeof save);
+    p->pf[ds][c] = slid ? *slid_of(r, c, ds, parent) : shape_in(r, c, 1)->pair[ds][0];
+    memcpy(p->digit, save, sizeof save);
+    account(r, ds, p->pf[ds][c], true);
+    p->ahead[ds][c] = true;
+    p->follow[ds][c] = follow;
+    p->pf_m[ds][c] = p->pf[ds][c].sent ? p->tile_steps[ds][c] : 0;
+    p->pf_i[ds][c] = 0;
+    p->pf_last[ds][c] = p->fill[ds][c]; /* the first share follows tile k's fill */
+}
+
+/* floor(x * j / m), exact: j <= m <= PESIM_ENGINE_MAX_STEPS (2^30), so
+ * (x mod m) * j < 2^60. */
+static uint64_t share_at(uint64_t x, uint64_t j, uint64_t m)
+{
+    return x / m * j + x % m * j / m;
+}
+
+/* Shares [from, to) of the next tile of ds at c as one transfer issued at
+ * `now`: its words on every resource of the path are those shares' part of
+ * the tile's (summed over all shares: the tile's exactly). */
+static uint32_t share(struct run *r, enum pesim_ds ds, int c, uint64_t to, uint64_t now,
+                      uint32_t compute)
+{
+    struct plan *p = r->plan;
+    const struct pesim_pair *t = &p->pf[ds][c];
+    uint64_t from = p->pf_i[ds][c], m = p->pf_m[ds][c];
+    struct pesim_pair pr = *t;
+    pr.sent = share_at(t->sent, to, m) - share_at(t->sent, from, m);
+    pr.per_pe = share_at(t->per_pe, to, m) - share_at(t->per_pe, from, m);
+    for (unsigned f = 0; f < t->nf; f++)
+        pr.f_sends[f] = share_at(t->f_sends[f], to, m) - share_at(t->f_sends[f], from, m);
+    p->pf_i[ds][c] = to;
+    bool any = pr.sent || pr.per_pe;
+    for (unsigned f = 0; f < t->nf; f++)
+        any |= pr.f_sends[f] != 0;
+    if (!any)
+        return 0;
+    struct node *n = transfer(r, ds, &pr, FILL, pr.sent, now);
+    int parent = p->chain[ds][p->at[ds][c] - 1];
+    dep(n, compute, 0, true); /* a share of a step flows during it */
+    dep(n, p->pf_last[ds][c], 0, false);
+    dep(n, p->follow[ds][c] ? p->pf_last[ds][parent] : p->fill[ds][parent], 0, false);
+    p->pf_last[ds][c] = emit(r, n);
+    return p->pf_last[ds][c];
+}
+
+/* This step's share of every next tile streaming in (§8.3, 3): part of the
+ * step, which ends when they have arrived. Inner levels first, so that a
+ * following level's share waits for what its parent had received by the
+ * previous step (its share of this step is pipelined behind, not waited
+ * for: a simplification, the words a child takes may come in the parent's
+ * share of the same step). */
+static int shares(struct run *r, uint32_t compute, uint64_t now, uint32_t *wait)
+{
+    struct plan *p = r->plan;
+    int nwait = 0;
+    for (int c = p->nl - 1; c >= 1; c--)
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+            if (p->at[ds][c] > 0 && p->ahead[ds][c] && p->pf_i[ds][c] < p->pf_m[ds][c]) {
+                uint32_t id = share(r, ds, c, p->pf_i[ds][c] + 1, now, compute);
+                if (id)
+                    wait[nwait++] = id;
+            }
+    return nwait;
 }
 
 /* The tiles of chain level c that change at this step (model.md §8.3, 1-2):
@@ -470,6 +651,18 @@ static void tiles(struct run *r, int c, const struct shape *s, uint64_t now, uin
         if (!s)
             s = shape_of(r, c);
         int parent = p->chain[ds][k - 1];
+        bool last = k == p->nchain[ds] - 2 && !p->stream[ds];
+        if (p->ahead[ds][c]) { /* brought in while the last tile was in use */
+            if (p->pf_i[ds][c] < p->pf_m[ds][c]) /* its tile was cut short */
+                share(r, ds, c, p->pf_m[ds][c], now, 0);
+            p->ahead[ds][c] = false;
+            if (p->pf_m[ds][c])
+                p->fill[ds][c] = p->pf_last[ds][c];
+            if (last)
+                wait[(*nwait)++] = p->fill[ds][c];
+            prefetch(r, ds, c);
+            continue;
+        }
         const struct pesim_pair *pr = slides(p, ds, c) ? slid_of(r, c, ds, parent)
                                                        : &s->pair[ds][0];
         bool first = all_zero(p, p->refetch[ds][c] & p->out_irrelevant);
@@ -483,18 +676,20 @@ static void tiles(struct run *r, int c, const struct shape *s, uint64_t now, uin
                 continue;
             mv = RELOAD;
         }
-        if (!pr->sent)
-            continue;
-        struct node *n = transfer(r, ds, pr, mv, pr->sent, now);
-        if (!r->tarch.level[c].double_buffer)
-            dep(n, p->prev_join, 0, false);
-        dep(n, p->fill[ds][parent], 0, false); /* the parent's tile is in */
-        dep(n, p->fill[ds][c], 0, false);      /* the previous tile (or drain) is done */
-        if (ds == PESIM_DS_OUTPUTS)
-            dep(n, p->last_out[parent], 0, false);
-        p->fill[ds][c] = emit(r, n);
-        if (k == p->nchain[ds] - 2 && !p->stream[ds])
-            wait[(*nwait)++] = p->fill[ds][c];
+        if (pr->sent) {
+            struct node *n = transfer(r, ds, pr, mv, pr->sent, now);
+            if (!p->overlap[c])
+                dep(n, p->prev_join, 0, false);
+            dep(n, p->fill[ds][parent], 0, false); /* the parent's tile is in */
+            dep(n, p->fill[ds][c], 0, false);      /* the previous tile (or drain) is done */
+            if (ds == PESIM_DS_OUTPUTS)
+                dep(n, p->last_out[parent], 0, false);
+            p->fill[ds][c] = emit(r, n);
+            if (last)
+                wait[(*nwait)++] = p->fill[ds][c];
+        }
+        if (ds != PESIM_DS_OUTPUTS && p->overlap[c])
+            prefetch(r, ds, c);
     }
 }
 
@@ -541,6 +736,7 @@ static uint32_t finish(struct run *r, uint64_t now)
     /* psums leave level by level, innermost first */
     for (int k = p->nchain[o] - 2; k >= 1; k--)
         drain(r, p->chain[o][k], now);
+    r->last_join = p->prev_join;
     struct node *end = new_node(r, NODE_JOIN, now);
     dep(end, p->prev_join, (uint32_t)p->mac_pipe, false);
     for (int k = p->nchain[o] - 2; k >= 0; k--)
@@ -559,7 +755,7 @@ uint32_t pesim_plan_next(struct run *r, uint64_t now)
         return finish(r, now);
     if (!p->started && step_empty(p, r->layer) && !advance(p, r->layer))
         return finish(r, now);
-    uint32_t wait[2 * PESIM_DS_COUNT];
+    uint32_t wait[3 * PESIM_DS_COUNT + 2 * PESIM_LEVELS_MAX];
     int nwait = 0;
     const struct shape *s = shape_of(r, p->nl - 1);
     for (int c = 1; c < p->nl; c++)
@@ -578,11 +774,21 @@ uint32_t pesim_plan_next(struct run *r, uint64_t now)
     uint32_t compute = emit(r, c);
 
     nwait = streams(r, s, compute, now, wait);
-    struct node *j = new_node(r, NODE_JOIN, now);
-    dep(j, compute, 0, false);
-    for (int i = 0; i < nwait; i++)
-        dep(j, wait[i], 0, false);
-    p->prev_join = emit(r, j);
+    nwait += shares(r, compute, now, wait + nwait);
+    /* The step's end: a join of the compute and everything that flows
+     * during it; past NODE_DEPS - 1 of them (shares of many levels), a
+     * chain of joins, each waiting for the one before, so that a node
+     * stays small (the ring of nodes is the engines' working set). */
+    uint32_t last = compute;
+    int i = 0;
+    do {
+        struct node *j = new_node(r, NODE_JOIN, now);
+        dep(j, last, 0, false);
+        for (int k = 0; k < NODE_DEPS - 1 && i < nwait; k++, i++)
+            dep(j, wait[i], 0, false);
+        last = emit(r, j);
+    } while (i < nwait);
+    p->prev_join = last;
     memcpy(p->prev, p->digit, sizeof p->prev);
     p->started = true;
     return compute;
@@ -591,7 +797,9 @@ uint32_t pesim_plan_next(struct run *r, uint64_t now)
 /* Whether level lv has timing resources with a bandwidth limit. */
 static bool limited(const struct pesim_arch *a, int lv)
 {
-    return (uint64_t)a->level[lv].banks * a->level[lv].bank_words_per_cycle > 0;
+    const struct pesim_level_cfg *g = &a->level[lv];
+    return (uint64_t)g->banks * g->bank_words_per_cycle > 0 || g->read_bandwidth > 0 ||
+           g->write_bandwidth > 0;
 }
 
 int pesim_plan_init(struct run *r)
@@ -601,7 +809,13 @@ int pesim_plan_init(struct run *r)
         return PESIM_E_NOMEM;
     r->plan = p;
     p->nl = r->arch->nlevels;
-    p->cache = calloc((size_t)p->nl * CACHE, sizeof *p->cache);
+    for (int c = 1; c < p->nl; c++) {
+        p->overlap[c] = r->tarch.level[c].double_buffer || r->tarch.level[c].stream;
+        uint64_t used = pesim_map_used_instances(r->arch, r->map, (unsigned)c);
+        uint64_t inst = pesim_arch_instances(r->arch, (unsigned)c);
+        p->bw_scale[c] = used && used < inst ? (double)inst / (double)used : 1.0;
+    }
+    p->cache = calloc(2 * (size_t)p->nl * CACHE, sizeof *p->cache);
     p->slid = calloc((size_t)p->nl * CACHE, sizeof *p->slid);
     if (!p->cache || !p->slid)
         return PESIM_E_NOMEM;
@@ -636,7 +850,7 @@ int pesim_plan_init(struct run *r)
             int nf = 0;
             for (int f = p->chain[ds][k - 1]; f < c; f++)
                 nf += pesim_arch_has_fanout(r->arch, (unsigned)f);
-            if (nf > NODE_RES - 4)
+            if (nf > NODE_RES - 6)
                 return PESIM_E_UNSUPPORTED;
         }
         int par = p->chain[ds][p->nchain[ds] - 2];
@@ -645,6 +859,16 @@ int pesim_plan_init(struct run *r)
             crossing |= pesim_arch_has_fanout(r->arch, (unsigned)f);
         p->stream[ds] = par == PESIM_LEVEL_DRAM || crossing || limited(&r->tarch, par);
     }
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+        for (int c = 1; c < p->nl; c++) {
+            /* steps of a whole tile: those of the step loops below its
+             * innermost refetch loop (at most the layer's, 2^30) */
+            uint64_t n = 1;
+            for (int i = p->n - 1; i >= 0 && !(p->refetch[ds][c] >> i & 1); i--)
+                n = n * p->bound[i] > PESIM_ENGINE_MAX_STEPS ? PESIM_ENGINE_MAX_STEPS
+                                                             : n * p->bound[i];
+            p->tile_steps[ds][c] = n;
+        }
     for (int i = 0; i < p->n; i++)
         if (!pesim_dim_relevant(PESIM_DS_OUTPUTS, p->dim[i]))
             p->out_irrelevant |= UINT64_C(1) << i;

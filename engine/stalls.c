@@ -58,6 +58,7 @@ uint64_t pesim_node_duration(const struct run *r, struct node *n,
         return n->work[0];
     uint64_t d = 0;
     n->bound = PESIM_STALL_COMPUTE;
+    n->bound_res = RES_NONE;
     for (unsigned i = 0; i < n->nres; i++) {
         const struct res *x = &r->rs.r[n->res[i]];
         uint64_t t = port && n->res[i] == r->rs.dram
@@ -67,6 +68,7 @@ uint64_t pesim_node_duration(const struct run *r, struct node *n,
         if (t > d || (t == d && t > 0 && x->stall < n->bound)) {
             d = t;
             n->bound = x->stall;
+            n->bound_res = n->res[i];
         }
     }
     return d;
@@ -78,6 +80,18 @@ static void add(struct run *r, unsigned cat, uint64_t a, uint64_t b)
         r->stalls[cat] += b - a;
         if (r->trace)
             trace_stall(r->trace, cat, a, b);
+    }
+}
+
+/* A wait charged to resource res: its category and its site. */
+static void add_res(struct run *r, uint8_t res, uint64_t a, uint64_t b)
+{
+    if (b > a) {
+        const struct res *x = &r->rs.r[res];
+        r->stalls[x->stall] += b - a;
+        r->site_stalls[x->site % (2 * PESIM_LEVELS_MAX)] += b - a;
+        if (r->trace)
+            trace_stall(r->trace, x->stall, a, b);
     }
 }
 
@@ -93,11 +107,12 @@ void pesim_stalls_charge(struct run *r, uint32_t id, uint64_t a, uint64_t b)
                 add(r, PESIM_STALL_DRAM_LATENCY, lat_from, b);
             uint64_t act_from = n->start > a ? n->start : a;
             uint64_t act_to = n->release < b ? n->release : b;
-            add(r, n->bound, act_from, act_to);
+            if (n->bound_res != RES_NONE)
+                add_res(r, n->bound_res, act_from, act_to);
             uint64_t q_from = n->ready > a ? n->ready : a;
             uint64_t q_to = n->start < b ? n->start : b;
             if (q_to > q_from)
-                add(r, r->rs.r[n->queued_on].stall, q_from, q_to);
+                add_res(r, n->queued_on, q_from, q_to);
         } else if (n->kind == NODE_COMPUTE) {
             /* waiting on a compute: the MAC pipeline (drains after it) */
             uint64_t from = n->ready > a ? n->ready : a;

@@ -151,6 +151,10 @@ static void starts(struct run *r, struct step_engine *e)
                 continue;
             again = true;
             if (n->kind == NODE_COMPUTE) {
+                if (!r->computed) {
+                    r->first_start = e->now;
+                    r->computed = true;
+                }
                 pesim_stalls_charge(r, n->id, e->array_free, e->now);
                 r->stalls[PESIM_STALL_COMPUTE] += n->work[0];
                 e->array_free = e->now + n->work[0];

@@ -9,6 +9,7 @@
  * the words of all of them; ports are per instance. A level of 0 banks
  * (the shorthand's RF) is untimed. Counters "<level>.read|fill|update.<ds>"
  * of every level, DRAM's too. */
+#include <math.h>
 #include <stdio.h>
 
 #include "arch/component.h"
@@ -25,16 +26,37 @@ static bool storage_claims(const struct pesim_arch *arch, unsigned lv)
     return lv != PESIM_LEVEL_DRAM;
 }
 
+/* A Timeloop bandwidth (words per cycle per instance) as a rate in
+ * 2^-PESIM_DRAM_FP words per cycle over all instances; 0 when unlimited. */
+static uint64_t bw_rate(double per_instance, uint64_t inst)
+{
+    if (!(per_instance > 0))
+        return 0;
+    double fp = ldexp(per_instance * (double)inst, PESIM_DRAM_FP);
+    return fp >= 0x1p62 ? UINT64_MAX : fp >= 1 ? (uint64_t)llround(fp) : 1;
+}
+
 static void storage_timing(const struct pesim_arch *arch, unsigned lv,
                            struct pesim_comp_timing *out)
 {
     const struct pesim_level_cfg *g = &arch->level[lv];
-    if (g->banks == 0)
+    uint64_t inst = pesim_arch_instances(arch, lv);
+    /* Timeloop's bandwidths, each shared by the level's data spaces; they
+     * time a level even without banks */
+    uint64_t rr = bw_rate(g->read_bandwidth, inst), wr = bw_rate(g->write_bandwidth, inst);
+    if (rr)
+        out->rbw = add(out, rr, 1);
+    if (wr)
+        out->wbw = add(out, wr, 1);
+    /* A level timed the way Timeloop times it — bandwidths and no bank
+     * rate — has no partitions and no ports: its reads and its writes flow
+     * at once, each at its own bandwidth (a partition or a port held by one
+     * transfer would make the other wait). */
+    if (g->banks == 0 || ((rr || wr) && g->bank_words_per_cycle == 0))
         return;
     unsigned held = 0;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
         held += g->holds[ds];
-    uint64_t inst = pesim_arch_instances(arch, lv);
     unsigned k = 0;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
         if (!g->holds[ds])

@@ -86,6 +86,20 @@ static int run_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
         return rc;
     out->engine = engine;
     out->cycles = pesim_map_bounds(arch, &out->analysis, out->bound_cycles, &out->bound);
+    /* Timeloop's bandwidths bound the on-chip levels too */
+    uint64_t bw[PESIM_LEVELS_MAX];
+    pesim_map_level_bw_cycles(arch, m, &out->analysis, bw);
+    for (unsigned lv = 0; lv < PESIM_LEVELS_MAX; lv++) {
+        uint64_t ideal = out->analysis.ideal_cycles;
+        out->throttling[lv] = bw[lv] > ideal ? (double)ideal / (double)bw[lv] : 1.0;
+        if (bw[lv] > out->bound_cycles[PESIM_BOUND_GLB])
+            out->bound_cycles[PESIM_BOUND_GLB] = bw[lv];
+        if (bw[lv] > out->cycles) {
+            out->cycles = bw[lv];
+            out->bound = PESIM_BOUND_GLB;
+        }
+    }
+    out->steady_cycles = out->cycles;
     if (out->cycles == UINT64_MAX) {
         pesim_diags_addc(diags, PESIM_DIAG_SIM_LIMIT, file, 0, 0,
                          "layer %s: its %s cycles overflow 64 bits (DRAM at %g bytes per cycle), "
@@ -249,6 +263,12 @@ void pesim_sim_total(const struct pesim_arch *arch,
         t->events += r[i].events;
         t->engine = r[i].engine;
         t->cycles += r[i].cycles;
+        t->steady_cycles += r[i].steady_cycles;
+        for (unsigned k = 0; k < 2 * PESIM_LEVELS_MAX; k++)
+            t->site_stalls[k] += r[i].site_stalls[k];
+        for (unsigned lv = 0; lv < PESIM_LEVELS_MAX; lv++)
+            t->throttling[lv] = i == 0 || r[i].throttling[lv] < t->throttling[lv]
+                                    ? r[i].throttling[lv] : t->throttling[lv];
     }
     a->fits = true;
     a->util_spatial = t->cycles && a->pes ? busy / ((double)a->pes * (double)t->cycles) : 0;

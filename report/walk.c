@@ -223,6 +223,22 @@ void pesim_report_walk(struct pesim_report_sink *s, const struct pesim_arch *arc
     s->u64(s, "spatial_reductions", a->spatial_reductions);
     s->end(s);
 
+    /* Timing beside Timeloop's (docs/model.md §8.4): the steady state, the
+     * stalls by the level or network whose resource caused them, and each
+     * level's bandwidth throttling (1: not throttled) */
+    s->u64(s, "steady_cycles", r->steady_cycles);
+    s->begin(s, "stalls_by_site");
+    for (unsigned lv = 0; lv < arch->nlevels; lv++)
+        s->u64(s, arch->level[lv].name, r->site_stalls[lv]);
+    for (unsigned lv = 0; lv < arch->nlevels; lv++)
+        if (pesim_arch_has_fanout(arch, lv) && arch->level[lv].fanout.name[0])
+            s->u64(s, arch->level[lv].fanout.name, r->site_stalls[PESIM_LEVELS_MAX + lv]);
+    s->end(s);
+    s->begin(s, "throttling");
+    for (unsigned lv = 0; lv < arch->nlevels; lv++)
+        s->f64(s, arch->level[lv].name, r->throttling[lv]);
+    s->end(s);
+
     if (total)
         s->hidden++;
     s->mapping(s, "mapping", arch, &r->mapping);

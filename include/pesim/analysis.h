@@ -83,6 +83,20 @@ uint64_t pesim_map_bounds(const struct pesim_arch *arch,
                           enum pesim_bound *which);
 const char *pesim_bound_name(enum pesim_bound b);
 
+/* Instances of level lv that the mapping uses: the product of the spatial
+ * loops' bounds of every fan-out above it (1 for DRAM and the levels above
+ * the first fan-out). */
+uint64_t pesim_map_used_instances(const struct pesim_arch *arch, const struct pesim_mapping *m,
+                                  unsigned lv);
+/* Timeloop's cycles of each level under its read_bandwidth and
+ * write_bandwidth (docs/model.md §6): the larger of its reads and its
+ * writes (fills and updates; drains are the parent's updates) per used
+ * instance over the bandwidth, rounded up; 0 where the level declares
+ * neither. out[lv] for lv < arch->nlevels. Its "bandwidth throttling" is
+ * min(1, ideal_cycles / out[lv]). */
+void pesim_map_level_bw_cycles(const struct pesim_arch *arch, const struct pesim_mapping *m,
+                               const struct pesim_analysis *a, uint64_t out[PESIM_LEVELS_MAX]);
+
 /* Every access of one level and data space: reads, fills, updates and
  * drains. */
 static inline uint64_t pesim_access_total(const struct pesim_access *x)

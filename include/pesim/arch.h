@@ -118,6 +118,9 @@ struct pesim_level_cfg {
     uint64_t ds_bytes[PESIM_DS_COUNT];
     uint32_t word_bits[PESIM_DS_COUNT];
     bool double_buffer;           /* a tile takes twice its size */
+    bool stream;                  /* fills and drains overlap compute as if
+                                     double-buffered, the tile taking its own
+                                     size (Timeloop's assumption) */
     /* Inputs: keep the overlap of consecutive tiles of a sliding window
      * and fetch only the new rows or columns (docs/model.md, "Sliding
      * windows"). The YAML key defaults to true; an arch built in C (and

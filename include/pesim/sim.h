@@ -47,6 +47,21 @@ struct pesim_layer_result {
     enum pesim_engine engine;
     uint64_t stalls[PESIM_STALL_COUNT];    /* cycle-level engines only */
     uint64_t events;                       /* events (or cycles) processed */
+    /* Cycle-level engines: from the first step's compute start to the last
+     * step's end, without the prologue (the first tiles coming in) and
+     * the epilogue (the last psums draining), which Timeloop's cycles
+     * leave out (docs/model.md §8.4); the analysis: its cycles. */
+    uint64_t steady_cycles;
+    /* Cycle-level engines: the stalls of dram_bandwidth, glb and noc by
+     * the resource that caused them: [lv] a storage level's (DRAM's
+     * channel is level 0), [PESIM_LEVELS_MAX + lv] the network below
+     * level lv. */
+    uint64_t site_stalls[2 * PESIM_LEVELS_MAX];
+    /* Per level, Timeloop's "bandwidth throttling" of the analysis: ideal
+     * cycles over the level's cycles at its read_bandwidth and
+     * write_bandwidth (pesim_map_level_bw_cycles), at most 1; 1 where it
+     * declares neither. A total holds the smallest over its layers. */
+    double throttling[PESIM_LEVELS_MAX];
 };
 /* In a result, analysis.util_temporal is macs / (pes * cycles), over the
  * cycles above rather than the ideal ones. */

@@ -209,7 +209,8 @@ static void test_csv(void **state)
            "stride.rows,stride.cols,padding.rows,padding.cols,dilation.rows,dilation.cols,same_as,"
            "macs,cycles,ideal_cycles,bound,bound_cycles.compute,bound_cycles.dram,");
     has(s, ",accesses.glb.outputs.reads,accesses.glb.outputs.writes,");
-    has(s, ",noc.spatial_reductions,mapping\n");
+    has(s, ",noc.spatial_reductions,steady_cycles,stalls_by_site.dram,");
+    has(s, ",throttling.dram,throttling.glb,throttling.rf,mapping\n");
     /* Quoting: a quote doubles, a comma quotes the field. */
     has(s, "\nws,\"conv\"\"1\",conv,1,1,4,3,5,5,3,3,1,1,1,2,1,1,,2700,2000000,1234567,dram,");
     has(s, "\nws,\"conv,2\",conv,");

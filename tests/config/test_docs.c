@@ -95,7 +95,7 @@ static void test_examples_load(void **state)
         *end = save;
         seen++;
     }
-    assert_int_equal(seen, 6);
+    assert_int_equal(seen, 7);
     free(text);
 }
 

@@ -148,7 +148,7 @@ static const struct golden goldens[] = {
      "weights and inputs, reduce and reload_all to outputs)\n"},
     {D "  - {name: rf, read_energy: 1, write_energy: 1, wrds: 3}\n",
      "a.yaml:6:49: error: levels[1].wrds: unknown key, expected one of name, holds, words, "
-     "ds_words, bytes, ds_bytes, word_bits, double_buffer, halo, banks, bank_words_per_cycle, "
+     "ds_words, bytes, ds_bytes, word_bits, double_buffer, stream, halo, banks, bank_words_per_cycle, "
      "read_ports, write_ports, read_bandwidth, write_bandwidth, read_energy, write_energy, "
      "drain_energy, block_words, leakage, fanout; did you mean 'words'?\n"},
     {D "  - {name: rf}\n",

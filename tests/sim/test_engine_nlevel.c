@@ -34,7 +34,8 @@ static uint64_t rnd(uint64_t n) { return fx_rnd(&rng_state, n); }
 
 
 /* nl levels, unlimited capacities, random holds; random timing: banks
- * (0: an untimed level), words per bank, ports, double buffering; nfan
+ * (0: an untimed level), words per bank, ports, double buffering or
+ * streaming, read and write bandwidths; nfan
  * fan-outs at distinct random levels with random flags and widths; DRAM
  * bandwidth and latency, MAC latency. */
 static struct pesim_arch random_arch(unsigned nl, unsigned nfan)
@@ -52,6 +53,11 @@ static struct pesim_arch random_arch(unsigned nl, unsigned nfan)
         c->bank_words_per_cycle = (uint32_t)rnd(4);
         c->read_ports = 1 + (uint32_t)rnd(2);
         c->write_ports = 1 + (uint32_t)rnd(2);
+        /* overlap without doubling (stream), Timeloop's bandwidths */
+        c->stream = lv > 0 && rnd(3) == 0;
+        static const double bw[4] = {0, 0.5, 1, 3};
+        c->read_bandwidth = lv > 0 && rnd(3) == 0 ? bw[rnd(4)] : 0;
+        c->write_bandwidth = lv > 0 && rnd(3) == 0 ? bw[rnd(4)] : 0;
     }
     for (unsigned k = 0; k < nfan; k++) {
         unsigned lv;
@@ -110,7 +116,10 @@ static void agree(const struct pesim_layer_result *ev, const struct pesim_layer_
                   const struct pesim_layer_result *an)
 {
     assert_int_equal(ev->cycles, st->cycles);
+    assert_int_equal(ev->steady_cycles, st->steady_cycles);
+    assert_true(ev->steady_cycles <= ev->cycles);
     assert_memory_equal(ev->stalls, st->stalls, sizeof ev->stalls);
+    assert_memory_equal(ev->site_stalls, st->site_stalls, sizeof ev->site_stalls);
     uint64_t sum = 0;
     for (int s = 0; s < PESIM_STALL_COUNT; s++)
         sum += ev->stalls[s];
@@ -182,6 +191,7 @@ static void test_random_nlevel(void **state)
         a.mac_latency_cycles = 1;
         for (unsigned lv = 0; lv < nl; lv++) {
             a.level[lv].bank_words_per_cycle = 0;
+            a.level[lv].read_bandwidth = a.level[lv].write_bandwidth = 0;
             for (int ds = 0; ds < NDS; ds++)
                 a.level[lv].fanout.net[ds].width_words = 0;
         }
@@ -189,6 +199,7 @@ static void test_random_nlevel(void **state)
         assert_int_equal(simulate(&a, &l, &m, PESIM_ENGINE_STEP, &st), 0);
         agree(&ev, &st, &an);
         assert_int_equal(ev.cycles, an.analysis.ideal_cycles);
+        assert_int_equal(ev.steady_cycles, an.analysis.ideal_cycles);
         checked++;
         by_levels[nl]++;
         by_fanouts[nfan]++;
