@@ -1149,8 +1149,11 @@ int pesim_energy_price_ert(const char *text, size_t len, const char *file,
         if (named_energy(&ctx, &t, name, "write", false, what, &v) == 0)
             a.level[lv].write_energy = v / block;
         a.level[lv].drain_energy = 0; /* Timeloop has no drain action */
+        /* An action moves a whole vector, and idle instances leak nothing
+         * (energy.c charges both on the used instances). */
+        a.level[lv].block_words = (uint32_t)block;
         if (named_energy(&ctx, &t, name, "leak", true, what, &v) == 0)
-            leak += v * (double)pesim_arch_instances(&a, lv);
+            a.level[lv].leakage = v;
     }
     const char *mac = names ? names->mac : NULL;
     char found[NAME_MAX_LEN + 1] = "";

@@ -585,6 +585,23 @@ static bool flatten(struct reader *r, struct pesim_tl_arch *tl, uint32_t rows[],
                                 "expected at most that many", PESIM_TL_SPATIAL_MAX);
                 return false;
             }
+            if (rows[lv] * cols[lv] > 1) {
+                /* A second fan-out below the same storage level: a level
+                 * that keeps nothing between the two, so that each fan-out
+                 * multicasts among its own children as Timeloop's nested
+                 * spatial levels do. */
+                if (++lv >= PESIM_LEVELS_MAX) {
+                    pesim_cfg_error(&r->ctx, e->node, e->name, "level %d: more than %d levels "
+                                    "(storage components and nested spatial containers) are "
+                                    "not supported, expected at most %d", lv + 1,
+                                    PESIM_LEVELS_MAX, PESIM_LEVELS_MAX);
+                    return false;
+                }
+                snprintf(tl->component[lv], sizeof tl->component[lv], "%s", e->name);
+                tl->container[lv] = true;
+                storage_of_level[lv] = (int)i;
+                rows[lv] = cols[lv] = 1;
+            }
             struct pesim_tl_spatial *s = &tl->spatial[tl->nspatial++];
             snprintf(s->name, sizeof s->name, "%s", e->name);
             snprintf(s->alias, sizeof s->alias, "%s", e->alias);
@@ -673,7 +690,9 @@ static void write_yaml(struct reader *r, const struct pesim_tl_arch *tl, const u
     for (unsigned lv = 0; lv < tl->nlevels - (pass ? 1u : 0u); lv++) {
         const struct elem *e = &r->e[sl[lv]];
         tl_printf(b, "  - name: %s\n", e->name);
-        if (lv > 0) {
+        if (tl->container[lv]) {
+            tl_printf(b, "    holds: []   # the spatial container %s\n", e->name);
+        } else if (lv > 0) {
             bool any = false;
             tl_printf(b, "    holds: [");
             for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
@@ -691,6 +710,9 @@ static void write_yaml(struct reader *r, const struct pesim_tl_arch *tl, const u
         }
         if (e->mbuf == 2)
             tl_printf(b, "    double_buffer: true\n");
+        else if (lv > 0 && !tl->container[lv])
+            /* Timeloop's cycles assume every transfer overlaps compute */
+            tl_printf(b, "    stream: true\n");
         if (e->n_banks >= 1)
             tl_printf(b, "    banks: %.0f\n", e->n_banks);
         if (e->read_bw > 0)

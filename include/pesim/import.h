@@ -82,6 +82,10 @@ struct pesim_tl_arch {
     /* Words one vector access moves (width / datawidth, at least 1):
      * Timeloop's energy per word is the ERT's action energy over it. */
     double block_words[PESIM_LEVELS_MAX];
+    /* Level i stands for a spatial container nested in the fan-out of the
+     * one above (Timeloop's spatial levels nest; each compares its own
+     * children's subtrees): it keeps nothing and has the fan-out. */
+    bool container[PESIM_LEVELS_MAX];
     char mac[PESIM_TL_NAME_MAX]; /* the compute component */
     unsigned nspatial;           /* outermost first */
     struct pesim_tl_spatial spatial[PESIM_TL_SPATIAL_MAX];
