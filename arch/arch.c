@@ -93,6 +93,9 @@ static const struct cfg_key general_energy_keys[] = {
     {.name = "leakage_per_cycle", .type = CFG_DOUBLE, .dmin = 0, .dmax = 1e9, .def = "0",
      .unit = "(unit)", .desc = "Static energy of the whole accelerator per cycle",
      .offset = ARCH_OFF(energy.leakage_per_cycle)},
+    {.name = "mac_leakage", .type = CFG_DOUBLE, .dmin = 0, .dmax = 1e9, .def = "0",
+     .unit = "(unit)", .desc = "Static energy of one MAC per cycle, charged on the MACs given work",
+     .offset = ARCH_OFF(energy.mac_leakage)},
 };
 
 static const struct cfg_section general_energy_section = {

@@ -96,11 +96,12 @@ int pesim_cli_load_mappings(const char *path, const char *arch_path, const char 
 
 /* The YAML pesim_import_tl_arch wrote (energies 0, one `read_energy` and
  * `write_energy` line per level, in level order, and one `energy:` line)
- * with arch's energies: what `pesim import --ert` writes. %.17g reads
+ * with arch's energies (and each level's block_words and leakage after its
+ * write_energy): what `pesim import --ert` writes. %.17g reads
  * back to the same doubles. */
 char *pesim_cli_yaml_with_energies(const char *yaml, const struct pesim_arch *a)
 {
-    size_t cap = strlen(yaml) + 128 * (2u * a->nlevels + 2) + 1, n = 0;
+    size_t cap = strlen(yaml) + 128 * (4u * a->nlevels + 2) + 1, n = 0;
     char *out = malloc(cap);
     if (!out)
         return NULL;
@@ -111,13 +112,20 @@ char *pesim_cli_yaml_with_energies(const char *yaml, const struct pesim_arch *a)
         if (!strncmp(p, "    read_energy: 0\n", len) && r < a->nlevels)
             n += (size_t)snprintf(out + n, cap - n, "    read_energy: %.17g\n",
                                   a->level[r++].read_energy);
-        else if (!strncmp(p, "    write_energy: 0\n", len) && w < a->nlevels)
-            n += (size_t)snprintf(out + n, cap - n, "    write_energy: %.17g\n",
-                                  a->level[w++].write_energy);
+        else if (!strncmp(p, "    write_energy: 0\n", len) && w < a->nlevels) {
+            const struct pesim_level_cfg *c = &a->level[w++];
+            n += (size_t)snprintf(out + n, cap - n, "    write_energy: %.17g\n", c->write_energy);
+            if (c->block_words > 1) /* priced per vector access */
+                n += (size_t)snprintf(out + n, cap - n, "    block_words: %u\n", c->block_words);
+            if (c->leakage > 0)
+                n += (size_t)snprintf(out + n, cap - n, "    leakage: %.17g\n", c->leakage);
+        }
         else if (!strncmp(p, "energy: {unit: pJ, mac: 0, leakage_per_cycle: 0}\n", len))
             n += (size_t)snprintf(out + n, cap - n,
-                                  "energy: {unit: pJ, mac: %.17g, leakage_per_cycle: %.17g}\n",
-                                  a->energy.mac, a->energy.leakage_per_cycle);
+                                  "energy: {unit: pJ, mac: %.17g, leakage_per_cycle: %.17g, "
+                                  "mac_leakage: %.17g}\n",
+                                  a->energy.mac, a->energy.leakage_per_cycle,
+                                  a->energy.mac_leakage);
         else {
             memcpy(out + n, p, len);
             n += len;

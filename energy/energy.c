@@ -102,7 +102,7 @@ void pesim_energy_compute(const struct pesim_arch *arch, const struct pesim_anal
     }
     out->nrows = row + 1;
     out->mac = (double)a->macs * cfg->mac;
-    out->leakage = (double)cycles * cfg->leakage_per_cycle;
+    out->leakage = (double)cycles * (cfg->leakage_per_cycle + cfg->mac_leakage * a->active_pes);
     for (unsigned lv = 0; lv < arch->nlevels; lv++)
         out->leakage += (double)cycles * arch->level[lv].leakage * (double)a->used_instances[lv];
     for (unsigned el = 0; el < row; el++)

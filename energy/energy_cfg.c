@@ -33,6 +33,8 @@ static const struct cfg_key energy_keys[] = {
     COST("dram_write", dram_write, "200", "One word written to DRAM"),
     COST("leakage_per_cycle", leakage_per_cycle, "0",
          "Static energy of the whole accelerator per cycle"),
+    COST("mac_leakage", mac_leakage, "0",
+         "Static energy of one MAC per cycle, charged on the MACs given work"),
     {.name = "accelergy", .type = CFG_SECTION, .unit = "",
      .desc = "Costs in pJ from Accelergy tables (docs/energy.md); keys "
              "above override them",

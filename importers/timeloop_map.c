@@ -47,7 +47,8 @@ static void targets_list(const struct pesim_tl_arch *tl, char *buf, size_t size)
     size_t n = 0;
     buf[0] = '\0';
     for (unsigned i = 0; i < tl->nlevels && n < size; i++)
-        n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? ", " : "", tl->component[i]);
+        if (!tl->container[i]) /* named below, as the container it stands for */
+            n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? ", " : "", tl->component[i]);
     for (unsigned i = 0; i < tl->nspatial && n < size; i++)
         n += (size_t)snprintf(buf + n, size - n, ", %s", tl->spatial[i].name);
 }
@@ -56,7 +57,7 @@ static void targets_list(const struct pesim_tl_arch *tl, char *buf, size_t size)
 static int find_target(const struct pesim_tl_arch *tl, const char *name)
 {
     for (unsigned i = 0; i < tl->nlevels; i++)
-        if (!strcmp(tl->component[i], name))
+        if (!tl->container[i] && !strcmp(tl->component[i], name))
             return (int)i;
     for (unsigned i = 0; i < tl->nspatial; i++)
         if (!strcmp(tl->spatial[i].name, name) || !strcmp(tl->spatial[i].alias, name))

@@ -60,6 +60,8 @@ struct pesim_energy_cfg {
     double glb_read, glb_write;
     double dram_read, dram_write;
     double leakage_per_cycle; /* whole accelerator, per cycle */
+    double mac_leakage;       /* one MAC per cycle, charged on the MACs given
+                                 work (idle ones power-gated, as Timeloop) */
 };
 
 /* Storage area for the iso-area model (docs/dataflows.md, "Iso-area"):

@@ -94,12 +94,14 @@ static void test_eyeriss_like_arch(void **state)
     struct pesim_arch a;
     struct pesim_tl_arch tl;
     load_arch("eyeriss-like", &a, &tl, NULL);
-    assert_int_equal(a.nlevels, 5);
-    const char *names[] = {"DRAM", "shared_glb", "ifmap_spad", "weights_spad", "psum_spad"};
+    /* the container PE (meshY 12, nested in PE_column's meshX 14) is a
+     * level that keeps nothing, between shared_glb and the spads */
+    assert_int_equal(a.nlevels, 6);
+    const char *names[] = {"DRAM", "shared_glb", "PE", "ifmap_spad", "weights_spad", "psum_spad"};
     /* depth x width / datawidth: 16384 x 64/8, 12 x 16/8, 192 x 16/8, 16 x 16/16 */
-    const uint64_t words[] = {PESIM_UNLIMITED, 131072, 24, 384, 16};
-    const double block[] = {8, 8, 2, 2, 1};
-    for (unsigned lv = 0; lv < 5; lv++) {
+    const uint64_t words[] = {PESIM_UNLIMITED, 131072, PESIM_UNLIMITED, 24, 384, 16};
+    const double block[] = {8, 8, 1, 2, 2, 1};
+    for (unsigned lv = 0; lv < 6; lv++) {
         assert_string_equal(a.level[lv].name, names[lv]);
         assert_string_equal(tl.component[lv], names[lv]);
         assert_int_equal(a.level[lv].words, words[lv]);
@@ -113,13 +115,18 @@ static void test_eyeriss_like_arch(void **state)
     assert_true(a.level[1].holds[PESIM_DS_OUTPUTS]);
     assert_int_equal(a.level[1].banks, 32);
     assert_true(a.level[1].read_bandwidth == 16 && a.level[1].write_bandwidth == 16);
-    assert_true(a.level[2].read_bandwidth == 2 && a.level[4].write_bandwidth == 2);
+    assert_true(a.level[3].read_bandwidth == 2 && a.level[5].write_bandwidth == 2);
     assert_true(a.level[0].read_bandwidth == 0); /* DRAM: no limit given */
-    /* PE_column meshX 14 and PE meshY 12 merge below shared_glb */
+    /* PE_column's meshX 14 below shared_glb, PE's meshY 12 below PE */
     assert_int_equal(a.level[1].fanout.cols, 14);
-    assert_int_equal(a.level[1].fanout.rows, 12);
-    for (unsigned lv = 2; lv < 5; lv++)
+    assert_int_equal(a.level[1].fanout.rows, 1);
+    assert_false(a.level[2].holds[0] || a.level[2].holds[1] || a.level[2].holds[2]);
+    assert_true(tl.container[2] && !tl.container[1] && !tl.container[3]);
+    assert_int_equal(a.level[2].fanout.rows, 12);
+    assert_int_equal(a.level[2].fanout.cols, 1);
+    for (unsigned lv = 3; lv < 6; lv++)
         assert_false(pesim_arch_has_fanout(&a, lv));
+    assert_true(a.level[3].stream && a.level[5].stream); /* Timeloop overlaps every transfer */
     assert_int_equal(pesim_arch_pes(&a), 168);
     assert_true(a.level[1].fanout.net[PESIM_DS_INPUTS].multicast);
     assert_true(a.level[1].fanout.net[PESIM_DS_OUTPUTS].reduce);
@@ -127,16 +134,18 @@ static void test_eyeriss_like_arch(void **state)
     assert_true(a.level[1].fanout.net[PESIM_DS_WEIGHTS].exact);
     assert_true(a.level[1].fanout.net[PESIM_DS_INPUTS].exact);
     assert_true(a.level[1].fanout.net[PESIM_DS_OUTPUTS].reload_all);
-    assert_true(a.level[4].drain_energy == 0);
+    assert_true(a.level[2].fanout.net[PESIM_DS_INPUTS].exact);
+    assert_true(a.level[5].drain_energy == 0);
     assert_true(a.level[1].fanout.energy == 0);
     assert_int_equal(tl.nspatial, 2);
     assert_string_equal(tl.spatial[0].name, "PE_column");
     assert_string_equal(tl.spatial[0].alias, "inter_PE_column_spatial");
     assert_int_equal(tl.spatial[0].level, 1);
+    assert_int_equal(tl.spatial[1].level, 2);
     assert_int_equal(tl.spatial[0].x, 14);
     assert_int_equal(tl.spatial[1].y, 12);
     /* datawidth is the word: psum_spad 16 bits, the rest 8 */
-    assert_int_equal(a.level[4].word_bits[PESIM_DS_OUTPUTS], 16);
+    assert_int_equal(a.level[5].word_bits[PESIM_DS_OUTPUTS], 16);
     assert_int_equal(a.level[1].word_bits[PESIM_DS_OUTPUTS], 8);
 }
 
@@ -178,19 +187,19 @@ static void test_dump_form(void **state)
     struct pesim_tl_arch ta, tb;
     load_arch("intmac", &a, &ta, NULL);
     load_arch("tl06-eyeriss", &b, &tb, NULL);
-    assert_int_equal(a.nlevels, 5);
+    assert_int_equal(a.nlevels, 6);
     assert_int_equal(a.level[1].fanout.cols, 14);
-    assert_int_equal(a.level[1].fanout.rows, 12);
+    assert_int_equal(a.level[2].fanout.rows, 12);
     assert_int_equal(ta.nspatial, 2);
     assert_string_equal(ta.spatial[0].alias, "inter_PE_column_spatial");
     assert_string_equal(ta.spatial[1].name, "PE");
     assert_int_equal(ta.spatial[1].y, 12);
-    for (unsigned lv = 0; lv < 5; lv++) {
+    for (unsigned lv = 0; lv < 6; lv++) {
         assert_string_equal(a.level[lv].name, b.level[lv].name);
         assert_int_equal(a.level[lv].words, b.level[lv].words);
         assert_true(ta.block_words[lv] == tb.block_words[lv]);
     }
-    assert_int_equal(a.level[4].word_bits[PESIM_DS_OUTPUTS], 16); /* PSUM_DATAWIDTH */
+    assert_int_equal(a.level[5].word_bits[PESIM_DS_OUTPUTS], 16); /* PSUM_DATAWIDTH */
 }
 
 static void test_small_archs(void **state)
@@ -209,9 +218,11 @@ static void test_small_archs(void **state)
     assert_int_equal(a.nlevels, 3);
     assert_int_equal(a.level[1].words, 32768 * 8);
     assert_int_equal(a.level[2].words, 64);
+    /* the arch its reference outputs came from: 16 GlobalBuffers */
     load_arch("tl04-cp", &a, &tl, NULL);
-    assert_int_equal(a.level[1].fanout.cols, 16);
-    assert_int_equal(tl.spatial[0].level, 1);
+    assert_int_equal(a.level[0].fanout.cols, 16);
+    assert_int_equal(tl.spatial[0].level, 0);
+    assert_int_equal(pesim_arch_instances(&a, 1), 16);
 }
 
 
@@ -305,7 +316,7 @@ static void test_eyeriss_like_mapping(void **state)
     char *yaml = NULL;
     load_map("eyeriss-like", "map.yaml", &a, &tl, &s, &yaml);
     const struct pesim_mapping *m = &s.items[0].mapping;
-    assert_int_equal(m->nlevels, 5);
+    assert_int_equal(m->nlevels, 6);
     /* DRAM: permutation MQPCRSN innermost first, so P8 Q2 M4 outermost
      * first; Timeloop's P and Q are pesim's Q and P */
     assert_int_equal(m->ntemporal[0], 3);
@@ -314,20 +325,22 @@ static void test_eyeriss_like_mapping(void **state)
     assert_int_equal(m->temporal[0][1].dim, PESIM_DIM_P);
     assert_int_equal(m->temporal[0][2].dim, PESIM_DIM_M);
     assert_int_equal(m->temporal[0][2].bound, 4);
-    /* Q14 on X (PE_column, split 1), C3 S3 on Y (PE, split 0) */
-    assert_int_equal(m->nspatial[1], 3);
+    /* Q14 on X (PE_column, split 1) below shared_glb; C3 S3 on Y (PE,
+     * split 0) below the level PE */
+    assert_int_equal(m->nspatial[1], 1);
     assert_int_equal(m->spatial[1][0].dim, PESIM_DIM_P);
     assert_int_equal(m->spatial[1][0].bound, 14);
     assert_int_equal(m->spatial[1][0].axis, PESIM_AXIS_X);
-    assert_int_equal(m->spatial[1][1].dim, PESIM_DIM_C);
-    assert_int_equal(m->spatial[1][1].axis, PESIM_AXIS_Y);
-    assert_int_equal(m->spatial[1][2].dim, PESIM_DIM_R);
-    assert_int_equal(m->spatial[1][2].axis, PESIM_AXIS_Y);
+    assert_int_equal(m->nspatial[2], 2);
+    assert_int_equal(m->spatial[2][0].dim, PESIM_DIM_C);
+    assert_int_equal(m->spatial[2][0].axis, PESIM_AXIS_Y);
+    assert_int_equal(m->spatial[2][1].dim, PESIM_DIM_R);
+    assert_int_equal(m->spatial[2][1].axis, PESIM_AXIS_Y);
     assert_true(m->bypass[1][PESIM_DS_WEIGHTS] && !m->bypass[1][PESIM_DS_INPUTS]);
-    assert_true(m->bypass[2][PESIM_DS_WEIGHTS] && m->bypass[2][PESIM_DS_OUTPUTS]);
-    assert_false(m->bypass[4][PESIM_DS_OUTPUTS]);
-    assert_int_equal(m->temporal[4][0].dim, PESIM_DIM_M);
-    assert_int_equal(m->temporal[4][0].bound, 8);
+    assert_true(m->bypass[3][PESIM_DS_WEIGHTS] && m->bypass[3][PESIM_DS_OUTPUTS]);
+    assert_false(m->bypass[5][PESIM_DS_OUTPUTS]);
+    assert_int_equal(m->temporal[5][0].dim, PESIM_DIM_M);
+    assert_int_equal(m->temporal[5][0].bound, 8);
     /* the pesim YAML loads back to the same mapping */
     pesim_diags *d = pesim_diags_create();
     assert_int_equal(pesim_mapping_set_load_string(yaml, strlen(yaml), "x.yaml", &t, d), 0);
@@ -367,9 +380,9 @@ static void test_small_mappings(void **state)
     load_arch("tl04-cp", &a, &tl, NULL);
     load_map("tl04-cp", "map.yaml", &a, &tl, &s, NULL);
     const struct pesim_mapping *m = &s.items[0].mapping;
-    assert_int_equal(m->nspatial[1], 1);
-    assert_int_equal(m->spatial[1][0].dim, PESIM_DIM_C);
-    assert_int_equal(m->spatial[1][0].bound, 16);
+    assert_int_equal(m->nspatial[0], 1);
+    assert_int_equal(m->spatial[0][0].dim, PESIM_DIM_C);
+    assert_int_equal(m->spatial[0][0].bound, 16);
     assert_int_equal(m->spatial[1][0].axis, PESIM_AXIS_X);
     /* GlobalBuffer temporal R=3 P=1 K=32 C=2, permutation PRKC: C2 K32 R3
      * outermost first; Timeloop's R is pesim's S */
@@ -442,19 +455,22 @@ static void test_ert_pricing(void **state)
      * 10838016 reads + 193536 fills -> 10893306.24 pJ, ifmap_spad 10838016
      * + 1354752 -> 1216735.96 pJ, shared_glb Inputs 1354752 + 157296 ->
      * 3357302.30 pJ (the reference stats' "Energy (total)") */
-    assert_float_equal(10838016 * a.level[3].read_energy + 193536 * a.level[3].write_energy,
+    assert_float_equal(10838016 * a.level[4].read_energy + 193536 * a.level[4].write_energy,
                        10893306.24, 0.005);
-    assert_float_equal(10838016 * a.level[2].read_energy + 1354752 * a.level[2].write_energy,
+    assert_float_equal(10838016 * a.level[3].read_energy + 1354752 * a.level[3].write_energy,
                        1216735.96, 0.005);
     assert_float_equal(1354752 * a.level[1].read_energy + 157296 * a.level[1].write_energy,
                        3357302.30, 0.005);
-    assert_true(a.level[4].drain_energy == 0); /* no drain action in Timeloop */
-    /* psum_spad: one word per access */
-    assert_float_equal(a.level[4].read_energy, 0.2513, 1e-12);
-    /* leakage: every component's leak times its instances */
-    assert_float_equal(a.energy.leakage_per_cycle,
-                       0.0 + 0.005652 + 168 * (0.000101 + 0.001592 + 0.000134 + 0.002374),
-                       1e-9);
+    assert_true(a.level[5].drain_energy == 0); /* no drain action in Timeloop */
+    /* psum_spad: one word per access; shared_glb: 8 words per access */
+    assert_float_equal(a.level[5].read_energy, 0.2513, 1e-12);
+    assert_int_equal(a.level[1].block_words, 8);
+    /* leakage: each component's per instance (energy.c charges it on the
+     * used instances), the MAC's over every PE */
+    assert_float_equal(a.level[1].leakage, 0.005652, 1e-12);
+    assert_float_equal(a.level[5].leakage, 0.000134, 1e-12);
+    assert_float_equal(a.energy.mac_leakage, 0, 1e-12); /* as Timeloop: not charged */
+    assert_float_equal(a.energy.leakage_per_cycle, 0, 1e-12);
     pesim_diags_destroy(d);
     free(ert);
 }
