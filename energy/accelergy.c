@@ -1151,7 +1151,9 @@ int pesim_energy_price_ert(const char *text, size_t len, const char *file,
         a.level[lv].drain_energy = 0; /* Timeloop has no drain action */
         /* An action moves a whole vector, and idle instances leak nothing
          * (energy.c charges both on the used instances). */
-        a.level[lv].block_words = (uint32_t)block;
+        /* per instance: a cluster's vector spans its instances' blocks */
+        uint32_t cl = a.level[lv].cluster > 1 ? a.level[lv].cluster : 1;
+        a.level[lv].block_words = (uint32_t)block / cl > 1 ? (uint32_t)block / cl : 1;
         if (named_energy(&ctx, &t, name, "leak", true, what, &v) == 0)
             a.level[lv].leakage = v;
     }

@@ -77,6 +77,18 @@ static double charged(const struct pesim_level_cfg *c, uint64_t used, uint64_t n
     return (double)((per / b + (per % b != 0)) * b) * (double)used;
 }
 
+/* A cluster's accesses cost the same however few of its instances are
+ * used: each used one's words cost cluster / (used per cluster). */
+static double cluster_factor(const struct pesim_arch *arch, unsigned lv, uint64_t used)
+{
+    uint64_t c = arch->level[lv].cluster, inst = pesim_arch_instances(arch, lv);
+    if (c <= 1 || inst == 0 || used == 0)
+        return 1;
+    uint64_t per = (used * c + inst - 1) / inst; /* used instances of a cluster */
+    per = per < 1 ? 1 : per > c ? c : per;
+    return (double)c / (double)per;
+}
+
 void pesim_energy_compute(const struct pesim_arch *arch, const struct pesim_analysis *a,
                           uint64_t cycles, struct pesim_energy *out)
 {
@@ -88,10 +100,11 @@ void pesim_energy_compute(const struct pesim_arch *arch, const struct pesim_anal
         for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
             const struct pesim_access *x = &a->acc[lv][ds];
             uint64_t u = a->used_instances[lv];
-            out->by[row][ds] = charged(c, u, x->reads) * c->read_energy +
-                               (charged(c, u, x->fills) + charged(c, u, x->updates)) *
-                                   c->write_energy +
-                               charged(c, u, x->drains) * c->drain_energy;
+            out->by[row][ds] = (charged(c, u, x->reads) * c->read_energy +
+                                (charged(c, u, x->fills) + charged(c, u, x->updates)) *
+                                    c->write_energy +
+                                charged(c, u, x->drains) * c->drain_energy) *
+                               cluster_factor(arch, lv, u);
         }
         row++;
         if (!pesim_arch_has_fanout(arch, lv))

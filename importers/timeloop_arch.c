@@ -708,6 +708,8 @@ static void write_yaml(struct reader *r, const struct pesim_tl_arch *tl, const u
             unsigned w = (unsigned)e->datawidth;
             tl_printf(b, "    word_bits: {weights: %u, inputs: %u, outputs: %u}\n", w, w, w);
         }
+        if (e->cluster > 1 && !tl->container[lv])
+            tl_printf(b, "    cluster: %.0f   # instances sharing one access\n", e->cluster);
         if (e->mbuf == 2)
             tl_printf(b, "    double_buffer: true\n");
         else if (lv > 0 && !tl->container[lv])

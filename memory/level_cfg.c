@@ -100,6 +100,10 @@ static const struct cfg_key level_keys[] = {
      .desc = "Words one access moves: energy is charged per block of them (as Timeloop's "
              "vector accesses)",
      .offset = LV_OFF(block_words)},
+    {.name = "cluster", .type = CFG_U32, .umin = 1, .umax = 65536, .def = "1", .unit = "instances",
+     .desc = "Instances that share one access (a cluster's vector costs the same however few of "
+             "them are used)",
+     .offset = LV_OFF(cluster)},
     {.name = "leakage", .type = CFG_DOUBLE, .dmin = 0, .dmax = 1e9, .def = "0",
      .unit = "(unit)/cycle",
      .desc = "Leakage of one instance per cycle, charged on the instances given work",

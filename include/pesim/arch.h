@@ -146,6 +146,11 @@ struct pesim_level_cfg {
      * each of its used instances cost ceil(n / block_words) accesses of
      * block_words words each (Timeloop's vector accesses). */
     uint32_t block_words;
+    /* Instances that share one access (0 or 1: none): an access moves a
+     * block for each of `cluster` instances at once, so when only u of
+     * them are used each word costs cluster / u times its share
+     * (Timeloop's cluster_size). */
+    uint32_t cluster;
     /* Leakage per instance per cycle, charged on the used instances (idle
      * ones power-gated, as Timeloop assumes). */
     double leakage;

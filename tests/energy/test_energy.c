@@ -89,10 +89,58 @@ static void test_roofline(void **state)
     assert_float_equal(tot.analysis.util_spatial, 1.0 / 16, 1e-12);
 }
 
+/* Vector accesses, clusters and leakage on used instances (docs/model.md,
+ * "Energy"), on the 1-D case in one PE (1 used instance of 1) and on a
+ * 4-PE spread of it. */
+static void test_blocks_clusters_leakage(void **state)
+{
+    (void)state;
+    struct pesim_arch a = fx_arch(4, 4);
+    struct pesim_layer l = fx_1d_layer();
+    struct pesim_mapping m = fx_1d_mapping();
+    struct pesim_analysis r;
+    assert_int_equal(pesim_map_analyze(&a, &l, &m, &r), 0);
+    assert_int_equal(r.used_instances[PESIM_LEVEL_RF], 1);
+    struct pesim_energy e;
+    /* DRAM by blocks of 8 words: W 3 reads -> 1 block = 8 words, I 6 -> 8,
+     * O 4 updates -> 8: (8 + 8) x 200 + 8 x 200 = 4800, not 2600 */
+    a.level[PESIM_LEVEL_DRAM].block_words = 8;
+    pesim_energy_compute(&a, &r, 12, &e);
+    assert_float_equal(e.by_level[PESIM_EL_DRAM], 4800, 1e-9);
+    assert_float_equal(e.by[PESIM_EL_DRAM][PESIM_DS_WEIGHTS], 1600, 1e-9);
+    a.level[PESIM_LEVEL_DRAM].block_words = 1;
+    /* leakage of the RF level 0.25 per instance per cycle: 1 used of 16 PEs
+     * -> 12 cycles x 0.25 x 1 = 3; of the MACs 0.5 on the 1 used: 6 */
+    a.level[PESIM_LEVEL_RF].leakage = 0.25;
+    a.energy.mac_leakage = 0.5;
+    pesim_energy_compute(&a, &r, 12, &e);
+    assert_float_equal(e.leakage, 3 + 6, 1e-9);
+    assert_float_equal(e.total, 2851 + 9, 1e-9);
+    a.level[PESIM_LEVEL_RF].leakage = 0;
+    a.energy.mac_leakage = 0;
+    /* a cluster of 16 RFs sharing an access, 1 used: the RF's 57 cost 16x */
+    a.level[PESIM_LEVEL_RF].cluster = 16;
+    pesim_energy_compute(&a, &r, 12, &e);
+    assert_float_equal(e.by_level[PESIM_EL_RF], 57 * 16, 1e-9);
+    /* P = 4 over 4 PEs (x): 4 used of a cluster of 16 -> 4x */
+    struct pesim_mapping m4;
+    memset(&m4, 0, sizeof m4);
+    pesim_mapping_add_spatial(&m4, PESIM_LEVEL_GLB, PESIM_DIM_P, 4, PESIM_AXIS_X);
+    pesim_mapping_add_temporal(&m4, PESIM_LEVEL_RF, PESIM_DIM_R, 3);
+    assert_int_equal(pesim_map_analyze(&a, &l, &m4, &r), 0);
+    assert_int_equal(r.used_instances[PESIM_LEVEL_RF], 4);
+    pesim_energy_compute(&a, &r, 3, &e);
+    struct pesim_energy plain;
+    a.level[PESIM_LEVEL_RF].cluster = 1;
+    pesim_energy_compute(&a, &r, 3, &plain);
+    assert_float_equal(e.by_level[PESIM_EL_RF], 4 * plain.by_level[PESIM_EL_RF], 1e-9);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_book_costs),
+        cmocka_unit_test(test_blocks_clusters_leakage),
         cmocka_unit_test(test_roofline),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
