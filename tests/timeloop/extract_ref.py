@@ -38,7 +38,7 @@ stops the script with the file and line; nothing is written then.
 
 Standard library only (the files are plain text); the output is sorted
 and indented so that regenerating it from the same commit gives the same
-bytes (docs/validation-timeloop.md, "Regenerating the reference").
+bytes (docs/validation.md, "Timeloop", "Regenerating the reference").
 """
 
 import argparse

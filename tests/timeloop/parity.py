@@ -34,7 +34,7 @@ skipped; a pesim level that Timeloop does not have must count nothing.
 
 Prints one row per compared number that differs (all with -v), a status
 line per case and engine, and "N of M counts equal, E of F energies within
-0.5%" (--markdown: the table of docs/validation-timeloop.md, cases and the
+0.5%" (--markdown: the table of docs/validation.md, "Timeloop", cases and the
 differences, instead of the rows). A case passes when
 every number it compares is equal. known.txt lists the cases expected to
 differ, one per line as `CASE[@ENGINE] cause`; the run fails (exit 1) when
