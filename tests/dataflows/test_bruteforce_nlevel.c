@@ -179,7 +179,8 @@ struct exec {
     uint32_t hstamp[HSIZE], gstamp[HSIZE], gcount[HSIZE];
     uint32_t stamp;
     struct hmap map[3];             /* D7a, D9a */
-    struct trip trip[MAX_ITERS];    /* D7a */
+    struct trip trip[MAX_ITERS], tripv[MAX_ITERS]; /* D7a: sorted, by iteration */
+    uint64_t repv[MAX_ITERS];
     uint8_t dig_save[MAX_ITERS][MAXP];
     bool fresh[MAX_ITERS]; /* D8a: the iteration's datum is new to its instance of c */
 };
@@ -350,9 +351,12 @@ static uint64_t distinct_slid(struct exec *e, const bool *sel, int ds, int L)
 static uint64_t mark_fresh(struct exec *e, const bool *sel, int ds, int L)
 {
     uint64_t n = distinct(e, sel, ds);
-    for (uint32_t v = 0; v < e->nvalid; v++) {
+    for (uint32_t v = 0; v < e->nvalid; v++)
         e->fresh[v] = true;
-        if (L < 0 || e->dig[v][L] == 0)
+    if (L < 0)
+        return n;
+    for (uint32_t v = 0; v < e->nvalid; v++) {
+        if (e->dig[v][L] == 0)
             continue;
         e->dig[v][L]--;
         uint64_t prev = key_of(e, v, sel, ds);
@@ -594,7 +598,8 @@ static bool exact_group(struct exec *e, const bool *sel, int ds, int f, int c)
     }
     uint32_t n = e->nvalid, u = 0;
     for (uint32_t v = 0; v < n; v++)
-        e->trip[v] = (struct trip){key_of(e, v, ctx, -1), key_of(e, v, ch, -1), key_of(e, v, el, ds)};
+        e->trip[v] = e->tripv[v] =
+            (struct trip){key_of(e, v, ctx, -1), key_of(e, v, ch, -1), key_of(e, v, el, ds)};
     qsort(e->trip, n, sizeof e->trip[0], trip_cmp);
     for (uint32_t v = 0; v < n; v++) /* the distinct triples */
         if (u == 0 || trip_cmp(&e->trip[u - 1], &e->trip[v]) != 0)
@@ -629,14 +634,16 @@ static bool exact_group(struct exec *e, const bool *sel, int ds, int f, int c)
     struct hmap *one = &e->map[1];
     hm_clear(one);
     for (uint32_t v = 0; v < n; v++) {
-        uint64_t r = *hm_at(rep, key_of(e, v, ctx, -1) * nch + key_of(e, v, ch, -1), false, 0);
-        uint64_t *h = hm_at(one, key_of(e, v, ctx, -1) * E + key_of(e, v, el, ds), true, r);
+        const struct trip *t = &e->tripv[v];
+        uint64_t r = e->repv[v] = *hm_at(rep, t->ctx * nch + t->child, false, 0);
+        uint64_t *h = hm_at(one, t->ctx * E + t->elem, true, r);
         if (*h != r)
             *h = UINT64_MAX;
     }
     for (uint32_t v = 0; v < n; v++) {
-        uint64_t r = *hm_at(rep, key_of(e, v, ctx, -1) * nch + key_of(e, v, ch, -1), false, 0);
-        if (*hm_at(one, key_of(e, v, ctx, -1) * E + key_of(e, v, el, ds), false, 0) != UINT64_MAX)
+        const struct trip *t = &e->tripv[v];
+        uint64_t r = e->repv[v];
+        if (*hm_at(one, t->ctx * E + t->elem, false, 0) != UINT64_MAX)
             r = 0;
         for (int i = e->n - 1; i >= 0; i--)
             if (ch[i]) {
@@ -747,8 +754,7 @@ static void pair(struct exec *e, const struct pesim_arch *a, int ds, int p, int 
         seen.exact_unslid_kept += distinct_slid(e, sel, ds, relaxed) < distinct(e, sel, ds);
     }
     seen.slid += L >= 0;
-    uint64_t per_pe = distinct_slid(e, sel, ds, L);
-    assert_true(mark_fresh(e, sel, ds, L) == per_pe);
+    uint64_t per_pe = mark_fresh(e, sel, ds, L);
     seen.kept += L >= 0 && per_pe < distinct(e, sel, ds);
     int nf = 0, fan[NL];
     uint64_t fw[NL], fs[NL];
