@@ -699,6 +699,7 @@ static void pair_words(const struct pesim_arch *arch, const struct pesim_mapping
     p->to_mac = child >= nt->nlevels;
     p->nf = 0;
     uint64_t gone = 0; /* spatial positions collapsed so far */
+    uint64_t gone_at[PESIM_LEVELS_MAX]; /* ... below fanout[k] */
     bool all_collapse = true;
     uint64_t seen = seen_words(nt, l, ds, &in, 0, sl, ok);
     p->per_pe = seen;
@@ -710,12 +711,10 @@ static void pair_words(const struct pesim_arch *arch, const struct pesim_mapping
         int k = p->nf++;
         p->fanout[k] = (uint8_t)f;
         p->f_words[k] = seen;
-        p->f_first[k] = 0;
-        if (ds == PESIM_DS_OUTPUTS && net->reduce && net->reload_all) {
-            uint64_t a = in.above & ~gone;
+        p->f_first[k] = p->f_reload[k] = 0;
+        gone_at[k] = gone;
+        if (ds == PESIM_DS_OUTPUTS && net->reduce && net->reload_all)
             p->reload_all |= (uint8_t)(1u << k);
-            p->f_first[k] = words(nt, l, ds, a, a & nt->spatial_mask, NULL, ok);
-        }
         if (collapses(arch, (unsigned)f, ds)) {
             uint64_t sp = fanout_mask(nt, (unsigned)f);
             if (ds == PESIM_DS_INPUTS && net->exact) {
@@ -730,6 +729,21 @@ static void pair_words(const struct pesim_arch *arch, const struct pesim_mapping
             all_collapse = false;
         }
         p->f_sends[k] = seen;
+    }
+    /* A reload_all network's reloads reach, below each outer network
+     * without it, only the child that network gives them to: the union
+     * over that network's loops (its lowest child holds every element a
+     * child over C, R or S holds; loops over output dims part the
+     * elements). */
+    uint64_t plain = 0; /* spatial positions of the outer networks without reload_all */
+    for (int k = p->nf - 1; k >= 0; k--) {
+        if (p->reload_all >> k & 1) {
+            uint64_t a = in.above & ~gone_at[k] & ~plain;
+            p->f_reload[k] = words(nt, l, ds, a, in.refetch | (a & nt->spatial_mask), NULL, ok);
+            p->f_first[k] = words(nt, l, ds, a, a & nt->spatial_mask, NULL, ok);
+        } else {
+            plain |= fanout_mask(nt, p->fanout[k]);
+        }
     }
     p->crossing = p->nf > 0;
     p->collapse = p->crossing && all_collapse;
@@ -749,7 +763,7 @@ uint64_t pesim_pair_reloads(const struct pesim_pair *p, uint64_t at_parent[PESIM
     for (int k = p->nf - 1; k >= 0; k--) {
         at_parent[k] = r;
         if (p->reload_all >> k & 1)
-            r = p->f_words[k] - p->f_first[k];
+            r = p->f_reload[k] - p->f_first[k];
         at_children[k] = r;
     }
     return r;

@@ -28,9 +28,13 @@ struct pesim_pair {
     uint64_t first;  /* outputs: parent-side words of first residencies */
     /* Outputs, fan-outs whose network reloads into every child of a
      * reduction group (bit k for fanout[k]): the first residencies at
-     * their children, which no reload brings. */
+     * their children, which no reload brings, and the words at their
+     * children a reload can reach: f_words but in the one child an outer
+     * network without reload_all gives each reload to (its group's lowest;
+     * the others start from zero). */
     uint8_t reload_all;
     uint64_t f_first[PESIM_LEVELS_MAX];
+    uint64_t f_reload[PESIM_LEVELS_MAX];
 };
 
 /* Words a pair's reloads move (outputs: every residency but an element's

@@ -453,6 +453,55 @@ static void test_reload_all(void **state)
     }
 }
 
+/* A reload_all network under one without it: the outer network gives each
+ * reload to one child of its group, so the inner one fans it out inside
+ * that child only. 1x1 layer C = 4, P = 2; DRAM iterates C2 (outer), P2
+ * and spreads C2 over two children, each a 1x1 fan-out (reload_all) into
+ * a level holding the outputs (the level between keeps none). Per child 4
+ * residencies of one word: 8 drains, 4 DRAM updates, 4 - 2 = 2 reloads.
+ * Without reload_all at the outer network they reach child C = 0 only, in
+ * its second pass over C: 2 fills (counting both children would say 8 - 4
+ * = 4, and child C = 1 would add the reloaded psum a second time); with
+ * it, both children: 4 fills. */
+static void test_reload_all_nested(void **state)
+{
+    (void)state;
+    struct pesim_layer l = fx_layer(1, 1, 4, 2, 1, 1, 1);
+    for (int all = 0; all < 2; all++) {
+        struct pesim_arch a = nl_base_arch();
+        a.nlevels = 3;
+        for (unsigned lv = 0; lv < 3; lv++)
+            nl_open_level(&a.level[lv], lv);
+        a.level[1].holds[PESIM_DS_OUTPUTS] = false;
+        for (unsigned lv = 0; lv < 2; lv++) {
+            struct pesim_fanout_cfg *f = &a.level[lv].fanout;
+            f->rows = 1;
+            f->cols = lv == 0 ? 2 : 1;
+            snprintf(f->name, sizeof f->name, "net%u", lv);
+            for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
+                f->net[ds] = (struct pesim_net_cfg){.width_words = 1, .multicast = true,
+                                                    .reduce = true};
+            f->net[PESIM_DS_OUTPUTS].reload_all = lv == 1 || all;
+        }
+        struct pesim_mapping m;
+        memset(&m, 0, sizeof m);
+        m.nlevels = 3;
+        pesim_mapping_add_temporal(&m, 0, PESIM_DIM_C, 2);
+        pesim_mapping_add_temporal(&m, 0, PESIM_DIM_P, 2);
+        pesim_mapping_add_spatial(&m, 0, PESIM_DIM_C, 2, 0);
+        struct pesim_analysis r = run(&a, &l, &m);
+        const struct pesim_access *o0 = &r.acc[0][PESIM_DS_OUTPUTS], *o2 = &r.acc[2][PESIM_DS_OUTPUTS];
+        assert_int_equal(o2->drains, 8);
+        assert_int_equal(o0->updates, 4);
+        assert_int_equal(o0->reads, 2);
+        assert_int_equal(o2->fills, all ? 4 : 2);
+        assert_int_equal(r.noc_sends[0][PESIM_DS_OUTPUTS], 4 + 2);
+        assert_int_equal(r.noc_words[0][PESIM_DS_OUTPUTS], 8 + (all ? 4 : 2));
+        assert_int_equal(r.noc_sends[1][PESIM_DS_OUTPUTS], 8 + (all ? 4 : 2));
+        assert_int_equal(r.noc_words[1][PESIM_DS_OUTPUTS], 8 + (all ? 4 : 2));
+    }
+}
+
 
 /* ---- Sliding windows (docs/model.md, "Sliding windows") ---- */
 
@@ -777,6 +826,7 @@ int main(void)
         cmocka_unit_test(test_rs_diagonal_multicast),
         cmocka_unit_test(test_exact_multicast),
         cmocka_unit_test(test_reload_all),
+        cmocka_unit_test(test_reload_all_nested),
         cmocka_unit_test(test_glb_bypass_batch),
         cmocka_unit_test(test_no_local_reuse),
         cmocka_unit_test(test_capacity_messages),

@@ -55,6 +55,18 @@
  *    every word it sends down a network that does not collapse reaches it
  *    separately: the inner fan-outs' digits that were kept stay in the
  *    tuple. sent = the size of the set at p.
+ * D7a Exact-match multicast (a multicast network with `exact`; model.md
+ *    "Exact and overlapping multicast"). One send reaches a group of f's
+ *    children only when the data they receive are identical. In each
+ *    period and for each value of the digits outside f (outer fan-outs,
+ *    instance of p), the set a child of f receives is its whole subtree's:
+ *    the (inner fan-outs' kept digits, datum) pairs of the current set with
+ *    f's digits equal to the child's. Children with identical sets form a
+ *    group and get one send per element; children whose sets merely
+ *    overlap are in different groups and each get their own. The set after
+ *    f replaces f's digits by the group's (its first child's, in digit
+ *    order), so outer fan-outs see a group as one child, and a subtree's
+ *    set at an outer fan-out compares the groups' digits with the data.
  * D8 Weights, inputs: p reads `sent`; c, when a level, fills per_pe.
  * D8a Sliding windows (model.md, "Sliding windows"). For inputs into a
  *    level c with `halo`, let L be the innermost loop of c's period (D5).
@@ -62,10 +74,14 @@
  *    own loops (an irrelevant one there restarts the window), and no
  *    multicast network crossed by the pair has a spatial loop over the
  *    same window axis (P, R: rows; Q, S:
- *    columns), each set of D6-D7 counts only the tuples whose datum the
- *    same tuple with L's digit one lower (the previous tile of the same
- *    instance, or group) does not hold: |S| - |{t in S : t[L] > 0 and
- *    t with t[L]-1 is in S}|.
+ *    columns), D6's set counts only the tuples whose datum the same
+ *    tuple with L's digit one lower (the previous tile of the same
+ *    instance) does not hold: |S| - |{t in S : t[L] > 0 and t with t[L]-1
+ *    is in S}|; the sets of D7 (and D7a's sends) are built from the MACs
+ *    of those new tuples only: a parent sends what some child needs anew.
+ *    (An exact network whose children's tiles span several rows of the
+ *    axis would not need to stop the slide: each child has its own copy.
+ *    The analysis does stop it; such pairs are counted, not slid.)
  * D9 Outputs. first = |{(instance of p, datum)}|: an element's first
  *    residency in each instance of p starts from zero (model.md §4 "first
  *    residencies"; analysis.c "An element's first residency in each
@@ -80,6 +96,19 @@
  *    update but an element's first (sent - first). In both cases each
  *    crossed network's words and sends are D7's, and spatial reductions
  *    are the sum over crossed networks of words - sends.
+ * D9a Where a reload goes (every crossed network reduces). Going down from
+ *    p through the crossed fan-outs, outermost first, the reloads at f's
+ *    parent side are a set of tuples (at p: every (period, instance of p,
+ *    datum) but each element's earliest in its instance of p). A network
+ *    with `reload_all` gives each reload to every child of its reduction
+ *    group, except where that residency is the child's own first for the
+ *    element (the child starts it from zero): the tuples at f's children
+ *    whose tuple above f is a reload and which are not their child's
+ *    earliest for that datum. A network without it gives each reload to
+ *    one child of the group (the one with the lowest digits; the others
+ *    start from zero). The words at f's children are that set, its sends
+ *    the set above; c fills the set at its side of the innermost fan-out
+ *    (none crossed: the set at p).
  * D10 MACs = valid iterations; ideal cycles = distinct values of the
  *    temporal digits over valid MACs; active PEs = distinct values of the
  *    spatial digits over valid MACs.
@@ -88,6 +117,11 @@
  *    tile_words = the largest such set; need_words = tile_words, twice
  *    that when the level double-buffers. Every capacity here is unlimited,
  *    so every mapping fits.
+ *
+ * Exact-match multicast leaves out one shape that model.md states is not
+ * exact (spatial loops over both P and R, or Q and S, of one exact fan-out
+ * over children whose tiles span several rows, or columns): such cases
+ * are skipped and counted.
  *
  * Every counter of pesim_map_analyze is compared exactly. That the general
  * path is the shorthand's: every random case of three levels with its one
@@ -120,6 +154,16 @@ enum { W = PESIM_DS_WEIGHTS, I = PESIM_DS_INPUTS, O = PESIM_DS_OUTPUTS, NDS = PE
 
 /* ---- The nest, executed ---- */
 
+/* A map of uint64 keys (tagged by stamp, so that it is never cleared). */
+struct hmap {
+    uint64_t key[HSIZE], val[HSIZE];
+    uint32_t stamp[HSIZE], cur, n;
+};
+
+struct trip {
+    uint64_t ctx, child, elem;
+};
+
 struct exec {
     int n, nl;
     int dim[MAXP], bound[MAXP], level[MAXP];
@@ -134,6 +178,11 @@ struct exec {
     uint64_t hkey[HSIZE], gkey[HSIZE];
     uint32_t hstamp[HSIZE], gstamp[HSIZE], gcount[HSIZE];
     uint32_t stamp;
+    struct hmap map[3];             /* D7a, D9a */
+    struct trip trip[MAX_ITERS], tripv[MAX_ITERS]; /* D7a: sorted, by iteration */
+    uint64_t repv[MAX_ITERS];
+    uint8_t dig_save[MAX_ITERS][MAXP];
+    bool fresh[MAX_ITERS]; /* D8a: the iteration's datum is new to its instance of c */
 };
 
 /* D2: which dimensions index a data space. */
@@ -297,6 +346,40 @@ static uint64_t distinct_slid(struct exec *e, const bool *sel, int ds, int L)
     return n - kept;
 }
 
+/* D8a: mark the iterations whose tuple (loops in sel, datum) the previous
+ * tile along L does not hold; returns how many distinct tuples they give. */
+static uint64_t mark_fresh(struct exec *e, const bool *sel, int ds, int L)
+{
+    uint64_t n = distinct(e, sel, ds);
+    for (uint32_t v = 0; v < e->nvalid; v++)
+        e->fresh[v] = true;
+    if (L < 0)
+        return n;
+    for (uint32_t v = 0; v < e->nvalid; v++) {
+        if (e->dig[v][L] == 0)
+            continue;
+        e->dig[v][L]--;
+        uint64_t prev = key_of(e, v, sel, ds);
+        e->dig[v][L]++;
+        e->fresh[v] = !member(e, prev);
+    }
+    e->stamp++;
+    n = 0;
+    for (uint32_t v = 0; v < e->nvalid; v++)
+        n += e->fresh[v] && insert(e, key_of(e, v, sel, ds));
+    return n;
+}
+
+/* |{(digits of the loops in sel, datum of ds)}| over the fresh MACs. */
+static uint64_t distinct_fresh(struct exec *e, const bool *sel, int ds)
+{
+    e->stamp++;
+    uint64_t n = 0;
+    for (uint32_t v = 0; v < e->nvalid; v++)
+        n += e->fresh[v] && insert(e, key_of(e, v, sel, ds));
+    return n;
+}
+
 /* max over values of the loops in sel of |{datum of ds}| under it (D11). */
 static uint64_t largest_group(struct exec *e, const bool *sel, int ds)
 {
@@ -370,6 +453,16 @@ static struct {
     unsigned strided;     /* input pairs whose P, Q, R or S words are strided */
     unsigned slid;        /* input pairs whose window slides (D8a) */
     unsigned kept;        /* ... and keep some overlap (fewer words than whole tiles) */
+    unsigned exact;       /* pairs through an exact multicast fan-out with spatial loops */
+    unsigned exact_grouped; /* ... where some children got one send together */
+    unsigned exact_differs; /* ... where its sends differ from an overlapping network's */
+    unsigned exact_outer; /* ... whose grouped set went on through an outer fan-out with loops */
+    unsigned exact_unslid; /* input pairs that would slide but for an exact network's loop on
+                              the axis over children with tiles of several rows (columns) */
+    unsigned exact_unslid_kept; /* ... and would keep some overlap */
+    unsigned rall;        /* output pairs with reloads through a reload_all network */
+    unsigned rall_more;   /* ... where the child fills exceed the parent's reloads */
+    unsigned rall_under;  /* ... with a reload_all network below one without, both with loops */
 } seen;
 
 static bool spatial_at(const struct exec *e, int f)
@@ -396,8 +489,24 @@ static int window_axis(int d)
     return d == PESIM_DIM_P || d == PESIM_DIM_R ? 0 : d == PESIM_DIM_Q || d == PESIM_DIM_S ? 1 : -1;
 }
 
-/* D8a: the loop whose steps slide the pair's window, or -1. */
-static int sliding_loop(const struct exec *e, const struct pesim_arch *a, int ds, int p, int c)
+/* The rows (axis 0) or columns (1) loops of a child's tile at fan-out f
+ * span for pair (., c): the loops of c's tile and the inner fan-outs'. */
+static uint64_t child_span(const struct exec *e, int f, int c, int axis)
+{
+    uint64_t span = 1;
+    for (int i = 0; i < e->n; i++)
+        if (window_axis(e->dim[i]) == axis &&
+            (i >= e->tstart[c] || (e->spatial[i] && e->level[i] > f && e->level[i] < c)))
+            span *= (uint64_t)e->bound[i];
+    return span;
+}
+
+/* D8a: the loop whose steps slide the pair's window, or -1. relax: an
+ * exact network whose children's tiles span several rows (columns) of the
+ * axis does not stop it (each child gets its own copy and slides its own
+ * window; the analysis does not slide these, counted apart). */
+static int sliding_loop(const struct exec *e, const struct pesim_arch *a, int ds, int p, int c,
+                        bool relax)
 {
     if (ds != I || c >= e->nl || !a->level[c].halo)
         return -1;
@@ -411,12 +520,225 @@ static int sliding_loop(const struct exec *e, const struct pesim_arch *a, int ds
         if (!e->spatial[i] && e->level[i] < c)
             return -1; /* a temporal loop between L and c's tile */
     for (int f = p; f < c; f++)
-        if (nl_has_fanout(a, f) && a->level[f].fanout.net[ds].multicast)
+        if (nl_has_fanout(a, f) && a->level[f].fanout.net[ds].multicast &&
+            !(relax && a->level[f].fanout.net[ds].exact &&
+              child_span(e, f, c, window_axis(e->dim[L])) > 1))
             for (int i = 0; i < e->n; i++)
                 if (e->spatial[i] && e->level[i] == f &&
                     window_axis(e->dim[i]) == window_axis(e->dim[L]))
                     return -1;
     return L;
+}
+
+static void hm_clear(struct hmap *m)
+{
+    m->cur++;
+    m->n = 0;
+}
+
+/* The value of k in m; when absent, NULL, or (create) a new slot holding init. */
+static uint64_t *hm_at(struct hmap *m, uint64_t k, bool create, uint64_t init)
+{
+    for (uint32_t h = slot(k);; h = (h + 1) & (HSIZE - 1)) {
+        if (m->stamp[h] != m->cur) {
+            if (!create)
+                return NULL;
+            m->stamp[h] = m->cur;
+            m->key[h] = k;
+            m->val[h] = init;
+            m->n++;
+            return &m->val[h];
+        }
+        if (m->key[h] == k)
+            return &m->val[h];
+    }
+}
+
+static void set_min(struct hmap *m, uint64_t k, uint64_t v)
+{
+    uint64_t *x = hm_at(m, k, true, UINT64_MAX);
+    if (v < *x)
+        *x = v;
+}
+
+static int trip_cmp(const void *pa, const void *pb)
+{
+    const struct trip *a = pa, *b = pb;
+    if (a->ctx != b->ctx)
+        return a->ctx < b->ctx ? -1 : 1;
+    if (a->child != b->child)
+        return a->child < b->child ? -1 : 1;
+    return a->elem < b->elem ? -1 : a->elem > b->elem;
+}
+
+static bool same_run(const struct trip *t, uint32_t a, uint32_t na, uint32_t b, uint32_t nb)
+{
+    if (na != nb)
+        return false;
+    for (uint32_t i = 0; i < na; i++)
+        if (t[a + i].elem != t[b + i].elem)
+            return false;
+    return true;
+}
+
+/* D7a at fan-out f (the current set: the loops in sel, datum of ds): each
+ * child's digits of f become its group's first child's. True when some
+ * child joined another's group. */
+static bool exact_group(struct exec *e, const bool *sel, int ds, int f, int c)
+{
+    bool ctx[MAXP], ch[MAXP], el[MAXP];
+    uint64_t nch = 1;
+    for (int i = 0; i < e->n; i++) {
+        bool inner = e->spatial[i] && e->level[i] > f && e->level[i] < c;
+        ch[i] = e->spatial[i] && e->level[i] == f;
+        ctx[i] = sel[i] && !inner && !ch[i];
+        el[i] = sel[i] && inner;
+        if (ch[i])
+            nch *= (uint64_t)e->bound[i];
+    }
+    uint32_t n = e->nvalid, u = 0;
+    for (uint32_t v = 0; v < n; v++)
+        e->trip[v] = e->tripv[v] =
+            (struct trip){key_of(e, v, ctx, -1), key_of(e, v, ch, -1), key_of(e, v, el, ds)};
+    qsort(e->trip, n, sizeof e->trip[0], trip_cmp);
+    for (uint32_t v = 0; v < n; v++) /* the distinct triples */
+        if (u == 0 || trip_cmp(&e->trip[u - 1], &e->trip[v]) != 0)
+            e->trip[u++] = e->trip[v];
+    struct hmap *rep = &e->map[0];
+    hm_clear(rep);
+    bool grouped = false;
+    for (uint32_t a = 0; a < u;) {
+        uint32_t start[64], len[64], nc = 0, b = a;
+        while (b < u && e->trip[b].ctx == e->trip[a].ctx) {
+            uint32_t s = b;
+            while (b < u && e->trip[b].ctx == e->trip[s].ctx && e->trip[b].child == e->trip[s].child)
+                b++;
+            assert_true(nc < 64);
+            start[nc] = s;
+            len[nc++] = b - s;
+        }
+        for (uint32_t j = 0; j < nc; j++) {
+            uint32_t g = j;
+            for (uint32_t i = 0; i < j && g == j; i++)
+                if (same_run(e->trip, start[i], len[i], start[j], len[j]))
+                    g = i;
+            grouped |= g != j;
+            *hm_at(rep, e->trip[a].ctx * nch + e->trip[start[j]].child, true, 0) = e->trip[start[g]].child;
+        }
+        a = b;
+    }
+    /* a word only one group receives is routed by its datum alone */
+    uint64_t E = e->dcount[ds];
+    for (int i = 0; i < e->n; i++)
+        E *= el[i] ? (uint64_t)e->bound[i] : 1;
+    struct hmap *one = &e->map[1];
+    hm_clear(one);
+    for (uint32_t v = 0; v < n; v++) {
+        const struct trip *t = &e->tripv[v];
+        uint64_t r = e->repv[v] = *hm_at(rep, t->ctx * nch + t->child, false, 0);
+        uint64_t *h = hm_at(one, t->ctx * E + t->elem, true, r);
+        if (*h != r)
+            *h = UINT64_MAX;
+    }
+    for (uint32_t v = 0; v < n; v++) {
+        const struct trip *t = &e->tripv[v];
+        uint64_t r = e->repv[v];
+        if (*hm_at(one, t->ctx * E + t->elem, false, 0) != UINT64_MAX)
+            r = 0;
+        for (int i = e->n - 1; i >= 0; i--)
+            if (ch[i]) {
+                e->dig[v][i] = (uint8_t)(r % (uint64_t)e->bound[i]);
+                r /= (uint64_t)e->bound[i];
+            }
+    }
+    return grouped;
+}
+
+/* The shape model.md names as not exact: an exact multicast fan-out of the
+ * pair with spatial loops over both P and R (or Q and S) whose children's
+ * tiles (the loops of c's tile and the inner fan-outs') span several rows
+ * (columns). */
+static bool inexact_shape(const struct exec *e, const struct pesim_arch *a, int ds, int p, int c)
+{
+    static const int ax[2][2] = {{PESIM_DIM_P, PESIM_DIM_R}, {PESIM_DIM_Q, PESIM_DIM_S}};
+    if (ds == O)
+        return false;
+    for (int f = p; f < c; f++) {
+        if (!nl_has_fanout(a, f) || !a->level[f].fanout.net[ds].multicast ||
+            !a->level[f].fanout.net[ds].exact)
+            continue;
+        for (int k = 0; k < 2; k++) {
+            bool on[2] = {false, false};
+            uint64_t span = 1;
+            for (int i = 0; i < e->n; i++) {
+                for (int j = 0; j < 2; j++) {
+                    if (e->dim[i] != ax[k][j])
+                        continue;
+                    on[j] |= e->spatial[i] && e->level[i] == f;
+                    if (i >= e->tstart[c] || (e->spatial[i] && e->level[i] > f && e->level[i] < c))
+                        span *= (uint64_t)e->bound[i];
+                }
+            }
+            if (on[0] && on[1] && span > 1)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* D9a: the reloads down an output pair whose crossed networks all reduce;
+ * selk[k]: the tuple at fan[k]'s children, top: at p. Sets up[k], down[k]
+ * (the reloads at fan[k]'s parent side and children) and returns c's fills. */
+static uint64_t reloads_down(struct exec *e, const struct pesim_arch *a, int p, int nf,
+                             const int *fan, bool (*selk)[MAXP], const bool *top, uint64_t *up,
+                             uint64_t *down)
+{
+    bool per[MAXP], inst[MAXP], sp[MAXP], own[MAXP];
+    for (int i = 0; i < e->n; i++)
+        per[i] = top[i] && !e->spatial[i];
+    instance_loops(e, p, inst);
+    struct hmap *A = &e->map[0], *B = &e->map[1], *F = &e->map[2];
+    hm_clear(F);
+    for (uint32_t v = 0; v < e->nvalid; v++)
+        set_min(F, key_of(e, v, inst, O), key_of(e, v, per, -1));
+    hm_clear(A);
+    for (uint32_t v = 0; v < e->nvalid; v++)
+        if (key_of(e, v, per, -1) != *hm_at(F, key_of(e, v, inst, O), false, 0))
+            hm_at(A, key_of(e, v, top, O), true, 0);
+    const bool *outer = top;
+    for (int k = nf - 1; k >= 0; k--) {
+        const bool *s = selk[k];
+        up[k] = A->n;
+        hm_clear(B);
+        hm_clear(F);
+        if (a->level[fan[k]].fanout.net[O].reload_all) {
+            for (int i = 0; i < e->n; i++)
+                sp[i] = s[i] && e->spatial[i];
+            for (uint32_t v = 0; v < e->nvalid; v++)
+                set_min(F, key_of(e, v, sp, O), key_of(e, v, per, -1));
+            for (uint32_t v = 0; v < e->nvalid; v++)
+                if (key_of(e, v, per, -1) != *hm_at(F, key_of(e, v, sp, O), false, 0) &&
+                    hm_at(A, key_of(e, v, outer, O), false, 0))
+                    hm_at(B, key_of(e, v, s, O), true, 0);
+        } else {
+            for (int i = 0; i < e->n; i++)
+                own[i] = e->spatial[i] && e->level[i] == fan[k];
+            for (uint32_t v = 0; v < e->nvalid; v++)
+                if (hm_at(A, key_of(e, v, outer, O), false, 0))
+                    set_min(F, key_of(e, v, outer, O), key_of(e, v, own, -1));
+            for (uint32_t v = 0; v < e->nvalid; v++) {
+                uint64_t *lo = hm_at(F, key_of(e, v, outer, O), false, 0);
+                if (lo && *lo == key_of(e, v, own, -1))
+                    hm_at(B, key_of(e, v, s, O), true, 0);
+            }
+        }
+        down[k] = B->n;
+        struct hmap *t = A;
+        A = B;
+        B = t;
+        outer = s;
+    }
+    return A->n;
 }
 
 /* D4-D9 for one pair. */
@@ -426,18 +748,39 @@ static void pair(struct exec *e, const struct pesim_arch *a, int ds, int p, int 
     bool sel[MAXP];
     instance_loops(e, c, sel);
     period_loops(e, ds, c, sel);
-    int L = sliding_loop(e, a, ds, p, c);
+    int L = sliding_loop(e, a, ds, p, c, false), relaxed = sliding_loop(e, a, ds, p, c, true);
+    if (L < 0 && relaxed >= 0) {
+        seen.exact_unslid++;
+        seen.exact_unslid_kept += distinct_slid(e, sel, ds, relaxed) < distinct(e, sel, ds);
+    }
     seen.slid += L >= 0;
-    uint64_t per_pe = distinct_slid(e, sel, ds, L);
+    uint64_t per_pe = mark_fresh(e, sel, ds, L);
     seen.kept += L >= 0 && per_pe < distinct(e, sel, ds);
     int nf = 0, fan[NL];
     uint64_t fw[NL], fs[NL];
-    bool all_reduce = true;
+    bool selk[NL][MAXP];
+    bool all_reduce = true, saved = false, exact_seen = false;
     for (int f = c - 1; f >= p; f--) {
         if (!nl_has_fanout(a, f))
             continue;
         fan[nf] = f;
-        fw[nf] = distinct_slid(e, sel, ds, L);
+        memcpy(selk[nf], sel, sizeof sel);
+        fw[nf] = distinct_fresh(e, sel, ds);
+        seen.exact_outer += exact_seen && spatial_at(e, f);
+        if (ds != O && collapses(a, f, ds) && a->level[f].fanout.net[ds].exact && spatial_at(e, f)) {
+            bool ov[MAXP]; /* the overlapping network's set after f */
+            for (int i = 0; i < e->n; i++)
+                ov[i] = sel[i] && !(e->spatial[i] && e->level[i] == f);
+            uint64_t overlap = distinct_fresh(e, ov, ds);
+            if (!saved)
+                memcpy(e->dig_save, e->dig, e->nvalid * sizeof e->dig[0]);
+            saved = exact_seen = true;
+            seen.exact_grouped += exact_group(e, sel, ds, f, c);
+            seen.exact++;
+            fs[nf] = distinct_fresh(e, sel, ds);
+            seen.exact_differs += fs[nf++] != overlap;
+            continue;
+        }
         if (collapses(a, f, ds)) {
             for (int i = 0; i < e->n; i++)
                 if (e->spatial[i] && e->level[i] == f)
@@ -445,9 +788,11 @@ static void pair(struct exec *e, const struct pesim_arch *a, int ds, int p, int 
         } else {
             all_reduce = false;
         }
-        fs[nf++] = distinct_slid(e, sel, ds, L);
+        fs[nf++] = distinct_fresh(e, sel, ds);
     }
-    uint64_t sent = distinct_slid(e, sel, ds, L);
+    uint64_t sent = distinct_fresh(e, sel, ds);
+    if (saved)
+        memcpy(e->dig, e->dig_save, e->nvalid * sizeof e->dig[0]);
     bool storage = c < e->nl;
     seen.cross2 += nf >= 2 && spatial_at(e, fan[0]) && spatial_at(e, fan[1]);
     seen.inner_pair += p > 0 && storage;
@@ -464,19 +809,36 @@ static void pair(struct exec *e, const struct pesim_arch *a, int ds, int p, int 
         }
         return;
     }
+    bool top[MAXP];
+    memcpy(top, sel, sizeof sel);
     instance_loops(e, p, sel);
     uint64_t first = distinct(e, sel, ds);
     assert_true(first <= sent);
-    uint64_t reload = all_reduce ? sent - first : 0;
+    uint64_t reload = all_reduce ? sent - first : 0, into = reload, up[NL], down[NL];
+    bool rall = false, under = false, inner_rall = false;
+    for (int k = 0; k < nf; k++) {
+        bool ra = a->level[fan[k]].fanout.net[O].reload_all;
+        up[k] = down[k] = reload;
+        rall |= ra;
+        under |= !ra && inner_rall && spatial_at(e, fan[k]);
+        inner_rall |= ra && spatial_at(e, fan[k]);
+    }
+    if (all_reduce && nf > 0 && rall) {
+        into = reloads_down(e, a, p, nf, fan, selk, top, up, down);
+        assert_true(up[nf - 1] == reload);
+        seen.rall += reload > 0;
+        seen.rall_more += into > reload;
+        seen.rall_under += reload > 0 && under;
+    }
     if (storage) {
         x->drains[c][ds] += per_pe;
-        x->fills[c][ds] += reload;
+        x->fills[c][ds] += into;
     }
     x->updates[p][ds] += sent;
     x->reads[p][ds] += sent - first;
     for (int k = 0; k < nf; k++) {
-        x->noc_words[fan[k]][ds] += fw[k] + reload;
-        x->noc_sends[fan[k]][ds] += fs[k] + reload;
+        x->noc_words[fan[k]][ds] += fw[k] + down[k];
+        x->noc_sends[fan[k]][ds] += fs[k] + up[k];
         x->spatial_reductions += fw[k] - fs[k];
     }
 }
@@ -490,6 +852,20 @@ static int chain(const struct pesim_arch *a, const struct pesim_mapping *m, int 
             lv[n++] = k;
     lv[n++] = a->nlevels;
     return n;
+}
+
+/* Some pair of the case has inexact_shape(). */
+static bool case_inexact(const struct exec *e, const struct pesim_arch *a,
+                         const struct pesim_mapping *m)
+{
+    for (int ds = 0; ds < NDS; ds++) {
+        int lv[NL + 1];
+        int n = chain(a, m, ds, lv);
+        for (int k = 0; k + 1 < n; k++)
+            if (inexact_shape(e, a, ds, lv[k], lv[k + 1]))
+                return true;
+    }
+    return false;
 }
 
 static void brute_force(struct exec *e, const struct pesim_arch *a, const struct pesim_mapping *m,
@@ -531,18 +907,21 @@ static void print_case(const struct pesim_arch *a, const struct pesim_layer *l,
                   l->stride[1], l->dilation[0], l->dilation[1]);
     for (int lv = 0; lv < a->nlevels; lv++) {
         const struct pesim_level_cfg *c = &a->level[lv];
-        print_message("level %d: holds w%d i%d o%d bypass w%d i%d o%d db%d", lv, c->holds[W],
-                      c->holds[I], c->holds[O], m->bypass[lv][W], m->bypass[lv][I],
-                      m->bypass[lv][O], c->double_buffer);
+        print_message("level %d: holds w%d i%d o%d bypass w%d i%d o%d db%d halo%d", lv,
+                      c->holds[W], c->holds[I], c->holds[O], m->bypass[lv][W], m->bypass[lv][I],
+                      m->bypass[lv][O], c->double_buffer, c->halo);
         print_message("  temporal [");
         for (unsigned i = 0; i < m->ntemporal[lv]; i++)
             print_message(" %s%u", pesim_dim_name(m->temporal[lv][i].dim), m->temporal[lv][i].bound);
         print_message(" ]\n");
         if (nl_has_fanout(a, lv)) {
-            print_message("  fan-out %ux%u mc w%d i%d o%d reduce w%d i%d o%d spatial [",
+            print_message("  fan-out %ux%u mc w%d i%d o%d reduce w%d i%d o%d exact w%d i%d "
+                          "reload_all o%d spatial [",
                           c->fanout.rows, c->fanout.cols, c->fanout.net[W].multicast,
                           c->fanout.net[I].multicast, c->fanout.net[O].multicast,
-                          c->fanout.net[W].reduce, c->fanout.net[I].reduce, c->fanout.net[O].reduce);
+                          c->fanout.net[W].reduce, c->fanout.net[I].reduce, c->fanout.net[O].reduce,
+                          c->fanout.net[W].exact, c->fanout.net[I].exact,
+                          c->fanout.net[O].reload_all);
             for (unsigned i = 0; i < m->nspatial[lv]; i++)
                 print_message(" %s%u%s", pesim_dim_name(m->spatial[lv][i].dim), m->spatial[lv][i].bound,
                               m->spatial[lv][i].axis ? "y" : "x");
@@ -623,7 +1002,9 @@ static struct pesim_arch random_arch(unsigned nl, unsigned nfan)
         snprintf(f->name, sizeof f->name, "net%u", lv);
         for (int ds = 0; ds < NDS; ds++)
             f->net[ds] = (struct pesim_net_cfg){.width_words = 1, .multicast = rnd(3) != 0,
-                                                .reduce = rnd(3) != 0};
+                                                .reduce = rnd(3) != 0,
+                                                .exact = ds != O && rnd(2) != 0,
+                                                .reload_all = ds == O && rnd(2) != 0};
     }
     return a;
 }
@@ -689,7 +1070,11 @@ static bool same_as_shorthand(const struct pesim_arch *a, const struct pesim_lay
     }
     pesim_arch_expand(&s);
     for (int k = 1; k < 3; k++)
-        s.level[k].halo = a->level[k].halo; /* the shorthand has no key for it */
+        s.level[k].halo = a->level[k].halo; /* the shorthand has no key for these */
+    for (int ds = 0; ds < NDS; ds++) {
+        s.level[1].fanout.net[ds].exact = glb->fanout.net[ds].exact;
+        s.level[1].fanout.net[ds].reload_all = glb->fanout.net[ds].reload_all;
+    }
     assert_int_equal(pesim_map_check(&s, l, &ms, "r", NULL), 0);
     struct pesim_analysis rg, rs;
     assert_int_equal(pesim_map_analyze(a, l, m, &rg), 0);
@@ -721,7 +1106,7 @@ static void test_random_nlevel(void **state)
     assert_non_null(e);
     double t0 = now_s();
     unsigned checked = 0, by_levels[NL + 1] = {0}, by_fanouts[3] = {0}, invalid = 0, big = 0;
-    unsigned fanout_innermost = 0, fanout_dram = 0, shorthand = 0;
+    unsigned fanout_innermost = 0, fanout_dram = 0, shorthand = 0, inexact = 0;
     bool ok = true;
     for (unsigned iter = 0; checked < RANDOM_CASES && iter < 40 * RANDOM_CASES && ok; iter++) {
         unsigned nl = 2 + (unsigned)rnd(4), nfan = (unsigned)rnd(3);
@@ -735,6 +1120,10 @@ static void test_random_nlevel(void **state)
         }
         if (!execute(e, &l, &m, nl)) {
             big++;
+            continue;
+        }
+        if (case_inexact(e, &a, &m)) {
+            inexact++; /* model.md's one inexact shape of exact multicast */
             continue;
         }
         ok = check_case(e, &a, &l, &m);
@@ -752,6 +1141,15 @@ static void test_random_nlevel(void **state)
                   checked, invalid, big, MAX_ITERS, now_s() - t0, by_levels[2], by_levels[3],
                   by_levels[4], by_levels[5], by_fanouts[0], by_fanouts[1], by_fanouts[2],
                   fanout_innermost, fanout_dram, shorthand);
+    print_message("exact multicast: %u pairs through a fan-out with loops, %u grouping some "
+                  "children, %u sending other than an overlapping network, %u going on through "
+                  "an outer fan-out; %u cases of the P-and-R shape left out; reload_all: %u "
+                  "output pairs with reloads, %u filling more than the reloads, %u below a "
+                  "network without it; %u pairs an exact network keeps from sliding (%u keeping "
+                  "some)\n",
+                  seen.exact, seen.exact_grouped, seen.exact_differs, seen.exact_outer, inexact,
+                  seen.rall, seen.rall_more, seen.rall_under, seen.exact_unslid,
+                  seen.exact_unslid_kept);
     print_message("pairs: %u crossing two fan-outs with loops, %u between levels below DRAM, "
                   "%u with strided input windows, %u sliding (%u keeping some); output pairs: %u fully reduced, "
                   "%u not\n",
@@ -767,6 +1165,10 @@ static void test_random_nlevel(void **state)
     assert_true(seen.cross2 >= 50 && seen.inner_pair >= 50 && seen.strided >= 50);
     assert_true(seen.slid >= 500 && seen.kept >= 200);
     assert_true(seen.out_reduced >= 50 && seen.out_mixed >= 50);
+    assert_true(seen.exact >= 500 && seen.exact_grouped >= 200 && seen.exact_differs >= 40);
+    assert_true(seen.exact_outer >= 20);
+    assert_true(seen.rall >= 200 && seen.rall_more >= 100 && seen.rall_under >= 10);
+    assert_true(inexact < checked / 10);
 }
 
 /* A shorthand arch: rows x cols PEs, random GLB holds and NoC multicast
