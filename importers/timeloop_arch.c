@@ -88,40 +88,9 @@ static bool number_at(struct reader *r, yaml_node_t *n, const char *what, double
     return true;
 }
 
-static bool ds_of(const char *s, enum pesim_ds *ds)
-{
-    if (!strcmp(s, "Weights") || !strcmp(s, "weights"))
-        *ds = PESIM_DS_WEIGHTS;
-    else if (!strcmp(s, "Inputs") || !strcmp(s, "inputs"))
-        *ds = PESIM_DS_INPUTS;
-    else if (!strcmp(s, "Outputs") || !strcmp(s, "outputs"))
-        *ds = PESIM_DS_OUTPUTS;
-    else
-        return false;
-    return true;
-}
-
 static void ds_list(struct reader *r, yaml_node_t *n, const char *path, bool *out)
 {
-    if (!n)
-        return;
-    if (n->type == YAML_SCALAR_NODE && pesim_cfg_scalar(n)[0] == '\0')
-        return;
-    if (n->type != YAML_SEQUENCE_NODE) {
-        pesim_cfg_error(&r->ctx, n, path, "got %s, expected a list of data spaces "
-                        "(Weights, Inputs, Outputs)", pesim_cfg_kind_name(n));
-        return;
-    }
-    for (size_t i = 0; i < tl_len(n); i++) {
-        yaml_node_t *it = tl_item(r->doc, n, i);
-        const char *s = pesim_cfg_scalar(it);
-        enum pesim_ds ds;
-        if (!s || !ds_of(s, &ds))
-            pesim_cfg_error(&r->ctx, it, path, "got '%.40s', expected Weights, Inputs or "
-                            "Outputs", s ? s : pesim_cfg_kind_name(it));
-        else
-            out[ds] = true;
-    }
+    tl_ds_list(&r->ctx, r->doc, n, path, out);
 }
 
 /* "PE[0..15]" -> "PE", with the count of the range (1 without one). */

@@ -230,26 +230,7 @@ static bool push(struct mreader *r, yaml_node_t *at, struct lp *list, unsigned *
 
 static void ds_names(struct mreader *r, yaml_node_t *n, const char *what, bool *out)
 {
-    if (!n || (n->type == YAML_SCALAR_NODE && !pesim_cfg_scalar(n)[0]))
-        return;
-    if (n->type != YAML_SEQUENCE_NODE) {
-        pesim_cfg_error(&r->ctx, n, what, "got %s, expected a list of Weights, Inputs, "
-                        "Outputs", pesim_cfg_kind_name(n));
-        return;
-    }
-    for (size_t i = 0; i < tl_len(n); i++) {
-        yaml_node_t *it = tl_item(r->doc, n, i);
-        const char *s = pesim_cfg_scalar(it);
-        if (s && !strcmp(s, "Weights"))
-            out[PESIM_DS_WEIGHTS] = true;
-        else if (s && !strcmp(s, "Inputs"))
-            out[PESIM_DS_INPUTS] = true;
-        else if (s && !strcmp(s, "Outputs"))
-            out[PESIM_DS_OUTPUTS] = true;
-        else
-            pesim_cfg_error(&r->ctx, it, what, "got '%.40s', expected Weights, Inputs or "
-                            "Outputs", s ? s : pesim_cfg_kind_name(it));
-    }
+    tl_ds_list(&r->ctx, r->doc, n, what, out);
 }
 
 /* The axis of each factor of a spatial directive: permutation positions

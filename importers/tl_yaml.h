@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config/cfg.h"
+#include "pesim/types.h"
 
 static inline yaml_node_t *tl_node(yaml_document_t *doc, int id)
 {
@@ -81,6 +82,36 @@ static inline void tl_printf(struct tl_buf *b, const char *fmt, ...)
         }
         b->s = s;
         b->cap = cap;
+    }
+}
+
+/* A Timeloop list of data spaces (keep, bypass: "Weights", "Inputs",
+ * "Outputs", any case of the first letter; empty or absent: none), or'ed
+ * into out; anything else an error at `path`. */
+static inline void tl_ds_list(struct cfg_ctx *ctx, yaml_document_t *doc, yaml_node_t *n,
+                              const char *path, bool *out)
+{
+    static const char *const names[PESIM_DS_COUNT] = {"eights", "nputs", "utputs"};
+    static const char first[PESIM_DS_COUNT] = {'w', 'i', 'o'};
+    if (!n || (n->type == YAML_SCALAR_NODE && !pesim_cfg_scalar(n)[0]))
+        return;
+    if (n->type != YAML_SEQUENCE_NODE) {
+        pesim_cfg_error(ctx, n, path, "got %s, expected a list of data spaces (Weights, "
+                        "Inputs, Outputs)", pesim_cfg_kind_name(n));
+        return;
+    }
+    for (size_t i = 0; i < tl_len(n); i++) {
+        yaml_node_t *it = tl_item(doc, n, i);
+        const char *s = pesim_cfg_scalar(it);
+        int ds = -1;
+        for (int k = 0; s && s[0] && k < PESIM_DS_COUNT; k++)
+            if ((s[0] | 0x20) == first[k] && !strcmp(s + 1, names[k]))
+                ds = k;
+        if (ds < 0)
+            pesim_cfg_error(ctx, it, path, "got '%.40s', expected Weights, Inputs or Outputs",
+                            s ? s : pesim_cfg_kind_name(it));
+        else
+            out[ds] = true;
     }
 }
 
