@@ -957,26 +957,36 @@ static void name_from_file(const char *file, char *name)
         strcpy(name, "timeloop");
 }
 
+/* Parse and read one problem file into *l (and its dimension names into
+ * *dims when not NULL); every problem to diags. */
+static int read_problem(const char *text, size_t len, const char *file, struct pesim_layer *l,
+                        struct pesim_tl_dims *dims, struct importer *im, pesim_diags *diags)
+{
+    memset(im, 0, sizeof *im);
+    im->file = file ? file : "problem.yaml";
+    im->dims_out = dims;
+    pesim_cfg_init(&im->ctx, im->file);
+    yaml_document_t doc;
+    bool ok = false;
+    if (pesim_cfg_parse(&im->ctx, text ? text : "", text ? len : 0, &doc) == 0) {
+        im->ctx.doc = &doc;
+        import_doc(im, &doc, l, &ok);
+        yaml_document_delete(&doc);
+    }
+    int rc = pesim_cfg_finish(&im->ctx, diags);
+    if (rc)
+        return rc;
+    return ok ? 0 : PESIM_E_INVALID; /* not ok: not reached, every failure is reported */
+}
+
 int pesim_import_timeloop(const char *text, size_t len, const char *file,
                           struct pesim_workload *out, pesim_diags *diags)
 {
     struct importer im;
-    memset(&im, 0, sizeof im);
-    im.file = file ? file : "problem.yaml";
-    pesim_cfg_init(&im.ctx, im.file);
-    yaml_document_t doc;
     struct pesim_layer l;
-    bool ok = false;
-    if (pesim_cfg_parse(&im.ctx, text ? text : "", text ? len : 0, &doc) == 0) {
-        im.ctx.doc = &doc;
-        import_doc(&im, &doc, &l, &ok);
-        yaml_document_delete(&doc);
-    }
-    int rc = pesim_cfg_finish(&im.ctx, diags);
+    int rc = read_problem(text, len, file, &l, NULL, &im, diags);
     if (rc)
         return rc;
-    if (!ok)
-        return PESIM_E_INVALID; /* not reached: every failure is reported */
     struct pesim_layer *layers = malloc(sizeof *layers);
     if (!layers)
         return PESIM_E_NOMEM;
@@ -1014,23 +1024,10 @@ int pesim_import_tl_dims(const char *text, size_t len, const char *file,
         return 0;
     }
     struct importer im;
-    memset(&im, 0, sizeof im);
-    im.file = file ? file : "problem.yaml";
-    pesim_cfg_init(&im.ctx, im.file);
-    yaml_document_t doc;
     struct pesim_layer l;
-    bool ok = false;
-    if (pesim_cfg_parse(&im.ctx, text, len, &doc) == 0) {
-        im.ctx.doc = &doc;
-        im.dims_out = &d;
-        import_doc(&im, &doc, &l, &ok);
-        yaml_document_delete(&doc);
-    }
-    int rc = pesim_cfg_finish(&im.ctx, diags);
+    int rc = read_problem(text, len, file, &l, &d, &im, diags);
     if (rc)
         return rc;
-    if (!ok)
-        return PESIM_E_INVALID;
     *out = d;
     return 0;
 }
