@@ -127,8 +127,14 @@ int pesim_components_build(struct run *r)
         int rc = take(rs, &t, map, PESIM_LEVELS_MAX + f);
         if (rc)
             return rc;
-        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
             rs->net[f][ds] = role(map, t.data[ds]);
+            /* a bus of unlimited width carries any number of transfers at
+             * once: held by one that a bandwidth elsewhere bounds, it made
+             * the next one (a psum drain after a reload) wait */
+            if (rs->net[f][ds] != RES_NONE && rs->r[rs->net[f][ds]].rate == UINT64_MAX)
+                rs->r[rs->net[f][ds]].fluid = true;
+        }
     }
     r->chan = (struct pesim_dram_channel){0};
     if (rs->dram != RES_NONE) {

@@ -68,6 +68,18 @@ struct plan {
     bool stream[PESIM_DS_COUNT];   /* the pair into the MAC is a transfer */
     bool overlap[PESIM_LEVELS_MAX]; /* double_buffer or stream: fills and drains
                                        overlap the compute of the current tile */
+    bool streams_out[PESIM_LEVELS_MAX]; /* stream: a psum tile's reload follows the
+                                           drain out of its buffer word for word */
+    bool freed_by_drain[PESIM_LEVELS_MAX]; /* fill[outputs][c] is the drain that
+                                              freed the next tile's buffer */
+    /* The last two psum tiles drained out of each overlapping level, newest
+     * first: the digits of their output-relevant refetch loops (which
+     * identify the tile), the drain, and the node that last moved psums
+     * into the parent before it. A reload waits for the drain of its own
+     * psums, not for every drain before it (model.md §8.3). */
+    uint32_t res_key[PESIM_LEVELS_MAX][MAXT];          /* the resident tile's */
+    uint32_t dr_key[PESIM_LEVELS_MAX][2][MAXT];
+    uint32_t dr_id[PESIM_LEVELS_MAX][2], dr_pre[PESIM_LEVELS_MAX][2];
     uint64_t mac_pipe;
     /* state of the tiles, by level */
     uint32_t fill[PESIM_DS_COUNT][PESIM_LEVELS_MAX]; /* node that brought the tile (or
@@ -487,13 +499,21 @@ static void drain(struct run *r, int c, uint64_t now)
     struct node *n = transfer(r, PESIM_DS_OUTPUTS, pr, UP, pr->sent, now);
     dep(n, p->prev_join, (uint32_t)p->mac_pipe, false);
     dep(n, p->last_out[c], 0, false);
+    uint32_t pre = p->last_out[pr->parent];
     uint32_t id = emit(r, n);
     p->last_out[pr->parent] = id;
+    memcpy(p->dr_key[c][1], p->dr_key[c][0], sizeof p->dr_key[c][0]);
+    memcpy(p->dr_key[c][0], p->res_key[c], sizeof p->res_key[c]);
+    p->dr_id[c][1] = p->dr_id[c][0];
+    p->dr_pre[c][1] = p->dr_pre[c][0];
+    p->dr_id[c][0] = id;
+    p->dr_pre[c][0] = pre;
     /* An overlapping level drains the old tile from one buffer while the
      * new one starts in the other, which the drain before this one freed. */
     uint32_t held = p->overlap[c] ? p->prev_drain[c] : id;
     p->prev_drain[c] = id;
     p->fill[PESIM_DS_OUTPUTS][c] = held;
+    p->freed_by_drain[c] = p->overlap[c] && held != 0;
     p->out_has[c] = false;
 }
 
@@ -636,6 +656,19 @@ static int shares(struct run *r, uint32_t compute, uint64_t now, uint32_t *wait)
     return nwait;
 }
 
+/* An overlapping level's new psum tile (its key resident now): the node
+ * its reload must wait for in the parent. The drain of its own psums if it
+ * was one of the last two tiles drained; otherwise they went up before
+ * those, by the node before the older one (drains into a parent complete
+ * in order). */
+static uint32_t psums_in(const struct plan *p, int c)
+{
+    for (int j = 0; j < 2; j++)
+        if (p->dr_id[c][j] && memcmp(p->dr_key[c][j], p->res_key[c], sizeof p->res_key[c]) == 0)
+            return p->dr_id[c][j];
+    return p->dr_id[c][1] ? p->dr_pre[c][1] : p->dr_id[c][0] ? p->dr_pre[c][0] : 0;
+}
+
 /* The tiles of chain level c that change at this step (model.md §8.3, 1-2):
  * psums drain first, then the new tile comes in (outputs: a reload unless
  * first). Fills into a level whose data the compute reads directly go to
@@ -671,6 +704,9 @@ static void tiles(struct run *r, int c, const struct shape *s, uint64_t now, uin
         if (ds == PESIM_DS_OUTPUTS) {
             drain(r, c, now);
             p->out[c] = *pr;
+            for (int i = 0; i < p->n; i++)
+                p->res_key[c][i] = (p->refetch[ds][c] & ~p->out_irrelevant) >> i & 1 ? p->digit[i]
+                                                                                   : 0;
             p->out_has[c] = true;
             if (first)
                 continue;
@@ -681,10 +717,17 @@ static void tiles(struct run *r, int c, const struct shape *s, uint64_t now, uin
             if (!p->overlap[c])
                 dep(n, p->prev_join, 0, false);
             dep(n, p->fill[ds][parent], 0, false); /* the parent's tile is in */
-            dep(n, p->fill[ds][c], 0, false);      /* the previous tile (or drain) is done */
+            /* the previous tile (or drain) is done; into a streaming
+             * level the reload follows the drain that frees its buffer,
+             * word for word (a register reads its old psum out as the new
+             * one is written), so it waits only for that drain's start */
+            bool follows = ds == PESIM_DS_OUTPUTS && p->streams_out[c] && p->freed_by_drain[c];
+            dep(n, p->fill[ds][c], 0, follows);
             if (ds == PESIM_DS_OUTPUTS)
-                dep(n, p->last_out[parent], 0, false);
+                dep(n, p->overlap[c] ? psums_in(p, c) : p->last_out[parent], 0, false);
             p->fill[ds][c] = emit(r, n);
+            if (ds == PESIM_DS_OUTPUTS)
+                p->freed_by_drain[c] = false;
             if (last)
                 wait[(*nwait)++] = p->fill[ds][c];
         }
@@ -811,6 +854,7 @@ int pesim_plan_init(struct run *r)
     p->nl = r->arch->nlevels;
     for (int c = 1; c < p->nl; c++) {
         p->overlap[c] = r->tarch.level[c].double_buffer || r->tarch.level[c].stream;
+        p->streams_out[c] = r->tarch.level[c].stream;
         uint64_t used = pesim_map_used_instances(r->arch, r->map, (unsigned)c);
         uint64_t inst = pesim_arch_instances(r->arch, (unsigned)c);
         p->bw_scale[c] = used && used < inst ? (double)inst / (double)used : 1.0;

@@ -27,6 +27,11 @@ uint64_t pesim_fluid_take(const struct res *x, uint64_t start, uint64_t work, ui
                           uint64_t *frac_out)
 {
     uint64_t at = x->at, frac = x->frac;
+    if (x->rate == UINT64_MAX) { /* unlimited: no time, no queue */
+        *at_out = at;
+        *frac_out = frac;
+        return start;
+    }
     if (start > at || (start == at && frac == 0)) {
         at = start;
         frac = 0;
@@ -57,7 +62,8 @@ uint64_t pesim_node_start(struct run *r, struct node *n, const struct pesim_dram
         } else if (x->fluid) {
             /* its words may begin in the cycle the queued work ends in */
             n->server[i] = 0;
-            t = x->at > x->last_start ? x->at : x->last_start;
+            t = x->rate == UINT64_MAX ? 0 /* no queue at all */
+                : x->at > x->last_start ? x->at : x->last_start;
         } else {
             unsigned best = x->pool; /* free server released earliest */
             for (unsigned s = 0; s < x->pool; s++)

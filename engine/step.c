@@ -93,6 +93,8 @@ static bool try_start(struct run *r, struct step_engine *e, struct node *n,
             any |= x->holder[s] == 0;
         if (x->fluid) /* a shared bandwidth: room left in this cycle */
             any = x->backlog < x->rate;
+        if (x->fluid && x->rate == UINT64_MAX) /* unlimited: no queue */
+            continue;
         if ((blocked[n->res[i] / 64] >> (n->res[i] % 64) & 1) || !any)
             free_all = false;
     }
@@ -110,7 +112,10 @@ static bool try_start(struct run *r, struct step_engine *e, struct node *n,
             /* the closed form's queue, which pesim_node_start checks */
             if (n->work[i])
                 pesim_fluid_take(x, e->now, n->work[i], &x->at, &x->frac);
-            x->backlog += n->work[i];
+            if (x->rate != UINT64_MAX) /* unlimited: moves at once */
+                x->backlog += n->work[i];
+            else
+                n->left[i] = 0;
             continue;
         }
         x->holder[n->server[i]] = n->id;
