@@ -80,6 +80,11 @@ struct plan {
     uint32_t res_key[PESIM_LEVELS_MAX][MAXT];          /* the resident tile's */
     uint32_t dr_key[PESIM_LEVELS_MAX][2][MAXT];
     uint32_t dr_id[PESIM_LEVELS_MAX][2], dr_pre[PESIM_LEVELS_MAX][2];
+    /* An overlapping level's next psum tile reloading in shares: the node
+     * its first share waits for in the parent (psums_in), and whether on
+     * its start (a drain of this level, which the reload follows) */
+    uint32_t pf_psums[PESIM_LEVELS_MAX];
+    bool pf_psums_start[PESIM_LEVELS_MAX];
     uint64_t mac_pipe;
     /* state of the tiles, by level */
     uint32_t fill[PESIM_DS_COUNT][PESIM_LEVELS_MAX]; /* node that brought the tile (or
@@ -517,6 +522,28 @@ static void drain(struct run *r, int c, uint64_t now)
     p->out_has[c] = false;
 }
 
+/* An overlapping level's new psum tile (its key resident now): the node
+ * its reload must wait for in the parent. The drain of its own psums if it
+ * was one of the last two tiles drained; otherwise they went up before
+ * those, by the node before the older one (drains into a parent complete
+ * in order). */
+static uint32_t psums_of(const struct plan *p, int c, const uint32_t *key, bool *drain)
+{
+    *drain = false;
+    for (int j = 0; j < 2; j++)
+        if (p->dr_id[c][j] && memcmp(p->dr_key[c][j], key, sizeof p->res_key[c]) == 0) {
+            *drain = true;
+            return p->dr_id[c][j];
+        }
+    return p->dr_id[c][1] ? p->dr_pre[c][1] : p->dr_id[c][0] ? p->dr_pre[c][0] : 0;
+}
+
+static uint32_t psums_in(const struct plan *p, int c)
+{
+    bool drain;
+    return psums_of(p, c, p->res_key[c], &drain);
+}
+
 static void account(struct run *r, enum pesim_ds ds, struct pesim_pair pr, bool first)
 {
     if (ds == PESIM_DS_OUTPUTS && !first) {
@@ -574,6 +601,17 @@ static void prefetch(struct run *r, enum pesim_ds ds, int c)
     int parent = p->chain[ds][k - 1];
     if (!next_tile(p, r->layer, p->refetch[ds][c]))
         return;
+    uint32_t key[MAXT] = {0};
+    if (ds == PESIM_DS_OUTPUTS) {
+        /* psums: only a tile that reloads (not its first residency) */
+        bool first = true;
+        for (int i = 0; i < p->n; i++) {
+            first &= !((p->refetch[ds][c] & p->out_irrelevant) >> i & 1) || p->nd[i] == 0;
+            key[i] = (p->refetch[ds][c] & ~p->out_irrelevant) >> i & 1 ? p->nd[i] : 0;
+        }
+        if (first)
+            return;
+    }
     bool follow = false;
     if (parent != PESIM_LEVEL_DRAM) {
         for (int i = 0; i < p->n; i++)
@@ -592,12 +630,15 @@ static void prefetch(struct run *r, enum pesim_ds ds, int c)
     memcpy(p->digit, p->nd, sizeof save);
     p->pf[ds][c] = slid ? *slid_of(r, c, ds, parent) : shape_in(r, c, 1)->pair[ds][0];
     memcpy(p->digit, save, sizeof save);
-    account(r, ds, p->pf[ds][c], true);
+    account(r, ds, p->pf[ds][c], ds != PESIM_DS_OUTPUTS);
+    if (ds == PESIM_DS_OUTPUTS)
+        p->pf_psums[c] = psums_of(p, c, key, &p->pf_psums_start[c]);
     p->ahead[ds][c] = true;
     p->follow[ds][c] = follow;
     p->pf_m[ds][c] = p->pf[ds][c].sent ? p->tile_steps[ds][c] : 0;
     p->pf_i[ds][c] = 0;
-    p->pf_last[ds][c] = p->fill[ds][c]; /* the first share follows tile k's fill */
+    p->pf_last[ds][c] = p->fill[ds][c]; /* the first share follows tile k's fill
+                                           (psums: the drain freeing its buffer) */
 }
 
 /* floor(x * j / m), exact: j <= m <= PESIM_ENGINE_MAX_STEPS (2^30), so
@@ -627,10 +668,20 @@ static uint32_t share(struct run *r, enum pesim_ds ds, int c, uint64_t to, uint6
         any |= pr.f_sends[f] != 0;
     if (!any)
         return 0;
-    struct node *n = transfer(r, ds, &pr, FILL, pr.sent, now);
+    bool psums = ds == PESIM_DS_OUTPUTS;
+    struct node *n = transfer(r, ds, &pr, psums ? RELOAD : FILL, pr.sent, now);
     int parent = p->chain[ds][p->at[ds][c] - 1];
     dep(n, compute, 0, true); /* a share of a step flows during it */
-    dep(n, p->pf_last[ds][c], 0, false);
+    if (psums && from == 0) {
+        /* the first share of a psum reload: behind the drain that frees
+         * its buffer and the drain of its own psums into the parent,
+         * following them word for word into a streaming level */
+        bool f = p->streams_out[c] && p->freed_by_drain[c];
+        dep(n, p->pf_last[ds][c], 0, f);
+        dep(n, p->pf_psums[c], 0, p->streams_out[c] && p->pf_psums_start[c]);
+    } else {
+        dep(n, p->pf_last[ds][c], 0, false);
+    }
     dep(n, p->follow[ds][c] ? p->pf_last[ds][parent] : p->fill[ds][parent], 0, false);
     p->pf_last[ds][c] = emit(r, n);
     return p->pf_last[ds][c];
@@ -656,19 +707,6 @@ static int shares(struct run *r, uint32_t compute, uint64_t now, uint32_t *wait)
     return nwait;
 }
 
-/* An overlapping level's new psum tile (its key resident now): the node
- * its reload must wait for in the parent. The drain of its own psums if it
- * was one of the last two tiles drained; otherwise they went up before
- * those, by the node before the older one (drains into a parent complete
- * in order). */
-static uint32_t psums_in(const struct plan *p, int c)
-{
-    for (int j = 0; j < 2; j++)
-        if (p->dr_id[c][j] && memcmp(p->dr_key[c][j], p->res_key[c], sizeof p->res_key[c]) == 0)
-            return p->dr_id[c][j];
-    return p->dr_id[c][1] ? p->dr_pre[c][1] : p->dr_id[c][0] ? p->dr_pre[c][0] : 0;
-}
-
 /* The tiles of chain level c that change at this step (model.md §8.3, 1-2):
  * psums drain first, then the new tile comes in (outputs: a reload unless
  * first). Fills into a level whose data the compute reads directly go to
@@ -686,11 +724,22 @@ static void tiles(struct run *r, int c, const struct shape *s, uint64_t now, uin
         int parent = p->chain[ds][k - 1];
         bool last = k == p->nchain[ds] - 2 && !p->stream[ds];
         if (p->ahead[ds][c]) { /* brought in while the last tile was in use */
+            if (ds == PESIM_DS_OUTPUTS) {
+                drain(r, c, now);
+                p->out[c] = p->pf[ds][c];
+                for (int i = 0; i < p->n; i++)
+                    p->res_key[c][i] =
+                        (p->refetch[ds][c] & ~p->out_irrelevant) >> i & 1 ? p->digit[i] : 0;
+                p->out_has[c] = true;
+            }
             if (p->pf_i[ds][c] < p->pf_m[ds][c]) /* its tile was cut short */
                 share(r, ds, c, p->pf_m[ds][c], now, 0);
             p->ahead[ds][c] = false;
-            if (p->pf_m[ds][c])
+            if (p->pf_m[ds][c]) {
                 p->fill[ds][c] = p->pf_last[ds][c];
+                if (ds == PESIM_DS_OUTPUTS)
+                    p->freed_by_drain[c] = false;
+            }
             if (last)
                 wait[(*nwait)++] = p->fill[ds][c];
             prefetch(r, ds, c);
@@ -731,7 +780,7 @@ static void tiles(struct run *r, int c, const struct shape *s, uint64_t now, uin
             if (last)
                 wait[(*nwait)++] = p->fill[ds][c];
         }
-        if (ds != PESIM_DS_OUTPUTS && p->overlap[c])
+        if (p->overlap[c])
             prefetch(r, ds, c);
     }
 }
