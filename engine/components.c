@@ -112,6 +112,12 @@ int pesim_components_build(struct run *r)
         rs->wport[lv] = role(map, t.wport);
         rs->rbw[lv] = role(map, t.rbw);
         rs->wbw[lv] = role(map, t.wbw);
+        /* Timeloop's bandwidths are rates shared by every transfer on them
+         * (docs/model.md §8.2), not servers a transfer holds */
+        if (rs->rbw[lv] != RES_NONE && rs->r[rs->rbw[lv]].rate != UINT64_MAX)
+            rs->r[rs->rbw[lv]].fluid = true;
+        if (rs->wbw[lv] != RES_NONE && rs->r[rs->wbw[lv]].rate != UINT64_MAX)
+            rs->r[rs->wbw[lv]].fluid = true;
     }
     for (unsigned f = 0; f < PESIM_LEVELS_MAX; f++) {
         const struct pesim_component_kind *k = kind_of(a, PESIM_SITE_FANOUT, f);
@@ -121,8 +127,14 @@ int pesim_components_build(struct run *r)
         int rc = take(rs, &t, map, PESIM_LEVELS_MAX + f);
         if (rc)
             return rc;
-        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
             rs->net[f][ds] = role(map, t.data[ds]);
+            /* a bus of unlimited width carries any number of transfers at
+             * once: held by one that a bandwidth elsewhere bounds, it made
+             * the next one (a psum drain after a reload) wait */
+            if (rs->net[f][ds] != RES_NONE && rs->r[rs->net[f][ds]].rate == UINT64_MAX)
+                rs->r[rs->net[f][ds]].fluid = true;
+        }
     }
     r->chan = (struct pesim_dram_channel){0};
     if (rs->dram != RES_NONE) {

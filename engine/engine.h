@@ -36,6 +36,18 @@ struct res {
     uint64_t last_start;/* FIFO: nobody starts before an earlier user */
     /* step engine */
     uint32_t holder[8]; /* node holding each server, or 0 */
+    /* A shared bandwidth (a level's read_bandwidth, write_bandwidth;
+     * docs/model.md §8.2): no transfer holds it; its words per cycle are
+     * shared, in issue order, by every transfer on it, several in one cycle
+     * when their words fit. `at` + `frac`/rate is the instant (cycles) its
+     * queued work ends: the next transfer's words begin there, and a
+     * transfer's words end at that instant after adding its work, rounded up
+     * to a cycle. Both engines keep it (pesim_fluid_take); the step engine
+     * also moves `backlog`, the work of its active transfers not yet
+     * moved, `rate` per cycle. */
+    bool fluid;
+    uint64_t at, frac;  /* frac < rate */
+    uint64_t backlog;   /* step engine */
 };
 
 #define RES_NONE UINT8_MAX
@@ -225,11 +237,19 @@ uint64_t pesim_res_cycles(uint64_t work, uint64_t rate);
  * `port` when given. Sets n->server[] and n->queued_on. */
 uint64_t pesim_node_start(struct run *r, struct node *n, const struct pesim_dram_port *port);
 
-/* Duration of a transfer on each resource of its path, and the bounding
- * one (its stall category into n->bound). With a port, its DRAM time
- * comes from the port. */
+/* Duration of a transfer on each resource of its path, from n->start,
+ * and the bounding one (its stall category into n->bound). With a port,
+ * its DRAM time comes from the port. A shared bandwidth's is from n->start
+ * to the end of the transfer's words after the work queued on it. */
 uint64_t pesim_node_duration(const struct run *r, struct node *n,
                              const struct pesim_dram_port *port);
+
+/* A transfer starting at `start` (not before x->at) puts `work` on the
+ * shared bandwidth x: returns the cycle its words end (rounded up) and,
+ * in *at and *frac, x's queue end after it (the caller keeps them when
+ * the transfer is placed). */
+uint64_t pesim_fluid_take(const struct res *x, uint64_t start, uint64_t work, uint64_t *at,
+                          uint64_t *frac);
 
 /* Simulate a layer whose result already holds its closed-form analysis:
  * replaces the access counters by the engine's, sets cycles, stalls and

@@ -24,6 +24,7 @@ static void place(struct run *r, struct node *n)
     }
     const struct pesim_dram_port *port = &r->port;
     uint64_t start = pesim_node_start(r, n, port);
+    n->start = start; /* a shared bandwidth's time is from the start */
     uint64_t d = pesim_node_duration(r, n, port);
     if (r->model.transfer)
         pesim_model_place(r, n, &start, &d);
@@ -34,6 +35,12 @@ static void place(struct run *r, struct node *n)
         struct res *x = &r->rs.r[n->res[i]];
         if (n->res[i] == r->rs.dram) {
             port->reserve(port->ctx, start, n->release);
+            continue;
+        }
+        if (x->fluid) {
+            if (n->work[i])
+                pesim_fluid_take(x, start, n->work[i], &x->at, &x->frac);
+            x->last_start = start;
             continue;
         }
         x->free_at[n->server[i]] = n->release;

@@ -68,6 +68,7 @@ void pesim_model_place(struct run *r, struct node *n, uint64_t *start, uint64_t 
     struct pesim_dram_port port = {answer_available, answer_cycles, answer_latency,
                                    answer_reserve, &a};
     *start = t.start;
+    n->start = t.start;
     *d = pesim_node_duration(r, n, &port);
     uint64_t lat = t.done - t.release;
     n->latency = lat > UINT32_MAX ? UINT32_MAX : (uint32_t)lat;

@@ -68,6 +68,23 @@ struct plan {
     bool stream[PESIM_DS_COUNT];   /* the pair into the MAC is a transfer */
     bool overlap[PESIM_LEVELS_MAX]; /* double_buffer or stream: fills and drains
                                        overlap the compute of the current tile */
+    bool streams_out[PESIM_LEVELS_MAX]; /* stream: a psum tile's reload follows the
+                                           drain out of its buffer word for word */
+    bool freed_by_drain[PESIM_LEVELS_MAX]; /* fill[outputs][c] is the drain that
+                                              freed the next tile's buffer */
+    /* The last two psum tiles drained out of each overlapping level, newest
+     * first: the digits of their output-relevant refetch loops (which
+     * identify the tile), the drain, and the node that last moved psums
+     * into the parent before it. A reload waits for the drain of its own
+     * psums, not for every drain before it (model.md §8.3). */
+    uint32_t res_key[PESIM_LEVELS_MAX][MAXT];          /* the resident tile's */
+    uint32_t dr_key[PESIM_LEVELS_MAX][2][MAXT];
+    uint32_t dr_id[PESIM_LEVELS_MAX][2], dr_pre[PESIM_LEVELS_MAX][2];
+    /* An overlapping level's next psum tile reloading in shares: the node
+     * its first share waits for in the parent (psums_in), and whether on
+     * its start (a drain of this level, which the reload follows) */
+    uint32_t pf_psums[PESIM_LEVELS_MAX];
+    bool pf_psums_start[PESIM_LEVELS_MAX];
     uint64_t mac_pipe;
     /* state of the tiles, by level */
     uint32_t fill[PESIM_DS_COUNT][PESIM_LEVELS_MAX]; /* node that brought the tile (or
@@ -487,14 +504,44 @@ static void drain(struct run *r, int c, uint64_t now)
     struct node *n = transfer(r, PESIM_DS_OUTPUTS, pr, UP, pr->sent, now);
     dep(n, p->prev_join, (uint32_t)p->mac_pipe, false);
     dep(n, p->last_out[c], 0, false);
+    uint32_t pre = p->last_out[pr->parent];
     uint32_t id = emit(r, n);
     p->last_out[pr->parent] = id;
+    memcpy(p->dr_key[c][1], p->dr_key[c][0], sizeof p->dr_key[c][0]);
+    memcpy(p->dr_key[c][0], p->res_key[c], sizeof p->res_key[c]);
+    p->dr_id[c][1] = p->dr_id[c][0];
+    p->dr_pre[c][1] = p->dr_pre[c][0];
+    p->dr_id[c][0] = id;
+    p->dr_pre[c][0] = pre;
     /* An overlapping level drains the old tile from one buffer while the
      * new one starts in the other, which the drain before this one freed. */
     uint32_t held = p->overlap[c] ? p->prev_drain[c] : id;
     p->prev_drain[c] = id;
     p->fill[PESIM_DS_OUTPUTS][c] = held;
+    p->freed_by_drain[c] = p->overlap[c] && held != 0;
     p->out_has[c] = false;
+}
+
+/* An overlapping level's new psum tile (its key resident now): the node
+ * its reload must wait for in the parent. The drain of its own psums if it
+ * was one of the last two tiles drained; otherwise they went up before
+ * those, by the node before the older one (drains into a parent complete
+ * in order). */
+static uint32_t psums_of(const struct plan *p, int c, const uint32_t *key, bool *drain)
+{
+    *drain = false;
+    for (int j = 0; j < 2; j++)
+        if (p->dr_id[c][j] && memcmp(p->dr_key[c][j], key, sizeof p->res_key[c]) == 0) {
+            *drain = true;
+            return p->dr_id[c][j];
+        }
+    return p->dr_id[c][1] ? p->dr_pre[c][1] : p->dr_id[c][0] ? p->dr_pre[c][0] : 0;
+}
+
+static uint32_t psums_in(const struct plan *p, int c)
+{
+    bool drain;
+    return psums_of(p, c, p->res_key[c], &drain);
 }
 
 static void account(struct run *r, enum pesim_ds ds, struct pesim_pair pr, bool first)
@@ -554,6 +601,17 @@ static void prefetch(struct run *r, enum pesim_ds ds, int c)
     int parent = p->chain[ds][k - 1];
     if (!next_tile(p, r->layer, p->refetch[ds][c]))
         return;
+    uint32_t key[MAXT] = {0};
+    if (ds == PESIM_DS_OUTPUTS) {
+        /* psums: only a tile that reloads (not its first residency) */
+        bool first = true;
+        for (int i = 0; i < p->n; i++) {
+            first &= !((p->refetch[ds][c] & p->out_irrelevant) >> i & 1) || p->nd[i] == 0;
+            key[i] = (p->refetch[ds][c] & ~p->out_irrelevant) >> i & 1 ? p->nd[i] : 0;
+        }
+        if (first)
+            return;
+    }
     bool follow = false;
     if (parent != PESIM_LEVEL_DRAM) {
         for (int i = 0; i < p->n; i++)
@@ -572,12 +630,15 @@ static void prefetch(struct run *r, enum pesim_ds ds, int c)
     memcpy(p->digit, p->nd, sizeof save);
     p->pf[ds][c] = slid ? *slid_of(r, c, ds, parent) : shape_in(r, c, 1)->pair[ds][0];
     memcpy(p->digit, save, sizeof save);
-    account(r, ds, p->pf[ds][c], true);
+    account(r, ds, p->pf[ds][c], ds != PESIM_DS_OUTPUTS);
+    if (ds == PESIM_DS_OUTPUTS)
+        p->pf_psums[c] = psums_of(p, c, key, &p->pf_psums_start[c]);
     p->ahead[ds][c] = true;
     p->follow[ds][c] = follow;
     p->pf_m[ds][c] = p->pf[ds][c].sent ? p->tile_steps[ds][c] : 0;
     p->pf_i[ds][c] = 0;
-    p->pf_last[ds][c] = p->fill[ds][c]; /* the first share follows tile k's fill */
+    p->pf_last[ds][c] = p->fill[ds][c]; /* the first share follows tile k's fill
+                                           (psums: the drain freeing its buffer) */
 }
 
 /* floor(x * j / m), exact: j <= m <= PESIM_ENGINE_MAX_STEPS (2^30), so
@@ -607,10 +668,20 @@ static uint32_t share(struct run *r, enum pesim_ds ds, int c, uint64_t to, uint6
         any |= pr.f_sends[f] != 0;
     if (!any)
         return 0;
-    struct node *n = transfer(r, ds, &pr, FILL, pr.sent, now);
+    bool psums = ds == PESIM_DS_OUTPUTS;
+    struct node *n = transfer(r, ds, &pr, psums ? RELOAD : FILL, pr.sent, now);
     int parent = p->chain[ds][p->at[ds][c] - 1];
     dep(n, compute, 0, true); /* a share of a step flows during it */
-    dep(n, p->pf_last[ds][c], 0, false);
+    if (psums && from == 0) {
+        /* the first share of a psum reload: behind the drain that frees
+         * its buffer and the drain of its own psums into the parent,
+         * following them word for word into a streaming level */
+        bool f = p->streams_out[c] && p->freed_by_drain[c];
+        dep(n, p->pf_last[ds][c], 0, f);
+        dep(n, p->pf_psums[c], 0, p->streams_out[c] && p->pf_psums_start[c]);
+    } else {
+        dep(n, p->pf_last[ds][c], 0, false);
+    }
     dep(n, p->follow[ds][c] ? p->pf_last[ds][parent] : p->fill[ds][parent], 0, false);
     p->pf_last[ds][c] = emit(r, n);
     return p->pf_last[ds][c];
@@ -653,11 +724,22 @@ static void tiles(struct run *r, int c, const struct shape *s, uint64_t now, uin
         int parent = p->chain[ds][k - 1];
         bool last = k == p->nchain[ds] - 2 && !p->stream[ds];
         if (p->ahead[ds][c]) { /* brought in while the last tile was in use */
+            if (ds == PESIM_DS_OUTPUTS) {
+                drain(r, c, now);
+                p->out[c] = p->pf[ds][c];
+                for (int i = 0; i < p->n; i++)
+                    p->res_key[c][i] =
+                        (p->refetch[ds][c] & ~p->out_irrelevant) >> i & 1 ? p->digit[i] : 0;
+                p->out_has[c] = true;
+            }
             if (p->pf_i[ds][c] < p->pf_m[ds][c]) /* its tile was cut short */
                 share(r, ds, c, p->pf_m[ds][c], now, 0);
             p->ahead[ds][c] = false;
-            if (p->pf_m[ds][c])
+            if (p->pf_m[ds][c]) {
                 p->fill[ds][c] = p->pf_last[ds][c];
+                if (ds == PESIM_DS_OUTPUTS)
+                    p->freed_by_drain[c] = false;
+            }
             if (last)
                 wait[(*nwait)++] = p->fill[ds][c];
             prefetch(r, ds, c);
@@ -671,6 +753,9 @@ static void tiles(struct run *r, int c, const struct shape *s, uint64_t now, uin
         if (ds == PESIM_DS_OUTPUTS) {
             drain(r, c, now);
             p->out[c] = *pr;
+            for (int i = 0; i < p->n; i++)
+                p->res_key[c][i] = (p->refetch[ds][c] & ~p->out_irrelevant) >> i & 1 ? p->digit[i]
+                                                                                   : 0;
             p->out_has[c] = true;
             if (first)
                 continue;
@@ -681,14 +766,21 @@ static void tiles(struct run *r, int c, const struct shape *s, uint64_t now, uin
             if (!p->overlap[c])
                 dep(n, p->prev_join, 0, false);
             dep(n, p->fill[ds][parent], 0, false); /* the parent's tile is in */
-            dep(n, p->fill[ds][c], 0, false);      /* the previous tile (or drain) is done */
+            /* the previous tile (or drain) is done; into a streaming
+             * level the reload follows the drain that frees its buffer,
+             * word for word (a register reads its old psum out as the new
+             * one is written), so it waits only for that drain's start */
+            bool follows = ds == PESIM_DS_OUTPUTS && p->streams_out[c] && p->freed_by_drain[c];
+            dep(n, p->fill[ds][c], 0, follows);
             if (ds == PESIM_DS_OUTPUTS)
-                dep(n, p->last_out[parent], 0, false);
+                dep(n, p->overlap[c] ? psums_in(p, c) : p->last_out[parent], 0, false);
             p->fill[ds][c] = emit(r, n);
+            if (ds == PESIM_DS_OUTPUTS)
+                p->freed_by_drain[c] = false;
             if (last)
                 wait[(*nwait)++] = p->fill[ds][c];
         }
-        if (ds != PESIM_DS_OUTPUTS && p->overlap[c])
+        if (p->overlap[c])
             prefetch(r, ds, c);
     }
 }
@@ -811,6 +903,7 @@ int pesim_plan_init(struct run *r)
     p->nl = r->arch->nlevels;
     for (int c = 1; c < p->nl; c++) {
         p->overlap[c] = r->tarch.level[c].double_buffer || r->tarch.level[c].stream;
+        p->streams_out[c] = r->tarch.level[c].stream;
         uint64_t used = pesim_map_used_instances(r->arch, r->map, (unsigned)c);
         uint64_t inst = pesim_arch_instances(r->arch, (unsigned)c);
         p->bw_scale[c] = used && used < inst ? (double)inst / (double)used : 1.0;

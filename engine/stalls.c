@@ -23,6 +23,32 @@ uint64_t pesim_res_cycles(uint64_t work, uint64_t rate)
     return pesim_work_cycles(work, rate);
 }
 
+uint64_t pesim_fluid_take(const struct res *x, uint64_t start, uint64_t work, uint64_t *at_out,
+                          uint64_t *frac_out)
+{
+    uint64_t at = x->at, frac = x->frac;
+    if (x->rate == UINT64_MAX) { /* unlimited: no time, no queue */
+        *at_out = at;
+        *frac_out = frac;
+        return start;
+    }
+    if (start > at || (start == at && frac == 0)) {
+        at = start;
+        frac = 0;
+    }
+    at += work / x->rate;
+    uint64_t f = work % x->rate; /* frac + f < 2 rate: no overflow below 2^63 */
+    if (f >= x->rate - frac) {
+        at++;
+        frac = f - (x->rate - frac);
+    } else {
+        frac += f;
+    }
+    *at_out = at;
+    *frac_out = frac;
+    return at + (frac != 0);
+}
+
 uint64_t pesim_node_start(struct run *r, struct node *n, const struct pesim_dram_port *port)
 {
     uint64_t start = n->ready;
@@ -33,6 +59,11 @@ uint64_t pesim_node_start(struct run *r, struct node *n, const struct pesim_dram
         if (port && n->res[i] == r->rs.dram) {
             t = port->available(port->ctx, n->ready);
             n->latency = port->latency(port->ctx, n->dram_write);
+        } else if (x->fluid) {
+            /* its words may begin in the cycle the queued work ends in */
+            n->server[i] = 0;
+            t = x->rate == UINT64_MAX ? 0 /* no queue at all */
+                : x->at > x->last_start ? x->at : x->last_start;
         } else {
             unsigned best = x->pool; /* free server released earliest */
             for (unsigned s = 0; s < x->pool; s++)
@@ -57,12 +88,15 @@ uint64_t pesim_node_duration(const struct run *r, struct node *n,
     if (n->kind == NODE_COMPUTE)
         return n->work[0];
     uint64_t d = 0;
+    uint64_t at, frac;
     n->bound = PESIM_STALL_COMPUTE;
     n->bound_res = RES_NONE;
     for (unsigned i = 0; i < n->nres; i++) {
         const struct res *x = &r->rs.r[n->res[i]];
         uint64_t t = port && n->res[i] == r->rs.dram
                          ? port->cycles(port->ctx, n->work[i] >> PESIM_DRAM_FP, n->dram_write)
+                     : x->fluid && n->work[i]
+                         ? pesim_fluid_take(x, n->start, n->work[i], &at, &frac) - n->start
                          : pesim_res_cycles(n->work[i], x->rate);
         /* ties: the lower stall category (DRAM, then GLB, then NoC) */
         if (t > d || (t == d && t > 0 && x->stall < n->bound)) {

@@ -73,6 +73,8 @@ static void release_node(struct run *r, struct step_engine *e, struct node *n)
     n->done = n->release + n->latency;
     for (unsigned k = 0; k < n->nres; k++) {
         struct res *x = &r->rs.r[n->res[k]];
+        if (x->fluid)
+            continue; /* nobody holds a shared bandwidth */
         x->holder[n->server[k]] = 0;
         x->free_at[n->server[k]] = e->now;
     }
@@ -89,6 +91,10 @@ static bool try_start(struct run *r, struct step_engine *e, struct node *n,
         bool any = false;
         for (unsigned s = 0; s < x->pool; s++)
             any |= x->holder[s] == 0;
+        if (x->fluid) /* a shared bandwidth: room left in this cycle */
+            any = x->backlog < x->rate;
+        if (x->fluid && x->rate == UINT64_MAX) /* unlimited: no queue */
+            continue;
         if ((blocked[n->res[i] / 64] >> (n->res[i] % 64) & 1) || !any)
             free_all = false;
     }
@@ -100,9 +106,19 @@ static bool try_start(struct run *r, struct step_engine *e, struct node *n,
     note_start(r, n, e->now); /* also picks the servers */
     for (unsigned i = 0; i < n->nres; i++) {
         struct res *x = &r->rs.r[n->res[i]];
-        x->holder[n->server[i]] = n->id;
         x->last_start = e->now;
         n->left[i] = n->work[i];
+        if (x->fluid) {
+            /* the closed form's queue, which pesim_node_start checks */
+            if (n->work[i])
+                pesim_fluid_take(x, e->now, n->work[i], &x->at, &x->frac);
+            if (x->rate != UINT64_MAX) /* unlimited: moves at once */
+                x->backlog += n->work[i];
+            else
+                n->left[i] = 0;
+            continue;
+        }
+        x->holder[n->server[i]] = n->id;
     }
     if (n->kind == NODE_COMPUTE)
         n->left[0] = n->work[0];
@@ -170,6 +186,10 @@ static void starts(struct run *r, struct step_engine *e)
 /* One cycle of work on every active node; releases at the next cycle. */
 static void progress(struct run *r, struct step_engine *e)
 {
+    /* a shared bandwidth's words this cycle, to its transfers in order */
+    uint64_t room[RES_MAX];
+    for (unsigned x = 0; x < r->rs.n; x++)
+        room[x] = r->rs.r[x].rate;
     for (uint32_t i = 0; i < e->nlive; i++) {
         struct node *n = node_get(r, e->live[i]);
         if (n->state != ST_ACTIVE)
@@ -177,6 +197,15 @@ static void progress(struct run *r, struct step_engine *e)
         bool left = false;
         for (unsigned k = 0; k < (n->kind == NODE_COMPUTE ? 1u : n->nres); k++) {
             uint64_t rate = n->kind == NODE_COMPUTE ? 1 : r->rs.r[n->res[k]].rate;
+            if (n->kind != NODE_COMPUTE && r->rs.r[n->res[k]].fluid) {
+                struct res *x = &r->rs.r[n->res[k]];
+                uint64_t take = n->left[k] < room[n->res[k]] ? n->left[k] : room[n->res[k]];
+                n->left[k] -= take;
+                room[n->res[k]] -= take;
+                x->backlog -= take;
+                left |= n->left[k] != 0;
+                continue;
+            }
             n->left[k] = n->left[k] > rate ? n->left[k] - rate : 0;
             left |= n->left[k] != 0;
         }
