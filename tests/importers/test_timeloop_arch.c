@@ -20,20 +20,12 @@
 
 #include <cmocka.h>
 
+#include "../config/diag_text.h"
 #include "config/cfg.h"
 #include "pesim.h"
 
 #define CASES "tests/timeloop/cases/" /* tests run in the source root */
 
-static char *diag_str(const pesim_diags *d)
-{
-    char *buf = NULL;
-    size_t size = 0;
-    FILE *f = open_memstream(&buf, &size);
-    pesim_diags_print(d, f);
-    fclose(f);
-    return buf;
-}
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -52,7 +44,7 @@ static void load_arch(const char *cs, struct pesim_arch *a, struct pesim_tl_arch
     pesim_diags *d = pesim_diags_create();
     int rc = pesim_import_tl_arch(text, len, path, a, tl, yaml, d);
     if (rc) {
-        char *s = diag_str(d);
+        char *s = diag_text(d);
         print_error("%s", s);
         free(s);
     }
@@ -76,7 +68,7 @@ static void load_map(const char *cs, const char *file, const struct pesim_arch *
     char *text = slurp(path, &len);
     int rc = pesim_import_tl_mapping(text, len, path, a, tl, &dims, set, yaml, d);
     if (rc) {
-        char *s = diag_str(d);
+        char *s = diag_text(d);
         print_error("%s", s);
         free(s);
     }
@@ -262,7 +254,7 @@ static void test_v03_form(void **state)
     struct pesim_tl_arch tl;
     int rc = pesim_import_tl_arch(arch, sizeof arch - 1, "v03.yaml", &a, &tl, NULL, d);
     if (rc) {
-        char *str = diag_str(d);
+        char *str = diag_text(d);
         print_error("%s", str);
         free(str);
     }
@@ -286,7 +278,7 @@ static void test_v03_form(void **state)
     struct pesim_mapping_set s = {0};
     rc = pesim_import_tl_mapping(map, sizeof map - 1, "m.yaml", &a, &tl, &dims, &s, NULL, d);
     if (rc) {
-        char *str = diag_str(d);
+        char *str = diag_text(d);
         print_error("%s", str);
         free(str);
     }
@@ -493,7 +485,7 @@ static void test_ert_errors(void **state)
     pesim_diags *d = pesim_diags_create();
     assert_int_equal(pesim_energy_price_ert(ert, sizeof ert - 1, "e.yaml", &n, &a, d),
                      PESIM_E_INVALID);
-    char *s = diag_str(d);
+    char *s = diag_text(d);
     assert_non_null(strstr(s, "e.yaml: error: level shared_glb.component: 'shared_glb' is "
                               "not a component of e.yaml"));
     free(s);
@@ -507,7 +499,7 @@ static void expect_arch_error(const char *text, const char *want)
     pesim_diags *d = pesim_diags_create();
     struct pesim_arch a;
     int rc = pesim_import_tl_arch(text, strlen(text), "a.yaml", &a, NULL, NULL, d);
-    char *s = diag_str(d);
+    char *s = diag_text(d);
     if (!strstr(s, want))
         print_error("got:\n%s\nwanted: %s\n", s, want);
     assert_int_equal(rc, PESIM_E_INVALID);
@@ -576,7 +568,7 @@ static void expect_map_error(const char *cs, const char *text, const char *want)
     assert_int_equal(pesim_import_tl_dims(NULL, 0, NULL, &dims, d), 0);
     struct pesim_mapping_set s = {0};
     int rc = pesim_import_tl_mapping(text, strlen(text), "m.yaml", &a, &tl, &dims, &s, NULL, d);
-    char *str = diag_str(d);
+    char *str = diag_text(d);
     if (!strstr(str, want))
         print_error("got:\n%s\nwanted: %s\n", str, want);
     assert_int_equal(rc, PESIM_E_INVALID);
