@@ -292,11 +292,13 @@ static void expand_glb(const struct pesim_arch *a, struct pesim_level_cfg *g)
             .width_words = a->noc[ds].width_words,
             .multicast = a->noc[ds].multicast && ds != PESIM_DS_OUTPUTS,
             .reduce = a->noc[ds].multicast && ds == PESIM_DS_OUTPUTS,
+            .reload_width_words = a->noc[ds].reload_width_words,
         };
     }
     g->words = PESIM_UNLIMITED;
     g->bytes = a->glb.capacity_bytes;
     g->double_buffer = a->glb.double_buffer;
+    g->halo = a->glb.halo;
     g->banks = a->glb.banks;
     g->bank_words_per_cycle = a->glb.bank_words_per_cycle;
     g->read_ports = a->glb.read_ports;
@@ -325,6 +327,8 @@ static void expand_rf(const struct pesim_arch *a, struct pesim_level_cfg *r)
     r->read_energy = a->energy.rf_read;
     r->write_energy = a->energy.rf_write;
     r->drain_energy = r->read_energy;
+    r->halo = a->pe_array.halo;
+    r->stream = a->pe_array.stream;
 }
 
 void pesim_arch_expand(struct pesim_arch *a)

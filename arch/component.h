@@ -66,6 +66,9 @@ struct pesim_comp_timing {
      * for its words (a level's partition, a network's bus; DRAM: its one
      * channel for every ds). NONE: untimed for ds. */
     uint8_t data[PESIM_DS_COUNT];
+    /* Networks: the bus psums sent back down (reloads) take when it is not
+     * the outputs' own (reload_width_words); NONE: the same bus. */
+    uint8_t reload;
     /* Storage levels: the pools a read out of and a write into the level
      * take for one unit of work each (they bound concurrency, not words). */
     uint8_t rport, wport;

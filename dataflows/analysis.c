@@ -960,7 +960,15 @@ uint64_t pesim_map_bounds(const struct pesim_arch *arch, const struct pesim_anal
             continue;
         uint64_t inst = pesim_arch_instances(arch, f);
         for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
-            uint64_t c = div_up(a->noc_sends[f][ds],
+            uint64_t sends = a->noc_sends[f][ds];
+            uint32_t rw = arch->level[f].fanout.net[ds].reload_width_words;
+            if (ds == PESIM_DS_OUTPUTS && rw) { /* reloads down a bus of their own */
+                uint64_t down = a->acc[f][ds].reads < sends ? a->acc[f][ds].reads : sends;
+                uint64_t c = div_up(down, (uint64_t)rw * inst);
+                noc = c > noc ? c : noc;
+                sends -= down;
+            }
+            uint64_t c = div_up(sends,
                                 (uint64_t)arch->level[f].fanout.net[ds].width_words * inst);
             noc = c > noc ? c : noc;
         }

@@ -37,13 +37,14 @@ static bool sane(const struct pesim_comp_timing *t)
     return (t->rport == PESIM_COMP_NONE || t->rport < t->nres) &&
            (t->wport == PESIM_COMP_NONE || t->wport < t->nres) &&
            (t->rbw == PESIM_COMP_NONE || t->rbw < t->nres) &&
-           (t->wbw == PESIM_COMP_NONE || t->wbw < t->nres);
+           (t->wbw == PESIM_COMP_NONE || t->wbw < t->nres) &&
+           (t->reload == PESIM_COMP_NONE || t->reload < t->nres);
 }
 
 /* The site's declarations into the engine's table; returns the engine's
  * index of each of the component's resources through map[]. 0, or
  * PESIM_E_INVALID for a malformed declaration, PESIM_E_RANGE when the
- * table is full (the shipped rows need at most 1 + 7 x 5 + 8 x 3 = 60 of
+ * table is full (the shipped rows need at most 1 + 7 x 5 + 8 x 4 = 68 of
  * RES_MAX). */
 static int take(struct resources *rs, const struct pesim_comp_timing *t,
                 uint8_t map[PESIM_COMP_RES_MAX], unsigned site)
@@ -73,7 +74,7 @@ static void timing(const struct pesim_component_kind *k, const struct pesim_arch
 {
     memset(t, 0, sizeof *t);
     memset(t->data, PESIM_COMP_NONE, sizeof t->data);
-    t->rport = t->wport = t->rbw = t->wbw = PESIM_COMP_NONE;
+    t->rport = t->wport = t->rbw = t->wbw = t->reload = PESIM_COMP_NONE;
     memset(map, RES_NONE, PESIM_COMP_RES_MAX);
     k->timing(a, index, t);
 }
@@ -87,6 +88,7 @@ int pesim_components_build(struct run *r)
     memset(rs->wport, RES_NONE, sizeof rs->wport);
     memset(rs->rbw, RES_NONE, sizeof rs->rbw);
     memset(rs->wbw, RES_NONE, sizeof rs->wbw);
+    memset(rs->net_reload, RES_NONE, sizeof rs->net_reload);
     memset(rs->net, RES_NONE, sizeof rs->net);
     rs->dram = RES_NONE;
     struct pesim_comp_timing t;
@@ -127,6 +129,7 @@ int pesim_components_build(struct run *r)
         int rc = take(rs, &t, map, PESIM_LEVELS_MAX + f);
         if (rc)
             return rc;
+        rs->net_reload[f] = role(map, t.reload);
         for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
             rs->net[f][ds] = role(map, t.data[ds]);
             /* a bus of unlimited width carries any number of transfers at

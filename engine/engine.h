@@ -22,7 +22,7 @@
  * engine/components.c from the table of component kinds, in site order:
  * DRAM, then per on-chip level its partitions and two port pools, then per
  * fan-out one bus per data space. */
-#define RES_MAX 64
+#define RES_MAX 72
 
 struct res {
     /* as the component declared it (struct pesim_comp_res) */
@@ -69,6 +69,7 @@ struct resources {
      * where the level has no fan-out. The shorthand's NoC is
      * net[PESIM_LEVEL_GLB]. */
     uint8_t net[PESIM_LEVELS_MAX][PESIM_DS_COUNT];
+    uint8_t net_reload[PESIM_LEVELS_MAX]; /* psums sent back down, when apart */
     uint32_t dram_latency;
     uint32_t bytes[PESIM_DS_COUNT]; /* per DRAM word, rounded up */
 };

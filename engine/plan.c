@@ -473,8 +473,12 @@ static struct node *transfer(struct run *r, enum pesim_ds ds, const struct pesim
         n->to = (int8_t)par;
     } else {
         level_path(r, n, ds, par, true, parent_words, false, false);
-        for (unsigned k = pr->nf; k-- > 0;)
-            path(n, r->rs.net[pr->fanout[k]][ds], mv == RELOAD ? words : pr->f_sends[k]);
+        for (unsigned k = pr->nf; k-- > 0;) {
+            uint8_t bus = r->rs.net[pr->fanout[k]][ds];
+            if (mv == RELOAD && r->rs.net_reload[pr->fanout[k]] != RES_NONE)
+                bus = r->rs.net_reload[pr->fanout[k]];
+            path(n, bus, mv == RELOAD ? words : pr->f_sends[k]);
+        }
         level_path(r, n, ds, ch, false, child_words, false, other);
         n->from = (int8_t)par;
         n->to = (int8_t)ch;

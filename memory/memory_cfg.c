@@ -65,6 +65,10 @@ static const struct cfg_key glb_keys[] = {
     {.name = "double_buffer", .type = CFG_BOOL, .def = "false", .unit = "",
      .desc = "Tiles take twice their size so fills overlap compute",
      .offset = offsetof(struct pesim_glb_cfg, double_buffer)},
+    {.name = "halo", .type = CFG_BOOL, .def = "false", .unit = "",
+     .desc = "Keep the overlap of consecutive input tiles of a sliding window and fetch "
+             "only the new rows (the general form's level halo)",
+     .offset = offsetof(struct pesim_glb_cfg, halo)},
 };
 
 const struct cfg_section pesim_glb_section = {

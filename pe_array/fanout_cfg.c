@@ -27,6 +27,11 @@ static const struct cfg_key net_keys[] = {
      .desc = "Outputs: a partial sum brought back down goes to every child of its reduction "
              "group (Timeloop); else to one",
      .offset = offsetof(struct pesim_net_cfg, reload_all)},
+    {.name = "reload_width_words", .type = CFG_U32, .umin = 0, .umax = 65536, .def = "0",
+     .unit = "words/cycle",
+     .desc = "Outputs: psums brought back down take a bus of their own this wide "
+             "(Eyeriss's psum GIN beside its GON); 0 = the same bus as the drains",
+     .offset = offsetof(struct pesim_net_cfg, reload_width_words)},
 };
 
 /* multicast means something only for operands, reduce only for outputs:
@@ -37,15 +42,16 @@ static void net_check(struct cfg_ctx *ctx, const char *path, void *obj)
     size_t n = strlen(path);
     bool outputs = n >= 7 && strcmp(path + n - 7, "outputs") == 0;
     static const char *const operand_keys[] = {"multicast", "exact"};
-    static const char *const output_keys[] = {"reduce", "reload_all"};
+    static const char *const output_keys[] = {"reduce", "reload_all", "reload_width_words"};
     const char *const *wrong = outputs ? operand_keys : output_keys;
-    for (unsigned i = 0; i < 2; i++)
+    for (unsigned i = 0; i < (outputs ? 2u : 3u); i++)
         if (pesim_cfg_given(ctx, path, wrong[i]))
             pesim_cfg_error_key(ctx, path, wrong[i], "given for %s, expected only %s here "
-                                "(multicast and exact apply to weights and inputs, reduce "
-                                "and reload_all to outputs)",
+                                "(multicast and exact apply to weights and inputs, reduce, "
+                                "reload_all and reload_width_words to outputs)",
                                 outputs ? "outputs" : "an operand",
-                                outputs ? "width_words, reduce and reload_all"
+                                outputs ? "width_words, reduce, reload_all and "
+                                          "reload_width_words"
                                         : "width_words, multicast and exact");
 }
 

@@ -4,7 +4,9 @@
  * has its own bus; the engine runs instances in lockstep, so the bus
  * resource carries all of them at width x instances). A multicast
  * occupies the bus once whatever its fan-out; psums reduced on the way up
- * occupy it once per reduced word. A width of 0 is unlimited. The
+ * occupy it once per reduced word. A width of 0 is unlimited. Psums
+ * brought back down take a bus of their own when the outputs' network
+ * gives reload_width_words (Eyeriss's psum GIN beside its GON). The
  * shorthand's NoC is the fan-out below the GLB. Counters
  * "<fanout>.words.<ds>" and "<fanout>.multicast.<ds>" (the engine keeps
  * "noc.reductions", one count over every network). */
@@ -25,6 +27,11 @@ static void net_timing(const struct pesim_arch *arch, unsigned f, struct pesim_c
         out->res[out->nres] =
             (struct pesim_comp_res){w ? w * inst : UINT64_MAX, PESIM_STALL_NOC, 1};
         out->data[ds] = out->nres++;
+    }
+    uint32_t rw = arch->level[f].fanout.net[PESIM_DS_OUTPUTS].reload_width_words;
+    if (rw) { /* psums brought back down on a bus of their own */
+        out->res[out->nres] = (struct pesim_comp_res){rw * inst, PESIM_STALL_NOC, 1};
+        out->reload = out->nres++;
     }
 }
 

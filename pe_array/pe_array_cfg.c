@@ -1,6 +1,7 @@
 /* Schema of the PE array (pe_array: rows, cols, MAC latency, scratchpads)
  * and of the NoC (noc: one bus per data space). */
 #include <stddef.h>
+#include <string.h>
 
 #include "arch/arch_in.h"
 
@@ -74,6 +75,15 @@ static const struct cfg_key pe_array_keys[] = {
      .def = "1", .unit = "cycles",
      .desc = "MAC pipeline latency (one MAC per PE per cycle is issued)",
      .offset = offsetof(struct pesim_pe_array_cfg, mac_latency_cycles)},
+    {.name = "halo", .type = CFG_BOOL, .def = "false", .unit = "",
+     .desc = "The scratchpads keep the overlap of a sliding window and receive only the "
+             "new inputs (Eyeriss's ifmap spad sliding along a row; the general form's "
+             "level halo)",
+     .offset = offsetof(struct pesim_pe_array_cfg, halo)},
+    {.name = "stream", .type = CFG_BOOL, .def = "false", .unit = "",
+     .desc = "The scratchpads take their next tile, and drain their psums, while the PE "
+             "computes (the general form's level stream)",
+     .offset = offsetof(struct pesim_pe_array_cfg, stream)},
     {.name = "scratchpad", .type = CFG_SECTION, .unit = "",
      .desc = "Register file (scratchpad) capacity of each PE",
      .offset = offsetof(struct pesim_pe_array_cfg, rf),
@@ -91,10 +101,28 @@ static const struct cfg_key noc_bus_keys[] = {
     {.name = "multicast", .type = CFG_BOOL, .def = "true", .unit = "",
      .desc = "One send reaches every PE that needs the word (else unicast)",
      .offset = offsetof(struct pesim_noc_cfg, multicast)},
+    {.name = "reload_width_words", .type = CFG_U32, .umin = 0, .umax = 65536,
+     .def = "0", .unit = "words/cycle",
+     .desc = "Outputs: psums sent back down to the PEs take a bus of their own this wide "
+             "(Eyeriss's psum GIN beside its GON); 0 = the same bus as the drains",
+     .offset = offsetof(struct pesim_noc_cfg, reload_width_words)},
 };
 
+/* Only psums come back down: a reload bus on an operand's NoC is a
+ * mistake about what the file models. */
+static void noc_bus_check(struct cfg_ctx *ctx, const char *path, void *obj)
+{
+    (void)obj;
+    size_t n = strlen(path);
+    bool outputs = n >= 7 && strcmp(path + n - 7, "outputs") == 0;
+    if (!outputs && pesim_cfg_given(ctx, path, "reload_width_words"))
+        pesim_cfg_error_key(ctx, path, "reload_width_words",
+                            "given for an operand, expected only width_words and "
+                            "multicast here (reload_width_words applies to outputs)");
+}
+
 static const struct cfg_section noc_bus_section = {
-    noc_bus_keys, sizeof noc_bus_keys / sizeof noc_bus_keys[0], NULL};
+    noc_bus_keys, sizeof noc_bus_keys / sizeof noc_bus_keys[0], noc_bus_check};
 
 #define NOC_KEY(NAME, DS, DESC)                                                \
     {.name = NAME, .type = CFG_SECTION, .unit = "", .desc = DESC,             \

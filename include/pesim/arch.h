@@ -24,11 +24,15 @@ struct pesim_pe_array_cfg {
     uint32_t cols; /* x */
     uint32_t mac_latency_cycles;
     struct pesim_rf_cfg rf;
+    bool halo;   /* the scratchpads keep a sliding window's overlap (level halo) */
+    bool stream; /* the scratchpads overlap fills and drains with compute */
 };
 
 struct pesim_noc_cfg {
     uint32_t width_words; /* words per cycle on the bus from the GLB */
     bool multicast;       /* one GLB read reaches every PE that needs it */
+    uint32_t reload_width_words; /* outputs: psums sent back down take a bus
+                                    of their own this wide (0: the same bus) */
 };
 
 struct pesim_glb_cfg {
@@ -40,6 +44,7 @@ struct pesim_glb_cfg {
     bool holds[PESIM_DS_COUNT]; /* data spaces the GLB may store */
     uint64_t max_bytes[PESIM_DS_COUNT]; /* per data space cap; 0 = none */
     bool double_buffer;         /* tiles take twice their size */
+    bool halo;                  /* keeps a sliding window's overlap (level halo) */
 };
 
 struct pesim_dram_cfg {
@@ -96,6 +101,10 @@ struct pesim_net_cfg {
     bool reload_all;      /* reduce: a partial sum brought back down goes to
                              every child of its reduction group (Timeloop);
                              else to one, the others starting from zero */
+    uint32_t reload_width_words; /* outputs: psums brought back down travel on
+                                    a bus of their own, this many words per
+                                    cycle (Eyeriss's psum GIN beside its GON);
+                                    0: on the same bus as the drains */
 };
 
 /* A spatial fan-out below a level: rows x cols children (cols span x,

@@ -53,7 +53,7 @@ static const struct golden cases[] = {
      "glb:\n  capcity_bytes: 1024\ndram: {bandwidth_gbps: 1}\n",
      "unknown.yaml:8:3: error: glb.capcity_bytes: unknown key, expected one "
      "of capacity_bytes, banks, bank_words_per_cycle, read_ports, "
-     "write_ports, holds, max_bytes, double_buffer; did you mean 'capacity_bytes'?\n"
+     "write_ports, holds, max_bytes, double_buffer, halo; did you mean 'capacity_bytes'?\n"
      "unknown.yaml:8:3: error: glb.capacity_bytes: missing required key, "
      "expected an integer in [0, 1125899906842624]\n",
      "cfg.unknown_key cfg.missing"},
@@ -129,7 +129,7 @@ static const struct golden cases[] = {
      "many.yaml:4:9: error: pe_array.rows: got 0, expected an integer in [1, "
      "4096]\n"
      "many.yaml:5:3: error: pe_array.colls: unknown key, expected one of "
-     "rows, cols, mac_latency_cycles, scratchpad; did you mean 'cols'?\n"
+     "rows, cols, mac_latency_cycles, halo, stream, scratchpad; did you mean 'cols'?\n"
      "many.yaml:6:25: error: pe_array.scratchpad.weights: got 'x', expected "
      "an integer in [0, 4294967296]\n"
      "many.yaml:7:37: error: glb.holds[0]: got 'filters', expected one of "
@@ -247,7 +247,7 @@ static const struct set_case set_cases[] = {
     {"glb.capcity_bytes=1",
      "--set:1:5: error: glb.capcity_bytes: unknown key, expected one of "
      "capacity_bytes, banks, bank_words_per_cycle, read_ports, write_ports, "
-     "holds, max_bytes, double_buffer; did you mean 'capacity_bytes'?\n",
+     "holds, max_bytes, double_buffer, halo; did you mean 'capacity_bytes'?\n",
      "cfg.unknown_key"},
     {"pe_array.rows=0",
      "--set:1:15: error: pe_array.rows: got 0, expected an integer in [1, "

@@ -139,13 +139,14 @@ static const struct golden goldens[] = {
     {"  - {name: dram, read_energy: 1, write_energy: 1, fanout: {cols: 4, energy: 1, network: "
      "{outputs: {multicast: false}}}}\n" R,
      "a.yaml:5:111: error: levels[0].fanout.network.outputs.multicast: given for outputs, "
-     "expected only width_words, reduce and reload_all here (multicast and exact apply to "
-     "weights and inputs, reduce and reload_all to outputs)\n"},
+     "expected only width_words, reduce, reload_all and reload_width_words here (multicast "
+     "and exact apply to weights and inputs, reduce, reload_all and reload_width_words to "
+     "outputs)\n"},
     {"  - {name: dram, read_energy: 1, write_energy: 1, fanout: {cols: 4, energy: 1, network: "
      "{inputs: {reload_all: true}}}}\n" R,
      "a.yaml:5:111: error: levels[0].fanout.network.inputs.reload_all: given for an operand, "
      "expected only width_words, multicast and exact here (multicast and exact apply to "
-     "weights and inputs, reduce and reload_all to outputs)\n"},
+     "weights and inputs, reduce, reload_all and reload_width_words to outputs)\n"},
     {D "  - {name: rf, read_energy: 1, write_energy: 1, wrds: 3}\n",
      "a.yaml:6:49: error: levels[1].wrds: unknown key, expected one of name, holds, words, "
      "ds_words, bytes, ds_bytes, word_bits, double_buffer, stream, halo, banks, bank_words_per_cycle, "

@@ -18,7 +18,7 @@ static inline struct pesim_arch fx_arch(uint32_t rows, uint32_t cols)
     for (int ds = 0; ds < PESIM_DS_COUNT; ds++) {
         a.word_bits[ds] = 16;
         a.pe_array.rf.words[ds] = 1024;
-        a.noc[ds] = (struct pesim_noc_cfg){1, true};
+        a.noc[ds] = (struct pesim_noc_cfg){.width_words = 1, .multicast = true};
         a.glb.holds[ds] = true;
     }
     a.pe_array.rows = rows;
