@@ -90,6 +90,14 @@ static const struct cfg_key general_energy_keys[] = {
      .offset = ARCH_OFF(energy.unit)},
     {.name = "mac", .type = CFG_DOUBLE, .dmin = 0, .dmax = 1e9, .def = "1", .unit = "(unit)",
      .desc = "One multiply-accumulate", .offset = ARCH_OFF(energy.mac)},
+    {.name = "free_fills", .type = CFG_BOOL, .def = "false", .unit = "",
+     .desc = "A word filled into a level from above costs no write there: "
+             "a move costs only the source's access (ISCA 2016)",
+     .offset = ARCH_OFF(energy.free_fills)},
+    {.name = "operands_from_rf", .type = CFG_BOOL, .def = "false", .unit = "",
+     .desc = "Every MAC reads its weight and input from the PE's innermost "
+             "level, also operands the mapping keeps in no PE level (ISCA 2016 Eq. 3)",
+     .offset = ARCH_OFF(energy.operands_from_rf)},
     {.name = "leakage_per_cycle", .type = CFG_DOUBLE, .dmin = 0, .dmax = 1e9, .def = "0",
      .unit = "(unit)", .desc = "Static energy of the whole accelerator per cycle",
      .offset = ARCH_OFF(energy.leakage_per_cycle)},
@@ -299,6 +307,7 @@ static void expand_glb(const struct pesim_arch *a, struct pesim_level_cfg *g)
     g->bytes = a->glb.capacity_bytes;
     g->double_buffer = a->glb.double_buffer;
     g->halo = a->glb.halo;
+    g->interleaved = a->glb.interleaved;
     g->banks = a->glb.banks;
     g->bank_words_per_cycle = a->glb.bank_words_per_cycle;
     g->read_ports = a->glb.read_ports;

@@ -88,12 +88,12 @@ int pesim_cli_compare(int argc, char **argv)
         runs[i].layers = res + i * wl.count;
         runs[i].n = wl.count;
         struct pesim_arch own = arch;
+        if (o.iso_area)
+            df = pesim_df_iso(df); /* the study's version, same name */
         if (o.iso_area && pesim_df_iso_area(df, &arch, &own)) {
             pesim_diags_add(d, o.cmd, 0, 0,
-                            arch.general ? "--iso-area: the architecture is in the general form "
-                                           "(levels:), expected the three-level shorthand"
-                                         : "--iso-area: the architecture has a shared RF, "
-                                           "expected one scratchpad per data space");
+                            "--iso-area: the architecture is in the general form "
+                            "(levels:), expected the three-level shorthand");
             status = PESIM_EXIT_INPUT;
             goto out;
         }

@@ -882,7 +882,21 @@ int pesim_map_analyze(const struct pesim_arch *arch, const struct pesim_layer *l
         }
     }
     capacity(arch, &nt, l, m, out);
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+        out->dram_ratio[ds] = pesim_dram_ratio(arch, l, ds);
     return ok ? 0 : PESIM_E_RANGE;
+}
+
+static double ratio_of(const struct pesim_analysis *a, unsigned ds)
+{
+    return a->dram_ratio[ds] > 0 ? a->dram_ratio[ds] : 1.0;
+}
+
+uint64_t pesim_analysis_dram_link_words(const struct pesim_analysis *a, enum pesim_ds ds)
+{
+    uint64_t w = pesim_access_total(&a->acc[PESIM_LEVEL_DRAM][ds]);
+    double r = ratio_of(a, ds);
+    return r == 1.0 ? w : (uint64_t)llround((double)w * r);
 }
 
 uint64_t pesim_analysis_level_accesses(const struct pesim_analysis *a,
@@ -935,7 +949,7 @@ uint64_t pesim_map_bounds(const struct pesim_arch *arch, const struct pesim_anal
     double bits = 0;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
         const struct pesim_access *x = &a->acc[PESIM_LEVEL_DRAM][ds];
-        bits += (double)pesim_access_total(x) * arch->level[0].word_bits[ds];
+        bits += (double)pesim_access_total(x) * arch->level[0].word_bits[ds] * ratio_of(a, ds);
     }
     double per_cycle = pesim_arch_dram_bytes_per_cycle(arch) * 8;
     /* Saturated, never converted out of range (undefined behaviour, which

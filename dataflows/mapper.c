@@ -246,6 +246,23 @@ int df_map_heuristic(const struct pesim_dataflow *df, const struct pesim_arch *a
     return 0;
 }
 
+/* The template's own pass candidates (RS) replace the search's mapping
+ * `out` (when `have`) if they score better. 0 when out holds a mapping. */
+static int with_passes(const struct pesim_dataflow *df, const struct pesim_arch *arch,
+                       const struct pesim_layer *l, enum pesim_objective obj,
+                       struct pesim_mapping *out, bool have)
+{
+    struct pesim_mapping pm;
+    struct df_score ps;
+    if (!df->passes || df->passes(df, arch, l, obj, &pm, &ps))
+        return have ? 0 : PESIM_E_NOMAP;
+    struct pesim_analysis a;
+    if (have && !pesim_map_analyze(arch, l, out, &a) && !df_better(ps, df_score_of(arch, &a, obj)))
+        return 0;
+    *out = pm;
+    return 0;
+}
+
 int df_map_template(const struct pesim_dataflow *df, const struct pesim_arch *arch,
                     const struct pesim_layer *l, enum pesim_objective obj,
                     struct pesim_mapping *out, pesim_diags *diags)
@@ -254,9 +271,11 @@ int df_map_template(const struct pesim_dataflow *df, const struct pesim_arch *ar
     if (df_space_size(df, arch, l, DF_EXHAUSTIVE_LIMIT) <= DF_EXHAUSTIVE_LIMIT) {
         struct df_score sc;
         if (df_map_exhaustive(df, arch, l, obj, out, &sc) == 0)
-            return 0;
+            return with_passes(df, arch, l, obj, out, true);
     }
     if (df_map_heuristic(df, arch, l, obj, out, &closest) == 0)
+        return with_passes(df, arch, l, obj, out, true);
+    if (with_passes(df, arch, l, obj, out, false) == 0)
         return 0;
     pesim_diags_addc(diags, PESIM_DIAG_MAP_NOMAP, df->name, 0, 0,
                     "layer %s: no %s mapping fits the buffers; the closest one overflows:",

@@ -11,6 +11,9 @@ const struct pesim_dataflow df_os = {
     .axis_dims = {{PESIM_DIM_Q, PESIM_DIM_M, PESIM_DIM_N}, {PESIM_DIM_P, PESIM_DIM_M, PESIM_DIM_G}},
     .naxis_dims = {3, 3},
     .rf_keeps = {[PESIM_DS_OUTPUTS] = true},
+    /* ISCA 2016 §VI-A: "Each PE runs the psum accumulation of a single
+     * ofmap pixel at a time". */
+    .iso_rf_words = {[PESIM_DS_OUTPUTS] = 1},
     .rf_dims = {PESIM_DIM_C, PESIM_DIM_R, PESIM_DIM_S},
     .nrf_dims = 3,
 };

@@ -13,6 +13,7 @@ const struct pesim_dataflow df_os_a = {
     .axis_dims = {{PESIM_DIM_Q, PESIM_DIM_N}, {PESIM_DIM_P}},
     .naxis_dims = {2, 1},
     .rf_keeps = {[PESIM_DS_OUTPUTS] = true},
+    .iso_rf_words = {[PESIM_DS_OUTPUTS] = 1}, /* one psum, as os */
     .rf_dims = {PESIM_DIM_C, PESIM_DIM_R, PESIM_DIM_S},
     .nrf_dims = 3,
 };
@@ -24,6 +25,7 @@ const struct pesim_dataflow df_os_c = {
     .naxis_dims = {2, 2},
     .share_dims = true,
     .rf_keeps = {[PESIM_DS_OUTPUTS] = true},
+    .iso_rf_words = {[PESIM_DS_OUTPUTS] = 1}, /* one psum, as os */
     .rf_dims = {PESIM_DIM_C, PESIM_DIM_R, PESIM_DIM_S},
     .nrf_dims = 3,
 };

@@ -11,7 +11,7 @@
  * 5x27 set into 5x14 and 5x13 stacked) and across the columns over N or M. In the
  * RF, the scratchpad sizes decide how many channels (C) and filters (M) a
  * PE interleaves around its row. */
-#include "dataflows/template.h"
+#include "dataflows/search.h"
 
 const struct pesim_dataflow df_rs = {
     .name = "rs",
@@ -24,4 +24,5 @@ const struct pesim_dataflow df_rs = {
     .rf_keeps = {true, true, true},
     .rf_dims = {PESIM_DIM_C, PESIM_DIM_M, PESIM_DIM_Q, PESIM_DIM_S},
     .nrf_dims = 4,
+    .passes = df_map_rs_passes,
 };

@@ -81,6 +81,13 @@ int df_map_heuristic(const struct pesim_dataflow *df, const struct pesim_arch *a
                      const struct pesim_layer *l, enum pesim_objective obj,
                      struct pesim_mapping *out, struct pesim_mapping *closest);
 
+/* Row-stationary's processing passes (rs_pass.c): the best candidate of
+ * Eyeriss's pass parameters. PESIM_E_UNSUPPORTED beyond three levels,
+ * PESIM_E_NOMAP when none fits. */
+int df_map_rs_passes(const struct pesim_dataflow *df, const struct pesim_arch *arch,
+                     const struct pesim_layer *l, enum pesim_objective obj,
+                     struct pesim_mapping *out, struct df_score *score);
+
 /* Drop loops of bound 1 (they change nothing); unused slots stay zero so
  * that equal mappings are equal structs. */
 void df_tidy(struct pesim_mapping *m);

@@ -7,6 +7,8 @@
 
 #define TEMPLATE_DIMS 4
 
+struct df_score;
+
 struct pesim_dataflow {
     const char *name;  /* "ws" */
     const char *title; /* "weight-stationary" */
@@ -21,9 +23,22 @@ struct pesim_dataflow {
     bool share_dims;
     /* The RF keeps these data spaces; the others bypass it. */
     bool rf_keeps[PESIM_DS_COUNT];
+    /* Under --iso-area (iso.c): the RF words per data space the ISCA 2016
+     * study gives this dataflow (§VI-A: WS one weight, OS one psum); all
+     * zero: the base RF's bytes go to the kept data spaces. */
+    uint32_t iso_rf_words[PESIM_DS_COUNT];
+    /* Under --iso-area: the dataflow as the study modelled it where pesim's
+     * template differs (pesim_df_iso); NULL: this one. */
+    const struct pesim_dataflow *iso_variant;
     /* RF temporal loops, outermost first: the stationary data's reuse. */
     uint8_t rf_dims[PESIM_DIM_COUNT];
     uint8_t nrf_dims;
+    /* Candidates of the template's own structure, beside the mapper's
+     * search (RS: Eyeriss's processing passes, rs_pass.c); NULL: none.
+     * 0 with the best of them in *out and its score, or an error. */
+    int (*passes)(const struct pesim_dataflow *df, const struct pesim_arch *arch,
+                  const struct pesim_layer *l, enum pesim_objective objective,
+                  struct pesim_mapping *out, struct df_score *score);
 };
 
 /* The shared mapper (mapper.c): spatial choice, greedy fit, loop order. */

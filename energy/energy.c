@@ -89,6 +89,31 @@ static double cluster_factor(const struct pesim_arch *arch, unsigned lv, uint64_
     return (double)c / (double)per;
 }
 
+/* Whether a level can hold any word at all (the iso-area no-local-reuse
+ * PE has a register file of 0 words: nothing to read an operand from). */
+static bool stores(const struct pesim_level_cfg *c)
+{
+    if (c->words == 0 || c->bytes == 0)
+        return false;
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+        if (c->holds[ds] && c->ds_words[ds] > 0 && c->ds_bytes[ds] > 0)
+            return true;
+    return false;
+}
+
+/* Whether some level below the outermost fan-out (a PE level) reads the
+ * data space to what is below it: the operand is kept in a PE. */
+static bool pe_reads(const struct pesim_arch *arch, const struct pesim_analysis *a, unsigned ds)
+{
+    bool below = false;
+    for (unsigned lv = 0; lv < arch->nlevels; lv++) {
+        if (below && a->acc[lv][ds].reads > 0)
+            return true;
+        below = below || pesim_arch_has_fanout(arch, lv);
+    }
+    return false;
+}
+
 void pesim_energy_compute(const struct pesim_arch *arch, const struct pesim_analysis *a,
                           uint64_t cycles, struct pesim_energy *out)
 {
@@ -97,15 +122,27 @@ void pesim_energy_compute(const struct pesim_arch *arch, const struct pesim_anal
     unsigned row = 0;
     for (unsigned lv = 0; lv < arch->nlevels; lv++) {
         const struct pesim_level_cfg *c = &arch->level[lv];
+        /* free_fills: the study charges a move at its higher-cost end only,
+         * so a fill is paid by the source's read (docs/model.md §5). */
+        double fill_energy = cfg->free_fills ? 0 : c->write_energy;
         for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
             const struct pesim_access *x = &a->acc[lv][ds];
             uint64_t u = a->used_instances[lv];
             out->by[row][ds] = (charged(c, u, x->reads) * c->read_energy +
-                                (charged(c, u, x->fills) + charged(c, u, x->updates)) *
-                                    c->write_energy +
+                                charged(c, u, x->fills) * fill_energy +
+                                charged(c, u, x->updates) * c->write_energy +
                                 charged(c, u, x->drains) * c->drain_energy) *
                                cluster_factor(arch, lv, u);
+            if (lv == PESIM_LEVEL_DRAM && a->dram_ratio[ds] > 0) /* compressed link */
+                out->by[row][ds] *= a->dram_ratio[ds];
         }
+        /* operands_from_rf: an operand that no PE level keeps still passes
+         * through the innermost one on its way to the MAC, one read per MAC
+         * (ISCA 2016 Eq. 3 charges abcd reads at the RF with d >= 1). */
+        if (cfg->operands_from_rf && lv > 0 && lv + 1 == arch->nlevels && stores(c))
+            for (unsigned ds = PESIM_DS_WEIGHTS; ds <= PESIM_DS_INPUTS; ds++)
+                if (!pe_reads(arch, a, ds))
+                    out->by[row][ds] += (double)a->macs * c->read_energy;
         row++;
         if (!pesim_arch_has_fanout(arch, lv))
             continue;

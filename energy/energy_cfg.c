@@ -35,6 +35,14 @@ static const struct cfg_key energy_keys[] = {
          "Static energy of the whole accelerator per cycle"),
     COST("mac_leakage", mac_leakage, "0",
          "Static energy of one MAC per cycle, charged on the MACs given work"),
+    {.name = "free_fills", .type = CFG_BOOL, .def = "false", .unit = "",
+     .desc = "A word filled into a level from above costs no write there: "
+             "a move costs only the source's access (ISCA 2016)",
+     .offset = offsetof(struct pesim_arch_in, a.energy.free_fills)},
+    {.name = "operands_from_rf", .type = CFG_BOOL, .def = "false", .unit = "",
+     .desc = "Every MAC reads its weight and input from the PE's RF, also "
+             "operands the mapping keeps in no PE level (ISCA 2016 Eq. 3)",
+     .offset = offsetof(struct pesim_arch_in, a.energy.operands_from_rf)},
     {.name = "accelergy", .type = CFG_SECTION, .unit = "",
      .desc = "Costs in pJ from Accelergy tables (docs/energy.md); keys "
              "above override them",

@@ -106,10 +106,17 @@ int pesim_components_build(struct run *r)
             rs->dram = role(map, t.data[0]);
             rs->dram_latency = t.latency;
             memcpy(rs->bytes, t.bytes, sizeof rs->bytes);
+            for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+                rs->dram_ratio[ds] = r->layer ? pesim_dram_ratio(r->arch, r->layer, ds) : 1.0;
             continue;
         }
-        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
             rs->part[lv][ds] = role(map, t.data[ds]);
+            /* interleaved banks: a rate its transfers share, not a server */
+            if (a->level[lv].interleaved && rs->part[lv][ds] != RES_NONE &&
+                rs->r[rs->part[lv][ds]].rate != UINT64_MAX)
+                rs->r[rs->part[lv][ds]].fluid = true;
+        }
         rs->rport[lv] = role(map, t.rport);
         rs->wport[lv] = role(map, t.wport);
         rs->rbw[lv] = role(map, t.rbw);

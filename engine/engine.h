@@ -72,6 +72,8 @@ struct resources {
     uint8_t net_reload[PESIM_LEVELS_MAX]; /* psums sent back down, when apart */
     uint32_t dram_latency;
     uint32_t bytes[PESIM_DS_COUNT]; /* per DRAM word, rounded up */
+    /* The link's compression of the layer's ds (pesim_dram_ratio; 1: none) */
+    double dram_ratio[PESIM_DS_COUNT];
 };
 
 /* The step engine advances every cycle (~10^7 a second); it is the

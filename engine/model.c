@@ -51,7 +51,8 @@ void pesim_model_place(struct run *r, struct node *n, uint64_t *start, uint64_t 
         i++;
     if (i == n->nres || n->kind != NODE_XFER)
         return;
-    uint64_t bytes = n->work[i] >> PESIM_DRAM_FP;
+    /* the link's bytes (fewer than the words' under compression), rounded up */
+    uint64_t bytes = (n->work[i] + (UINT64_C(1) << PESIM_DRAM_FP) - 1) >> PESIM_DRAM_FP;
     struct pesim_dram_request rq = {(enum pesim_ds)n->ds, n->dram_write, n->words, bytes,
                                     *start};
     struct pesim_dram_timing t = {*start, *start, *start};

@@ -400,7 +400,12 @@ static void path(struct node *n, uint8_t res, uint64_t work)
 
 static uint64_t dram_work(const struct run *r, enum pesim_ds ds, uint64_t words)
 {
-    return (words * r->rs.bytes[ds]) << PESIM_DRAM_FP;
+    uint64_t bytes = words * r->rs.bytes[ds];
+    double ratio = r->rs.dram_ratio[ds];
+    /* a compressed transfer moves its coded size, whole bytes */
+    if (ratio < 1.0)
+        bytes = (uint64_t)ceil((double)bytes * ratio);
+    return bytes << PESIM_DRAM_FP;
 }
 
 /* One end of a transfer: a level's resources (DRAM's channel, or a

@@ -195,6 +195,15 @@ static int res_track(const struct run *r, unsigned res, unsigned server, char *n
                          pesim_ds_name(ds));
                 return TID_RES + 8 * (int)res;
             }
+    for (unsigned f = 0; f < r->arch->nlevels; f++)
+        if (res == rs->net_reload[f]) {
+            if (shorthand) {
+                snprintf(name, size, "NoC outputs reload bus");
+                return TID_NOC + PESIM_DS_COUNT;
+            }
+            snprintf(name, size, "%s outputs reload bus", r->arch->level[f].fanout.name);
+            return TID_RES + 8 * (int)res;
+        }
     snprintf(name, size, "resource %u", res);
     return TID_RES + 8 * (int)res;
 }
@@ -231,6 +240,10 @@ void trace_node(pesim_trace *t, const struct run *r, const struct node *n)
              t->offset + n->ready);
     for (unsigned i = 0; i < n->nres; i++) {
         char track[64];
+        /* a shared rate (a Timeloop bandwidth, interleaved banks, an
+         * unlimited bus) is held by no one transfer: no track of its own */
+        if (r->rs.r[n->res[i]].fluid)
+            continue;
         int tid = res_track(r, n->res[i], n->server[i], track, sizeof track);
         track_name(t, tid, track);
         span(t, tid, name, "transfer", n->start, n->release, args);

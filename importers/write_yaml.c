@@ -14,6 +14,21 @@ static void pair(FILE *out, const char *key, const uint32_t v[2])
         fprintf(out, ", %s: [%" PRIu32 ", %" PRIu32 "]", key, v[0], v[1]);
 }
 
+/* The densities given (none: the key is left out, dense), each to 17
+ * digits so that it reads back to the same double. */
+static void density(FILE *out, const struct pesim_layer *l)
+{
+    bool any = false;
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+        if (l->density[ds] > 0) {
+            fprintf(out, "%s%s: %.17g", any ? ", " : ", density: {", pesim_ds_name(ds),
+                    l->density[ds]);
+            any = true;
+        }
+    if (any)
+        fputs("}", out);
+}
+
 static void layer(FILE *out, const struct pesim_layer *l)
 {
     const uint64_t *d = l->dim;
@@ -23,8 +38,10 @@ static void layer(FILE *out, const struct pesim_layer *l)
     if (pesim_layer_is_gemm(l)) {
         if (d[PESIM_DIM_G] > 1)
             fprintf(out, ", G: %" PRIu64, d[PESIM_DIM_G]);
-        fprintf(out, ", m: %" PRIu64 ", n: %" PRIu64 ", k: %" PRIu64 "}\n", d[PESIM_DIM_N],
+        fprintf(out, ", m: %" PRIu64 ", n: %" PRIu64 ", k: %" PRIu64, d[PESIM_DIM_N],
                 d[PESIM_DIM_M], d[PESIM_DIM_C]);
+        density(out, l);
+        fputs("}\n", out);
         return;
     }
     fprintf(out, ", N: %" PRIu64, d[PESIM_DIM_N]);
@@ -39,6 +56,7 @@ static void layer(FILE *out, const struct pesim_layer *l)
         pair(out, "padding", l->pad);
         pair(out, "dilation", l->dilation);
     }
+    density(out, l);
     fputs("}\n", out);
 }
 

@@ -9,6 +9,29 @@
 
 #include "arch/component.h"
 
+/* Eyeriss's RLC (JSSC 2017 §IV-C): each pair is a run of up to 31 zeros
+ * (5 bits) and the word that ends it, as many pairs as fit to a 64-bit
+ * word. With zeros independent at rate z, a pair covers sum_{k<32} z^k
+ * values (a 32nd zero ends a run as a value of its own), so a value costs
+ * (1 - z) / (1 - z^32) pairs. */
+double pesim_dram_ratio(const struct pesim_arch *arch, const struct pesim_layer *l, unsigned ds)
+{
+    if (arch->dram.compression != PESIM_COMPRESS_RLC || ds == PESIM_DS_WEIGHTS ||
+        ds >= PESIM_DS_COUNT)
+        return 1.0;
+    uint32_t wb = arch->level[PESIM_LEVEL_DRAM].word_bits[ds];
+    if (wb == 0)
+        wb = arch->word_bits[ds];
+    uint32_t per_word = wb + 5 <= 64 ? 64 / (wb + 5) : 0;
+    double d = pesim_layer_density(l, ds);
+    if (per_word == 0 || d >= 1.0)
+        return 1.0;
+    double z = 1.0 - d;
+    double pairs = (1.0 - z) / (1.0 - pow(z, 32));
+    double r = pairs * 64.0 / per_word / wb;
+    return r < 1.0 ? r : 1.0;
+}
+
 static bool dram_claims(const struct pesim_arch *arch, unsigned lv)
 {
     (void)arch;

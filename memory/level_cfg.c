@@ -64,6 +64,10 @@ static const struct cfg_key level_keys[] = {
     {.name = "double_buffer", .type = CFG_BOOL, .def = "false", .unit = "",
      .desc = "A tile takes twice its size (the next one fills beside it)",
      .offset = LV_OFF(double_buffer)},
+    {.name = "interleaved", .type = CFG_BOOL, .def = "false", .unit = "",
+     .desc = "Transfers of one data space share its banks' rate (a read and a write of "
+             "psums at once, in different banks) instead of one holding the partition",
+     .offset = LV_OFF(interleaved)},
     {.name = "stream", .type = CFG_BOOL, .def = "false", .unit = "",
      .desc = "Fills and drains overlap compute as if double-buffered, without doubling the tile (Timeloop's model)",
      .offset = LV_OFF(stream)},

@@ -69,6 +69,10 @@ static const struct cfg_key glb_keys[] = {
      .desc = "Keep the overlap of consecutive input tiles of a sliding window and fetch "
              "only the new rows (the general form's level halo)",
      .offset = offsetof(struct pesim_glb_cfg, halo)},
+    {.name = "interleaved", .type = CFG_BOOL, .def = "false", .unit = "",
+     .desc = "Transfers of one data space share its banks' rate (a read and a write of "
+             "psums at once, in different banks) instead of one holding the partition",
+     .offset = offsetof(struct pesim_glb_cfg, interleaved)},
 };
 
 const struct cfg_section pesim_glb_section = {
@@ -100,6 +104,8 @@ static void dram_check(struct cfg_ctx *ctx, const char *path, void *obj)
     in->a.dram.latency_cycles = (uint32_t)cycles;
 }
 
+static const char *const compression_names[] = {"none", "rlc", NULL};
+
 static const struct cfg_key dram_keys[] = {
     {.name = "bandwidth_gbps", .type = CFG_DOUBLE, .dmin = 0, .dmax = 1e6,
      .unit = "GB/s",
@@ -114,6 +120,11 @@ static const struct cfg_key dram_keys[] = {
      .desc = "Access latency in ns instead of latency_cycles; converted "
              "with clock_mhz, rounded up",
      .offset = offsetof(struct pesim_arch_in, dram_latency_ns)},
+    {.name = "compression", .type = CFG_ENUM, .names = compression_names, .def = "none",
+     .unit = "",
+     .desc = "Codec for feature maps on the link: none, or rlc (Eyeriss's run-length code; "
+             "moves fewer words for a layer's sparse inputs and outputs, by their density)",
+     .offset = offsetof(struct pesim_arch_in, a.dram.compression)},
 };
 
 const struct cfg_section pesim_dram_section = {

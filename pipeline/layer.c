@@ -162,6 +162,9 @@ static int run_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
         }
     }
     finish(arch, out);
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) /* a total sums its layers' */
+        out->dram_link_words[ds] = pesim_analysis_dram_link_words(&out->analysis,
+                                                                  (enum pesim_ds)ds);
     return 0;
 }
 
@@ -200,8 +203,9 @@ int pesim_sim_layer_model(const struct pesim_arch *arch, const struct pesim_laye
 }
 
 /* The key is the definition (sim.h): every field of the layer but its
- * name, in decimal. Its longest form is 11 + 8 x 21 + 2 x 33 = 245
- * characters, within PESIM_LAYER_KEY_MAX. */
+ * name, in decimal (densities only when one is given, so that dense layers
+ * keep their keys). Its longest form is 11 + 8 x 21 + 2 x 33 + 2 + 3 x 25
+ * = 322 characters, within PESIM_LAYER_KEY_MAX. */
 size_t pesim_sim_layer_key(const struct pesim_layer *l, char key[PESIM_LAYER_KEY_MAX])
 {
     size_t size = PESIM_LAYER_KEY_MAX;
@@ -211,6 +215,12 @@ size_t pesim_sim_layer_key(const struct pesim_layer *l, char key[PESIM_LAYER_KEY
     for (unsigned a = 0; a < 2 && n < size; a++)
         n += (size_t)snprintf(key + n, size - n, ",%u/%u/%u", l->stride[a], l->pad[a],
                               l->dilation[a]);
+    bool sparse = false;
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+        sparse |= l->density[ds] > 0;
+    for (unsigned ds = 0; sparse && ds < PESIM_DS_COUNT && n < size; ds++)
+        n += (size_t)snprintf(key + n, size - n, "%s%.17g", ds ? "/" : ",d",
+                              pesim_layer_density(l, ds));
     return n < size ? n : size - 1;
 }
 
@@ -238,6 +248,8 @@ void pesim_sim_total(const struct pesim_arch *arch,
         a->active_pes = x->active_pes > a->active_pes ? x->active_pes : a->active_pes;
         busy += (double)x->active_pes * (double)r[i].cycles;
         a->nlevels = x->nlevels;
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+            t->dram_link_words[ds] += r[i].dram_link_words[ds];
         for (unsigned lv = 0; lv < PESIM_LEVELS_MAX; lv++)
             for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
                 struct pesim_access *s = &a->acc[lv][ds];

@@ -213,6 +213,16 @@ void pesim_report_walk(struct pesim_report_sink *s, const struct pesim_arch *arc
     }
     s->end(s);
 
+    /* what crossed the DRAM link: the DRAM words, compressed (dram.compression) */
+    s->begin(s, "dram_link");
+    uint64_t link = 0;
+    for (int ds = 0; ds < PESIM_DS_COUNT; ds++) {
+        s->u64(s, pesim_ds_name((enum pesim_ds)ds), r->dram_link_words[ds]);
+        link += r->dram_link_words[ds];
+    }
+    s->u64(s, "words", link);
+    s->end(s);
+
     s->begin(s, "noc");
     for (int ds = 0; ds < PESIM_DS_COUNT; ds++) {
         s->begin(s, pesim_ds_name((enum pesim_ds)ds));

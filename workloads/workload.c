@@ -201,6 +201,20 @@ static void layer_check(struct cfg_ctx *ctx, const char *path, void *obj);
      .def = DEF, .unit = "", .desc = DESC, .offset = LOFF(FIELD),             \
      .parse = parse_pair, .type_doc = "integer or [rows, cols]"}
 
+#define DENSITY_KEY(NAME, DS)                                                  \
+    {.name = NAME, .type = CFG_DOUBLE, .dmin = 1e-6, .dmax = 1, .unit = "",    \
+     .desc = "Fraction of nonzero " NAME " (default 1: dense)",               \
+     .offset = LOFF(l.density[DS]), .flags = CFG_F_OPTIONAL}
+
+static const struct cfg_key density_keys[] = {
+    DENSITY_KEY("weights", PESIM_DS_WEIGHTS),
+    DENSITY_KEY("inputs", PESIM_DS_INPUTS),
+    DENSITY_KEY("outputs", PESIM_DS_OUTPUTS),
+};
+
+static const struct cfg_section density_section = {
+    density_keys, sizeof density_keys / sizeof density_keys[0], NULL};
+
 static const struct cfg_key layer_keys[] = {
     {.name = "name", .type = CFG_STRING, .umax = PESIM_NAME_MAX - 1,
      .unit = "", .desc = "Unique name (used by --layer)",
@@ -230,6 +244,10 @@ static const struct cfg_key layer_keys[] = {
     OPT_KEY("m", m, "gemm: rows of the output (becomes N)"),
     OPT_KEY("n", n, "gemm: columns of the output (becomes M)"),
     OPT_KEY("k", k, "gemm: reduction length (becomes C)"),
+    {.name = "density", .type = CFG_SECTION, .unit = "", .sub = &density_section,
+     .desc = "Fraction of nonzero values per data space (measured activation sparsity); "
+             "a DRAM link with compression moves fewer words",
+     .offset = 0, .flags = CFG_F_OPTIONAL},
 };
 
 static const struct cfg_section layer_section = {

@@ -36,6 +36,12 @@ struct pesim_analysis {
     /* acc[level][ds]; all zero where a level keeps no copy of ds. Counts
      * are summed over a level's instances (every PE's RF). */
     struct pesim_access acc[PESIM_LEVELS_MAX][PESIM_DS_COUNT];
+    /* Words the DRAM link moves per DRAM word of each data space: below 1
+     * when dram.compression shrinks the layer's sparse feature maps
+     * (pesim_dram_ratio); 1 otherwise (0, in an analysis not from
+     * pesim_map_analyze, counts as 1). DRAM time and energy follow it; the
+     * counts above stay words of the data. */
+    double dram_ratio[PESIM_DS_COUNT];
     /* Networks, by the level whose fan-out they sit below, per data space:
      * words delivered to the children (per destination) and words sent by
      * the parent side (a multicast counts once); outputs also count psum
@@ -108,6 +114,9 @@ static inline uint64_t pesim_access_total(const struct pesim_access *x)
 uint64_t pesim_analysis_level_accesses(const struct pesim_analysis *a,
                                        unsigned lv);
 /* NoC words of a data space over every network. */
+/* Words the DRAM link moves for ds (acc[0][ds] times dram_ratio, rounded
+ * to the nearest word). */
+uint64_t pesim_analysis_dram_link_words(const struct pesim_analysis *a, enum pesim_ds ds);
 uint64_t pesim_analysis_noc_words(const struct pesim_analysis *a, enum pesim_ds ds);
 uint64_t pesim_analysis_noc_sends(const struct pesim_analysis *a, enum pesim_ds ds);
 

@@ -45,11 +45,18 @@ struct pesim_glb_cfg {
     uint64_t max_bytes[PESIM_DS_COUNT]; /* per data space cap; 0 = none */
     bool double_buffer;         /* tiles take twice their size */
     bool halo;                  /* keeps a sliding window's overlap (level halo) */
+    bool interleaved;           /* transfers of a data space share its banks */
 };
+
+/* A codec on the DRAM link for feature maps (inputs, outputs). RLC is
+ * Eyeriss's run-length code (Chen et al., JSSC 2017 §IV-C): a run of up to
+ * 31 zeros (5 bits) and a value (a word), three pairs to a 64-bit word. */
+enum pesim_dram_compression { PESIM_COMPRESS_NONE, PESIM_COMPRESS_RLC };
 
 struct pesim_dram_cfg {
     double bandwidth_gbps;   /* GB/s = 1e9 bytes per second */
     uint32_t latency_cycles; /* core cycles (latency_ns is converted) */
+    int compression;         /* enum pesim_dram_compression */
 };
 
 /* Energy per action, in `unit` (normalized to a MAC, or pJ). Costs are per
@@ -67,6 +74,17 @@ struct pesim_energy_cfg {
     double leakage_per_cycle; /* whole accelerator, per cycle */
     double mac_leakage;       /* one MAC per cycle, charged on the MACs given
                                  work (idle ones power-gated, as Timeloop) */
+    /* Accounting rules (docs/model.md §5); both false unless
+     * the file says otherwise. free_fills: a word moved into a level from
+     * the level above costs only the access at the source (ISCA 2016
+     * §VI-C: a move between two levels is charged at the higher-cost one);
+     * updates (psums written back) still cost a write. operands_from_rf:
+     * every MAC reads its weight and its input from the PE's innermost
+     * level, also when the mapping keeps the operand in no PE level (ISCA
+     * 2016 Eq. 3, whose RF term abcd·EC(RF) has d >= 1); a PE with no
+     * storage at all reads nothing. */
+    bool free_fills;
+    bool operands_from_rf;
 };
 
 /* Storage area for the iso-area model (docs/dataflows.md, "Iso-area"):
@@ -142,6 +160,10 @@ struct pesim_level_cfg {
      * is timed by the arch's dram section instead. */
     uint32_t banks, bank_words_per_cycle;
     uint32_t read_ports, write_ports;
+    /* Transfers of one data space share its banks' rate (each bank serves
+     * the stream that addresses it: a psum read and a psum write at once)
+     * instead of one transfer holding the partition. */
+    bool interleaved;
     /* Timeloop-style bandwidths, words per cycle per instance (0: no
      * limit): reads (to the child or the MAC, and drains to the parent)
      * and writes (fills and updates) separately. */
@@ -232,6 +254,13 @@ uint32_t pesim_arch_level_word_bytes(const struct pesim_arch *arch, unsigned lv,
                                      enum pesim_ds ds);
 /* Bytes a word of ds occupies in memory (word_bits rounded up). */
 uint32_t pesim_arch_word_bytes(const struct pesim_arch *arch, enum pesim_ds ds);
+/* Words the DRAM link moves per word of data space ds of layer l: with
+ * dram.compression rlc, the expected size of the layer's run-length-coded
+ * feature maps at their density (docs/model.md, "Compression"), when
+ * smaller than the data; 1 otherwise (memory/dram.c). */
+struct pesim_layer;
+double pesim_dram_ratio(const struct pesim_arch *arch, const struct pesim_layer *l, unsigned ds);
+
 /* DRAM bytes per core cycle (bandwidth / clock). */
 double pesim_arch_dram_bytes_per_cycle(const struct pesim_arch *arch);
 

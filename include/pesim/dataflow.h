@@ -48,13 +48,19 @@ int pesim_df_map(const pesim_dataflow *df, const struct pesim_arch *arch,
 /* Iso-area (docs/dataflows.md, "Iso-area"): the storage area of `base` —
  * its GLB bytes plus base->area.rf_per_glb_byte (PESIM_ISO_RF_AREA unless
  * an Accelergy ART or the arch file says otherwise) times the RF bytes of
- * all its PEs —
- * re-split for the dataflow: the RF bytes of a PE go to the data spaces
- * the dataflow keeps there (row-stationary keeps the base's split; a
- * dataflow that keeps none gets no RF), the rest of the area to the GLB.
- * *out is base with the new RF and GLB sizes. 0, or PESIM_E_INVALID if the
- * base has a shared RF. */
+ * all its PEs (a shared RF: its words at the widest word size) —
+ * re-split for the dataflow: each PE gets the RF the ISCA 2016 study gives
+ * the dataflow (weight-stationary one weight, the output-stationary
+ * variants one psum, no-local-reuse none), or, for a dataflow the study
+ * does not size, the base RF's bytes for the data spaces it keeps;
+ * row-stationary keeps the base RF, shared or split. The rest of the area
+ * goes to the GLB. *out is base with the new RF and GLB sizes. 0, or
+ * PESIM_E_UNSUPPORTED for an architecture in the general form. */
 #define PESIM_ISO_RF_AREA 1.6 /* RF area per byte, in GLB bytes */
+/* The dataflow as the ISCA 2016 study modelled it, which --iso-area runs
+ * under the same name: weight-stationary with the filter taps (R x S) as
+ * regions on one axis (§IV-A); every other dataflow is itself. */
+const pesim_dataflow *pesim_df_iso(const pesim_dataflow *df);
 int pesim_df_iso_area(const pesim_dataflow *df, const struct pesim_arch *base,
                       struct pesim_arch *out);
 

@@ -52,6 +52,10 @@ struct pesim_layer_result {
      * the epilogue (the last psums draining), which Timeloop's cycles
      * leave out (docs/model.md §8.4); the analysis: its cycles. */
     uint64_t steady_cycles;
+    /* Words the DRAM link moved per data space (16-bit words of a 16-bit
+     * data space): the DRAM accesses, compressed by dram.compression
+     * (pesim_analysis_dram_link_words); a total sums its layers'. */
+    uint64_t dram_link_words[PESIM_DS_COUNT];
     /* Cycle-level engines: the stalls of dram_bandwidth, glb and noc by
      * the resource that caused them: [lv] a storage level's (DRAM's
      * channel is level 0), [PESIM_LEVELS_MAX + lv] the network below
@@ -180,12 +184,12 @@ int pesim_sim_layer_model(const struct pesim_arch *arch, const struct pesim_laye
 /* ---- The same layer ----
  * The one definition of "the same layer" in pesim: two layers are the
  * same when everything but their names is equal — kind, the eight dims,
- * stride, padding and dilation per axis. Under the same architecture,
+ * stride, padding and dilation per axis, and the densities when given. Under the same architecture,
  * mapping (or dataflow and objective) and engine, the same layers give
  * the same result, so a network run simulates each once (same_as),
  * `pesim map` writes one mapping for them, and a sweep reuses their
  * results across points (keyed by pesim_sim_layer_key). */
-#define PESIM_LAYER_KEY_MAX 256
+#define PESIM_LAYER_KEY_MAX 352
 /* Write l's key, a NUL-terminated string of printable ASCII, into key;
  * two layers have equal keys exactly when pesim_sim_same_layer holds.
  * Returns its length (always < PESIM_LAYER_KEY_MAX). */

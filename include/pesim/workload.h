@@ -26,7 +26,16 @@ struct pesim_layer {
     uint32_t stride[2];            /* U: rows, cols */
     uint32_t pad[2];               /* zero padding per side: rows, cols */
     uint32_t dilation[2];          /* rows, cols */
+    /* Fraction of nonzero values per data space, in (0, 1]; 0: not given
+     * (dense). Only a compressing DRAM link reads it (dram.compression). */
+    double density[PESIM_DS_COUNT];
 };
+
+/* l's density of ds: 1 when not given. */
+static inline double pesim_layer_density(const struct pesim_layer *l, unsigned ds)
+{
+    return l->density[ds] > 0 ? l->density[ds] : 1.0;
+}
 
 struct pesim_workload {
     char name[PESIM_NAME_MAX];

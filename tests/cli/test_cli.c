@@ -132,12 +132,12 @@ static void close_to(double a, double b)
 static const char *const layer_keys[] = {
     "name", "kind", "dims", "stride", "padding", "dilation", "same_as", "macs", "cycles",
     "ideal_cycles", "bound", "bound_cycles", "latency_us", "engine", "stalls",
-    "active_pes", "pes", "utilization", "energy", "accesses", "noc", "steady_cycles",
-    "stalls_by_site", "throttling", "mapping", NULL};
+    "active_pes", "pes", "utilization", "energy", "accesses", "dram_link", "noc",
+    "steady_cycles", "stalls_by_site", "throttling", "mapping", NULL};
 static const char *const total_keys[] = {
     "name", "macs", "cycles", "ideal_cycles", "bound", "bound_cycles",
     "latency_us", "engine", "stalls", "active_pes", "pes", "utilization", "energy",
-    "accesses", "noc", "steady_cycles", "stalls_by_site", "throttling", NULL};
+    "accesses", "dram_link", "noc", "steady_cycles", "stalls_by_site", "throttling", NULL};
 static const char *const stall_keys[] = {"compute", "fill_drain", "dram_bandwidth",
                                          "dram_latency", "glb", "noc", NULL};
 static const char *const dims_keys[] = {"N", "G", "M", "C", "P", "Q", "R", "S", NULL};

@@ -53,7 +53,7 @@ static const struct golden cases[] = {
      "glb:\n  capcity_bytes: 1024\ndram: {bandwidth_gbps: 1}\n",
      "unknown.yaml:8:3: error: glb.capcity_bytes: unknown key, expected one "
      "of capacity_bytes, banks, bank_words_per_cycle, read_ports, "
-     "write_ports, holds, max_bytes, double_buffer, halo; did you mean 'capacity_bytes'?\n"
+     "write_ports, holds, max_bytes, double_buffer, halo, interleaved; did you mean 'capacity_bytes'?\n"
      "unknown.yaml:8:3: error: glb.capacity_bytes: missing required key, "
      "expected an integer in [0, 1125899906842624]\n",
      "cfg.unknown_key cfg.missing"},
@@ -247,7 +247,7 @@ static const struct set_case set_cases[] = {
     {"glb.capcity_bytes=1",
      "--set:1:5: error: glb.capcity_bytes: unknown key, expected one of "
      "capacity_bytes, banks, bank_words_per_cycle, read_ports, write_ports, "
-     "holds, max_bytes, double_buffer, halo; did you mean 'capacity_bytes'?\n",
+     "holds, max_bytes, double_buffer, halo, interleaved; did you mean 'capacity_bytes'?\n",
      "cfg.unknown_key"},
     {"pe_array.rows=0",
      "--set:1:15: error: pe_array.rows: got 0, expected an integer in [1, "

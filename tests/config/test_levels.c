@@ -40,10 +40,13 @@ static void test_shorthand_expands(void **state)
     assert_string_equal(a.level[0].name, "dram");
     assert_string_equal(g->name, "glb");
     assert_string_equal(r->name, "rf");
-    assert_int_equal(g->bytes, 110592);
+    assert_int_equal(g->bytes, 102400);
     assert_true(g->ds_bytes[PESIM_DS_INPUTS] == PESIM_UNLIMITED);
     assert_false(g->holds[PESIM_DS_WEIGHTS]);
-    assert_int_equal(g->banks, 27);
+    assert_int_equal(g->banks, 25);
+    assert_true(r->halo && r->stream && !g->halo && !g->stream);
+    assert_int_equal(g->fanout.net[PESIM_DS_INPUTS].width_words, 1);
+    assert_int_equal(g->fanout.net[PESIM_DS_OUTPUTS].reload_width_words, 4);
     assert_int_equal(g->bank_words_per_cycle, 4);
     assert_int_equal(g->fanout.rows, 12);
     assert_int_equal(g->fanout.cols, 14);
@@ -83,7 +86,7 @@ static void test_eyeriss_spads(void **state)
             assert_int_equal(a.level[lv].word_bits[ds], 16);
     }
     assert_true(a.level[0].words == PESIM_UNLIMITED);
-    assert_int_equal(a.level[1].bytes, 110592);
+    assert_int_equal(a.level[1].bytes, 102400);
     assert_true(a.level[2].holds[PESIM_DS_INPUTS] && !a.level[2].holds[PESIM_DS_WEIGHTS]);
     assert_int_equal(pesim_arch_pes(&a), 168);
     assert_int_equal(a.mac_latency_cycles, 2);
@@ -149,7 +152,7 @@ static const struct golden goldens[] = {
      "weights and inputs, reduce, reload_all and reload_width_words to outputs)\n"},
     {D "  - {name: rf, read_energy: 1, write_energy: 1, wrds: 3}\n",
      "a.yaml:6:49: error: levels[1].wrds: unknown key, expected one of name, holds, words, "
-     "ds_words, bytes, ds_bytes, word_bits, double_buffer, stream, halo, banks, bank_words_per_cycle, "
+     "ds_words, bytes, ds_bytes, word_bits, double_buffer, interleaved, stream, halo, banks, bank_words_per_cycle, "
      "read_ports, write_ports, read_bandwidth, write_bandwidth, read_energy, write_energy, "
      "drain_energy, block_words, cluster, leakage, fanout; did you mean 'words'?\n"},
     {D "  - {name: rf}\n",
@@ -234,9 +237,11 @@ static void test_spads_agree_with_shorthand(void **state)
 {
     (void)state;
     struct pesim_arch one = load("eyeriss-v1"), three = load("eyeriss-v1-spads");
-    /* the shorthand keeps whole tiles (no `halo` key): compare like with like */
+    /* compare like with like: the spads slide and stream as the shorthand's
+     * RF does, the GLB keeps whole tiles as the shorthand's */
     for (unsigned lv = 0; lv < three.nlevels; lv++)
-        three.level[lv].halo = false;
+        three.level[lv].halo = lv >= 2 ? one.level[PESIM_LEVEL_RF].halo
+                                       : one.level[PESIM_LEVEL_GLB].halo;
     struct pesim_workload wl;
     assert_int_equal(pesim_workload_load("alexnet", &wl, NULL), 0);
     static const char *const dfs[] = {"ws", "os", "is", "nlr"};

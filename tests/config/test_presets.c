@@ -44,13 +44,13 @@ static void test_eyeriss(void **state)
     assert_int_equal(a.pe_array.rf.words[PESIM_DS_WEIGHTS], 224);
     assert_int_equal(a.pe_array.rf.words[PESIM_DS_INPUTS], 12);
     assert_int_equal(a.pe_array.rf.words[PESIM_DS_OUTPUTS], 24);
-    assert_int_equal(a.glb.capacity_bytes, 110592);
+    assert_int_equal(a.glb.capacity_bytes, 102400);
     assert_false(a.glb.holds[PESIM_DS_WEIGHTS]);
     assert_true(a.glb.holds[PESIM_DS_INPUTS]);
     assert_true(a.glb.holds[PESIM_DS_OUTPUTS]);
     assert_true(fabs(a.clock_mhz - 200) < 1e-12);
-    assert_true(fabs(a.dram.bandwidth_gbps - 0.72) < 1e-12);
-    assert_true(fabs(pesim_arch_dram_bytes_per_cycle(&a) - 3.6) < 1e-9);
+    assert_true(fabs(a.dram.bandwidth_gbps - 0.48) < 1e-12);
+    assert_true(fabs(pesim_arch_dram_bytes_per_cycle(&a) - 2.4) < 1e-9);
     for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
         assert_int_equal(a.word_bits[ds], 16);
     assert_int_equal(a.energy.unit, PESIM_ENERGY_NORMALIZED);
@@ -146,9 +146,9 @@ static void test_set(void **state)
     assert_int_equal(pesim_arch_load("eyeriss-v1", &orig, NULL), 0);
     memcpy(&b, &orig, sizeof b);
     assert_int_equal(pesim_arch_set(&b, "glb.capacity_bytes=4096", d), 0);
-    assert_int_equal(pesim_arch_set(&b, "glb.capacity_bytes=110592", d), 0);
+    assert_int_equal(pesim_arch_set(&b, "glb.capacity_bytes=102400", d), 0);
     assert_int_equal(pesim_arch_set(&b, "dram.bandwidth_gbps=2", d), 0);
-    assert_int_equal(pesim_arch_set(&b, "dram.bandwidth_gbps=0.72", d), 0);
+    assert_int_equal(pesim_arch_set(&b, "dram.bandwidth_gbps=0.48", d), 0);
     assert_memory_equal(&b, &orig, sizeof b);
     pesim_diags_destroy(d);
 }

@@ -27,8 +27,8 @@ static inline struct pesim_arch fx_arch(uint32_t rows, uint32_t cols)
     a.glb = (struct pesim_glb_cfg){.capacity_bytes = 1 << 20, .banks = 1,
                                    .bank_words_per_cycle = 1, .read_ports = 1,
                                    .write_ports = 1, .holds = {true, true, true}};
-    a.dram = (struct pesim_dram_cfg){1.0, 0};
-    a.energy = (struct pesim_energy_cfg){PESIM_ENERGY_NORMALIZED, 1, 1, 1, 2, 6, 6, 200, 200, 0, 0};
+    a.dram = (struct pesim_dram_cfg){.bandwidth_gbps = 1.0, .latency_cycles = 0};
+    a.energy = (struct pesim_energy_cfg){PESIM_ENERGY_NORMALIZED, 1, 1, 1, 2, 6, 6, 200, 200, 0, 0, false, false};
     pesim_arch_expand(&a);
     return a;
 }

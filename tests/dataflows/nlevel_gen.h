@@ -35,8 +35,8 @@ static inline struct pesim_arch nl_base_arch(void)
     a.mac_latency_cycles = 1;
     for (int ds = 0; ds < PESIM_DS_COUNT; ds++)
         a.word_bits[ds] = 16;
-    a.dram = (struct pesim_dram_cfg){1.0, 0};
-    a.energy = (struct pesim_energy_cfg){PESIM_ENERGY_NORMALIZED, 1, 1, 1, 2, 6, 6, 200, 200, 0, 0};
+    a.dram = (struct pesim_dram_cfg){.bandwidth_gbps = 1.0, .latency_cycles = 0};
+    a.energy = (struct pesim_energy_cfg){PESIM_ENERGY_NORMALIZED, 1, 1, 1, 2, 6, 6, 200, 200, 0, 0, false, false};
     a.area.rf_per_glb_byte = 1.6;
     a.general = true;
     return a;

@@ -136,12 +136,102 @@ static void test_blocks_clusters_leakage(void **state)
     assert_float_equal(e.by_level[PESIM_EL_RF], 4 * plain.by_level[PESIM_EL_RF], 1e-9);
 }
 
+/* The ISCA 2016 accounting rules (docs/model.md §5) on the same 1-D case.
+ * free_fills: the fills are free at the level they enter, the source's
+ * read pays: GLB fills W 3 + I 6 = 9 (x 6 = 54) and RF fills W 3 + I 6 = 9
+ * (x 1 = 9) drop; the psum updates (GLB 4, RF 12) stay:
+ *   GLB 156 - 54 = 102, RF 57 - 9 = 48, total 2851 - 63 = 2788.
+ * operands_from_rf: this RF reads both operands itself, nothing changes;
+ * with the inputs bypassing the RF, each of the 12 MACs reads its input
+ * from the RF anyway: +12 on the RF's input row. A PE with no storage at
+ * all (every scratchpad 0 words, everything bypassed) reads nothing. */
+static void test_isca16_rules(void **state)
+{
+    (void)state;
+    struct pesim_arch a = fx_arch(4, 4);
+    struct pesim_layer l = fx_1d_layer();
+    struct pesim_mapping m = fx_1d_mapping();
+    struct pesim_analysis r;
+    struct pesim_energy e, off;
+    assert_int_equal(pesim_map_analyze(&a, &l, &m, &r), 0);
+    a.energy.free_fills = true;
+    pesim_arch_expand(&a);
+    pesim_energy_compute(&a, &r, 12, &e);
+    assert_float_equal(e.by_level[PESIM_EL_DRAM], 2600, 1e-9);
+    assert_float_equal(e.by_level[PESIM_EL_GLB], 102, 1e-9);
+    assert_float_equal(e.by_level[PESIM_EL_NOC], 26, 1e-9);
+    assert_float_equal(e.by_level[PESIM_EL_RF], 48, 1e-9);
+    assert_float_equal(e.total, 2788, 1e-9);
+    assert_float_equal(e.by[PESIM_EL_RF][PESIM_DS_OUTPUTS], 24, 1e-9);
+
+    a.energy.free_fills = false;
+    a.energy.operands_from_rf = true;
+    pesim_arch_expand(&a);
+    pesim_energy_compute(&a, &r, 12, &e);
+    assert_float_equal(e.total, 2851, 1e-9);
+
+    m.bypass[PESIM_LEVEL_RF][PESIM_DS_INPUTS] = true;
+    assert_int_equal(pesim_map_analyze(&a, &l, &m, &r), 0);
+    assert_int_equal(r.acc[PESIM_LEVEL_RF][PESIM_DS_INPUTS].reads, 0);
+    pesim_energy_compute(&a, &r, 12, &e);
+    a.energy.operands_from_rf = false;
+    pesim_arch_expand(&a);
+    pesim_energy_compute(&a, &r, 12, &off);
+    assert_float_equal(e.by[PESIM_EL_RF][PESIM_DS_INPUTS] - off.by[PESIM_EL_RF][PESIM_DS_INPUTS],
+                       12, 1e-9);
+    assert_float_equal(e.by[PESIM_EL_RF][PESIM_DS_WEIGHTS], off.by[PESIM_EL_RF][PESIM_DS_WEIGHTS],
+                       1e-9);
+    assert_float_equal(e.total - off.total, 12, 1e-9);
+
+    for (int ds = 0; ds < PESIM_DS_COUNT; ds++) {
+        a.pe_array.rf.words[ds] = 0;
+        m.bypass[PESIM_LEVEL_RF][ds] = true;
+    }
+    a.energy.operands_from_rf = true;
+    pesim_arch_expand(&a);
+    assert_int_equal(pesim_map_analyze(&a, &l, &m, &r), 0);
+    pesim_energy_compute(&a, &r, 12, &e);
+    assert_float_equal(e.by_level[PESIM_EL_RF], 0, 0);
+}
+
+/* In the general form an operand kept in any PE level is read from there:
+ * on eyeriss-v1-spads (ifmap, filter and psum scratchpads chained below the
+ * array, psum innermost) row-stationary keeps both operands in PE levels,
+ * so operands_from_rf charges nothing more. */
+static void test_operands_chained_spads(void **state)
+{
+    (void)state;
+    struct pesim_arch a;
+    struct pesim_workload wl;
+    pesim_diags *d = pesim_diags_create();
+    assert_int_equal(pesim_arch_load("eyeriss-v1-spads", &a, d), 0);
+    assert_int_equal(pesim_workload_load("alexnet", &wl, d), 0);
+    assert_int_equal(pesim_workload_select(&wl, "CONV3", d), 0);
+    struct pesim_mapping m;
+    struct pesim_analysis r;
+    assert_int_equal(pesim_df_map_for(pesim_df_find("rs"), &a, &wl.layers[0],
+                                      PESIM_OBJECTIVE_ENERGY, &m, d), 0);
+    assert_int_equal(pesim_map_analyze(&a, &wl.layers[0], &m, &r), 0);
+    /* the innermost (psum) scratchpad reads no weight or input itself */
+    assert_int_equal(r.acc[a.nlevels - 1][PESIM_DS_WEIGHTS].reads, 0);
+    assert_int_equal(r.acc[a.nlevels - 1][PESIM_DS_INPUTS].reads, 0);
+    struct pesim_energy on, off;
+    pesim_energy_compute(&a, &r, 1, &off);
+    a.energy.operands_from_rf = true;
+    pesim_energy_compute(&a, &r, 1, &on);
+    assert_float_equal(on.total, off.total, 0);
+    pesim_workload_free(&wl);
+    pesim_diags_destroy(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_book_costs),
         cmocka_unit_test(test_blocks_clusters_leakage),
         cmocka_unit_test(test_roofline),
+        cmocka_unit_test(test_isca16_rules),
+        cmocka_unit_test(test_operands_chained_spads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -269,7 +269,7 @@ static void test_bandwidth_knob(void **state)
     struct pesim_layer_result slow = simulate(&a, l, &m, PESIM_ENGINE_EVENT);
     assert_true(slow.cycles > base.cycles);
     assert_true(STALL(slow, DRAM_BANDWIDTH) > STALL(base, DRAM_BANDWIDTH));
-    assert_int_equal(pesim_arch_set(&a, "dram.bandwidth_gbps=0.72", d), 0);
+    assert_int_equal(pesim_arch_set(&a, "dram.bandwidth_gbps=0.48", d), 0);
     struct pesim_layer_result back = simulate(&a, l, &m, PESIM_ENGINE_EVENT);
     assert_int_equal(back.cycles, base.cycles);
     assert_memory_equal(back.stalls, base.stalls, sizeof base.stalls);

@@ -111,7 +111,7 @@ static void test_spads_trace(void **state)
     char *t = proc_read_file(path, &len);
     assert_non_null(t);
     assert_non_null(strstr(t, "\"name\": \"DRAM channel\""));
-    assert_non_null(strstr(t, "\"name\": \"ifmap_spad inputs partition\""));
+    assert_non_null(strstr(t, "\"name\": \"glb read port 0\""));
     assert_non_null(strstr(t, "\"name\": \"noc weights bus\""));
     assert_non_null(strstr(t, "\"name\": \"weights dram->weights_spad\""));
     assert_non_null(strstr(t, "\"name\": \"outputs psum_spad->glb\""));

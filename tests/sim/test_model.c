@@ -134,6 +134,8 @@ static void check_network_layer(const char *arch_name, const char *layer)
     struct pesim_workload wl;
     pesim_diags *d = pesim_diags_create();
     assert_int_equal(pesim_arch_load(arch_name, &a, d), 0);
+    /* uncompressed: a memory's bytes are then the words' exactly */
+    assert_int_equal(pesim_arch_set(&a, "dram.compression=none", d), 0);
     assert_int_equal(pesim_workload_load("alexnet", &wl, d), 0);
     assert_int_equal(pesim_workload_select(&wl, layer, d), 0);
     struct pesim_mapping mp;

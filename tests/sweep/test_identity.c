@@ -161,7 +161,7 @@ static void test_resume_after_arch_edit(void **state)
     assert_int_equal(access(path("out.csv"), F_OK), -1);
 
     char *arch = sw_slurp(path("arch.yaml"));
-    char *edited = strdup(arch), *bw = strstr(edited, "bandwidth_gbps: 0.72");
+    char *edited = strdup(arch), *bw = strstr(edited, "bandwidth_gbps: 0.48");
     assert_non_null(bw);
     memcpy(bw, "bandwidth_gbps: 0.96", 20);
     spit(path("arch.yaml"), edited, strlen(edited));

@@ -83,7 +83,11 @@ static inline struct pesim_layer_result native_run(const struct pesim_arch &arch
 static inline void load(const char *arch_name, struct pesim_arch &arch, struct pesim_workload &wl)
 {
     pesim_diags *d = pesim_diags_create();
-    if (pesim_arch_load(arch_name, &arch, d) || pesim_workload_load("alexnet", &wl, d)) {
+    /* an uncompressed link, so that a memory's bytes are the words' exactly
+     * (eyeriss-v1 codes its feature maps: the coded bytes, rounded up per
+     * transfer, reach the memory then) */
+    if (pesim_arch_load(arch_name, &arch, d) || pesim_workload_load("alexnet", &wl, d) ||
+        pesim_arch_set(&arch, "dram.compression=none", d)) {
         pesim_diags_print(d, stderr);
         std::abort();
     }
