@@ -113,9 +113,9 @@ static void quality(void)
             struct pesim_mapping ex, he, closest;
             struct df_score se;
             double t0 = bench_now_s();
-            int rce = df_map_exhaustive(df, &a, &l, o, &ex, &se);
+            int rce = df_map_exhaustive(df, &a, &l, o, &ex, &se, NULL);
             double t1 = bench_now_s();
-            int rch = df_map_heuristic(df, &a, &l, o, &he, &closest);
+            int rch = df_map_heuristic(df, &a, &l, o, &he, &closest, NULL);
             t_heur += bench_now_s() - t1;
             t_ex += t1 - t0;
             if (t1 - t0 > t_ex_worst)

@@ -22,6 +22,9 @@ void pesim_cli_map_help(FILE *out)
           "  --batch N            batch size N of conv and fc layers\n"
           "  --dataflow DF        ws (default), os, os_a, os_c, is, nlr or rs\n"
           "  --objective OBJ      latency (default), energy or edp\n"
+          "  --engine E           what ranks the latency and edp candidates: event\n"
+          "                       (default; step ranks the same) or analysis (the\n"
+          "                       roofline alone)\n"
           "  --set KEY=VALUE      override an architecture key (repeatable)\n"
           "  -o, --output FILE    write there instead of stdout (only on success)\n"
           "  -h, --help           show this help\n"
@@ -122,7 +125,7 @@ int pesim_cli_map(int argc, char **argv)
             it->mapping = *again;
             continue;
         }
-        if (pesim_df_map_for(df, &arch, &wl.layers[i], o.objective, &it->mapping, d)) {
+        if (pesim_sim_map(df, &arch, &wl.layers[i], o.objective, o.engine, &it->mapping, d)) {
             status = PESIM_EXIT_SIM;
             goto out;
         }

@@ -157,6 +157,7 @@ struct search {
     bool found;
     struct df_score best;
     struct pesim_mapping *out;
+    struct df_top *top;
 };
 
 /* Every order of the tiling's loops: DRAM outermost in the odometer, RF
@@ -170,6 +171,8 @@ static void orders(struct search *s, struct pesim_mapping *m)
                 if (pesim_map_analyze(s->arch, s->l, m, &a) || !a.fits)
                     continue;
                 struct df_score sc = df_score_of(s->arch, &a, s->obj);
+                if (s->top)
+                    df_top_offer(s->top, m, sc);
                 if (!s->found || df_better(sc, s->best)) {
                     *s->out = *m;
                     s->best = sc;
@@ -193,7 +196,10 @@ static void tiling(struct search *s, const struct pesim_mapping *base,
     struct pesim_analysis a;
     if (pesim_map_analyze(s->arch, s->l, &m, &a) || !a.fits)
         return;
-    if (s->found && s->obj == PESIM_OBJECTIVE_LATENCY && a.ideal_cycles > s->best.cycles)
+    /* no order of it can come in under the cycles to beat */
+    const struct df_score *bar = !s->top ? (s->found ? &s->best : NULL)
+                                 : s->top->n == s->top->cap ? &s->top->s[s->top->n - 1] : NULL;
+    if (bar && s->obj == PESIM_OBJECTIVE_LATENCY && a.ideal_cycles > bar->cycles)
         return;
     orders(s, &m);
 }
@@ -236,7 +242,7 @@ static int candidate(struct search *s, const struct df_spatial *sp)
 
 int df_map_exhaustive(const struct pesim_dataflow *df, const struct pesim_arch *arch,
                       const struct pesim_layer *l, enum pesim_objective obj,
-                      struct pesim_mapping *out, struct df_score *score)
+                      struct pesim_mapping *out, struct df_score *score, struct df_top *top)
 {
     if (arch->general)
         return PESIM_E_UNSUPPORTED;
@@ -247,7 +253,7 @@ int df_map_exhaustive(const struct pesim_dataflow *df, const struct pesim_arch *
     if (!sp)
         return PESIM_E_NOMEM;
     df_spatial_all(df, arch, PESIM_LEVEL_GLB, l, sp, n);
-    struct search s = {df, arch, l, obj, false, {0, 0, obj}, out};
+    struct search s = {df, arch, l, obj, false, {0, 0, obj}, out, top};
     int rc = 0;
     /* fewest folds first, so the cycle bound prunes early */
     for (size_t i = 0; i < n && !rc; i++)

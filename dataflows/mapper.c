@@ -209,10 +209,11 @@ static void place(const struct pesim_arch *arch, const struct pesim_layer *l,
 
 int df_map_heuristic(const struct pesim_dataflow *df, const struct pesim_arch *arch,
                      const struct pesim_layer *l, enum pesim_objective obj,
-                     struct pesim_mapping *out, struct pesim_mapping *closest)
+                     struct pesim_mapping *out, struct pesim_mapping *closest,
+                     struct df_top *top)
 {
-    struct df_spatial top[TOP_SPATIAL];
-    size_t n = df_spatial_all(df, arch, df_place_of(arch).array, l, top, TOP_SPATIAL);
+    struct df_spatial sp[TOP_SPATIAL];
+    size_t n = df_spatial_all(df, arch, df_place_of(arch).array, l, sp, TOP_SPATIAL);
     if (n > TOP_SPATIAL)
         n = TOP_SPATIAL;
     bool found = false;
@@ -225,7 +226,7 @@ int df_map_heuristic(const struct pesim_dataflow *df, const struct pesim_arch *a
     for (size_t i = 0; i < n; i++)
         for (int guide = 0; guide < PESIM_OBJECTIVE_COUNT; guide++) {
             struct pesim_analysis a;
-            initial(df, arch, l, &top[i], &m);
+            initial(df, arch, l, &sp[i], &m);
             if (fit(arch, l, (enum pesim_objective)guide, &m, &a)) {
                 *closest = m;
                 continue;
@@ -234,6 +235,11 @@ int df_map_heuristic(const struct pesim_dataflow *df, const struct pesim_arch *a
             if (!engine_ok(arch, &m) || pesim_map_analyze(arch, l, &m, &a) || !a.fits)
                 continue;
             struct df_score sc = df_score_of(arch, &a, obj);
+            if (top) {
+                struct pesim_mapping t = m;
+                df_tidy(&t);
+                df_top_offer(top, &t, sc);
+            }
             if (!found || df_better(sc, best_s)) {
                 *out = m;
                 best_s = sc;
@@ -246,37 +252,36 @@ int df_map_heuristic(const struct pesim_dataflow *df, const struct pesim_arch *a
     return 0;
 }
 
-/* The template's own pass candidates (RS) replace the search's mapping
- * `out` (when `have`) if they score better. 0 when out holds a mapping. */
-static int with_passes(const struct pesim_dataflow *df, const struct pesim_arch *arch,
-                       const struct pesim_layer *l, enum pesim_objective obj,
-                       struct pesim_mapping *out, bool have)
+/* Copy the candidates out, best first. */
+static int emit(const struct df_top *top, struct pesim_mapping *out, size_t *n)
 {
-    struct pesim_mapping pm;
-    struct df_score ps;
-    if (!df->passes || df->passes(df, arch, l, obj, &pm, &ps))
-        return have ? 0 : PESIM_E_NOMAP;
-    struct pesim_analysis a;
-    if (have && !pesim_map_analyze(arch, l, out, &a) && !df_better(ps, df_score_of(arch, &a, obj)))
-        return 0;
-    *out = pm;
-    return 0;
+    for (size_t i = 0; i < top->n; i++)
+        out[i] = top->m[i];
+    *n = top->n;
+    return top->n ? 0 : PESIM_E_NOMAP;
 }
 
 int df_map_template(const struct pesim_dataflow *df, const struct pesim_arch *arch,
                     const struct pesim_layer *l, enum pesim_objective obj,
-                    struct pesim_mapping *out, pesim_diags *diags)
+                    struct pesim_mapping *out, size_t cap, size_t *n, pesim_diags *diags)
 {
-    struct pesim_mapping closest;
-    if (df_space_size(df, arch, l, DF_EXHAUSTIVE_LIMIT) <= DF_EXHAUSTIVE_LIMIT) {
-        struct df_score sc;
-        if (df_map_exhaustive(df, arch, l, obj, out, &sc) == 0)
-            return with_passes(df, arch, l, obj, out, true);
-    }
-    if (df_map_heuristic(df, arch, l, obj, out, &closest) == 0)
-        return with_passes(df, arch, l, obj, out, true);
-    if (with_passes(df, arch, l, obj, out, false) == 0)
+    /* the searches' results are in the top; what they return is only
+     * whether they found one (and, failing, the closest) */
+    struct df_top top;
+    struct pesim_mapping best, closest;
+    struct df_score sc;
+    top.cap = cap;
+    top.n = 0;
+    bool done = df_space_size(df, arch, l, DF_EXHAUSTIVE_LIMIT) <= DF_EXHAUSTIVE_LIMIT &&
+                df_map_exhaustive(df, arch, l, obj, &best, &sc, &top) == 0;
+    if (!done)
+        done = df_map_heuristic(df, arch, l, obj, &best, &closest, &top) == 0;
+    if (df->passes)
+        df->passes(df, arch, l, obj, &best, &sc, &top);
+    if (emit(&top, out, n) == 0)
         return 0;
+    if (done) /* a search found what the top does not hold: a defect */
+        return PESIM_E_NOMAP;
     pesim_diags_addc(diags, PESIM_DIAG_MAP_NOMAP, df->name, 0, 0,
                     "layer %s: no %s mapping fits the buffers; the closest one overflows:",
                     l->name, df->title);

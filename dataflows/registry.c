@@ -30,16 +30,27 @@ int pesim_df_map_for(const pesim_dataflow *df, const struct pesim_arch *arch,
                      const struct pesim_layer *l, enum pesim_objective objective,
                      struct pesim_mapping *out, pesim_diags *diags)
 {
-    if ((unsigned)objective >= PESIM_OBJECTIVE_COUNT)
+    size_t n;
+    return pesim_df_candidates(df, arch, l, objective, out, 1, &n, diags);
+}
+
+int pesim_df_candidates(const pesim_dataflow *df, const struct pesim_arch *arch,
+                        const struct pesim_layer *l, enum pesim_objective objective,
+                        struct pesim_mapping *out, size_t cap, size_t *n,
+                        pesim_diags *diags)
+{
+    *n = 0;
+    if ((unsigned)objective >= PESIM_OBJECTIVE_COUNT || cap == 0 ||
+        cap > PESIM_DF_CANDIDATES_MAX)
         return PESIM_E_INVALID;
-    return df_map_template(df, arch, l, objective, out, diags);
+    return df_map_template(df, arch, l, objective, out, cap, n, diags);
 }
 
 int pesim_df_map(const pesim_dataflow *df, const struct pesim_arch *arch,
                  const struct pesim_layer *l, struct pesim_mapping *out,
                  pesim_diags *diags)
 {
-    return df_map_template(df, arch, l, PESIM_OBJECTIVE_LATENCY, out, diags);
+    return pesim_df_map_for(df, arch, l, PESIM_OBJECTIVE_LATENCY, out, diags);
 }
 
 const char *const pesim_objective_names[PESIM_OBJECTIVE_COUNT + 1] = {"latency", "energy", "edp",

@@ -98,6 +98,7 @@ struct pass_ctx {
     struct pesim_mapping best;
     struct df_score best_s;
     bool found;
+    struct df_top *top;
 };
 
 static void judge(struct pass_ctx *c, struct pesim_mapping *m)
@@ -109,6 +110,8 @@ static void judge(struct pass_ctx *c, struct pesim_mapping *m)
     if (pesim_map_analyze(c->arch, c->l, m, &a) || !a.fits)
         return;
     struct df_score s = df_score_of(c->arch, &a, c->obj);
+    if (c->top)
+        df_top_offer(c->top, m, s);
     if (!c->found || df_better(s, c->best_s)) {
         c->best = *m;
         c->best_s = s;
@@ -212,7 +215,7 @@ static void temporals(struct pass_ctx *c, const struct pesim_mapping *base,
 
 int df_map_rs_passes(const struct pesim_dataflow *df, const struct pesim_arch *arch,
                      const struct pesim_layer *l, enum pesim_objective obj,
-                     struct pesim_mapping *out, struct df_score *score)
+                     struct pesim_mapping *out, struct df_score *score, struct df_top *top)
 {
     (void)df;
     struct df_place pl = df_place_of(arch);
@@ -226,7 +229,7 @@ int df_map_rs_passes(const struct pesim_dataflow *df, const struct pesim_arch *a
     uint32_t r0 = R < fo->rows ? (uint32_t)R : fo->rows;
     struct pass_sp sp[PASS_SPATIAL];
     size_t nsp = spatials(l, fo->rows, fo->cols, r0, sp);
-    struct pass_ctx c = {.arch = arch, .l = l, .obj = obj};
+    struct pass_ctx c = {.arch = arch, .l = l, .obj = obj, .top = top};
     for (size_t i = 0; i < nsp; i++) {
         struct pesim_mapping m;
         memset(&m, 0, sizeof m);

@@ -62,6 +62,21 @@ struct df_score df_score_of(const struct pesim_arch *arch, const struct pesim_an
 /* x strictly better than y under x's objective (ties: not better). */
 bool df_better(struct df_score x, struct df_score y);
 
+/* The best candidates a search has seen (docs/dataflows.md, "The
+ * mapper"), best first by df_better, at most one per spatial mapping (the
+ * engine's ranking needs candidates that differ where stalls come from:
+ * which PEs hold what). An equal score keeps the earlier candidate, so
+ * m[0] is what the search alone would pick. cap <= PESIM_DF_CANDIDATES_MAX. */
+struct df_top {
+    size_t cap, n;
+    struct pesim_mapping m[PESIM_DF_CANDIDATES_MAX];
+    struct df_score s[PESIM_DF_CANDIDATES_MAX];
+};
+/* Offer a mapping (tidied) with its score; kept if among the best cap. */
+void df_top_offer(struct df_top *t, const struct pesim_mapping *m, struct df_score s);
+/* Whether a candidate scoring s could still be kept. */
+bool df_top_wants(const struct df_top *t, struct df_score s);
+
 /* The exhaustive search's space (docs/dataflows.md, "Exhaustive search")
  * and how many mappings it holds, counted up to `cap` (returns cap + 1
  * when larger). */
@@ -70,23 +85,26 @@ uint64_t df_space_size(const struct pesim_dataflow *df, const struct pesim_arch 
 /* Spaces up to this many mappings are searched exhaustively. */
 #define DF_EXHAUSTIVE_LIMIT 200000u
 
+/* Each search below also offers every mapping it finds to `top` (NULL:
+ * none), which then holds its best candidates. */
 /* The best mapping of the space, pruned by capacity and a cycle bound.
  * 0, or PESIM_E_NOMAP with nothing written when no mapping fits. */
 int df_map_exhaustive(const struct pesim_dataflow *df, const struct pesim_arch *arch,
                       const struct pesim_layer *l, enum pesim_objective obj,
-                      struct pesim_mapping *out, struct df_score *score);
+                      struct pesim_mapping *out, struct df_score *score, struct df_top *top);
 /* The heuristic search (greedy fit and local search over loop placement);
  * on failure *closest is the closest candidate, for the message. */
 int df_map_heuristic(const struct pesim_dataflow *df, const struct pesim_arch *arch,
                      const struct pesim_layer *l, enum pesim_objective obj,
-                     struct pesim_mapping *out, struct pesim_mapping *closest);
+                     struct pesim_mapping *out, struct pesim_mapping *closest,
+                     struct df_top *top);
 
 /* Row-stationary's processing passes (rs_pass.c): the best candidate of
  * Eyeriss's pass parameters. PESIM_E_UNSUPPORTED beyond three levels,
  * PESIM_E_NOMAP when none fits. */
 int df_map_rs_passes(const struct pesim_dataflow *df, const struct pesim_arch *arch,
                      const struct pesim_layer *l, enum pesim_objective obj,
-                     struct pesim_mapping *out, struct df_score *score);
+                     struct pesim_mapping *out, struct df_score *score, struct df_top *top);
 
 /* Drop loops of bound 1 (they change nothing); unused slots stay zero so
  * that equal mappings are equal structs. */

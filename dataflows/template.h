@@ -8,6 +8,7 @@
 #define TEMPLATE_DIMS 4
 
 struct df_score;
+struct df_top;
 
 struct pesim_dataflow {
     const char *name;  /* "ws" */
@@ -38,13 +39,14 @@ struct pesim_dataflow {
      * 0 with the best of them in *out and its score, or an error. */
     int (*passes)(const struct pesim_dataflow *df, const struct pesim_arch *arch,
                   const struct pesim_layer *l, enum pesim_objective objective,
-                  struct pesim_mapping *out, struct df_score *score);
+                  struct pesim_mapping *out, struct df_score *score, struct df_top *top);
 };
 
-/* The shared mapper (mapper.c): spatial choice, greedy fit, loop order. */
+/* The shared mapper (mapper.c): spatial choice, greedy fit, loop order.
+ * Its best `cap` candidates, best first, go to out[0..*n). */
 int df_map_template(const struct pesim_dataflow *df,
                     const struct pesim_arch *arch, const struct pesim_layer *l,
-                    enum pesim_objective objective,
-                    struct pesim_mapping *out, pesim_diags *diags);
+                    enum pesim_objective objective, struct pesim_mapping *out, size_t cap,
+                    size_t *n, pesim_diags *diags);
 
 #endif

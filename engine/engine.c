@@ -90,6 +90,7 @@ int pesim_engine_run(const struct pesim_arch *arch, const struct pesim_layer *l,
     if (hooks) {
         r->inspect = hooks->inspect;
         r->inspect_ctx = hooks->ctx;
+        r->until = hooks->until;
     }
     r->tarch = *arch;
     pesim_arch_expand(&r->tarch); /* a general arch stays as it is */

@@ -209,6 +209,7 @@ struct run {
      * counter registry is alive (tests read the counters by name). */
     void (*inspect)(pesim_kernel *k, void *ctx);
     void *inspect_ctx;
+    uint64_t until; /* engine_hooks.until */
 };
 
 static inline struct node *node_get(struct run *r, uint32_t id)
@@ -264,6 +265,10 @@ struct engine_hooks {
     const struct pesim_dram_port *port;          /* NULL: the built-in DRAM */
     pesim_trace *trace;                          /* NULL: no trace (event engine) */
     const struct pesim_dram_model *model;        /* NULL: none (engine/model.c) */
+    /* Event engine: a run that would end after this cycle stops there
+     * with PESIM_E_RANGE (the mapper's ranking needs no more of it);
+     * 0: none. */
+    uint64_t until;
 };
 int pesim_engine_run(const struct pesim_arch *arch, const struct pesim_layer *l,
                      const struct pesim_mapping *m, enum pesim_engine engine,

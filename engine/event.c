@@ -108,7 +108,11 @@ int pesim_engine_event(struct run *r)
     pesim_event_init(&e.wake, on_wake);
     if (pesim_plan_next(r, 0))
         pesim_kernel_schedule(e.k, &e.wake, node_get(r, e.compute)->start);
-    pesim_kernel_run(e.k, UINT64_MAX);
+    pesim_kernel_run(e.k, r->until ? r->until : UINT64_MAX);
+    if (pesim_kernel_next_time(e.k) != UINT64_MAX) { /* cut at r->until */
+        pesim_kernel_destroy(e.k);
+        return PESIM_E_RANGE;
+    }
     const struct node *end = node_get(r, r->end_node);
     pesim_stalls_charge(r, r->end_node, e.array_free, end->done);
     r->cycles = end->done;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "pipeline/pipeline.h"
 
 static void finish(const struct pesim_arch *arch, struct pesim_layer_result *r)
 {
@@ -181,6 +182,14 @@ int pesim_sim_layer_engine(const struct pesim_arch *arch, const struct pesim_lay
                            pesim_diags *diags)
 {
     return run_layer(arch, l, m, engine, NULL, file, out, diags);
+}
+
+int pipeline_layer_until(const struct pesim_arch *arch, const struct pesim_layer *l,
+                         const struct pesim_mapping *m, uint64_t until, const char *file,
+                         struct pesim_layer_result *out, pesim_diags *diags)
+{
+    struct engine_hooks hooks = {.until = until};
+    return run_layer(arch, l, m, PESIM_ENGINE_EVENT, &hooks, file, out, diags);
 }
 
 int pesim_sim_layer_trace(const struct pesim_arch *arch, const struct pesim_layer *l,

@@ -81,12 +81,8 @@ static void run_job(void *ctx, size_t i)
         j->out->same_as[0] = '\0';
         return;
     }
-    struct pesim_mapping m;
-    memset(&m, 0, sizeof m);
-    j->rc = pesim_df_map_for(net->df, net->arch, j->layer, net->o->objective, &m, j->diags);
-    if (!j->rc)
-        j->rc = pesim_sim_layer_engine(net->arch, j->layer, &m, net->o->engine,
-                                       pesim_df_name(net->df), j->out, j->diags);
+    j->rc = pesim_sim_map_layer(net->df, net->arch, j->layer, net->o->objective, net->o->engine,
+                                pesim_df_name(net->df), j->out, j->diags);
     if (j->rc)
         atomic_store(&net->failed, true);
     else if (cache)

@@ -8,6 +8,13 @@
 
 #include "pesim/sim.h"
 
+/* The layer pipeline on the event engine, stopped with PESIM_E_RANGE
+ * once the run would end after cycle `until` (0: never); the mapper's
+ * ranking (pipeline/rank.c) runs its candidates so. */
+int pipeline_layer_until(const struct pesim_arch *arch, const struct pesim_layer *l,
+                         const struct pesim_mapping *m, uint64_t until, const char *file,
+                         struct pesim_layer_result *out, pesim_diags *diags);
+
 /* Results of layers computed outside this run (a sweep's other points).
  * Called from the runner's threads: both must be thread-safe. */
 struct pesim_layer_cache {

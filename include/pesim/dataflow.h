@@ -40,6 +40,16 @@ int pesim_objective_parse(const char *name, enum pesim_objective *out);
 int pesim_df_map_for(const pesim_dataflow *df, const struct pesim_arch *arch,
                      const struct pesim_layer *l, enum pesim_objective objective,
                      struct pesim_mapping *out, pesim_diags *diags);
+/* The mapper's best candidates, best first by `objective` as judged by
+ * the analysis, at most one per spatial mapping: out[0] is what
+ * pesim_df_map_for picks. cap is at most PESIM_DF_CANDIDATES_MAX; *n gets
+ * how many were written. pesim_sim_map (sim.h) re-ranks them by the event
+ * engine. Returns 0, or PESIM_E_NOMAP (with a diag) when nothing fits. */
+#define PESIM_DF_CANDIDATES_MAX 8
+int pesim_df_candidates(const pesim_dataflow *df, const struct pesim_arch *arch,
+                        const struct pesim_layer *l, enum pesim_objective objective,
+                        struct pesim_mapping *out, size_t cap, size_t *n,
+                        pesim_diags *diags);
 /* The same for the latency objective. */
 int pesim_df_map(const pesim_dataflow *df, const struct pesim_arch *arch,
                  const struct pesim_layer *l, struct pesim_mapping *out,

@@ -105,6 +105,23 @@ int pesim_sim_layer_engine(const struct pesim_arch *arch, const struct pesim_lay
                            const struct pesim_mapping *m, enum pesim_engine engine,
                            const char *file, struct pesim_layer_result *out,
                            pesim_diags *diags);
+/* Map and run a layer (docs/dataflows.md, "Ranked by the engine"): the
+ * dataflow's mapper, then the pipeline above on `engine`. For the latency
+ * and edp objectives on a cycle-level engine the mapper's best
+ * PESIM_SIM_RANKED candidates (pesim_df_candidates) are each run on the
+ * event engine and the fastest (edp: least energy x cycles) is taken,
+ * ties to the mapper's order; for the energy objective, or the analysis
+ * engine, the mapper's own pick. Deterministic. out->mapping is the pick.
+ * Errors as pesim_df_map_for and pesim_sim_layer_engine. */
+#define PESIM_SIM_RANKED 4
+int pesim_sim_map_layer(const pesim_dataflow *df, const struct pesim_arch *arch,
+                        const struct pesim_layer *l, enum pesim_objective objective,
+                        enum pesim_engine engine, const char *file,
+                        struct pesim_layer_result *out, pesim_diags *diags);
+/* The same, for the mapping alone (pesim map). */
+int pesim_sim_map(const pesim_dataflow *df, const struct pesim_arch *arch,
+                  const struct pesim_layer *l, enum pesim_objective objective,
+                  enum pesim_engine engine, struct pesim_mapping *out, pesim_diags *diags);
 /* The engines' names ("event", "step", "analysis"), indexed by enum
  * pesim_engine and NULL-terminated, as a schema's enum table wants them:
  * the one table that pesim_engine_name, pesim_engine_parse, the sweep
