@@ -379,7 +379,8 @@ void accelerator::run_thread()
             if (r_[REG_MAPPING / 4])
                 map = maps_[r_[REG_MAPPING / 4] - 1];
             else
-                rc = pesim_df_map(pesim_df_get(r_[REG_DATAFLOW / 4]), &arch, &layer_, &map, d);
+                rc = pesim_sim_map(pesim_df_get(r_[REG_DATAFLOW / 4]), &arch, &layer_,
+                                   PESIM_OBJECTIVE_LATENCY, PESIM_ENGINE_EVENT, &map, d);
         }
         if (!rc) {
             uint32_t wb[PESIM_DS_COUNT];

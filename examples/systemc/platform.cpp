@@ -153,7 +153,8 @@ int sc_main(int argc, char **argv)
     struct pesim_mapping map;
     struct pesim_layer_result native;
     d = pesim_diags_create();
-    int rc = pesim_df_map(pesim_df_get(df), &arch, &wl.layers[layer], &map, d);
+    int rc = pesim_sim_map(pesim_df_get(df), &arch, &wl.layers[layer], PESIM_OBJECTIVE_LATENCY,
+                           PESIM_ENGINE_EVENT, &map, d);
     if (!rc)
         rc = pesim_sim_layer_engine(&arch, &wl.layers[layer], &map, PESIM_ENGINE_EVENT, "native",
                                     &native, d);

@@ -397,7 +397,7 @@ static void test_sweep_report(void **state)
     assert_int_equal(n, 12);
     for (size_t i = 0; i < n; i++)
         on += front[i].v[2] > 0;
-    assert_int_equal(on, 2); /* docs/sweeps.md: 16x16 rs and 32x8 ws */
+    assert_int_equal(on, 3); /* docs/sweeps.md: rs on 32x8, 16x16 and 12x14 */
     struct proc_result r = sh("pesim report shape.csv --metric nope -o x.html");
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "metric nope: shape.csv has no numeric metric column"));

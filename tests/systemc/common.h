@@ -70,7 +70,7 @@ static inline struct pesim_layer_result native_run(const struct pesim_arch &arch
     struct pesim_mapping m;
     struct pesim_layer_result r;
     pesim_diags *d = pesim_diags_create();
-    int rc = pesim_df_map(pesim_df_find(df), &arch, &l, &m, d);
+    int rc = pesim_sim_map(pesim_df_find(df), &arch, &l, PESIM_OBJECTIVE_LATENCY, PESIM_ENGINE_EVENT, &m, d);
     if (!rc)
         rc = pesim_sim_layer_engine(&arch, &l, &m, PESIM_ENGINE_EVENT, "native", &r, d);
     pesim_diags_print(d, stderr);

@@ -145,7 +145,8 @@ int sc_main(int, char **)
     pesim_diags *d = pesim_diags_create();
     struct pesim_mapping m;
     if (pesim_arch_load("generic-16x16", &other, d) ||
-        pesim_df_map(pesim_df_find("ws"), &other, &wl.layers[layer], &m, d))
+        pesim_sim_map(pesim_df_find("ws"), &other, &wl.layers[layer], PESIM_OBJECTIVE_LATENCY,
+                      PESIM_ENGINE_EVENT, &m, d))
         std::abort();
     pesim_diags_destroy(d);
     bench.bad_map = acc.add_mapping(m);
