@@ -7,7 +7,6 @@
  * x cycles) is taken. Ties go to the analysis's order, so the pick is
  * deterministic and never worse, by the engine, than the mapper's own. */
 #include <stdlib.h>
-#include <string.h>
 
 #include "pipeline/pipeline.h"
 
@@ -63,19 +62,32 @@ static int pick(const struct pesim_arch *arch, const struct pesim_layer *l,
     return 0;
 }
 
+/* The candidates and, when the engine ranks them, the index of the pick
+ * (-1: the mapper's own, none having run) with its event-engine result in
+ * res. */
+static int rank(const pesim_dataflow *df, const struct pesim_arch *arch,
+                const struct pesim_layer *l, enum pesim_objective obj, enum pesim_engine engine,
+                const char *file, struct pesim_mapping cand[PESIM_SIM_RANKED], long *best,
+                struct pesim_layer_result *res, pesim_diags *diags)
+{
+    size_t n = 0;
+    size_t cap = ranks(obj, engine) ? PESIM_SIM_RANKED : 1;
+    int rc = pesim_df_candidates(df, arch, l, obj, cand, cap, &n, diags);
+    *best = -1;
+    if (!rc && n > 1)
+        rc = pick(arch, l, cand, n, obj, file, res, best);
+    return rc;
+}
+
 int pesim_sim_map_layer(const pesim_dataflow *df, const struct pesim_arch *arch,
                         const struct pesim_layer *l, enum pesim_objective obj,
                         enum pesim_engine engine, const char *file,
                         struct pesim_layer_result *out, pesim_diags *diags)
 {
     struct pesim_mapping cand[PESIM_SIM_RANKED];
-    size_t n = 0;
-    size_t cap = ranks(obj, engine) ? PESIM_SIM_RANKED : 1;
-    int rc = pesim_df_candidates(df, arch, l, obj, cand, cap, &n, diags);
+    long best;
+    int rc = rank(df, arch, l, obj, engine, file, cand, &best, out, diags);
     if (rc)
-        return rc;
-    long best = -1;
-    if (n > 1 && (rc = pick(arch, l, cand, n, obj, file, out, &best)) != 0)
         return rc;
     /* the event engine's run is the result when it is the engine asked
      * for; otherwise (the step engine, or no candidate ran, which then
@@ -90,14 +102,15 @@ int pesim_sim_map(const pesim_dataflow *df, const struct pesim_arch *arch,
                   const struct pesim_layer *l, enum pesim_objective obj,
                   enum pesim_engine engine, struct pesim_mapping *out, pesim_diags *diags)
 {
-    if (!ranks(obj, engine))
-        return pesim_df_map_for(df, arch, l, obj, out, diags);
     struct pesim_layer_result *r = malloc(sizeof *r);
     if (!r)
         return PESIM_E_NOMEM;
-    int rc = pesim_sim_map_layer(df, arch, l, obj, engine, pesim_df_name(df), r, diags);
+    struct pesim_mapping cand[PESIM_SIM_RANKED];
+    long best;
+    /* the step engine ranks as the event engine does, which is faster */
+    int rc = rank(df, arch, l, obj, engine, pesim_df_name(df), cand, &best, r, diags);
     if (!rc)
-        *out = r->mapping;
+        *out = cand[best >= 0 ? best : 0];
     free(r);
     return rc;
 }

@@ -118,7 +118,9 @@ int pesim_sim_map_layer(const pesim_dataflow *df, const struct pesim_arch *arch,
                         const struct pesim_layer *l, enum pesim_objective objective,
                         enum pesim_engine engine, const char *file,
                         struct pesim_layer_result *out, pesim_diags *diags);
-/* The same, for the mapping alone (pesim map). */
+/* The same pick, for the mapping alone (pesim map); nothing is run on
+ * `engine` itself, and when the engine runs no candidate (its limits) the
+ * mapper's own pick is returned. */
 int pesim_sim_map(const pesim_dataflow *df, const struct pesim_arch *arch,
                   const struct pesim_layer *l, enum pesim_objective objective,
                   enum pesim_engine engine, struct pesim_mapping *out, pesim_diags *diags);
