@@ -18,6 +18,7 @@
 
 #include "../dataflows/fixtures.h"
 #include "pesim.h"
+#include "pipeline/pipeline.h"
 
 struct rank_case {
     const char *arch; /* a preset, or NULL: the 8x8 fixture */
@@ -224,6 +225,31 @@ static void test_deterministic(void **state)
     free(y);
 }
 
+/* A run cut at `until` (pipeline_layer_until): one that ends by then is
+ * the whole run; one that would end later stops with PESIM_E_RANGE. */
+static void test_until(void **state)
+{
+    (void)state;
+    const struct rank_case *c = &cases[0];
+    struct pesim_arch a = arch_of(c);
+    struct pesim_mapping m;
+    assert_int_equal(pesim_df_map(pesim_df_find(c->df), &a, &c->layer, &m, NULL), 0);
+    struct pesim_layer_result *full = malloc(sizeof *full), *cut = malloc(sizeof *cut);
+    assert_non_null(full);
+    assert_non_null(cut);
+    assert_int_equal(pesim_sim_layer_engine(&a, &c->layer, &m, PESIM_ENGINE_EVENT, "t", full,
+                                            NULL), 0);
+    assert_int_equal(pipeline_layer_until(&a, &c->layer, &m, full->cycles, "t", cut, NULL), 0);
+    assert_int_equal(cut->cycles, full->cycles);
+    assert_int_equal(cut->events, full->events);
+    assert_int_equal(pipeline_layer_until(&a, &c->layer, &m, 0, "t", cut, NULL), 0);
+    assert_int_equal(cut->cycles, full->cycles);
+    assert_int_not_equal(pipeline_layer_until(&a, &c->layer, &m, full->cycles / 2, "t", cut,
+                                              NULL), 0);
+    free(full);
+    free(cut);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -232,6 +258,7 @@ int main(void)
         cmocka_unit_test(test_pick_is_fastest),
         cmocka_unit_test(test_who_ranks),
         cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_until),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
