@@ -110,12 +110,14 @@ static void quality(void)
         if (df_space_size(df, &a, &l, DF_EXHAUSTIVE_LIMIT) > DF_EXHAUSTIVE_LIMIT)
             continue;
         for (int o = 0; o < PESIM_OBJECTIVE_COUNT; o++) {
-            struct pesim_mapping ex, he, closest;
-            struct df_score se;
+            static struct df_top ex, he;
+            ex = (struct df_top){.cap = 1};
+            he = (struct df_top){.cap = 1};
+            struct pesim_mapping closest;
             double t0 = bench_now_s();
-            int rce = df_map_exhaustive(df, &a, &l, o, &ex, &se, NULL);
+            int rce = df_map_exhaustive(df, &a, &l, o, &ex);
             double t1 = bench_now_s();
-            int rch = df_map_heuristic(df, &a, &l, o, &he, &closest, NULL);
+            int rch = df_map_heuristic(df, &a, &l, o, &he, &closest);
             t_heur += bench_now_s() - t1;
             t_ex += t1 - t0;
             if (t1 - t0 > t_ex_worst)
@@ -123,8 +125,8 @@ static void quality(void)
             if (rce || rch)
                 continue;
             struct pesim_analysis an;
-            pesim_map_analyze(&a, &l, &he, &an);
-            double r = value(df_score_of(&a, &an, o)) / value(se);
+            pesim_map_analyze(&a, &l, &he.m[0], &an);
+            double r = value(df_score_of(&a, &an, o)) / value(ex.s[0]);
             ratio[o][cases[o]++] = r;
             optimal[o] += r <= 1.0;
             if (r > worst[o])

@@ -155,8 +155,6 @@ struct search {
     const struct pesim_layer *l;
     enum pesim_objective obj;
     bool found;
-    struct df_score best;
-    struct pesim_mapping *out;
     struct df_top *top;
 };
 
@@ -170,14 +168,8 @@ static void orders(struct search *s, struct pesim_mapping *m)
                 struct pesim_analysis a;
                 if (pesim_map_analyze(s->arch, s->l, m, &a) || !a.fits)
                     continue;
-                struct df_score sc = df_score_of(s->arch, &a, s->obj);
-                if (s->top)
-                    df_top_offer(s->top, m, sc);
-                if (!s->found || df_better(sc, s->best)) {
-                    *s->out = *m;
-                    s->best = sc;
-                    s->found = true;
-                }
+                df_top_offer(s->top, m, df_score_of(s->arch, &a, s->obj));
+                s->found = true;
             } while (next_perm(m->temporal[PESIM_LEVEL_RF], m->ntemporal[PESIM_LEVEL_RF]));
         } while (next_perm(m->temporal[PESIM_LEVEL_GLB], m->ntemporal[PESIM_LEVEL_GLB]));
     } while (next_perm(m->temporal[PESIM_LEVEL_DRAM], m->ntemporal[PESIM_LEVEL_DRAM]));
@@ -196,10 +188,11 @@ static void tiling(struct search *s, const struct pesim_mapping *base,
     struct pesim_analysis a;
     if (pesim_map_analyze(s->arch, s->l, &m, &a) || !a.fits)
         return;
-    /* no order of it can come in under the cycles to beat */
-    const struct df_score *bar = !s->top ? (s->found ? &s->best : NULL)
-                                 : s->top->n == s->top->cap ? &s->top->s[s->top->n - 1] : NULL;
-    if (bar && s->obj == PESIM_OBJECTIVE_LATENCY && a.ideal_cycles > bar->cycles)
+    /* no order of it can come in under the cycles the full top would
+     * need beaten */
+    const struct df_top *t = s->top;
+    if (t->n == t->cap && s->obj == PESIM_OBJECTIVE_LATENCY &&
+        a.ideal_cycles > t->s[t->n - 1].cycles)
         return;
     orders(s, &m);
 }
@@ -242,7 +235,7 @@ static int candidate(struct search *s, const struct df_spatial *sp)
 
 int df_map_exhaustive(const struct pesim_dataflow *df, const struct pesim_arch *arch,
                       const struct pesim_layer *l, enum pesim_objective obj,
-                      struct pesim_mapping *out, struct df_score *score, struct df_top *top)
+                      struct df_top *top)
 {
     if (arch->general)
         return PESIM_E_UNSUPPORTED;
@@ -253,7 +246,7 @@ int df_map_exhaustive(const struct pesim_dataflow *df, const struct pesim_arch *
     if (!sp)
         return PESIM_E_NOMEM;
     df_spatial_all(df, arch, PESIM_LEVEL_GLB, l, sp, n);
-    struct search s = {df, arch, l, obj, false, {0, 0, obj}, out, top};
+    struct search s = {df, arch, l, obj, false, top};
     int rc = 0;
     /* fewest folds first, so the cycle bound prunes early */
     for (size_t i = 0; i < n && !rc; i++)
@@ -261,8 +254,5 @@ int df_map_exhaustive(const struct pesim_dataflow *df, const struct pesim_arch *
     free(sp);
     if (rc)
         return rc;
-    if (!s.found)
-        return PESIM_E_NOMAP;
-    *score = s.best;
-    return 0;
+    return s.found ? 0 : PESIM_E_NOMAP;
 }

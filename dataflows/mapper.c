@@ -209,15 +209,13 @@ static void place(const struct pesim_arch *arch, const struct pesim_layer *l,
 
 int df_map_heuristic(const struct pesim_dataflow *df, const struct pesim_arch *arch,
                      const struct pesim_layer *l, enum pesim_objective obj,
-                     struct pesim_mapping *out, struct pesim_mapping *closest,
-                     struct df_top *top)
+                     struct df_top *top, struct pesim_mapping *closest)
 {
     struct df_spatial sp[TOP_SPATIAL];
     size_t n = df_spatial_all(df, arch, df_place_of(arch).array, l, sp, TOP_SPATIAL);
     if (n > TOP_SPATIAL)
         n = TOP_SPATIAL;
     bool found = false;
-    struct df_score best_s = {0, 0, obj};
     struct pesim_mapping m;
     memset(closest, 0, sizeof *closest);
     /* Each spatial candidate is searched under every objective's ordering:
@@ -234,22 +232,11 @@ int df_map_heuristic(const struct pesim_dataflow *df, const struct pesim_arch *a
             place(arch, l, (enum pesim_objective)guide, &m);
             if (!engine_ok(arch, &m) || pesim_map_analyze(arch, l, &m, &a) || !a.fits)
                 continue;
-            struct df_score sc = df_score_of(arch, &a, obj);
-            if (top) {
-                struct pesim_mapping t = m;
-                df_tidy(&t);
-                df_top_offer(top, &t, sc);
-            }
-            if (!found || df_better(sc, best_s)) {
-                *out = m;
-                best_s = sc;
-                found = true;
-            }
+            df_tidy(&m);
+            df_top_offer(top, &m, df_score_of(arch, &a, obj));
+            found = true;
         }
-    if (!found)
-        return PESIM_E_NOMAP;
-    df_tidy(out);
-    return 0;
+    return found ? 0 : PESIM_E_NOMAP;
 }
 
 /* Copy the candidates out, best first. */
@@ -265,19 +252,16 @@ int df_map_template(const struct pesim_dataflow *df, const struct pesim_arch *ar
                     const struct pesim_layer *l, enum pesim_objective obj,
                     struct pesim_mapping *out, size_t cap, size_t *n, pesim_diags *diags)
 {
-    /* the searches' results are in the top; what they return is only
-     * whether they found one (and, failing, the closest) */
-    struct df_top top;
-    struct pesim_mapping best, closest;
-    struct df_score sc;
-    top.cap = cap;
-    top.n = 0;
+    /* the searches share one top; what they return is only whether they
+     * found one (and, failing, the heuristic's closest) */
+    struct df_top top = {.cap = cap};
+    struct pesim_mapping closest;
     bool done = df_space_size(df, arch, l, DF_EXHAUSTIVE_LIMIT) <= DF_EXHAUSTIVE_LIMIT &&
-                df_map_exhaustive(df, arch, l, obj, &best, &sc, &top) == 0;
+                df_map_exhaustive(df, arch, l, obj, &top) == 0;
     if (!done)
-        done = df_map_heuristic(df, arch, l, obj, &best, &closest, &top) == 0;
+        done = df_map_heuristic(df, arch, l, obj, &top, &closest) == 0;
     if (df->passes)
-        df->passes(df, arch, l, obj, &best, &sc, &top);
+        df->passes(df, arch, l, obj, &top);
     if (emit(&top, out, n) == 0)
         return 0;
     if (done) /* a search found what the top does not hold: a defect */

@@ -7,8 +7,8 @@
  * output row (Q) for n images, and the GLB keeps n*m psum planes across the
  * passes over the channels (C innermost at DRAM), its ifmap tile being one
  * pass's n*q*r planes. The enumeration is of these parameters, each
- * candidate judged by the analysis; the mapper keeps it when it scores
- * better than its own search. Architectures of DRAM, the array's level and
+ * candidate judged by the analysis and offered to the mapper's top beside
+ * its own search's. Architectures of DRAM, the array's level and
  * one PE (one RF, or a chain of scratchpads) only. */
 #include <string.h>
 
@@ -95,10 +95,8 @@ struct pass_ctx {
     const struct pesim_arch *arch;
     const struct pesim_layer *l;
     enum pesim_objective obj;
-    struct pesim_mapping best;
-    struct df_score best_s;
-    bool found;
     struct df_top *top;
+    bool found;
 };
 
 static void judge(struct pass_ctx *c, struct pesim_mapping *m)
@@ -109,14 +107,8 @@ static void judge(struct pass_ctx *c, struct pesim_mapping *m)
         return;
     if (pesim_map_analyze(c->arch, c->l, m, &a) || !a.fits)
         return;
-    struct df_score s = df_score_of(c->arch, &a, c->obj);
-    if (c->top)
-        df_top_offer(c->top, m, s);
-    if (!c->found || df_better(s, c->best_s)) {
-        c->best = *m;
-        c->best_s = s;
-        c->found = true;
-    }
+    df_top_offer(c->top, m, df_score_of(c->arch, &a, c->obj));
+    c->found = true;
 }
 
 static void add(struct pesim_mapping *m, unsigned lv, unsigned dim, uint64_t b)
@@ -215,7 +207,7 @@ static void temporals(struct pass_ctx *c, const struct pesim_mapping *base,
 
 int df_map_rs_passes(const struct pesim_dataflow *df, const struct pesim_arch *arch,
                      const struct pesim_layer *l, enum pesim_objective obj,
-                     struct pesim_mapping *out, struct df_score *score, struct df_top *top)
+                     struct df_top *top)
 {
     (void)df;
     struct df_place pl = df_place_of(arch);
@@ -255,9 +247,5 @@ int df_map_rs_passes(const struct pesim_dataflow *df, const struct pesim_arch *a
         }
         temporals(&c, &m, rest);
     }
-    if (!c.found)
-        return PESIM_E_NOMAP;
-    *out = c.best;
-    *score = c.best_s;
-    return 0;
+    return c.found ? 0 : PESIM_E_NOMAP;
 }

@@ -82,7 +82,7 @@ static void top_remove(struct df_top *t, size_t i)
     t->n--;
 }
 
-bool df_top_wants(const struct df_top *t, struct df_score s)
+static bool df_top_wants(const struct df_top *t, struct df_score s)
 {
     return t->n < t->cap || df_better(s, t->s[t->n - 1]);
 }

@@ -74,8 +74,6 @@ struct df_top {
 };
 /* Offer a mapping (tidied) with its score; kept if among the best cap. */
 void df_top_offer(struct df_top *t, const struct pesim_mapping *m, struct df_score s);
-/* Whether a candidate scoring s could still be kept. */
-bool df_top_wants(const struct df_top *t, struct df_score s);
 
 /* The exhaustive search's space (docs/dataflows.md, "Exhaustive search")
  * and how many mappings it holds, counted up to `cap` (returns cap + 1
@@ -85,26 +83,25 @@ uint64_t df_space_size(const struct pesim_dataflow *df, const struct pesim_arch 
 /* Spaces up to this many mappings are searched exhaustively. */
 #define DF_EXHAUSTIVE_LIMIT 200000u
 
-/* Each search below also offers every mapping it finds to `top` (NULL:
- * none), which then holds its best candidates. */
-/* The best mapping of the space, pruned by capacity and a cycle bound.
- * 0, or PESIM_E_NOMAP with nothing written when no mapping fits. */
+/* Each search below offers every fitting mapping it finds to `top`, which
+ * then holds the best candidates it has seen (with cap 1: the search's
+ * best, m[0] and s[0]). Searches may share one top. 0 when the search
+ * found a mapping that fits, PESIM_E_NOMAP when it found none. */
+/* The exhaustive search, pruned by capacity and a cycle bound. */
 int df_map_exhaustive(const struct pesim_dataflow *df, const struct pesim_arch *arch,
                       const struct pesim_layer *l, enum pesim_objective obj,
-                      struct pesim_mapping *out, struct df_score *score, struct df_top *top);
+                      struct df_top *top);
 /* The heuristic search (greedy fit and local search over loop placement);
  * on failure *closest is the closest candidate, for the message. */
 int df_map_heuristic(const struct pesim_dataflow *df, const struct pesim_arch *arch,
                      const struct pesim_layer *l, enum pesim_objective obj,
-                     struct pesim_mapping *out, struct pesim_mapping *closest,
-                     struct df_top *top);
+                     struct df_top *top, struct pesim_mapping *closest);
 
-/* Row-stationary's processing passes (rs_pass.c): the best candidate of
- * Eyeriss's pass parameters. PESIM_E_UNSUPPORTED beyond three levels,
- * PESIM_E_NOMAP when none fits. */
+/* Row-stationary's processing passes (rs_pass.c): the candidates of
+ * Eyeriss's pass parameters. PESIM_E_UNSUPPORTED beyond three levels. */
 int df_map_rs_passes(const struct pesim_dataflow *df, const struct pesim_arch *arch,
                      const struct pesim_layer *l, enum pesim_objective obj,
-                     struct pesim_mapping *out, struct df_score *score, struct df_top *top);
+                     struct df_top *top);
 
 /* Drop loops of bound 1 (they change nothing); unused slots stay zero so
  * that equal mappings are equal structs. */

@@ -35,11 +35,11 @@ struct pesim_dataflow {
     uint8_t rf_dims[PESIM_DIM_COUNT];
     uint8_t nrf_dims;
     /* Candidates of the template's own structure, beside the mapper's
-     * search (RS: Eyeriss's processing passes, rs_pass.c); NULL: none.
-     * 0 with the best of them in *out and its score, or an error. */
+     * search (RS: Eyeriss's processing passes, rs_pass.c), offered to
+     * the search's top as df_map_exhaustive does; NULL: none. */
     int (*passes)(const struct pesim_dataflow *df, const struct pesim_arch *arch,
                   const struct pesim_layer *l, enum pesim_objective objective,
-                  struct pesim_mapping *out, struct df_score *score, struct df_top *top);
+                  struct df_top *top);
 };
 
 /* The shared mapper (mapper.c): spatial choice, greedy fit, loop order.

@@ -127,8 +127,10 @@ static void check_case(const struct pesim_dataflow *df, const struct pesim_arch 
         plain_search(&p);
         assert_int_equal(p.count, df_space_size(df, a, l, UINT64_MAX - 1));
         struct pesim_mapping m;
-        struct df_score got;
-        int rc = df_map_exhaustive(df, a, l, (enum pesim_objective)o, &m, &got, NULL);
+        static struct df_top top;
+        top = (struct df_top){.cap = 1};
+        int rc = df_map_exhaustive(df, a, l, (enum pesim_objective)o, &top);
+        struct df_score got = top.s[0];
         if (!p.found) {
             assert_int_equal(rc, PESIM_E_NOMAP);
             assert_int_equal(pesim_df_map_for(df, a, l, (enum pesim_objective)o, &m, NULL),
