@@ -55,6 +55,7 @@ extern const struct cfg_section pesim_energy_section;
  * general. */
 extern const struct cfg_section pesim_level_section;
 extern const struct cfg_section pesim_fanout_section;
+extern const struct cfg_section pesim_rules_section;
 int pesim_levels_parse(struct cfg_ctx *ctx, const struct cfg_key *key, yaml_node_t *node,
                        const char *path, void *obj);
 

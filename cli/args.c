@@ -10,7 +10,7 @@
 enum opt_id {
     OPT_ARCH, OPT_WORKLOAD, OPT_LAYER, OPT_LAYERS, OPT_BATCH, OPT_DATAFLOW,
     OPT_MAPPING, OPT_SET, OPT_FORMAT, OPT_OUTPUT, OPT_HELP, OPT_ENGINE, OPT_OBJECTIVE, OPT_ISO, OPT_THREADS,
-    OPT_TRACE, OPT_TRACE_WINDOW, OPT_TRACE_MAX, OPT_ERT,
+    OPT_TRACE, OPT_TRACE_WINDOW, OPT_TRACE_MAX, OPT_ERT, OPT_CONSTRAINTS, OPT_EXPLAIN,
 };
 
 /* The option table: long name, short name, takes a value, needs a flag. */
@@ -30,10 +30,12 @@ static const struct opt {
     {"--mapping", NULL, OPT_MAPPING, true, PESIM_CLI_OPT_MAPPING},
     {"--set", NULL, OPT_SET, true, 0},
     {"--ert", NULL, OPT_ERT, true, 0},
+    {"--constraints", NULL, OPT_CONSTRAINTS, true, 0},
     {"--format", NULL, OPT_FORMAT, true, 0},
     {"--engine", NULL, OPT_ENGINE, true, 0},
     {"--objective", NULL, OPT_OBJECTIVE, true, 0},
     {"--iso-area", NULL, OPT_ISO, false, PESIM_CLI_OPT_ISO},
+    {"--explain", NULL, OPT_EXPLAIN, false, PESIM_CLI_OPT_EXPLAIN},
     {"--threads", NULL, OPT_THREADS, true, 0},
     {"--trace", NULL, OPT_TRACE, true, PESIM_CLI_OPT_TRACE},
     {"--trace-window", NULL, OPT_TRACE_WINDOW, true, PESIM_CLI_OPT_TRACE},
@@ -129,6 +131,11 @@ static int apply(struct pesim_cli_opts *o, const struct opt *op,
             return bad(d, o->cmd, "--ert: expected a file name, got ''");
         o->ert = val;
         break;
+    case OPT_CONSTRAINTS:
+        if (!val[0])
+            return bad(d, o->cmd, "--constraints: expected a file name, got ''");
+        o->constraints = val;
+        break;
     case OPT_SET: {
         const char **p = realloc(o->sets, (o->nsets + 1) * sizeof *p);
         if (!p)
@@ -199,6 +206,7 @@ static int apply(struct pesim_cli_opts *o, const struct opt *op,
         break;
     }
     case OPT_ISO: o->iso_area = true; break;
+    case OPT_EXPLAIN: o->explain = true; break;
     case OPT_THREADS: {
         uint64_t n;
         if (!parse_u64(val, &n) || n > 64)
@@ -321,6 +329,8 @@ int pesim_cli_load(const struct pesim_cli_opts *o, struct pesim_arch *arch,
     e = pesim_cli_load_arch(o->arch, arch, &tl, NULL, d);
     if (!e && o->ert)
         e = pesim_cli_apply_ert(o->ert, &tl, arch, d);
+    if (!e && o->constraints)
+        e = pesim_cli_apply_constraints(o->constraints, o->workload, &tl, arch, d);
     if (e) {
         ensure_diag(d, before, "the architecture", o->arch, e);
         rc = e;

@@ -14,6 +14,7 @@ enum {
     PESIM_CLI_OPT_MAPPING = 1u << 1,
     PESIM_CLI_OPT_ISO = 1u << 2,
     PESIM_CLI_OPT_TRACE = 1u << 3,
+    PESIM_CLI_OPT_EXPLAIN = 1u << 4,
 };
 
 struct pesim_cli_opts {
@@ -24,6 +25,7 @@ struct pesim_cli_opts {
     const char *dataflow;
     const char *mapping;
     const char *ert;    /* --ert FILE: price the levels from an Accelergy ERT */
+    const char *constraints; /* --constraints FILE: Timeloop mapspace constraints */
     const char *output; /* -o; NULL or "-" is stdout */
     bool have_batch;
     uint64_t batch;
@@ -33,6 +35,7 @@ struct pesim_cli_opts {
     enum pesim_engine engine; /* --engine; default event */
     enum pesim_objective objective; /* --objective; default latency */
     bool iso_area;                  /* --iso-area (compare) */
+    bool explain;                   /* --explain (map) */
     unsigned threads;               /* --threads; layers simulated at once */
     const char *trace;              /* --trace FILE (run) */
     uint64_t trace_from, trace_to;  /* --trace-window FROM:TO; to 0: none */
@@ -61,6 +64,12 @@ int pesim_cli_load_arch(const char *path, struct pesim_arch *arch, struct pesim_
                         char **yaml, pesim_diags *d);
 /* Price arch from the ERT file `ert` by component name (tl: the Timeloop
  * names and block sizes, or NULL / empty for a pesim arch). */
+/* Add a Timeloop mapspace-constraints file to a Timeloop arch's levels
+ * (docs/timeloop.md, "Constraints"), in the dimension names of the
+ * workload when it is a Timeloop problem. */
+int pesim_cli_apply_constraints(const char *path, const char *workload,
+                                const struct pesim_tl_arch *tl, struct pesim_arch *arch,
+                                pesim_diags *d);
 int pesim_cli_apply_ert(const char *ert, const struct pesim_tl_arch *tl,
                         struct pesim_arch *arch, pesim_diags *d);
 /* Load --mapping: a Timeloop mapping (YAML list or map.txt, read against
@@ -103,6 +112,8 @@ const char *pesim_cli_names(char *buf, size_t size, const char *(*name)(unsigned
     "                       iso-256), a YAML file or a Timeloop spec\n"             \
     "  --ert FILE           price the levels from an Accelergy ERT by\n"             \
     "                       component name (docs/timeloop.md)\n"                     \
+    "  --constraints FILE   Timeloop mapspace constraints for a Timeloop spec\n"     \
+    "                       (what --dataflow mapspace may choose)\n"                 \
     "  --workload W         workload: a shipped network (alexnet, resnet50, ...),\n"  \
     "                       a pesim or Timeloop YAML, SCALE-Sim .csv or .onnx file\n" \
     "  --layer SEL          layers to run (same as --layers); SEL is a comma-\n"      \

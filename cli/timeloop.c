@@ -135,3 +135,46 @@ char *pesim_cli_yaml_with_energies(const char *yaml, const struct pesim_arch *a)
     out[n] = '\0';
     return out;
 }
+
+int pesim_cli_apply_constraints(const char *path, const char *workload,
+                                const struct pesim_tl_arch *tl, struct pesim_arch *arch,
+                                pesim_diags *d)
+{
+    if (!tl || tl->nlevels != arch->nlevels) {
+        pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, "--constraints", 0, 0,
+                         "Timeloop constraints name a Timeloop architecture's components, "
+                         "expected --arch with a Timeloop spec (a pesim architecture gives "
+                         "each level's `constraints:` in its own file)");
+        return PESIM_E_INVALID;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    int e = pesim_file_read(path, "the mapspace constraints (--constraints)", &text, &len, d);
+    if (e)
+        return e;
+    size_t plen = 0;
+    char *prob = read_if_file(workload, &plen);
+    bool tlprob = prob && pesim_wl_detect(workload) == PESIM_WL_TIMELOOP;
+    struct pesim_tl_dims dims;
+    e = pesim_import_tl_dims(tlprob ? prob : NULL, plen, workload, &dims, d);
+    free(prob);
+    struct pesim_level_rules rules[PESIM_LEVELS_MAX];
+    bool bypass[PESIM_LEVELS_MAX][PESIM_DS_COUNT];
+    memset(bypass, 0, sizeof bypass);
+    for (unsigned lv = 0; lv < PESIM_LEVELS_MAX; lv++)
+        rules[lv] = arch->level[lv].rules;
+    if (!e)
+        e = pesim_import_tl_rules(text, len, path, arch, tl, &dims, rules, bypass, d);
+    free(text);
+    if (e)
+        return e;
+    for (unsigned lv = 0; lv < arch->nlevels; lv++) {
+        arch->level[lv].rules = rules[lv];
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+            if (bypass[lv][ds] && lv > 0) {
+                arch->level[lv].holds[ds] = false;
+                arch->level[lv].rules.keep[ds] = false;
+            }
+    }
+    return 0;
+}

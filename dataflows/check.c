@@ -199,6 +199,8 @@ static int check(const struct pesim_arch *arch, const struct pesim_layer *l,
         }
     }
     bad |= check_axes(arch, axis, file, diags);
+    if (!bad && pesim_mapping_levels(m) == arch->nlevels)
+        bad |= pesim_map_check_rules(arch, l, m, file, diags) != 0;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
         if (m->bypass[PESIM_LEVEL_DRAM][ds]) {
             pesim_diags_addc(diags, PESIM_DIAG_MAP_BYPASS, file, 0, 0,

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "dataflows/pairs.h"
+#include "dataflows/mapspace.h"
 #include "dataflows/search.h"
 
 #define TOP_SPATIAL 6
@@ -255,6 +256,8 @@ int df_map_template(const struct pesim_dataflow *df, const struct pesim_arch *ar
     /* the searches share one top; what they return is only whether they
      * found one (and, failing, the heuristic's closest) */
     struct df_top top = {.cap = cap};
+    if (df->whole_space)
+        return df_map_whole(arch, l, obj, 1, out, cap, n, NULL, diags);
     struct pesim_mapping closest;
     bool done = df_space_size(df, arch, l, DF_EXHAUSTIVE_LIMIT) <= DF_EXHAUSTIVE_LIMIT &&
                 df_map_exhaustive(df, arch, l, obj, &top) == 0;

@@ -3,7 +3,8 @@
 
 #include "dataflows/template.h"
 
-extern const struct pesim_dataflow df_ws, df_os, df_os_a, df_os_c, df_is, df_nlr, df_rs;
+extern const struct pesim_dataflow df_ws, df_os, df_os_a, df_os_c, df_is, df_nlr, df_rs,
+    df_mapspace;
 
 static const struct pesim_dataflow *const all[] = {&df_ws,  &df_os, &df_os_a, &df_os_c,
                                                    &df_is,  &df_nlr, &df_rs};
@@ -15,11 +16,17 @@ const pesim_dataflow *pesim_df_get(size_t i)
     return i < pesim_df_count() ? all[i] : NULL;
 }
 
+/* Dataflows run by name only: `compare` compares the templates. */
+static const struct pesim_dataflow *const by_name_only[] = {&df_mapspace};
+
 const pesim_dataflow *pesim_df_find(const char *name)
 {
     for (size_t i = 0; name && i < pesim_df_count(); i++)
         if (strcmp(all[i]->name, name) == 0)
             return all[i];
+    for (size_t i = 0; name && i < sizeof by_name_only / sizeof by_name_only[0]; i++)
+        if (strcmp(by_name_only[i]->name, name) == 0)
+            return by_name_only[i];
     return NULL;
 }
 

@@ -40,6 +40,9 @@ struct pesim_dataflow {
     int (*passes)(const struct pesim_dataflow *df, const struct pesim_arch *arch,
                   const struct pesim_layer *l, enum pesim_objective objective,
                   struct df_top *top);
+    /* No template: the mapper searches the whole mapspace under the
+     * architecture's constraints (mapspace.c); the fields above are unused. */
+    bool whole_space;
 };
 
 /* The shared mapper (mapper.c): spatial choice, greedy fit, loop order.

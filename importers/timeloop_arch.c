@@ -630,8 +630,74 @@ static bool name_ok(const char *s)
     return true;
 }
 
+static void dims_yaml(struct tl_buf *b, const char *key, const uint8_t *dims, unsigned n)
+{
+    tl_printf(b, "      %s: [", key);
+    for (unsigned i = 0; i < n; i++)
+        tl_printf(b, "%s%s", i ? ", " : "", pesim_dim_name((enum pesim_dim)dims[i]));
+    tl_printf(b, "]\n");
+}
+
+static void factors_yaml(struct tl_buf *b, const char *key, const uint32_t *f)
+{
+    bool any = false;
+    for (unsigned d = 0; d < PESIM_DIM_COUNT; d++)
+        if (f[d]) {
+            if (!any)
+                tl_printf(b, "      %s: {", key);
+            tl_printf(b, "%s%s: %u", any ? ", " : "", pesim_dim_name((enum pesim_dim)d), f[d]);
+            any = true;
+        }
+    if (any)
+        tl_printf(b, "}\n");
+}
+
+/* A level's constraints as pesim's `constraints:` (docs/config.md). */
+static void rules_yaml(struct tl_buf *b, const struct pesim_level_rules *ru, bool fanout)
+{
+    static const struct pesim_level_rules none;
+    if (!memcmp(ru, &none, sizeof none))
+        return;
+    tl_printf(b, "    constraints:\n");
+    bool keep = false;
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+        keep |= ru->keep[ds];
+    if (keep) {
+        tl_printf(b, "      keep: [");
+        bool any = false;
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+            if (ru->keep[ds]) {
+                tl_printf(b, "%s%s", any ? ", " : "", pesim_ds_name((enum pesim_ds)ds));
+                any = true;
+            }
+        tl_printf(b, "]\n");
+    }
+    factors_yaml(b, "factors", ru->factor);
+    if (fanout)
+        factors_yaml(b, "spatial_factors", ru->spatial_factor);
+    if (ru->norder)
+        dims_yaml(b, "order", ru->order, ru->norder);
+    if (!fanout)
+        return;
+    static const char *const axis_key[PESIM_AXIS_COUNT] = {"x", "y"};
+    for (unsigned a = 0; a < PESIM_AXIS_COUNT; a++) {
+        uint8_t dims[PESIM_DIM_COUNT];
+        unsigned n = 0;
+        bool limited = false;
+        for (unsigned d = 0; d < PESIM_DIM_COUNT; d++) {
+            if (ru->no_axis[d] & (1u << a))
+                limited = true;
+            else
+                dims[n++] = (uint8_t)d;
+        }
+        if (limited)
+            dims_yaml(b, axis_key[a], dims, n);
+    }
+}
+
 static void write_yaml(struct reader *r, const struct pesim_tl_arch *tl, const uint32_t *rows,
-                       const uint32_t *cols, const int *sl, const char *file, struct tl_buf *b)
+                       const uint32_t *cols, const int *sl, const char *file, struct tl_buf *b,
+                       const struct pesim_level_rules *rules)
 {
     const char *base = strrchr(file, '/');
     base = base ? base + 1 : file;
@@ -707,10 +773,38 @@ static void write_yaml(struct reader *r, const struct pesim_tl_arch *tl, const u
             tl_printf(b, "        inputs: {multicast: true, exact: true}\n");
             tl_printf(b, "        outputs: {reduce: true, reload_all: true}\n");
         }
+        rules_yaml(b, &rules[lv], rows[lv] * cols[lv] > 1);
     }
     if (tl->nlevels == 2 && !strcmp(tl->component[1], PASS_LEVEL))
         tl_printf(b, "  - name: %s\n    holds: []\n    read_energy: 0\n    write_energy: 0\n"
                   "    drain_energy: 0\n", PASS_LEVEL);
+}
+
+/* The architecture's own constraints (on its v0.4 nodes, or a front-end
+ * dump's architecture_constraints), in Timeloop's cnn-layer dimension
+ * names: into rules, and what they bypass into each level's element. */
+static bool read_rules(struct reader *r, const struct pesim_tl_arch *tl, const int *sl,
+                       const char *text, size_t len, const char *file,
+                       struct pesim_level_rules rules[PESIM_LEVELS_MAX], pesim_diags *diags)
+{
+    memset(rules, 0, PESIM_LEVELS_MAX * sizeof *rules);
+    bool bypass[PESIM_LEVELS_MAX][PESIM_DS_COUNT];
+    memset(bypass, 0, sizeof bypass);
+    struct pesim_tl_dims dims;
+    if (pesim_import_tl_dims(NULL, 0, file, &dims, diags) ||
+        pesim_import_tl_rules(text, len, file, NULL, tl, &dims, rules, bypass, diags)) {
+        pesim_cfg_error(&r->ctx, NULL, "constraints", "the architecture's constraints cannot "
+                        "be read (above), expected Timeloop's constraint syntax");
+        return false;
+    }
+    for (unsigned lv = 1; lv < tl->nlevels; lv++)
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+            if (bypass[lv][ds] && !tl->container[lv])
+                r->e[sl[lv]].bypass[ds] = true;
+            if (r->e[sl[lv]].bypass[ds])
+                rules[lv].keep[ds] = false;
+        }
+    return true;
 }
 
 static bool check_levels(struct reader *r, const struct pesim_tl_arch *tl, const int *sl)
@@ -846,7 +940,9 @@ int pesim_import_tl_arch(const char *text, size_t len, const char *file,
                 rows[1] = cols[1] = 1;
                 tl.nlevels = 2;
             }
-            write_yaml(r, &tl, rows, cols, sl, file, &b);
+            struct pesim_level_rules rules[PESIM_LEVELS_MAX];
+            if (read_rules(r, &tl, sl, text, len, file, rules, diags))
+                write_yaml(r, &tl, rows, cols, sl, file, &b, rules);
         }
     }
     if (parsed)

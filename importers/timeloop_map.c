@@ -40,6 +40,10 @@ struct mreader {
     struct target tg[NTARGET];
     /* map.txt positions */
     unsigned line;
+    /* constraints (pesim_import_tl_rules): per level */
+    struct pesim_level_rules *rules;
+    bool (*bypass)[PESIM_DS_COUNT];
+    bool v04_node; /* reading a v0.4 node's own constraints */
 };
 
 static void targets_list(const struct pesim_tl_arch *tl, char *buf, size_t size)
@@ -398,6 +402,262 @@ static void read_yaml(struct mreader *r, yaml_document_t *doc)
     }
     pesim_cfg_error(&r->ctx, m, "mapping", "got %s, expected a list of {target, type, ...}",
                     pesim_cfg_kind_name(m));
+}
+
+/* ---- mapspace constraints ---------------------------------------------- */
+
+/* A permutation's dims, innermost first, as pesim dims. */
+static bool perm_dims(struct mreader *r, yaml_node_t *n, uint8_t *dims, unsigned *nd)
+{
+    struct fac all;
+    memset(&all, 0, sizeof all);
+    for (unsigned i = 0; i < r->dims->n && i < 16; i++) {
+        snprintf(all.name[all.n], sizeof all.name[0], "%s", r->dims->name[i]);
+        all.dim[all.n] = r->dims->dim[i];
+        all.v[all.n++] = 2; /* every dim, so that parse_perm keeps each listed one */
+    }
+    int order[16];
+    unsigned norder, nlisted = 0;
+    if (!n)
+        return *nd = 0, true;
+    if (!parse_perm(r, n, &all, order, &norder))
+        return false;
+    /* parse_perm put the unlisted first (innermost): skip them */
+    nlisted = 0;
+    char buf[64] = "";
+    const char *s = pesim_cfg_scalar(n);
+    if (n->type == YAML_SEQUENCE_NODE)
+        nlisted = (unsigned)tl_len(n);
+    else if (s) {
+        snprintf(buf, sizeof buf, "%s", s);
+        for (const char *p = buf; *p; p++)
+            nlisted += *p != ' ' && *p != ',';
+    }
+    if (nlisted > norder)
+        nlisted = norder;
+    *nd = 0;
+    for (unsigned k = norder - nlisted; k < norder; k++) {
+        bool dup = false;
+        for (unsigned j = 0; j < *nd; j++)
+            dup |= dims[j] == all.dim[order[k]];
+        if (!dup)
+            dims[(*nd)++] = (uint8_t)all.dim[order[k]];
+    }
+    return true;
+}
+
+static void rules_temporal(struct mreader *r, yaml_node_t *item, unsigned lv)
+{
+    struct fac f;
+    uint8_t perm[PESIM_DIM_COUNT + 8];
+    unsigned np;
+    if (!parse_factors(r, tl_get(r->doc, item, "factors"), &f) ||
+        !perm_dims(r, tl_get(r->doc, item, "permutation"), perm, &np))
+        return;
+    struct pesim_level_rules *ru = &r->rules[lv];
+    for (unsigned i = 0; i < f.n; i++)
+        ru->factor[f.dim[i]] = f.v[i];
+    if (np) {
+        /* innermost first -> outermost first */
+        ru->norder = (uint8_t)np;
+        for (unsigned k = 0; k < np; k++)
+            ru->order[k] = perm[np - 1 - k];
+    }
+}
+
+/* Spatial factors, and the axes a permutation with a split gives: its
+ * positions below split are X, the rest Y; the dims it does not list
+ * follow it in a free order (Timeloop's <prefix><free infix>), so they are
+ * Y when split is within the list, X when split is past every dim. */
+static void rules_spatial(struct mreader *r, yaml_node_t *item, unsigned lv)
+{
+    struct fac f;
+    uint8_t perm[PESIM_DIM_COUNT + 8];
+    unsigned np;
+    if (!parse_factors(r, tl_get(r->doc, item, "factors"), &f) ||
+        !perm_dims(r, tl_get(r->doc, item, "permutation"), perm, &np))
+        return;
+    struct pesim_level_rules *ru = &r->rules[lv];
+    for (unsigned i = 0; i < f.n; i++)
+        ru->spatial_factor[f.dim[i]] = f.v[i];
+    yaml_node_t *sn = tl_get(r->doc, item, "split");
+    if (!sn)
+        return;
+    const char *s = pesim_cfg_scalar(sn);
+    char *end;
+    long split = s ? strtol(s, &end, 10) : -1;
+    if (!s || end == s || *end || split < 0) {
+        pesim_cfg_error(&r->ctx, sn, "split", "got '%.40s', expected a whole number >= 0",
+                        s ? s : pesim_cfg_kind_name(sn));
+        return;
+    }
+    bool listed[PESIM_DIM_COUNT] = {false};
+    for (unsigned k = 0; k < np; k++)
+        listed[perm[k]] = true;
+    /* Timeloop's front end completes a v0.4 node's partial permutation by
+     * putting the dims it fixes to 1 before the listed ones, and keeps the
+     * split: simple_weight_stationary's [C, M] with split 1 ran as
+     * NQPSRCM, split 1 (its parsed-processed-input.yaml), so C and M both
+     * took Y, as its reference mapping shows. */
+    long shift = 0;
+    if (r->v04_node && np < r->dims->n)
+        for (unsigned i = 0; i < f.n; i++)
+            shift += f.v[i] == 1 && !listed[f.dim[i]];
+    for (unsigned k = 0; k < np; k++)
+        ru->no_axis[perm[k]] =
+            (uint8_t)(1u << ((long)k + shift < split ? PESIM_AXIS_Y : PESIM_AXIS_X));
+    np += (unsigned)shift;
+    for (unsigned d = 0; d < PESIM_DIM_COUNT; d++)
+        if (!listed[d]) {
+            if (split <= (long)np)
+                ru->no_axis[d] = 1u << PESIM_AXIS_X;
+            else if (split >= (long)(np + r->dims->n))
+                ru->no_axis[d] = 1u << PESIM_AXIS_Y;
+        }
+}
+
+/* One constraint: {target, type, factors, permutation, split, keep,
+ * bypass}, the same keys as a mapping's directives. */
+static void rules_entry(struct mreader *r, yaml_node_t *item, const char *target,
+                        yaml_node_t *tn, const char *type)
+{
+    int ti = find_target(r->tl, target);
+    if (ti < 0 && empty_container(target))
+        return;
+    if (ti < 0) {
+        char list[512];
+        targets_list(r->tl, list, sizeof list);
+        pesim_cfg_error(&r->ctx, tn, "target", "'%.60s' is not a storage level or spatial "
+                        "container of the architecture, expected one of %s", target, list);
+        return;
+    }
+    bool container = ti >= PESIM_LEVELS_MAX || r->tl->container[ti];
+    unsigned lv = ti >= PESIM_LEVELS_MAX ? r->tl->spatial[ti - PESIM_LEVELS_MAX].level
+                                         : (unsigned)ti;
+    if (!strcmp(type, "datatype") || !strcmp(type, "dataspace") || !strcmp(type, "bypass") ||
+        !strcmp(type, "bypassing")) {
+        if (container)
+            return; /* a container keeps nothing */
+        ds_names(r, tl_get(r->doc, item, "keep"), "keep", r->rules[lv].keep);
+        ds_names(r, tl_get(r->doc, item, "bypass"), "bypass", r->bypass[lv]);
+        return;
+    }
+    if (!strcmp(type, "temporal")) {
+        if (!container)
+            rules_temporal(r, item, lv);
+        return; /* a container's temporal factors are 1 */
+    }
+    if (!strcmp(type, "spatial")) {
+        if (!container && (!r->arch || !pesim_arch_has_fanout(r->arch, lv)))
+            return;
+        rules_spatial(r, item, lv);
+        return;
+    }
+    if (!strcmp(type, "max_overbooked_proportion"))
+        return; /* pesim never overbooks: a tile fits or is refused */
+    pesim_cfg_error(&r->ctx, tl_get(r->doc, item, "type"), "type", "constraint type "
+                    "'%.40s' is not supported, expected temporal, spatial, dataspace or "
+                    "bypass", type);
+}
+
+static void rules_list(struct mreader *r, yaml_node_t *list)
+{
+    yaml_document_t *d = r->doc;
+    if (list && list->type == YAML_MAPPING_NODE)
+        list = tl_get(d, list, "targets") ? tl_get(d, list, "targets")
+                                          : tl_get(d, list, "constraints");
+    if (!list)
+        return;
+    if (list->type != YAML_SEQUENCE_NODE) {
+        pesim_cfg_error(&r->ctx, list, "targets", "got %s, expected a list of {target, type, "
+                        "...}", pesim_cfg_kind_name(list));
+        return;
+    }
+    for (size_t i = 0; i < tl_len(list); i++) {
+        yaml_node_t *it = tl_item(d, list, i);
+        yaml_node_t *tn = tl_get(d, it, "target");
+        if (!tn)
+            tn = tl_get(d, it, "name");
+        const char *target = pesim_cfg_scalar(tn), *type = pesim_cfg_scalar(tl_get(d, it, "type"));
+        if (!it || it->type != YAML_MAPPING_NODE || !target || !type) {
+            pesim_cfg_error(&r->ctx, it, "targets", "got %s, expected {target, type: temporal | "
+                            "spatial | dataspace | bypass, ...}", it && it->type ==
+                            YAML_MAPPING_NODE ? "a constraint without target or type" :
+                            pesim_cfg_kind_name(it));
+            continue;
+        }
+        rules_entry(r, it, target, tn, type);
+    }
+}
+
+/* v0.4: `constraints: {dataspace, temporal, spatial}` on the nodes. */
+static void rules_nodes(struct mreader *r, yaml_node_t *list, int depth)
+{
+    yaml_document_t *d = r->doc;
+    if (!list || list->type != YAML_SEQUENCE_NODE || depth > 16)
+        return;
+    for (size_t i = 0; i < tl_len(list); i++) {
+        yaml_node_t *n = tl_item(d, list, i);
+        rules_nodes(r, tl_get(d, n, "nodes"), depth + 1);
+        yaml_node_t *nn = tl_get(d, n, "name"), *c = tl_get(d, n, "constraints");
+        const char *name = pesim_cfg_scalar(nn);
+        if (!c || !name || c->type != YAML_MAPPING_NODE)
+            continue;
+        char base[PESIM_TL_NAME_MAX];
+        snprintf(base, sizeof base, "%.*s", (int)strcspn(name, "["), name);
+        static const char *const kinds[] = {"dataspace", "temporal", "spatial"};
+        for (unsigned k = 0; k < 3; k++) {
+            yaml_node_t *item = tl_get(d, c, kinds[k]);
+            if (item && item->type == YAML_MAPPING_NODE) {
+                r->v04_node = true;
+                rules_entry(r, item, base, nn, kinds[k]);
+                r->v04_node = false;
+            }
+        }
+    }
+}
+
+int pesim_import_tl_rules(const char *text, size_t len, const char *file,
+                          const struct pesim_arch *arch, const struct pesim_tl_arch *tl,
+                          const struct pesim_tl_dims *dims,
+                          struct pesim_level_rules rules[PESIM_LEVELS_MAX],
+                          bool bypass[PESIM_LEVELS_MAX][PESIM_DS_COUNT], pesim_diags *diags)
+{
+    struct mreader *r = calloc(1, sizeof *r);
+    if (!r)
+        return PESIM_E_NOMEM;
+    pesim_cfg_init(&r->ctx, file ? file : "constraints.yaml");
+    r->arch = arch;
+    r->tl = tl;
+    r->dims = dims;
+    r->rules = rules;
+    r->bypass = bypass;
+    yaml_document_t doc;
+    if (pesim_cfg_parse(&r->ctx, text ? text : "", text ? len : 0, &doc) == 0) {
+        r->doc = &doc;
+        r->ctx.doc = &doc;
+        yaml_node_t *root = yaml_document_get_root_node(&doc);
+        static const char *const keys[] = {"mapspace_constraints", "architecture_constraints",
+                                           "constraints"};
+        for (unsigned k = 0; k < 3; k++)
+            rules_list(r, tl_get(&doc, root, keys[k]));
+        yaml_node_t *ms = tl_get(&doc, root, "mapspace");
+        if (ms)
+            rules_list(r, tl_get(&doc, ms, "constraints"));
+        yaml_node_t *a = tl_get(&doc, root, "architecture");
+        if (a)
+            rules_nodes(r, tl_get(&doc, a, "nodes"), 0);
+        yaml_document_delete(&doc);
+    }
+    /* Timeloop orders the innermost storage level's loops canonically,
+     * whatever its permutation constraint says (its tiling level 0;
+     * mapspaces/uber.cpp): tl05's "1mapping" constrains RegisterFile to
+     * RPK and its reference runs R outside K. */
+    if (tl->nlevels > 0)
+        rules[tl->nlevels - 1].norder = 0;
+    int rc = pesim_cfg_finish(&r->ctx, diags);
+    free(r);
+    return rc;
 }
 
 /* ---- map.txt ----------------------------------------------------------- */

@@ -115,6 +115,10 @@ static const struct cfg_key level_keys[] = {
     {.name = "fanout", .type = CFG_SECTION, .unit = "", .sub = &pesim_fanout_section,
      .flags = CFG_F_OPTIONAL, .desc = "Children below this level and their networks",
      .offset = LV_OFF(fanout)},
+    {.name = "constraints", .type = CFG_SECTION, .unit = "", .sub = &pesim_rules_section,
+     .flags = CFG_F_OPTIONAL,
+     .desc = "What a mapper may choose here (docs/dataflows.md, \"The whole mapspace\")",
+     .offset = LV_OFF(rules)},
 };
 
 const struct cfg_section pesim_level_section = {

@@ -135,6 +135,26 @@ struct pesim_fanout_cfg {
     char name[PESIM_LEVEL_NAME_MAX]; /* its energy row ("noc") */
 };
 
+/* Mapspace constraints on one level (docs/config.md, "Constraints";
+ * Timeloop's `constraints`, read by its importer): what a mapper may
+ * choose there. Zero is no constraint. Which data spaces a level may keep
+ * is its `holds`; `keep` makes keeping one of them compulsory. */
+struct pesim_level_rules {
+    bool keep[PESIM_DS_COUNT];
+    /* The bound of each dim's temporal loop at this level: 0 any, else
+     * exactly that (1: no loop of the dim here). */
+    uint32_t factor[PESIM_DIM_COUNT];
+    /* The level's innermost temporal loops are these dims, in this order
+     * (outermost first); the other dims' loops go outside them. */
+    uint8_t order[PESIM_DIM_COUNT];
+    uint8_t norder;
+    /* Over the fan-out below: each dim's spatial bound (0 any, else
+     * exactly, over both axes together) and the axes it may not take
+     * (bit 1 << PESIM_AXIS_X, 1 << PESIM_AXIS_Y). */
+    uint32_t spatial_factor[PESIM_DIM_COUNT];
+    uint8_t no_axis[PESIM_DIM_COUNT];
+};
+
 /* One storage level. Capacities are limits that each must hold;
  * PESIM_UNLIMITED is none. Words of a data space take word_bits[ds] here (a psum level may
  * be wider than an operand level); bytes round each word up. */
@@ -186,6 +206,7 @@ struct pesim_level_cfg {
      * ones power-gated, as Timeloop assumes). */
     double leakage;
     struct pesim_fanout_cfg fanout; /* below this level */
+    struct pesim_level_rules rules;
 };
 
 struct pesim_arch {

@@ -55,6 +55,45 @@ int pesim_df_map(const pesim_dataflow *df, const struct pesim_arch *arch,
                  const struct pesim_layer *l, struct pesim_mapping *out,
                  pesim_diags *diags);
 
+/* The whole-mapspace search (`--dataflow mapspace`; docs/dataflows.md,
+ * "The whole mapspace") with what it did: the best mapping under the
+ * architecture's constraints by `objective` as the analysis judges it,
+ * searched with `threads` workers (the same answer for any count). */
+struct pesim_search_report {
+    bool exhaustive;       /* every mapping of the space was evaluated */
+    double space;          /* mappings in the space (exhaustive: exactly;
+                              else an upper bound) */
+    uint64_t evaluated;    /* mappings the analysis evaluated */
+    uint64_t legal;        /* of those, within every buffer */
+    unsigned starts;       /* local-search starts (heuristic) */
+    double bound_energy;   /* no mapping spends less: every weight read and
+                              every output written once at level 0, and the
+                              MACs */
+    uint64_t bound_cycles; /* nor takes fewer cycles: MACs / PEs */
+    double energy;         /* the best's energy and roofline cycles */
+    uint64_t cycles;
+};
+int pesim_df_search(const pesim_dataflow *df, const struct pesim_arch *arch,
+                    const struct pesim_layer *l, enum pesim_objective objective,
+                    unsigned threads, struct pesim_mapping *best,
+                    struct pesim_search_report *rep, pesim_diags *diags);
+/* Which constraints shaped the best (pesim map --explain): for each level
+ * and each kind of its constraints (keep, factors, order,
+ * spatial_factors, axes, and the data spaces it may not keep), the best
+ * with that one lifted alone. out[0..*n) in level order; cap entries at
+ * most. */
+struct pesim_constraint_effect {
+    unsigned level;
+    const char *kind;   /* "keep", "factors", "order", "spatial_factors",
+                           "axes", "holds" */
+    bool found;         /* a mapping was found without it */
+    double energy;      /* its best's energy and cycles */
+    uint64_t cycles;
+};
+int pesim_df_constraint_effects(const struct pesim_arch *arch, const struct pesim_layer *l,
+                                enum pesim_objective objective, unsigned threads,
+                                struct pesim_constraint_effect *out, size_t cap, size_t *n);
+
 /* Iso-area (docs/dataflows.md, "Iso-area"): the storage area of `base` —
  * its GLB bytes plus base->area.rf_per_glb_byte (PESIM_ISO_RF_AREA unless
  * an Accelergy ART or the arch file says otherwise) times the RF bytes of

@@ -136,6 +136,20 @@ int pesim_import_tl_mapping(const char *text, size_t len, const char *file,
                             const struct pesim_tl_dims *dims, struct pesim_mapping_set *out,
                             char **yaml_out, pesim_diags *diags);
 
+/* Read Timeloop's mapspace constraints — a file's `mapspace_constraints`
+ * (or `architecture_constraints`, `constraints`, `mapspace.constraints`):
+ * {targets: [{target, type, factors, permutation, split, keep, bypass}]},
+ * and a v0.4 architecture's `constraints` on its nodes — into per-level
+ * rules (docs/timeloop.md, "Constraints"); `bypass` gets what they make a
+ * level bypass. Adds to what rules and bypass hold. arch may be NULL
+ * when reading the architecture itself (its fan-outs are then tl's).
+ * Errors at their position; 0, PESIM_E_INVALID or PESIM_E_NOMEM. */
+int pesim_import_tl_rules(const char *text, size_t len, const char *file,
+                          const struct pesim_arch *arch, const struct pesim_tl_arch *tl,
+                          const struct pesim_tl_dims *dims,
+                          struct pesim_level_rules rules[PESIM_LEVELS_MAX],
+                          bool bypass[PESIM_LEVELS_MAX][PESIM_DS_COUNT], pesim_diags *diags);
+
 #ifdef __cplusplus
 }
 #endif

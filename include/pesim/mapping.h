@@ -117,6 +117,13 @@ int pesim_map_check_at(const struct pesim_arch *arch, const struct pesim_layer *
                        const struct pesim_named_mapping *nm, const char *file,
                        pesim_diags *diags);
 
+/* Check a mapping against the architecture's mapspace constraints (each
+ * level's `constraints`: keep, factors, order, spatial_factors, axes;
+ * docs/config.md). Every broken one goes to diags. 0 or
+ * PESIM_E_INVALID. pesim_map_check and pesim_map_check_at check them too. */
+int pesim_map_check_rules(const struct pesim_arch *arch, const struct pesim_layer *l,
+                          const struct pesim_mapping *m, const char *file, pesim_diags *diags);
+
 /* Write the mapping as YAML in the general form (`levels:`, with arch's
  * level names) that pesim_mapping_load reads back unchanged. */
 int pesim_mapping_write_yaml(const struct pesim_arch *arch, const struct pesim_mapping *m,

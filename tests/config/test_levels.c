@@ -154,7 +154,7 @@ static const struct golden goldens[] = {
      "a.yaml:6:49: error: levels[1].wrds: unknown key, expected one of name, holds, words, "
      "ds_words, bytes, ds_bytes, word_bits, double_buffer, interleaved, stream, halo, banks, bank_words_per_cycle, "
      "read_ports, write_ports, read_bandwidth, write_bandwidth, read_energy, write_energy, "
-     "drain_energy, block_words, cluster, leakage, fanout; did you mean 'words'?\n"},
+     "drain_energy, block_words, cluster, leakage, fanout, constraints; did you mean 'words'?\n"},
     {D "  - {name: rf}\n",
      "a.yaml:6:5: error: levels[1].read_energy: missing required key, expected a number in "
      "[0, 1e+09]\n"

@@ -1,0 +1,135 @@
+/* The dataflow that is no template: `--dataflow mapspace` searches the
+ * whole mapspace of the architecture under its constraints
+ * (dataflows/mapspace.c; docs/dataflows.md, "The whole mapspace"). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dataflows/mapspace.h"
+
+const struct pesim_dataflow df_mapspace = {
+    .name = "mapspace",
+    .title = "the whole mapspace, under the architecture's constraints",
+    .whole_space = true,
+};
+
+int df_map_whole(const struct pesim_arch *arch, const struct pesim_layer *l,
+                 enum pesim_objective obj, unsigned threads, struct pesim_mapping *out,
+                 size_t cap, size_t *n, struct ms_report *rep, pesim_diags *diags)
+{
+    struct df_top top = {.cap = cap};
+    struct ms_space *sp = malloc(sizeof *sp);
+    if (!sp)
+        return PESIM_E_NOMEM;
+    char why[160] = "";
+    int rc = ms_space_init(sp, arch, l, why, sizeof why);
+    free(sp);
+    if (rc == 0)
+        rc = df_map_mapspace(arch, l, obj, threads, &top, rep);
+    *n = top.n;
+    for (size_t i = 0; i < top.n; i++)
+        out[i] = top.m[i];
+    if (rc == 0)
+        return 0;
+    if (rc == PESIM_E_NOMAP && why[0])
+        pesim_diags_addc(diags, PESIM_DIAG_MAP_NOMAP, "mapspace", 0, 0,
+                         "layer %s: no mapping meets the architecture's constraints: %s",
+                         l->name, why);
+    else if (rc == PESIM_E_NOMAP)
+        pesim_diags_addc(diags, PESIM_DIAG_MAP_NOMAP, "mapspace", 0, 0,
+                         "layer %s: no mapping of the whole mapspace fits the buffers",
+                         l->name);
+    return rc;
+}
+
+int pesim_df_search(const pesim_dataflow *df, const struct pesim_arch *arch,
+                    const struct pesim_layer *l, enum pesim_objective objective,
+                    unsigned threads, struct pesim_mapping *best,
+                    struct pesim_search_report *rep, pesim_diags *diags)
+{
+    memset(rep, 0, sizeof *rep);
+    if ((unsigned)objective >= PESIM_OBJECTIVE_COUNT)
+        return PESIM_E_INVALID;
+    if (!df->whole_space)
+        return PESIM_E_UNSUPPORTED;
+    struct ms_report r;
+    size_t n;
+    int rc = df_map_whole(arch, l, objective, threads, best, 1, &n, &r, diags);
+    rep->exhaustive = r.exhaustive;
+    rep->space = r.space;
+    rep->evaluated = r.evaluated;
+    rep->legal = r.legal;
+    rep->starts = r.restarts;
+    rep->bound_energy = r.bound_energy;
+    rep->bound_cycles = r.bound_cycles;
+    if (rc)
+        return rc;
+    struct pesim_analysis a;
+    if (pesim_map_analyze(arch, l, best, &a) == 0) {
+        struct df_score s = df_score_of(arch, &a, objective);
+        rep->energy = s.energy;
+        rep->cycles = s.cycles;
+    }
+    return 0;
+}
+
+static bool any_rule(const struct pesim_level_rules *r, const struct pesim_level_cfg *c,
+                     unsigned kind)
+{
+    bool any = false;
+    for (unsigned i = 0; i < PESIM_DIM_COUNT; i++)
+        any |= kind == 1 ? r->factor[i] != 0
+             : kind == 3 ? r->spatial_factor[i] != 0
+             : kind == 4 ? r->no_axis[i] != 0
+                         : false;
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+        any |= kind == 0 ? r->keep[ds] : kind == 5 ? !c->holds[ds] : false;
+    return any || (kind == 2 && r->norder);
+}
+
+static void lift(struct pesim_level_cfg *c, unsigned kind)
+{
+    struct pesim_level_rules *r = &c->rules;
+    switch (kind) {
+    case 0: memset(r->keep, 0, sizeof r->keep); break;
+    case 1: memset(r->factor, 0, sizeof r->factor); break;
+    case 2: r->norder = 0; break;
+    case 3: memset(r->spatial_factor, 0, sizeof r->spatial_factor); break;
+    case 4: memset(r->no_axis, 0, sizeof r->no_axis); break;
+    default:
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+            c->holds[ds] = true;
+    }
+}
+
+int pesim_df_constraint_effects(const struct pesim_arch *arch, const struct pesim_layer *l,
+                                enum pesim_objective objective, unsigned threads,
+                                struct pesim_constraint_effect *out, size_t cap, size_t *n)
+{
+    static const char *const kinds[] = {"keep", "factors", "order", "spatial_factors", "axes",
+                                        "holds"};
+    *n = 0;
+    struct pesim_arch *a = malloc(sizeof *a);
+    if (!a)
+        return PESIM_E_NOMEM;
+    for (unsigned lv = 0; lv < arch->nlevels; lv++)
+        for (unsigned k = 0; k < 6 && *n < cap; k++) {
+            const bool *h = arch->level[lv].holds;
+            bool container = !h[0] && !h[1] && !h[2]; /* keeps nothing: a structure */
+            if (!any_rule(&arch->level[lv].rules, &arch->level[lv], k) ||
+                (k == 5 && (lv == 0 || container)))
+                continue;
+            *a = *arch;
+            lift(&a->level[lv], k);
+            struct df_top top = {.cap = 1};
+            struct pesim_constraint_effect *e = &out[(*n)++];
+            *e = (struct pesim_constraint_effect){.level = lv, .kind = kinds[k]};
+            if (df_map_mapspace(a, l, objective, threads, &top, NULL) == 0 && top.n) {
+                e->found = true;
+                e->energy = top.s[0].energy;
+                e->cycles = top.s[0].cycles;
+            }
+        }
+    free(a);
+    return 0;
+}
