@@ -26,7 +26,7 @@
 #include "dataflows/pairs.h"
 
 #define MS_STARTS 8
-#define MS_MAX_ROUNDS 512
+#define MS_MAX_STEPS 4096
 #define MS_REPAIR_STEPS 256
 
 static uint64_t div_up(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
@@ -190,7 +190,7 @@ bool ms_point_mapping(const struct ms_space *sp, const struct ms_point *p,
     for (unsigned lv = 0; lv < a->nlevels; lv++) {
         const struct pesim_level_rules *r = &a->level[lv].rules;
         for (unsigned d = 0; d < PESIM_DIM_COUNT; d++) {
-            if (!r->spatial_factor[d] || !pesim_arch_has_fanout(a, lv))
+            if (!r->spatial_factor[d] || !a->level[lv].fanout.rows || !a->level[lv].fanout.cols)
                 continue;
             uint64_t prod = 1;
             for (unsigned s = 0; s < sp->nslots; s++)
@@ -217,6 +217,8 @@ struct worker {
     uint64_t rng;
     unsigned first, step, nstarts; /* starts first, first + step, ... */
     struct df_top *tops;           /* one per start */
+    struct move *moves;            /* the scan's, MS_MOVES_MAX */
+    unsigned nmoves;
 };
 
 /* Score a point; false when it is not a legal mapping. */
@@ -234,7 +236,11 @@ static bool eval(struct worker *w, const struct ms_point *p, struct df_score *s)
         return false;
     w->legal++;
     *s = df_score_of(a, &an, w->obj);
-    df_top_offer(w->top, &m, *s);
+    /* what the full top would refuse anyway (no better than its last,
+     * so no better than any of its entries) is not offered */
+    const struct df_top *t = w->top;
+    if (t->n < t->cap || df_better(*s, t->s[t->n - 1]))
+        df_top_offer(w->top, &m, *s);
     return true;
 }
 
@@ -334,72 +340,108 @@ static void random_point(struct worker *w, struct ms_point *p)
     }
 }
 
-/* Best-improvement local search from p. */
+/* Local search from p: each round scans the moves in a fixed order and
+ * takes the first that improves the score (from where the last round's
+ * move was, so that every move gets its turn); it ends when a whole scan
+ * finds none. */
+
+/* The moves of the scan, in a fixed order: a distinct prime of a dim from
+ * one open slot to another, two loops of a level swapped, a bypass
+ * flipped. */
+struct move {
+    uint8_t kind, d, a, b; /* factor: dim, from, to; swap: slot, i, j; bypass: lv, ds */
+    uint32_t prime;
+};
+enum { MOVE_FACTOR, MOVE_SWAP, MOVE_BYPASS };
+/* at most 9 distinct primes divide a 32-bit number */
+#define MS_MOVES_MAX                                                                \
+    (PESIM_DIM_COUNT * 9 * MS_SLOTS * MS_SLOTS + MS_SLOTS * PESIM_DIM_COUNT * PESIM_DIM_COUNT + \
+     PESIM_LEVELS_MAX * PESIM_DS_COUNT)
+
+static unsigned moves_of(const struct ms_space *sp, struct move *mv)
+{
+    unsigned n = 0;
+    for (unsigned d = 0; d < PESIM_DIM_COUNT; d++)
+        for (unsigned i = 0; i < sp->nprime[d]; i++) {
+            if (i > 0 && sp->prime[d][i] == sp->prime[d][i - 1])
+                continue;
+            for (unsigned a = 0; a < sp->nslots; a++)
+                for (unsigned b = 0; b < sp->nslots; b++)
+                    if (a != b && sp->open[d][a] && sp->open[d][b])
+                        mv[n++] = (struct move){MOVE_FACTOR, (uint8_t)d, (uint8_t)a,
+                                                (uint8_t)b, sp->prime[d][i]};
+        }
+    for (unsigned sl = 0; sl < sp->nslots; sl++)
+        if (sp->slot[sl].kind == MS_TEMPORAL)
+            for (unsigned i = 0; i < PESIM_DIM_COUNT; i++)
+                for (unsigned j = i + 1; j < PESIM_DIM_COUNT; j++)
+                    mv[n++] = (struct move){MOVE_SWAP, (uint8_t)sl, (uint8_t)i, (uint8_t)j, 0};
+    for (unsigned lv = 0; lv < sp->arch->nlevels; lv++)
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+            if (sp->free_bypass[lv][ds])
+                mv[n++] = (struct move){MOVE_BYPASS, (uint8_t)lv, (uint8_t)ds, 0, 0};
+    return n;
+}
+
+/* Apply a move to a copy of p; false (c untouched) when it is no move of
+ * p (the prime does not divide the factor, a loop is not there). */
+static bool apply(const struct ms_space *sp, const struct ms_point *p, const struct move *mv,
+                  struct ms_point *c)
+{
+    switch (mv->kind) {
+    case MOVE_FACTOR:
+        if (p->f[mv->d][mv->a] % mv->prime)
+            return false;
+        *c = *p;
+        return move_prime(sp, c, mv->d, mv->a, mv->b, mv->prime);
+    case MOVE_SWAP: {
+        unsigned lv = sp->slot[mv->d].lv;
+        if (p->f[p->perm[lv][mv->a]][mv->d] < 2 || p->f[p->perm[lv][mv->b]][mv->d] < 2)
+            return false;
+        *c = *p;
+        uint8_t t = c->perm[lv][mv->a];
+        c->perm[lv][mv->a] = c->perm[lv][mv->b];
+        c->perm[lv][mv->b] = t;
+        return true;
+    }
+    default:
+        *c = *p;
+        c->bypass[mv->d][mv->a] = !c->bypass[mv->d][mv->a];
+        return true;
+    }
+}
+
+/* Local search from p: the moves are scanned round and round, the first
+ * that improves the score is taken, from where the scan stands (so every
+ * move gets its turn); it ends when a whole turn finds none. */
 static void climb(struct worker *w, struct ms_point *p)
 {
     const struct ms_space *sp = w->sp;
     struct df_score cur;
     if (!eval(w, p, &cur))
         return;
-    for (unsigned round = 0; round < MS_MAX_ROUNDS; round++) {
-        struct ms_point best = *p, c;
-        struct df_score best_s = cur, s;
-        /* factor moves */
-        for (unsigned d = 0; d < PESIM_DIM_COUNT; d++)
-            for (unsigned i = 0; i < sp->nprime[d]; i++) {
-                if (i > 0 && sp->prime[d][i] == sp->prime[d][i - 1])
-                    continue;
-                for (unsigned a = 0; a < sp->nslots; a++)
-                    for (unsigned b = 0; b < sp->nslots; b++) {
-                        c = *p;
-                        if (move_prime(sp, &c, d, a, b, sp->prime[d][i]) && eval(w, &c, &s) &&
-                            df_better(s, best_s)) {
-                            best = c;
-                            best_s = s;
-                        }
-                    }
-            }
-        /* order moves: swap two dims that both iterate at the level */
-        for (unsigned sl = 0; sl < sp->nslots; sl++) {
-            if (sp->slot[sl].kind != MS_TEMPORAL)
-                continue;
-            unsigned lv = sp->slot[sl].lv;
-            for (unsigned i = 0; i < PESIM_DIM_COUNT; i++)
-                for (unsigned j = i + 1; j < PESIM_DIM_COUNT; j++) {
-                    if (p->f[p->perm[lv][i]][sl] < 2 || p->f[p->perm[lv][j]][sl] < 2)
-                        continue;
-                    c = *p;
-                    uint8_t t = c.perm[lv][i];
-                    c.perm[lv][i] = c.perm[lv][j];
-                    c.perm[lv][j] = t;
-                    if (eval(w, &c, &s) && df_better(s, best_s)) {
-                        best = c;
-                        best_s = s;
-                    }
-                }
+    unsigned nmoves = w->nmoves;
+    unsigned k = 0, since = 0, steps = 0;
+    while (nmoves && since < nmoves && steps < MS_MAX_STEPS) {
+        struct ms_point c;
+        struct df_score s;
+        if (apply(sp, p, &w->moves[k], &c) && eval(w, &c, &s) && df_better(s, cur)) {
+            *p = c;
+            cur = s;
+            since = 0;
+            steps++;
+        } else {
+            since++;
         }
-        /* bypass flips */
-        for (unsigned lv = 1; lv < sp->arch->nlevels; lv++)
-            for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
-                if (!sp->free_bypass[lv][ds])
-                    continue;
-                c = *p;
-                c.bypass[lv][ds] = !c.bypass[lv][ds];
-                if (eval(w, &c, &s) && df_better(s, best_s)) {
-                    best = c;
-                    best_s = s;
-                }
-            }
-        if (!df_better(best_s, cur))
-            return;
-        *p = best;
-        cur = best_s;
+        k = (k + 1) % nmoves;
     }
 }
 
 static void *work(void *arg)
 {
     struct worker *w = arg;
+    w->moves = malloc(MS_MOVES_MAX * sizeof *w->moves);
+    w->nmoves = w->moves ? moves_of(w->sp, w->moves) : 0;
     for (unsigned k = w->first; k < w->nstarts; k += w->step) {
         struct ms_point p;
         w->rng = 0x5eed0000u + k;
@@ -410,6 +452,8 @@ static void *work(void *arg)
             random_point(w, &p);
         climb(w, &p);
     }
+    free(w->moves);
+    w->moves = NULL;
     return NULL;
 }
 
