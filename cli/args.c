@@ -44,6 +44,13 @@ static const struct opt {
     {"--help", "-h", OPT_HELP, false, 0},
 };
 
+/* A --dataflow value that names a file rather than a registered one. */
+static bool looks_like_file(const char *s)
+{
+    size_t n = strlen(s);
+    return strchr(s, '/') || (n > 5 && (!strcmp(s + n - 5, ".yaml") || !strcmp(s + n - 4, ".yml")));
+}
+
 /* Report a bad option value; returns PESIM_E_INVALID for `return bad(...)`. */
 static int bad(pesim_diags *d, const char *cmd, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -281,14 +288,19 @@ int pesim_cli_parse(struct pesim_cli_opts *o, const char *cmd, unsigned allowed,
                          "missing --workload (a network such as alexnet, or a YAML file)");
         rc = PESIM_E_INVALID;
     }
-    if (o->dataflow && !pesim_df_find(o->dataflow)) {
+    if (o->dataflow && !pesim_df_find(o->dataflow) && looks_like_file(o->dataflow)) {
+        /* a dataflow written as constraints (docs/dataflows.md) */
+        if (pesim_df_load(o->dataflow, &o->df_file, d))
+            rc = PESIM_E_INVALID;
+    } else if (o->dataflow && !pesim_df_find(o->dataflow)) {
         char names[256] = "";
         size_t len = 0;
         for (size_t k = 0; k < pesim_df_count() && len < sizeof names; k++)
             len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
                                     k ? ", " : "", pesim_df_name(pesim_df_get(k)));
         pesim_diags_addc(d, PESIM_DIAG_NAME_UNKNOWN, cmd, 0, 0,
-                         "--dataflow: unknown dataflow '%s', expected one of %s",
+                         "--dataflow: unknown dataflow '%s', expected one of %s, mapspace or "
+                         "a dataflow file (.yaml)",
                          o->dataflow, names);
         rc = PESIM_E_INVALID;
     }
@@ -300,8 +312,15 @@ int pesim_cli_parse(struct pesim_cli_opts *o, const char *cmd, unsigned allowed,
     return rc;
 }
 
+const pesim_dataflow *pesim_cli_dataflow(const struct pesim_cli_opts *o)
+{
+    return o->df_file ? o->df_file : pesim_df_find(o->dataflow ? o->dataflow : "ws");
+}
+
 void pesim_cli_opts_free(struct pesim_cli_opts *o)
 {
+    pesim_df_free(o->df_file);
+    o->df_file = NULL;
     free(o->layers);
     free(o->sets);
     o->layers = NULL;

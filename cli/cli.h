@@ -26,6 +26,7 @@ struct pesim_cli_opts {
     const char *mapping;
     const char *ert;    /* --ert FILE: price the levels from an Accelergy ERT */
     const char *constraints; /* --constraints FILE: Timeloop mapspace constraints */
+    pesim_dataflow *df_file; /* --dataflow FILE: the dataflow it writes (owned) */
     const char *output; /* -o; NULL or "-" is stdout */
     bool have_batch;
     uint64_t batch;
@@ -70,6 +71,9 @@ int pesim_cli_load_arch(const char *path, struct pesim_arch *arch, struct pesim_
 int pesim_cli_apply_constraints(const char *path, const char *workload,
                                 const struct pesim_tl_arch *tl, struct pesim_arch *arch,
                                 pesim_diags *d);
+/* The dataflow --dataflow names (a registered one, default ws, or the
+ * file's); NULL when none. */
+const pesim_dataflow *pesim_cli_dataflow(const struct pesim_cli_opts *o);
 int pesim_cli_apply_ert(const char *ert, const struct pesim_tl_arch *tl,
                         struct pesim_arch *arch, pesim_diags *d);
 /* Load --mapping: a Timeloop mapping (YAML list or map.txt, read against

@@ -115,7 +115,7 @@ static int explain(FILE *out, const struct map_job *j, const struct pesim_layer 
             r.bound_cycles ? (double)r.cycles / (double)r.bound_cycles : 0);
     struct pesim_constraint_effect e[PESIM_LEVELS_MAX * 6];
     size_t n = 0;
-    pesim_df_constraint_effects(j->arch, l, j->o->objective, j->o->threads, e,
+    pesim_df_constraint_effects(j->df, j->arch, l, j->o->objective, j->o->threads, e,
                                 sizeof e / sizeof e[0], &n);
     if (n == 0) {
         fprintf(out, "# constraints: none (the architecture leaves the mapspace free)\n");
@@ -189,7 +189,7 @@ int pesim_cli_map(int argc, char **argv)
     }
     if (e || pesim_cli_load(&o, &arch, &wl, d) != 0)
         goto out;
-    const pesim_dataflow *df = pesim_df_find(o.dataflow ? o.dataflow : "ws");
+    const pesim_dataflow *df = pesim_cli_dataflow(&o);
     set.items = calloc(wl.count, sizeof *set.items);
     if (!set.items) {
         status = PESIM_EXIT_SIM;

@@ -223,7 +223,7 @@ int pesim_cli_run(int argc, char **argv)
             goto out;
         pesim_sim_total(&arch, res, wl.count, &job.run.total);
     } else {
-        const pesim_dataflow *df = pesim_df_find(o.dataflow ? o.dataflow : "ws");
+        const pesim_dataflow *df = pesim_cli_dataflow(&o);
         if (!df) {
             pesim_diags_add(d, o.cmd, 0, 0, "dataflow '%s' is not available",
                             o.dataflow ? o.dataflow : "ws");

@@ -257,7 +257,7 @@ int df_map_template(const struct pesim_dataflow *df, const struct pesim_arch *ar
      * found one (and, failing, the heuristic's closest) */
     struct df_top top = {.cap = cap};
     if (df->whole_space)
-        return df_map_whole(arch, l, obj, 1, out, cap, n, NULL, diags);
+        return df_map_whole_df(df, arch, l, obj, 1, out, cap, n, NULL, diags);
     struct pesim_mapping closest;
     bool done = df_space_size(df, arch, l, DF_EXHAUSTIVE_LIMIT) <= DF_EXHAUSTIVE_LIMIT &&
                 df_map_exhaustive(df, arch, l, obj, &top) == 0;

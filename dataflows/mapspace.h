@@ -94,6 +94,13 @@ int df_map_mapspace_mode(const struct pesim_arch *arch, const struct pesim_layer
                          enum pesim_objective obj, enum ms_mode mode, unsigned threads,
                          struct df_top *top, struct ms_report *rep);
 
+/* The same for a whole-space dataflow, with its own constraints (a
+ * dataflow file's) added to arch's first. */
+int df_map_whole_df(const struct pesim_dataflow *df, const struct pesim_arch *arch,
+                    const struct pesim_layer *l, enum pesim_objective obj, unsigned threads,
+                    struct pesim_mapping *out, size_t cap, size_t *n, struct ms_report *rep,
+                    pesim_diags *diags);
+
 /* Spaces up to this many mappings are enumerated whole. */
 #define MS_EXHAUSTIVE_LIMIT 50000.0
 

@@ -43,6 +43,10 @@ struct pesim_dataflow {
     /* No template: the mapper searches the whole mapspace under the
      * architecture's constraints (mapspace.c); the fields above are unused. */
     bool whole_space;
+    /* With whole_space: a dataflow written as constraints (a file given to
+     * --dataflow, pesim_df_load), added to the architecture's by role
+     * before the search; NULL: the architecture's alone. */
+    const struct pesim_df_rules *rules;
 };
 
 /* The shared mapper (mapper.c): spatial choice, greedy fit, loop order.

@@ -13,6 +13,82 @@ const struct pesim_dataflow df_mapspace = {
     .whole_space = true,
 };
 
+int pesim_df_from_rules(const struct pesim_df_rules *rules, pesim_dataflow **out)
+{
+    struct owned {
+        struct pesim_dataflow df;
+        struct pesim_df_rules rules;
+    } *o = calloc(1, sizeof *o);
+    *out = NULL;
+    if (!o)
+        return PESIM_E_NOMEM;
+    o->rules = *rules;
+    o->df.name = o->rules.name;
+    o->df.title = o->rules.title[0] ? o->rules.title : o->rules.name;
+    o->df.whole_space = true;
+    o->df.rules = &o->rules;
+    *out = &o->df;
+    return 0;
+}
+
+int pesim_df_load(const char *path, pesim_dataflow **out, pesim_diags *diags)
+{
+    struct pesim_df_rules r;
+    *out = NULL;
+    int rc = pesim_df_rules_load(path, &r, diags);
+    return rc ? rc : pesim_df_from_rules(&r, out);
+}
+
+void pesim_df_free(pesim_dataflow *df)
+{
+    /* only what pesim_df_from_rules made: the df is the first member */
+    if (df && df->rules)
+        free(df);
+}
+
+/* arch with the dataflow's constraints (a copy when it has any). */
+static int arch_for(const struct pesim_dataflow *df, const struct pesim_arch *arch,
+                    const struct pesim_arch **use, struct pesim_arch **owned)
+{
+    *use = arch;
+    *owned = NULL;
+    if (!df || !df->rules)
+        return 0;
+    *owned = malloc(sizeof **owned);
+    if (!*owned)
+        return PESIM_E_NOMEM;
+    **owned = *arch;
+    int rc = pesim_df_rules_apply(df->rules, *owned);
+    if (rc) {
+        free(*owned);
+        *owned = NULL;
+        return rc;
+    }
+    *use = *owned;
+    return 0;
+}
+
+int df_map_whole_df(const struct pesim_dataflow *df, const struct pesim_arch *arch,
+                    const struct pesim_layer *l, enum pesim_objective obj, unsigned threads,
+                    struct pesim_mapping *out, size_t cap, size_t *n, struct ms_report *rep,
+                    pesim_diags *diags)
+{
+    const struct pesim_arch *use;
+    struct pesim_arch *owned;
+    int rc = arch_for(df, arch, &use, &owned);
+    *n = 0;
+    if (rc == PESIM_E_NOMAP)
+        pesim_diags_addc(diags, PESIM_DIAG_MAP_NOMAP, df->name, 0, 0,
+                         "layer %s: the dataflow's constraints contradict the architecture's "
+                         "(a factor fixed to two values, or a PE level kept that holds nothing)",
+                         l->name);
+    if (rc)
+        return rc;
+    rc = df_map_whole(use, l, obj, threads, out, cap, n, rep, diags);
+    free(owned);
+    return rc;
+}
+
 int df_map_whole(const struct pesim_arch *arch, const struct pesim_layer *l,
                  enum pesim_objective obj, unsigned threads, struct pesim_mapping *out,
                  size_t cap, size_t *n, struct ms_report *rep, pesim_diags *diags)
@@ -54,7 +130,7 @@ int pesim_df_search(const pesim_dataflow *df, const struct pesim_arch *arch,
         return PESIM_E_UNSUPPORTED;
     struct ms_report r;
     size_t n;
-    int rc = df_map_whole(arch, l, objective, threads, best, 1, &n, &r, diags);
+    int rc = df_map_whole_df(df, arch, l, objective, threads, best, 1, &n, &r, diags);
     rep->exhaustive = r.exhaustive;
     rep->space = r.space;
     rep->evaluated = r.evaluated;
@@ -102,9 +178,29 @@ static void lift(struct pesim_level_cfg *c, unsigned kind)
     }
 }
 
-int pesim_df_constraint_effects(const struct pesim_arch *arch, const struct pesim_layer *l,
+static int effects(const struct pesim_arch *arch, const struct pesim_layer *l,
+                   enum pesim_objective objective, unsigned threads,
+                   struct pesim_constraint_effect *out, size_t cap, size_t *n);
+
+int pesim_df_constraint_effects(const pesim_dataflow *df, const struct pesim_arch *base,
+                                const struct pesim_layer *l,
                                 enum pesim_objective objective, unsigned threads,
                                 struct pesim_constraint_effect *out, size_t cap, size_t *n)
+{
+    const struct pesim_arch *arch;
+    struct pesim_arch *owned;
+    *n = 0;
+    int rc = arch_for(df, base, &arch, &owned);
+    if (rc)
+        return rc;
+    rc = effects(arch, l, objective, threads, out, cap, n);
+    free(owned);
+    return rc;
+}
+
+static int effects(const struct pesim_arch *arch, const struct pesim_layer *l,
+                   enum pesim_objective objective, unsigned threads,
+                   struct pesim_constraint_effect *out, size_t cap, size_t *n)
 {
     static const char *const kinds[] = {"keep", "factors", "order", "spatial_factors", "axes",
                                         "holds"};

@@ -262,6 +262,30 @@ void pesim_arch_number_keys(void (*each)(const char *path, void *ctx), void *ctx
  * loaders and pesim_arch_set call it; a general arch is left as it is. */
 void pesim_arch_expand(struct pesim_arch *arch);
 
+/* A dataflow written as mapspace constraints (docs/dataflows.md, "A
+ * dataflow of your own"): constraints by the role a level plays in any
+ * architecture — level 0 (`dram`), the level the outermost fan-out hangs
+ * from (`glb`), that fan-out (`array`: its spatial constraints), every level
+ * below it (`pe`: the PE's storage, whose inner fan-outs take `array`'s
+ * spatial constraints too). */
+struct pesim_df_rules {
+    char name[PESIM_NAME_MAX];
+    char title[96];
+    struct pesim_level_rules dram, glb, array, pe;
+    /* The PE levels keep only pe.keep (the others pass by). */
+    bool pe_keeps_only;
+};
+/* Load one (`dataflow: {name, title, dram, glb, array, pe}`); errors at
+ * their position, 0 or PESIM_E_INVALID, PESIM_E_NOTFOUND when unreadable. */
+int pesim_df_rules_load(const char *path, struct pesim_df_rules *out, pesim_diags *diags);
+int pesim_df_rules_load_string(const char *text, size_t len, const char *file,
+                               struct pesim_df_rules *out, pesim_diags *diags);
+/* Add them to arch's levels by role: fixed factors and keeps join the
+ * architecture's, an axis limit joins its limits, an order replaces none.
+ * PESIM_E_NOMAP when the two fix one factor differently or the PE levels
+ * must keep what they cannot hold; arch is then unchanged. */
+int pesim_df_rules_apply(const struct pesim_df_rules *r, struct pesim_arch *arch);
+
 /* Derived quantities. */
 /* MACs: the product of every fan-out's rows x cols. */
 uint32_t pesim_arch_pes(const struct pesim_arch *arch);

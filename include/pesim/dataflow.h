@@ -55,6 +55,15 @@ int pesim_df_map(const pesim_dataflow *df, const struct pesim_arch *arch,
                  const struct pesim_layer *l, struct pesim_mapping *out,
                  pesim_diags *diags);
 
+/* A dataflow written as constraints (docs/dataflows.md, "A dataflow of
+ * your own"): the file's constraints by role (struct pesim_df_rules,
+ * pesim_df_rules_load) added to each architecture's, its mapper the
+ * whole-mapspace search below. *out is the caller's, freed with
+ * pesim_df_free; 0 or the loader's error. */
+int pesim_df_load(const char *path, pesim_dataflow **out, pesim_diags *diags);
+int pesim_df_from_rules(const struct pesim_df_rules *rules, pesim_dataflow **out);
+void pesim_df_free(pesim_dataflow *df);
+
 /* The whole-mapspace search (`--dataflow mapspace`; docs/dataflows.md,
  * "The whole mapspace") with what it did: the best mapping under the
  * architecture's constraints by `objective` as the analysis judges it,
@@ -77,7 +86,8 @@ int pesim_df_search(const pesim_dataflow *df, const struct pesim_arch *arch,
                     const struct pesim_layer *l, enum pesim_objective objective,
                     unsigned threads, struct pesim_mapping *best,
                     struct pesim_search_report *rep, pesim_diags *diags);
-/* Which constraints shaped the best (pesim map --explain): for each level
+/* Which constraints shaped the best (pesim map --explain; df's own
+ * constraints, a dataflow file's, added to arch's first): for each level
  * and each kind of its constraints (keep, factors, order,
  * spatial_factors, axes, and the data spaces it may not keep), the best
  * with that one lifted alone. out[0..*n) in level order; cap entries at
@@ -90,7 +100,8 @@ struct pesim_constraint_effect {
     double energy;      /* its best's energy and cycles */
     uint64_t cycles;
 };
-int pesim_df_constraint_effects(const struct pesim_arch *arch, const struct pesim_layer *l,
+int pesim_df_constraint_effects(const pesim_dataflow *df, const struct pesim_arch *arch,
+                                const struct pesim_layer *l,
                                 enum pesim_objective objective, unsigned threads,
                                 struct pesim_constraint_effect *out, size_t cap, size_t *n);
 

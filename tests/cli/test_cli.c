@@ -1015,8 +1015,8 @@ static void test_docs_examples(void **state)
         src = getcwd(cwd, sizeof cwd);
     char dir[] = "/tmp/pesim-test-docs-XXXXXX";
     assert_non_null(mkdtemp(dir));
-    static const char *const linked[] = {"docs", "tests", "workloads"};
-    for (size_t i = 0; i < 3; i++) {
+    static const char *const linked[] = {"docs", "tests", "workloads", "configs"};
+    for (size_t i = 0; i < 4; i++) {
         char from[4096], to[4200];
         snprintf(from, sizeof from, "%s/%s", src, linked[i]);
         snprintf(to, sizeof to, "%s/%s", dir, linked[i]);
