@@ -90,8 +90,15 @@ static bool join(struct pesim_level_rules *a, const struct pesim_level_rules *b,
     return true;
 }
 
-int pesim_df_rules_apply(const struct pesim_df_rules *r, struct pesim_arch *arch)
+int pesim_df_rules_apply(const struct pesim_df_rules *r, struct pesim_arch *arch, char *why,
+                         size_t why_size)
 {
+    char scratch[8];
+    if (!why) {
+        why = scratch;
+        why_size = sizeof scratch;
+    }
+    snprintf(why, why_size, "a factor is fixed to two different values");
     struct pesim_arch *a = malloc(sizeof *a);
     if (!a)
         return PESIM_E_NOMEM;
@@ -112,15 +119,21 @@ int pesim_df_rules_apply(const struct pesim_df_rules *r, struct pesim_arch *arch
             memset(spatial.factor, 0, sizeof spatial.factor);
             memset(spatial.keep, 0, sizeof spatial.keep);
             spatial.norder = 0;
-            ok = join(&a->level[lv].rules, &r->pe, false) &&
+            /* A level whose keeps the architecture fixes (a Timeloop
+             * design's spads and registers) keeps what the hardware says:
+             * the dataflow's pe.keep binds the levels it leaves free. */
+            const struct pesim_level_cfg *hw = &arch->level[lv];
+            bool fixed = hw->rules.keep[0] || hw->rules.keep[1] || hw->rules.keep[2];
+            struct pesim_level_rules pe = r->pe;
+            for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+                pe.keep[ds] = pe.keep[ds] && !fixed && hw->holds[ds];
+            ok = join(&a->level[lv].rules, &pe, false) &&
                  (!pesim_arch_has_fanout(a, lv) || join(&a->level[lv].rules, &spatial, true));
-            for (unsigned ds = 0; ok && ds < PESIM_DS_COUNT; ds++) {
-                if (r->pe_keeps_only && !r->pe.keep[ds])
+            /* pe_keeps_only: the others pass by, where the hardware
+             * leaves the choice */
+            for (unsigned ds = 0; ok && ds < PESIM_DS_COUNT; ds++)
+                if (r->pe_keeps_only && !r->pe.keep[ds] && !hw->rules.keep[ds])
                     a->level[lv].holds[ds] = false;
-                /* a PE level that cannot hold what it must keep */
-                if (r->pe.keep[ds] && !a->level[lv].holds[ds])
-                    a->level[lv].rules.keep[ds] = false;
-            }
         }
     }
     if (ok)

@@ -258,6 +258,8 @@ int df_map_template(const struct pesim_dataflow *df, const struct pesim_arch *ar
     struct df_top top = {.cap = cap};
     if (df->whole_space)
         return df_map_whole_df(df, arch, l, obj, 1, out, cap, n, NULL, diags);
+    if (df_arch_constrained(arch))
+        return df_map_constrained_template(df, arch, l, obj, out, cap, n, diags);
     struct pesim_mapping closest;
     bool done = df_space_size(df, arch, l, DF_EXHAUSTIVE_LIMIT) <= DF_EXHAUSTIVE_LIMIT &&
                 df_map_exhaustive(df, arch, l, obj, &top) == 0;

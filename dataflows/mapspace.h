@@ -101,6 +101,21 @@ int df_map_whole_df(const struct pesim_dataflow *df, const struct pesim_arch *ar
                     struct pesim_mapping *out, size_t cap, size_t *n, struct ms_report *rep,
                     pesim_diags *diags);
 
+/* A template's constraints (docs/dataflows.md, "A dataflow of your own";
+ * configs/dataflows/NAME.yaml says the same): the dims its axis lists
+ * allow on each axis of every fan-out, the data spaces its PE keeps (and
+ * only those). */
+void df_template_rules(const struct pesim_dataflow *df, struct pesim_df_rules *r);
+/* Whether any level of arch has mapspace constraints. */
+bool df_arch_constrained(const struct pesim_arch *arch);
+/* A template on a constrained architecture (an imported Timeloop design):
+ * the whole-mapspace search under its constraints and the template's, so
+ * that its pick is legal on the design. */
+int df_map_constrained_template(const struct pesim_dataflow *df, const struct pesim_arch *arch,
+                                const struct pesim_layer *l, enum pesim_objective obj,
+                                struct pesim_mapping *out, size_t cap, size_t *n,
+                                pesim_diags *diags);
+
 /* Spaces up to this many mappings are enumerated whole. */
 #define MS_EXHAUSTIVE_LIMIT 50000.0
 

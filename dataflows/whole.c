@@ -31,6 +31,45 @@ int pesim_df_from_rules(const struct pesim_df_rules *rules, pesim_dataflow **out
     return 0;
 }
 
+void df_template_rules(const struct pesim_dataflow *df, struct pesim_df_rules *r)
+{
+    memset(r, 0, sizeof *r);
+    snprintf(r->name, sizeof r->name, "%s", df->name);
+    snprintf(r->title, sizeof r->title, "%s", df->title);
+    for (unsigned a = 0; a < PESIM_AXIS_COUNT; a++)
+        for (unsigned d = 0; d < PESIM_DIM_COUNT; d++) {
+            bool on = false;
+            for (unsigned i = 0; i < df->naxis_dims[a]; i++)
+                on |= df->axis_dims[a][i] == d;
+            if (!on)
+                r->array.no_axis[d] |= (uint8_t)(1u << a);
+        }
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+        r->pe.keep[ds] = df->rf_keeps[ds];
+    r->pe_keeps_only = true;
+}
+
+bool df_arch_constrained(const struct pesim_arch *arch)
+{
+    static const struct pesim_level_rules none;
+    for (unsigned lv = 0; lv < arch->nlevels; lv++)
+        if (memcmp(&arch->level[lv].rules, &none, sizeof none))
+            return true;
+    return false;
+}
+
+int df_map_constrained_template(const struct pesim_dataflow *df, const struct pesim_arch *arch,
+                                const struct pesim_layer *l, enum pesim_objective obj,
+                                struct pesim_mapping *out, size_t cap, size_t *n,
+                                pesim_diags *diags)
+{
+    struct pesim_df_rules r;
+    df_template_rules(df, &r);
+    struct pesim_dataflow as_rules = {.name = df->name, .title = df->title,
+                                      .whole_space = true, .rules = &r};
+    return df_map_whole_df(&as_rules, arch, l, obj, 1, out, cap, n, NULL, diags);
+}
+
 int pesim_df_load(const char *path, pesim_dataflow **out, pesim_diags *diags)
 {
     struct pesim_df_rules r;
@@ -48,7 +87,8 @@ void pesim_df_free(pesim_dataflow *df)
 
 /* arch with the dataflow's constraints (a copy when it has any). */
 static int arch_for(const struct pesim_dataflow *df, const struct pesim_arch *arch,
-                    const struct pesim_arch **use, struct pesim_arch **owned)
+                    const struct pesim_arch **use, struct pesim_arch **owned, char *why,
+                    size_t why_size)
 {
     *use = arch;
     *owned = NULL;
@@ -58,7 +98,7 @@ static int arch_for(const struct pesim_dataflow *df, const struct pesim_arch *ar
     if (!*owned)
         return PESIM_E_NOMEM;
     **owned = *arch;
-    int rc = pesim_df_rules_apply(df->rules, *owned);
+    int rc = pesim_df_rules_apply(df->rules, *owned, why, why_size);
     if (rc) {
         free(*owned);
         *owned = NULL;
@@ -75,13 +115,13 @@ int df_map_whole_df(const struct pesim_dataflow *df, const struct pesim_arch *ar
 {
     const struct pesim_arch *use;
     struct pesim_arch *owned;
-    int rc = arch_for(df, arch, &use, &owned);
+    char why[160] = "";
+    int rc = arch_for(df, arch, &use, &owned, why, sizeof why);
     *n = 0;
     if (rc == PESIM_E_NOMAP)
         pesim_diags_addc(diags, PESIM_DIAG_MAP_NOMAP, df->name, 0, 0,
-                         "layer %s: the dataflow's constraints contradict the architecture's "
-                         "(a factor fixed to two values, or a PE level kept that holds nothing)",
-                         l->name);
+                         "layer %s: the %s dataflow's constraints contradict the "
+                         "architecture's: %s", l->name, df->name, why);
     if (rc)
         return rc;
     rc = df_map_whole(use, l, obj, threads, out, cap, n, rep, diags);
@@ -190,7 +230,7 @@ int pesim_df_constraint_effects(const pesim_dataflow *df, const struct pesim_arc
     const struct pesim_arch *arch;
     struct pesim_arch *owned;
     *n = 0;
-    int rc = arch_for(df, base, &arch, &owned);
+    int rc = arch_for(df, base, &arch, &owned, NULL, 0);
     if (rc)
         return rc;
     rc = effects(arch, l, objective, threads, out, cap, n);

@@ -282,9 +282,11 @@ int pesim_df_rules_load_string(const char *text, size_t len, const char *file,
                                struct pesim_df_rules *out, pesim_diags *diags);
 /* Add them to arch's levels by role: fixed factors and keeps join the
  * architecture's, an axis limit joins its limits, an order replaces none.
- * PESIM_E_NOMAP when the two fix one factor differently or the PE levels
- * must keep what they cannot hold; arch is then unchanged. */
-int pesim_df_rules_apply(const struct pesim_df_rules *r, struct pesim_arch *arch);
+ * `pe_keeps_only` leaves a level what the architecture makes it keep.
+ * PESIM_E_NOMAP when the two fix one factor differently, with the reason
+ * in why (may be NULL); arch is then unchanged. */
+int pesim_df_rules_apply(const struct pesim_df_rules *r, struct pesim_arch *arch, char *why,
+                         size_t why_size);
 
 /* Derived quantities. */
 /* MACs: the product of every fan-out's rows x cols. */

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "dataflows/mapspace.h"
 #include "pesim.h"
 
 static const char *const names[] = {"ws", "os", "os_a", "os_c", "is", "nlr", "rs"};
@@ -44,7 +45,7 @@ static void test_templates_in_their_space(void **state)
             struct pesim_arch arch, ruled;
             assert_int_equal(pesim_arch_load(archs[a], &arch, d), 0);
             ruled = arch;
-            assert_int_equal(pesim_df_rules_apply(&rules, &ruled), 0);
+            assert_int_equal(pesim_df_rules_apply(&rules, &ruled, NULL, 0), 0);
             for (size_t i = 0; i < wl.count; i++) {
                 const struct pesim_layer *l = &wl.layers[i];
                 struct pesim_mapping m;
@@ -68,6 +69,28 @@ static void test_templates_in_their_space(void **state)
         pesim_df_free(file_df);
     }
     pesim_workload_free(&wl);
+    pesim_diags_destroy(d);
+}
+
+/* Each file says what its template's C row says: df_template_rules, what
+ * a template on a constrained architecture (a Timeloop design) searches
+ * under, is the file's constraints. */
+static void test_files_are_the_templates(void **state)
+{
+    (void)state;
+    pesim_diags *d = pesim_diags_create();
+    for (size_t t = 0; t < sizeof names / sizeof names[0]; t++) {
+        char path[128];
+        snprintf(path, sizeof path, "configs/dataflows/%s.yaml", names[t]);
+        struct pesim_df_rules file, row;
+        assert_int_equal(pesim_df_rules_load(path, &file, d), 0);
+        df_template_rules(pesim_df_find(names[t]), &row);
+        assert_memory_equal(&file.dram, &row.dram, sizeof file.dram);
+        assert_memory_equal(&file.glb, &row.glb, sizeof file.glb);
+        assert_memory_equal(&file.array, &row.array, sizeof file.array);
+        assert_memory_equal(&file.pe, &row.pe, sizeof file.pe);
+        assert_int_equal(file.pe_keeps_only, row.pe_keeps_only);
+    }
     pesim_diags_destroy(d);
 }
 
@@ -101,7 +124,7 @@ static void test_roles(void **state)
     struct pesim_df_rules r;
     assert_int_equal(pesim_df_rules_load_string(text, sizeof text - 1, "r.yaml", &r, d), 0);
     struct pesim_arch b = a;
-    assert_int_equal(pesim_df_rules_apply(&r, &b), 0);
+    assert_int_equal(pesim_df_rules_apply(&r, &b, NULL, 0), 0);
     unsigned array = 0;
     while (!pesim_arch_has_fanout(&a, array))
         array++;
@@ -116,7 +139,7 @@ static void test_roles(void **state)
     /* a factor fixed two ways contradicts */
     b.level[array].rules.factor[PESIM_DIM_N] = 2;
     struct pesim_arch c = b;
-    assert_int_equal(pesim_df_rules_apply(&r, &c), PESIM_E_NOMAP);
+    assert_int_equal(pesim_df_rules_apply(&r, &c, NULL, 0), PESIM_E_NOMAP);
     assert_memory_equal(&c, &b, sizeof c);
     pesim_diags_destroy(d);
 }
@@ -125,6 +148,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_templates_in_their_space),
+        cmocka_unit_test(test_files_are_the_templates),
         cmocka_unit_test(test_bad_file),
         cmocka_unit_test(test_roles),
     };

@@ -23,7 +23,10 @@ and checks that
   energy of it is Timeloop's to 0.006 pJ) and at most pesim's own energy
   of Timeloop's mapping (map.yaml), so the win is not the model's
   difference;
-- the map is the same bytes with --threads 1 and 2 (determinism).
+- the map is the same bytes with --threads 1 and 2 (determinism);
+- on the example designs, the templates (ws, os, rs) map legally too:
+  under the design's constraints and the template's own
+  (configs/dataflows/), `run --mapping` accepts what `map` picks.
 
 Prints a row per case: energies and the ratio. Exit 1 on any failure.
 """
@@ -102,6 +105,23 @@ def main(argv):
             failed += 1
         print("%-16s %16.1f %16.1f %16.1f %8.4f %s" % (case, mine, theirs, theirs_here,
                                                       mine / theirs, status))
+    for case in ["eyeriss-like", "simba-like", "simple-os", "simple-ws", "intmac"]:
+        folder = os.path.join(cases_dir, case)
+        if not os.path.isdir(folder):
+            continue
+        base = ["--arch", "arch.yaml", "--workload", "prob.yaml", "--ert", "ERT.yaml"]
+        for df in ("ws", "os", "rs"):
+            try:
+                with tempfile.TemporaryDirectory() as tmp:
+                    out = os.path.join(tmp, "m.yaml")
+                    pesim(exe, folder, ["map"] + base + ["--dataflow", df, "--objective",
+                                                         "energy", "--engine", "analysis",
+                                                         "-o", out])
+                    pesim(exe, folder, ["run"] + base + ["--mapping", out, "--engine",
+                                                         "analysis"])
+            except (RuntimeError, subprocess.TimeoutExpired) as e:
+                print("%-16s %s FAIL %s" % (case, df, e))
+                failed += 1
     if verbose:
         print("cases:", cases_dir)
     print("%d of %d cases at or below timeloop-mapper's energy, legal, deterministic" %
