@@ -26,6 +26,7 @@
 #include "dataflows/pairs.h"
 
 #define MS_STARTS 8
+#define MS_PAD_STARTS 4
 #define MS_MAX_STEPS 4096
 #define MS_REPAIR_STEPS 256
 
@@ -216,6 +217,7 @@ struct worker {
     uint64_t evaluated, legal;
     uint64_t rng;
     unsigned first, step, nstarts; /* starts first, first + step, ... */
+    unsigned base;                 /* the number of its start 0 */
     struct df_top *tops;           /* one per start */
     struct move *moves;            /* the scan's, MS_MOVES_MAX */
     unsigned nmoves;
@@ -444,8 +446,8 @@ static void *work(void *arg)
     w->nmoves = w->moves ? moves_of(w->sp, w->moves) : 0;
     for (unsigned k = w->first; k < w->nstarts; k += w->step) {
         struct ms_point p;
-        w->rng = 0x5eed0000u + k;
-        w->top = &w->tops[k];
+        w->rng = 0x5eed0000u + w->base + k;
+        w->top = &w->tops[w->base + k];
         if (k == 0)
             home_point(w->sp, &p);
         else
@@ -716,6 +718,67 @@ static double space_upper(const struct ms_space *sp)
     return total;
 }
 
+/* Starts base .. base + n - 1 of the heuristic on `threads` workers
+ * (start base + k into tops[base + k]). */
+static void run_starts(const struct ms_space *sp, enum pesim_objective obj, unsigned base,
+                       unsigned n, unsigned threads, struct df_top *tops, struct ms_report *rep)
+{
+    unsigned nt = threads ? threads : 1;
+    if (nt > n)
+        nt = n;
+    struct worker w[MS_STARTS];
+    pthread_t tid[MS_STARTS];
+    bool started[MS_STARTS] = {false};
+    if (nt > MS_STARTS)
+        nt = MS_STARTS;
+    for (unsigned t = 0; t < nt; t++) {
+        w[t] = (struct worker){.sp = sp, .obj = obj, .first = t, .step = nt, .nstarts = n,
+                               .base = base, .tops = tops};
+        if (t > 0)
+            started[t] = pthread_create(&tid[t], NULL, work, &w[t]) == 0;
+    }
+    work(&w[0]);
+    for (unsigned t = 1; t < nt; t++) {
+        if (started[t])
+            pthread_join(tid[t], NULL);
+        else
+            work(&w[t]);
+    }
+    for (unsigned t = 0; t < nt; t++) {
+        rep->evaluated += w[t].evaluated;
+        rep->legal += w[t].legal;
+    }
+}
+
+static uint32_t largest_prime(uint32_t q)
+{
+    uint32_t p[32];
+    unsigned n = factorize(q, p);
+    return n ? p[n - 1] : 1;
+}
+
+/* sp with every dim whose free part has a prime factor above 7 padded to
+ * the next 7-smooth number within an eighth more (false when none is):
+ * its loops then cover the dim with a partial last tile. */
+static bool pad_space(const struct ms_space *sp, struct ms_space *out)
+{
+    *out = *sp;
+    bool any = false;
+    for (unsigned d = 0; d < PESIM_DIM_COUNT; d++) {
+        uint32_t q = sp->q[d];
+        if (q < 2 || sp->home[d] < 0 || largest_prime(q) <= 7)
+            continue;
+        for (uint64_t v = q + 1; v <= q + q / 8 && v <= UINT32_MAX; v++)
+            if (largest_prime((uint32_t)v) <= 7) {
+                out->q[d] = (uint32_t)v;
+                out->nprime[d] = factorize(out->q[d], out->prime[d]);
+                any = true;
+                break;
+            }
+    }
+    return any;
+}
+
 int df_map_mapspace(const struct pesim_arch *arch, const struct pesim_layer *l,
                     enum pesim_objective obj, unsigned threads, struct df_top *top,
                     struct ms_report *rep)
@@ -741,12 +804,12 @@ int df_map_mapspace_mode(const struct pesim_arch *arch, const struct pesim_layer
         free(sp);
         return rc;
     }
-    struct df_top *tops = calloc(MS_STARTS, sizeof *tops);
+    struct df_top *tops = calloc(MS_STARTS + MS_PAD_STARTS, sizeof *tops);
     if (!tops) {
         free(sp);
         return PESIM_E_NOMEM;
     }
-    for (unsigned k = 0; k < MS_STARTS; k++)
+    for (unsigned k = 0; k < MS_STARTS + MS_PAD_STARTS; k++)
         tops[k].cap = top->cap;
     struct worker one = {.sp = sp, .obj = obj, .top = &tops[0], .tops = tops};
     double size;
@@ -758,30 +821,17 @@ int df_map_mapspace_mode(const struct pesim_arch *arch, const struct pesim_layer
         rep->legal = one.legal;
     } else {
         rep->space = space_upper(sp);
-        rep->restarts = nmerge = MS_STARTS;
-        unsigned nt = threads ? threads : 1;
-        if (nt > MS_STARTS)
-            nt = MS_STARTS;
-        struct worker w[MS_STARTS];
-        pthread_t tid[MS_STARTS];
-        bool started[MS_STARTS] = {false};
-        for (unsigned t = 0; t < nt; t++) {
-            w[t] = (struct worker){.sp = sp, .obj = obj, .first = t, .step = nt,
-                                   .nstarts = MS_STARTS, .tops = tops};
-            if (t > 0)
-                started[t] = pthread_create(&tid[t], NULL, work, &w[t]) == 0;
+        run_starts(sp, obj, 0, MS_STARTS, threads, tops, rep);
+        nmerge = MS_STARTS;
+        /* partial tiles: the same search with the dims that factor badly
+         * padded up to a nearby 7-smooth number (55 -> 56) */
+        struct ms_space *padded = malloc(sizeof *padded);
+        if (padded && pad_space(sp, padded)) {
+            run_starts(padded, obj, MS_STARTS, MS_PAD_STARTS, threads, tops, rep);
+            nmerge += MS_PAD_STARTS;
         }
-        work(&w[0]);
-        for (unsigned t = 1; t < nt; t++) {
-            if (started[t])
-                pthread_join(tid[t], NULL);
-            else
-                work(&w[t]);
-        }
-        for (unsigned t = 0; t < nt; t++) {
-            rep->evaluated += w[t].evaluated;
-            rep->legal += w[t].legal;
-        }
+        free(padded);
+        rep->restarts = nmerge;
     }
     /* merged in start order, whatever thread ran which start: the tops'
      * tie rule (the earlier stays) then gives one answer */

@@ -446,13 +446,20 @@ static bool perm_dims(struct mreader *r, yaml_node_t *n, uint8_t *dims, unsigned
     return true;
 }
 
+/* A constraint's factors and permutation (innermost first). */
+static bool factors_perm(struct mreader *r, yaml_node_t *item, struct fac *f, uint8_t *perm,
+                         unsigned *np)
+{
+    return parse_factors(r, tl_get(r->doc, item, "factors"), f) &&
+           perm_dims(r, tl_get(r->doc, item, "permutation"), perm, np);
+}
+
 static void rules_temporal(struct mreader *r, yaml_node_t *item, unsigned lv)
 {
     struct fac f;
     uint8_t perm[PESIM_DIM_COUNT + 8];
     unsigned np;
-    if (!parse_factors(r, tl_get(r->doc, item, "factors"), &f) ||
-        !perm_dims(r, tl_get(r->doc, item, "permutation"), perm, &np))
+    if (!factors_perm(r, item, &f, perm, &np))
         return;
     struct pesim_level_rules *ru = &r->rules[lv];
     for (unsigned i = 0; i < f.n; i++)
@@ -474,8 +481,7 @@ static void rules_spatial(struct mreader *r, yaml_node_t *item, unsigned lv)
     struct fac f;
     uint8_t perm[PESIM_DIM_COUNT + 8];
     unsigned np;
-    if (!parse_factors(r, tl_get(r->doc, item, "factors"), &f) ||
-        !perm_dims(r, tl_get(r->doc, item, "permutation"), perm, &np))
+    if (!factors_perm(r, item, &f, perm, &np))
         return;
     struct pesim_level_rules *ru = &r->rules[lv];
     for (unsigned i = 0; i < f.n; i++)

@@ -20,6 +20,20 @@ static bool dim_at(struct cfg_ctx *ctx, yaml_node_t *n, const char *path, enum p
     return false;
 }
 
+/* A dim named once: false (reported) when not a dim or already `taken`. */
+static bool dim_once(struct cfg_ctx *ctx, yaml_node_t *n, const char *path, const bool *taken,
+                     enum pesim_dim *d)
+{
+    if (!dim_at(ctx, n, path, d))
+        return false;
+    if (taken[*d]) {
+        pesim_cfg_error(ctx, n, path, "%s again, expected each dimension once",
+                        pesim_dim_name(*d));
+        return false;
+    }
+    return true;
+}
+
 /* {DIM: bound, ...} into uint32_t[PESIM_DIM_COUNT] (each bound >= 1). */
 static int parse_factors(struct cfg_ctx *ctx, const struct cfg_key *key, yaml_node_t *node,
                          const char *path, void *obj)
@@ -38,13 +52,10 @@ static int parse_factors(struct cfg_ctx *ctx, const struct cfg_key *key, yaml_no
         yaml_node_t *v = yaml_document_get_node(ctx->doc, p->value);
         enum pesim_dim d;
         uint64_t b;
-        if (!dim_at(ctx, k, path, &d)) {
-            rc = PESIM_E_INVALID;
-            continue;
-        }
-        if (f[d]) {
-            pesim_cfg_error(ctx, k, path, "%s again, expected each dimension once",
-                            pesim_dim_name(d));
+        bool taken[PESIM_DIM_COUNT];
+        for (unsigned i = 0; i < PESIM_DIM_COUNT; i++)
+            taken[i] = f[i] != 0;
+        if (!dim_once(ctx, k, path, taken, &d)) {
             rc = PESIM_E_INVALID;
             continue;
         }
@@ -73,13 +84,7 @@ static int dim_list(struct cfg_ctx *ctx, yaml_node_t *node, const char *path,
          it < node->data.sequence.items.top; it++) {
         yaml_node_t *v = yaml_document_get_node(ctx->doc, *it);
         enum pesim_dim d;
-        if (!dim_at(ctx, v, path, &d)) {
-            rc = PESIM_E_INVALID;
-            continue;
-        }
-        if (seen[d]) {
-            pesim_cfg_error(ctx, v, path, "%s again, expected each dimension once",
-                            pesim_dim_name(d));
+        if (!dim_once(ctx, v, path, seen, &d)) {
             rc = PESIM_E_INVALID;
             continue;
         }
