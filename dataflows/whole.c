@@ -248,6 +248,8 @@ static int effects(const struct pesim_arch *arch, const struct pesim_layer *l,
     struct pesim_arch *a = malloc(sizeof *a);
     if (!a)
         return PESIM_E_NOMEM;
+    struct df_top base = {.cap = 1};
+    (void)df_map_mapspace(arch, l, objective, threads, &base, NULL);
     for (unsigned lv = 0; lv < arch->nlevels; lv++)
         for (unsigned k = 0; k < 6 && *n < cap; k++) {
             const bool *h = arch->level[lv].holds;
@@ -257,10 +259,15 @@ static int effects(const struct pesim_arch *arch, const struct pesim_layer *l,
                 continue;
             *a = *arch;
             lift(&a->level[lv], k);
+            /* the pick is in the larger space too: the lifted search
+             * starts from it, so lifting never reads as worse */
             struct df_top top = {.cap = 1};
+            if (base.n)
+                df_top_offer(&top, &base.m[0], base.s[0]);
             struct pesim_constraint_effect *e = &out[(*n)++];
             *e = (struct pesim_constraint_effect){.level = lv, .kind = kinds[k]};
-            if (df_map_mapspace(a, l, objective, threads, &top, NULL) == 0 && top.n) {
+            if ((df_map_mapspace(a, l, objective, threads, &top, NULL) == 0 || top.n) &&
+                top.n) {
                 e->found = true;
                 e->energy = top.s[0].energy;
                 e->cycles = top.s[0].cycles;
