@@ -108,6 +108,41 @@ static int arch_for(const struct pesim_dataflow *df, const struct pesim_arch *ar
     return 0;
 }
 
+/* On an architecture without constraints every template's space is part
+ * of the whole one: their picks (partial tiles, RS's processing passes)
+ * join the search's candidates, which come first on ties. True when the
+ * candidates out[0..*n) are now at least one. */
+static bool seed_templates(const struct pesim_arch *arch, const struct pesim_layer *l,
+                           enum pesim_objective obj, struct pesim_mapping *out, size_t cap,
+                           size_t *n)
+{
+    struct df_top *top = calloc(1, sizeof *top);
+    pesim_diags *quiet = pesim_diags_create();
+    if (!top || !quiet) {
+        free(top);
+        pesim_diags_destroy(quiet);
+        return *n > 0;
+    }
+    top->cap = cap;
+    struct pesim_analysis a;
+    for (size_t i = 0; i < *n; i++)
+        if (pesim_map_analyze(arch, l, &out[i], &a) == 0)
+            df_top_offer(top, &out[i], df_score_of(arch, &a, obj));
+    for (size_t k = 0; k < pesim_df_count(); k++) {
+        struct pesim_mapping m;
+        size_t got = 0;
+        if (df_map_template(pesim_df_get(k), arch, l, obj, &m, 1, &got, quiet) == 0 && got &&
+            pesim_map_analyze(arch, l, &m, &a) == 0 && a.fits)
+            df_top_offer(top, &m, df_score_of(arch, &a, obj));
+    }
+    for (size_t i = 0; i < top->n; i++)
+        out[i] = top->m[i];
+    *n = top->n;
+    free(top);
+    pesim_diags_destroy(quiet);
+    return *n > 0;
+}
+
 int df_map_whole_df(const struct pesim_dataflow *df, const struct pesim_arch *arch,
                     const struct pesim_layer *l, enum pesim_objective obj, unsigned threads,
                     struct pesim_mapping *out, size_t cap, size_t *n, struct ms_report *rep,
@@ -125,6 +160,8 @@ int df_map_whole_df(const struct pesim_dataflow *df, const struct pesim_arch *ar
     if (rc)
         return rc;
     rc = df_map_whole(use, l, obj, threads, out, cap, n, rep, diags);
+    if (!df->rules && !df_arch_constrained(use) && seed_templates(use, l, obj, out, cap, n))
+        rc = 0;
     free(owned);
     return rc;
 }

@@ -99,6 +99,45 @@ static void test_files_are_the_templates(void **state)
     pesim_diags_destroy(d);
 }
 
+/* On a preset (no constraints) the whole-mapspace pick is never worse
+ * than any template's: their picks join its candidates. */
+static void test_mapspace_beats_templates(void **state)
+{
+    (void)state;
+    pesim_diags *d = pesim_diags_create();
+    struct pesim_workload wl;
+    struct pesim_arch arch;
+    assert_int_equal(pesim_wl_load_any("alexnet", &wl, d), 0);
+    assert_int_equal(pesim_workload_select(&wl, "CONV1,CONV3", d), 0);
+    assert_int_equal(pesim_arch_load("eyeriss-v1", &arch, d), 0);
+    const pesim_dataflow *ms = pesim_df_find("mapspace");
+    assert_non_null(ms);
+    for (size_t i = 0; i < wl.count; i++) {
+        struct pesim_mapping m;
+        struct pesim_analysis a;
+        struct pesim_energy e;
+        assert_int_equal(pesim_df_map_for(ms, &arch, &wl.layers[i], PESIM_OBJECTIVE_ENERGY, &m,
+                                          d),
+                         0);
+        assert_int_equal(pesim_map_analyze(&arch, &wl.layers[i], &m, &a), 0);
+        uint64_t b[PESIM_BOUND_COUNT];
+        pesim_energy_compute(&arch, &a, pesim_map_bounds(&arch, &a, b, NULL), &e);
+        for (size_t t = 0; t < sizeof names / sizeof names[0]; t++) {
+            struct pesim_mapping tm;
+            struct pesim_analysis ta;
+            struct pesim_energy te;
+            if (pesim_df_map_for(pesim_df_find(names[t]), &arch, &wl.layers[i],
+                                 PESIM_OBJECTIVE_ENERGY, &tm, d))
+                continue;
+            assert_int_equal(pesim_map_analyze(&arch, &wl.layers[i], &tm, &ta), 0);
+            pesim_energy_compute(&arch, &ta, pesim_map_bounds(&arch, &ta, b, NULL), &te);
+            assert_true(e.total <= te.total);
+        }
+    }
+    pesim_workload_free(&wl);
+    pesim_diags_destroy(d);
+}
+
 static void test_bad_file(void **state)
 {
     (void)state;
@@ -154,6 +193,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_templates_in_their_space),
         cmocka_unit_test(test_files_are_the_templates),
+        cmocka_unit_test(test_mapspace_beats_templates),
         cmocka_unit_test(test_bad_file),
         cmocka_unit_test(test_roles),
     };
