@@ -211,8 +211,8 @@ int df_map_rs_passes(const struct pesim_dataflow *df, const struct pesim_arch *a
 {
     (void)df;
     struct df_place pl = df_place_of(arch);
-    if (arch->nlevels < 3 || pl.array != 1)
-        return PESIM_E_UNSUPPORTED;
+    if (arch->nlevels < 3 || pl.array != 1 || !pesim_arch_has_fanout(arch, 1))
+        return PESIM_E_UNSUPPORTED; /* no array: no processing pass */
     for (unsigned lv = 2; lv < arch->nlevels; lv++)
         if (pesim_arch_has_fanout(arch, lv))
             return PESIM_E_UNSUPPORTED; /* a second fan-out: not Eyeriss's PE */
