@@ -17,6 +17,18 @@ static char *read_if_file(const char *path, size_t *len)
     return text;
 }
 
+/* The dimension names a Timeloop mapping or constraints file uses: the
+ * workload's when it is a Timeloop problem, else Timeloop's cnn-layer. */
+static int workload_dims(const char *workload, struct pesim_tl_dims *dims, pesim_diags *d)
+{
+    size_t plen = 0;
+    char *prob = read_if_file(workload, &plen);
+    bool tlprob = prob && pesim_wl_detect(workload) == PESIM_WL_TIMELOOP;
+    int e = pesim_import_tl_dims(tlprob ? prob : NULL, plen, workload, dims, d);
+    free(prob);
+    return e;
+}
+
 int pesim_cli_load_arch(const char *path, struct pesim_arch *arch, struct pesim_tl_arch *tl,
                         char **yaml, pesim_diags *d)
 {
@@ -81,13 +93,8 @@ int pesim_cli_load_mappings(const char *path, const char *arch_path, const char 
         e = PESIM_E_INVALID;
     }
     struct pesim_tl_dims dims;
-    if (!e) {
-        size_t plen = 0;
-        char *prob = read_if_file(workload, &plen);
-        bool tlprob = prob && pesim_wl_detect(workload) == PESIM_WL_TIMELOOP;
-        e = pesim_import_tl_dims(tlprob ? prob : NULL, plen, workload, &dims, d);
-        free(prob);
-    }
+    if (!e)
+        e = workload_dims(workload, &dims, d);
     if (!e)
         e = pesim_import_tl_mapping(text, len, path, &arch, &tl, &dims, set, yaml, d);
     free(text);
@@ -152,12 +159,8 @@ int pesim_cli_apply_constraints(const char *path, const char *workload,
     int e = pesim_file_read(path, "the mapspace constraints (--constraints)", &text, &len, d);
     if (e)
         return e;
-    size_t plen = 0;
-    char *prob = read_if_file(workload, &plen);
-    bool tlprob = prob && pesim_wl_detect(workload) == PESIM_WL_TIMELOOP;
     struct pesim_tl_dims dims;
-    e = pesim_import_tl_dims(tlprob ? prob : NULL, plen, workload, &dims, d);
-    free(prob);
+    e = workload_dims(workload, &dims, d);
     struct pesim_level_rules rules[PESIM_LEVELS_MAX];
     bool bypass[PESIM_LEVELS_MAX][PESIM_DS_COUNT];
     memset(bypass, 0, sizeof bypass);

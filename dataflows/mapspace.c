@@ -238,11 +238,7 @@ static bool eval(struct worker *w, const struct ms_point *p, struct df_score *s)
         return false;
     w->legal++;
     *s = df_score_of(a, &an, w->obj);
-    /* what the full top would refuse anyway (no better than its last,
-     * so no better than any of its entries) is not offered */
-    const struct df_top *t = w->top;
-    if (t->n < t->cap || df_better(*s, t->s[t->n - 1]))
-        df_top_offer(w->top, &m, *s);
+    df_top_offer(w->top, &m, *s);
     return true;
 }
 
@@ -798,8 +794,7 @@ int df_map_mapspace_mode(const struct pesim_arch *arch, const struct pesim_layer
     struct ms_space *sp = malloc(sizeof *sp);
     if (!sp)
         return PESIM_E_NOMEM;
-    char why[160];
-    int rc = ms_space_init(sp, arch, l, why, sizeof why);
+    int rc = ms_space_init(sp, arch, l, rep->why, sizeof rep->why);
     if (rc) {
         free(sp);
         return rc;

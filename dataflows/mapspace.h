@@ -60,6 +60,7 @@ struct ms_report {
                              traffic and the MACs) */
     uint64_t bound_cycles; /* nor take fewer cycles (MACs / PEs) */
     unsigned restarts;
+    char why[160];        /* PESIM_E_NOMAP from the constraints alone: why */
 };
 
 /* Build the space; PESIM_E_NOMAP when the constraints leave no mapping

@@ -89,6 +89,10 @@ static bool df_top_wants(const struct df_top *t, struct df_score s)
 
 void df_top_offer(struct df_top *t, const struct pesim_mapping *m, struct df_score s)
 {
+    /* A full top refuses what is no better than its last: then it is no
+     * better than any entry, its own spatial mapping's included. */
+    if (!df_top_wants(t, s))
+        return;
     for (size_t i = 0; i < t->n; i++)
         if (same_spatial(&t->m[i], m)) {
             if (!df_better(s, t->s[i]))

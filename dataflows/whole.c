@@ -171,14 +171,11 @@ int df_map_whole(const struct pesim_arch *arch, const struct pesim_layer *l,
                  size_t cap, size_t *n, struct ms_report *rep, pesim_diags *diags)
 {
     struct df_top top = {.cap = cap};
-    struct ms_space *sp = malloc(sizeof *sp);
-    if (!sp)
-        return PESIM_E_NOMEM;
-    char why[160] = "";
-    int rc = ms_space_init(sp, arch, l, why, sizeof why);
-    free(sp);
-    if (rc == 0)
-        rc = df_map_mapspace(arch, l, obj, threads, &top, rep);
+    struct ms_report r0;
+    if (!rep)
+        rep = &r0;
+    int rc = df_map_mapspace(arch, l, obj, threads, &top, rep);
+    const char *why = rep->why;
     *n = top.n;
     for (size_t i = 0; i < top.n; i++)
         out[i] = top.m[i];

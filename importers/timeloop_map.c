@@ -406,42 +406,40 @@ static void read_yaml(struct mreader *r, yaml_document_t *doc)
 
 /* ---- mapspace constraints ---------------------------------------------- */
 
-/* A permutation's dims, innermost first, as pesim dims. */
+/* A permutation's dims, innermost first, as pesim dims: a string of
+ * one-letter names ("RPK", spaces and commas ignored) or a list of them;
+ * a name twice counts once. */
 static bool perm_dims(struct mreader *r, yaml_node_t *n, uint8_t *dims, unsigned *nd)
 {
-    struct fac all;
-    memset(&all, 0, sizeof all);
-    for (unsigned i = 0; i < r->dims->n && i < 16; i++) {
-        snprintf(all.name[all.n], sizeof all.name[0], "%s", r->dims->name[i]);
-        all.dim[all.n] = r->dims->dim[i];
-        all.v[all.n++] = 2; /* every dim, so that parse_perm keeps each listed one */
-    }
-    int order[16];
-    unsigned norder, nlisted = 0;
-    if (!n)
-        return *nd = 0, true;
-    if (!parse_perm(r, n, &all, order, &norder))
-        return false;
-    /* parse_perm put the unlisted first (innermost): skip them */
-    nlisted = 0;
     char buf[64] = "";
-    const char *s = pesim_cfg_scalar(n);
-    if (n->type == YAML_SEQUENCE_NODE)
-        nlisted = (unsigned)tl_len(n);
-    else if (s) {
-        snprintf(buf, sizeof buf, "%s", s);
-        for (const char *p = buf; *p; p++)
-            nlisted += *p != ' ' && *p != ',';
-    }
-    if (nlisted > norder)
-        nlisted = norder;
     *nd = 0;
-    for (unsigned k = norder - nlisted; k < norder; k++) {
+    if (!n)
+        return true;
+    if (n->type == YAML_SEQUENCE_NODE) {
+        size_t k = 0;
+        for (size_t i = 0; i < tl_len(n) && k + 1 < sizeof buf; i++) {
+            const char *s = pesim_cfg_scalar(tl_item(r->doc, n, i));
+            buf[k++] = s && strlen(s) == 1 ? s[0] : '?';
+        }
+    } else if (pesim_cfg_scalar(n)) {
+        snprintf(buf, sizeof buf, "%s", pesim_cfg_scalar(n));
+    }
+    for (const char *p = buf; *p; p++) {
+        if (*p == ' ' || *p == ',')
+            continue;
+        int d = dim_of(r->dims, p, 1);
+        if (d < 0) {
+            char list[256];
+            dims_list(r->dims, list, sizeof list);
+            pesim_cfg_error(&r->ctx, n, "permutation", "'%c' is not a dimension of the "
+                            "problem, expected letters of %s", *p, list);
+            return false;
+        }
         bool dup = false;
         for (unsigned j = 0; j < *nd; j++)
-            dup |= dims[j] == all.dim[order[k]];
-        if (!dup)
-            dims[(*nd)++] = (uint8_t)all.dim[order[k]];
+            dup |= dims[j] == d;
+        if (!dup && *nd < PESIM_DIM_COUNT)
+            dims[(*nd)++] = (uint8_t)d;
     }
     return true;
 }
