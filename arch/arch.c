@@ -130,12 +130,36 @@ static void dram_level_check(struct cfg_ctx *ctx, const struct pesim_level_cfg *
                                 "level 0 (DRAM keeps the whole layer)");
 }
 
+/* A systolic fan-out forwards between neighbours: what its networks
+ * count is fixed (exact multicast of operands, reduced psums), and it
+ * sits right above the innermost level, whose tiles are what a step
+ * shifts in (docs/systolic.md). */
+static void systolic_check(struct cfg_ctx *ctx, struct pesim_arch *a)
+{
+    for (unsigned lv = 0; lv < a->nlevels; lv++) {
+        struct pesim_fanout_cfg *f = &a->level[lv].fanout;
+        if (!f->systolic || !pesim_arch_has_fanout(a, lv))
+            continue;
+        char ipath[32];
+        snprintf(ipath, sizeof ipath, "levels[%u].fanout", lv);
+        if (lv + 2 != a->nlevels)
+            pesim_cfg_error_key(ctx, ipath, "systolic", "true below level %u of %u, expected "
+                                "it only right above the innermost level", lv, a->nlevels);
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+            f->net[ds].multicast = true;
+            f->net[ds].exact = ds != PESIM_DS_OUTPUTS;
+            f->net[ds].reduce = true;
+        }
+    }
+}
+
 static void general_check(struct cfg_ctx *ctx, const char *path, void *obj)
 {
     struct pesim_arch_in *in = obj;
     struct pesim_arch *a = &in->a;
     (void)path;
     dram_level_check(ctx, &a->level[0]);
+    systolic_check(ctx, a);
     for (unsigned lv = 0; lv < a->nlevels; lv++)
         for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
             if (!a->level[lv].word_bits[ds])
@@ -163,6 +187,13 @@ static const struct cfg_key general_keys[] = {
     {.name = "mac_latency_cycles", .type = CFG_U32, .umin = 1, .umax = 1024, .def = "1",
      .unit = "cycles", .desc = "MAC pipeline latency (one MAC per cycle is issued)",
      .offset = ARCH_OFF(mac_latency_cycles)},
+    {.name = "im2col", .type = CFG_BOOL, .def = "false", .unit = "",
+     .desc = "Run every convolution as the GEMM of its im2col view (docs/systolic.md)",
+     .offset = ARCH_OFF(im2col)},
+    {.name = "dataflow", .type = CFG_STRING, .umax = PESIM_NAME_MAX - 1, .unit = "",
+     .flags = CFG_F_OPTIONAL,
+     .desc = "The dataflow run and map use when --dataflow is not given (default ws)",
+     .offset = ARCH_OFF(dataflow)},
     {.name = "levels", .type = CFG_CUSTOM, .unit = "", .type_doc = "list",
      .flags = CFG_F_LIST, .parse = pesim_levels_parse, .sub = &pesim_level_section,
      .offset = offsetof(struct pesim_arch_in, a),

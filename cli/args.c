@@ -312,9 +312,11 @@ int pesim_cli_parse(struct pesim_cli_opts *o, const char *cmd, unsigned allowed,
     return rc;
 }
 
-const pesim_dataflow *pesim_cli_dataflow(const struct pesim_cli_opts *o)
+const pesim_dataflow *pesim_cli_dataflow(const struct pesim_cli_opts *o,
+                                         const struct pesim_arch *arch)
 {
-    return o->df_file ? o->df_file : pesim_df_find(o->dataflow ? o->dataflow : "ws");
+    const char *dflt = arch && arch->dataflow[0] ? arch->dataflow : "ws";
+    return o->df_file ? o->df_file : pesim_df_find(o->dataflow ? o->dataflow : dflt);
 }
 
 void pesim_cli_opts_free(struct pesim_cli_opts *o)

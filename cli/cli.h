@@ -73,7 +73,10 @@ int pesim_cli_apply_constraints(const char *path, const char *workload,
                                 pesim_diags *d);
 /* The dataflow --dataflow names (a registered one, default ws, or the
  * file's); NULL when none. */
-const pesim_dataflow *pesim_cli_dataflow(const struct pesim_cli_opts *o);
+/* The dataflow --dataflow names, else the architecture's own (its
+ * `dataflow` key), else ws; NULL when that names none. */
+const pesim_dataflow *pesim_cli_dataflow(const struct pesim_cli_opts *o,
+                                         const struct pesim_arch *arch);
 int pesim_cli_apply_ert(const char *ert, const struct pesim_tl_arch *tl,
                         struct pesim_arch *arch, pesim_diags *d);
 /* Load --mapping: a Timeloop mapping (YAML list or map.txt, read against

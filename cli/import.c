@@ -124,8 +124,8 @@ static enum kind kind_of(const char *path)
     enum kind k = IMPORT_WORKLOAD;
     if (pesim_file_read(path, NULL, &text, &len, NULL))
         return k;
-    if (pesim_tl_is_arch(text, len))
-        k = IMPORT_TL_ARCH;
+    if (pesim_tl_is_arch(text, len) || pesim_sc_is_cfg(text, len))
+        k = IMPORT_TL_ARCH; /* an architecture: pesim_cli_load_arch reads either */
     else if (pesim_tl_is_mapping(text, len) || pesim_tl_is_map_txt(text, len))
         k = IMPORT_TL_MAPPING;
     free(text);

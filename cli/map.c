@@ -189,7 +189,7 @@ int pesim_cli_map(int argc, char **argv)
     }
     if (e || pesim_cli_load(&o, &arch, &wl, d) != 0)
         goto out;
-    const pesim_dataflow *df = pesim_cli_dataflow(&o);
+    const pesim_dataflow *df = pesim_cli_dataflow(&o, &arch);
     set.items = calloc(wl.count, sizeof *set.items);
     if (!set.items) {
         status = PESIM_EXIT_SIM;

@@ -223,10 +223,10 @@ int pesim_cli_run(int argc, char **argv)
             goto out;
         pesim_sim_total(&arch, res, wl.count, &job.run.total);
     } else {
-        const pesim_dataflow *df = pesim_cli_dataflow(&o);
+        const pesim_dataflow *df = pesim_cli_dataflow(&o, &arch);
         if (!df) {
             pesim_diags_add(d, o.cmd, 0, 0, "dataflow '%s' is not available",
-                            o.dataflow ? o.dataflow : "ws");
+                            o.dataflow ? o.dataflow : arch.dataflow[0] ? arch.dataflow : "ws");
             goto out;
         }
         job.run.dataflow = pesim_df_name(df);

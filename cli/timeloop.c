@@ -43,6 +43,11 @@ int pesim_cli_load_arch(const char *path, struct pesim_arch *arch, struct pesim_
         free(text);
         return e;
     }
+    if (text && pesim_sc_is_cfg(text, len)) {
+        int e = pesim_import_scalesim_cfg(text, len, path, arch, yaml, d);
+        free(text);
+        return e;
+    }
     free(text);
     return pesim_arch_load(path, arch, d);
 }

@@ -842,6 +842,50 @@ static void capacity(const struct pesim_arch *arch, const struct nest *nt,
     out->fits = o.worst == 0;
 }
 
+/* Whether the mapping keeps ds at level lv (its chain passes there). */
+static bool keeps_at(const struct pesim_arch *arch, const struct pesim_mapping *m,
+                     enum pesim_ds ds, int lv)
+{
+    int chain[PESIM_LEVELS_MAX + 1];
+    int n = pesim_map_chain(arch, m, ds, chain);
+    for (int i = 0; i < n; i++)
+        if (chain[i] == lv)
+            return true;
+    return false;
+}
+
+/* docs/systolic.md: below a systolic fan-out every step (a fold: one
+ * combination of the loops above the innermost level) pays the skew of
+ * the operands' wavefront across the array, and every new tile of an
+ * operand the innermost level keeps (the stationary one) is shifted in
+ * down the rows first. Physical rows and cols: the skew does not shrink
+ * with a partly used array. */
+static void systolic(const struct pesim_arch *arch, const struct nest *nt,
+                     const struct pesim_layer *l, const struct pesim_mapping *m,
+                     struct pesim_analysis *out)
+{
+    int in = arch->nlevels - 1;
+    if (in < 1 || !pesim_arch_has_fanout(arch, (unsigned)in - 1) ||
+        !arch->level[in - 1].fanout.systolic)
+        return;
+    const struct pesim_fanout_cfg *f = &arch->level[in - 1].fanout;
+    uint64_t outer = nt->temporal_mask & below(nt->tstart[in]), shift = 0;
+    bool stationary = false;
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+        if (ds != PESIM_DS_OUTPUTS && keeps_at(arch, m, (enum pesim_ds)ds, in)) {
+            stationary = true;
+            shift |= refetch_loops(nt, (enum pesim_ds)ds, outer);
+        }
+    uint64_t folds = 1, loads = 1;
+    for (unsigned d = 0; d < PESIM_DIM_COUNT; d++) {
+        folds *= nest_count(nt, d, outer, l->dim[d]);
+        loads *= nest_count(nt, d, shift, l->dim[d]);
+    }
+    out->folds = folds;
+    out->systolic_cycles = folds * ((uint64_t)f->rows + f->cols - 2) +
+                           (stationary ? loads * f->rows : 0);
+}
+
 int pesim_map_analyze(const struct pesim_arch *arch, const struct pesim_layer *l,
                       const struct pesim_mapping *m, struct pesim_analysis *out)
 {
@@ -861,6 +905,8 @@ int pesim_map_analyze(const struct pesim_arch *arch, const struct pesim_layer *l
         cycles *= nest_count(&nt, d, nt.temporal_mask, l->dim[d]);
         active *= nest_count(&nt, d, nt.spatial_mask, l->dim[d]);
     }
+    systolic(arch, &nt, l, m, out);
+    cycles += out->systolic_cycles;
     out->ideal_cycles = cycles;
     out->active_pes = (uint32_t)active;
     for (unsigned lv = 0; lv < arch->nlevels; lv++) {

@@ -4,7 +4,7 @@
 #include "dataflows/template.h"
 
 extern const struct pesim_dataflow df_ws, df_os, df_os_a, df_os_c, df_is, df_nlr, df_rs,
-    df_mapspace;
+    df_mapspace, df_sa_os, df_sa_ws, df_sa_is;
 
 static const struct pesim_dataflow *const all[] = {&df_ws,  &df_os, &df_os_a, &df_os_c,
                                                    &df_is,  &df_nlr, &df_rs};
@@ -17,7 +17,8 @@ const pesim_dataflow *pesim_df_get(size_t i)
 }
 
 /* Dataflows run by name only: `compare` compares the templates. */
-static const struct pesim_dataflow *const by_name_only[] = {&df_mapspace};
+static const struct pesim_dataflow *const by_name_only[] = {&df_mapspace, &df_sa_os, &df_sa_ws,
+                                                            &df_sa_is};
 
 const pesim_dataflow *pesim_df_find(const char *name)
 {
@@ -50,6 +51,13 @@ int pesim_df_candidates(const pesim_dataflow *df, const struct pesim_arch *arch,
     if ((unsigned)objective >= PESIM_OBJECTIVE_COUNT || cap == 0 ||
         cap > PESIM_DF_CANDIDATES_MAX)
         return PESIM_E_INVALID;
+    struct pesim_layer view;
+    l = pesim_layer_as_run(arch, l, &view);
+    if (df->systolic) {
+        int rc = df_map_systolic(df, arch, l, out, diags);
+        *n = rc == 0;
+        return rc;
+    }
     return df_map_template(df, arch, l, objective, out, cap, n, diags);
 }
 

@@ -47,7 +47,14 @@ struct pesim_dataflow {
      * --dataflow, pesim_df_load), added to the architecture's by role
      * before the search; NULL: the architecture's alone. */
     const struct pesim_df_rules *rules;
+    /* SCALE-Sim's dataflows on a systolic array (systolic.c): 1 os, 2 ws,
+     * 3 is, whose mapping the dataflow fixes; 0: none. */
+    uint8_t systolic;
 };
+
+/* The one mapping of a systolic dataflow (systolic.c) into *out. */
+int df_map_systolic(const struct pesim_dataflow *df, const struct pesim_arch *arch,
+                    const struct pesim_layer *l, struct pesim_mapping *out, pesim_diags *diags);
 
 /* The shared mapper (mapper.c): spatial choice, greedy fit, loop order.
  * Its best `cap` candidates, best first, go to out[0..*n). */

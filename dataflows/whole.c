@@ -202,6 +202,8 @@ int pesim_df_search(const pesim_dataflow *df, const struct pesim_arch *arch,
         return PESIM_E_INVALID;
     if (!df->whole_space)
         return PESIM_E_UNSUPPORTED;
+    struct pesim_layer view;
+    l = pesim_layer_as_run(arch, l, &view);
     struct ms_report r;
     size_t n;
     int rc = df_map_whole_df(df, arch, l, objective, threads, best, 1, &n, &r, diags);

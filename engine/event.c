@@ -69,7 +69,8 @@ static void charge_step(struct run *r, struct event_engine *e, uint32_t compute)
         r->computed = true;
     }
     pesim_stalls_charge(r, compute, e->array_free, c->start);
-    r->stalls[PESIM_STALL_COMPUTE] += c->work[0];
+    r->stalls[PESIM_STALL_COMPUTE] += c->work[0] - c->work[1];
+    r->stalls[PESIM_STALL_FILL_DRAIN] += c->work[1]; /* systolic skew */
     e->array_free = c->done;
 }
 

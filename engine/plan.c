@@ -112,6 +112,14 @@ struct plan {
                                                          tile's, overlapping outputs) */
     uint32_t nd[MAXT];                                /* scratch: the next tile's digits */
     uint32_t prev_join;
+    /* A systolic fan-out above the innermost level (docs/systolic.md):
+     * every step's skew, the rows a new stationary tile shifts through,
+     * and the step loops whose change brings one (sa_stationary: the
+     * innermost level keeps an operand). */
+    uint64_t sa_skew;
+    uint32_t sa_rows;
+    bool sa_stationary;
+    uint64_t sa_shift;
     struct shape *cache;                              /* 2 x nl x CACHE */
     struct shape *slid;                               /* nl x CACHE: slid tiles */
 };
@@ -303,7 +311,8 @@ static const struct shape *shape_in(struct run *r, int c, int bank)
         struct pesim_analysis a;
         if (pesim_map_analyze(r->arch, &sub, m, &a))
             r->error = PESIM_E_SIM;
-        s->cycles = a.ideal_cycles;
+        /* the systolic fill and drain are the step's own (plan_next) */
+        s->cycles = a.ideal_cycles - a.systolic_cycles;
         s->macs = a.macs;
     }
     s->valid = true;
@@ -863,7 +872,8 @@ uint32_t pesim_plan_next(struct run *r, uint64_t now)
         tiles(r, c, c == p->nl - 1 ? s : NULL, now, wait, &nwait);
 
     struct node *c = new_node(r, NODE_COMPUTE, now);
-    c->work[0] = s->cycles;
+    c->work[1] = p->sa_skew + (p->sa_stationary && changed(p, p->sa_shift) ? p->sa_rows : 0);
+    c->work[0] = s->cycles + c->work[1];
     r->counts.macs += s->macs;
     dep(c, p->prev_join, 0, false);
     for (int i = 0; i < nwait; i++)
@@ -901,6 +911,22 @@ static bool limited(const struct pesim_arch *a, int lv)
     const struct pesim_level_cfg *g = &a->level[lv];
     return (uint64_t)g->banks * g->bank_words_per_cycle > 0 || g->read_bandwidth > 0 ||
            g->write_bandwidth > 0;
+}
+
+static void systolic_init(const struct run *r, struct plan *p)
+{
+    int in = p->nl - 1;
+    if (in < 1 || !pesim_arch_has_fanout(r->arch, (unsigned)in - 1) ||
+        !r->arch->level[in - 1].fanout.systolic)
+        return;
+    const struct pesim_fanout_cfg *f = &r->arch->level[in - 1].fanout;
+    p->sa_skew = (uint64_t)f->rows + f->cols - 2;
+    p->sa_rows = f->rows;
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+        if (ds != PESIM_DS_OUTPUTS && p->at[ds][in] >= 0) {
+            p->sa_stationary = true;
+            p->sa_shift |= p->refetch[ds][in];
+        }
 }
 
 int pesim_plan_init(struct run *r)
@@ -974,6 +1000,7 @@ int pesim_plan_init(struct run *r)
     for (int i = 0; i < p->n; i++)
         if (!pesim_dim_relevant(PESIM_DS_OUTPUTS, p->dim[i]))
             p->out_irrelevant |= UINT64_C(1) << i;
+    systolic_init(r, p);
     return pesim_map_steps_countable(r->arch, r->map) ? 0 : PESIM_E_UNSUPPORTED;
 }
 

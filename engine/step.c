@@ -172,7 +172,8 @@ static void starts(struct run *r, struct step_engine *e)
                     r->computed = true;
                 }
                 pesim_stalls_charge(r, n->id, e->array_free, e->now);
-                r->stalls[PESIM_STALL_COMPUTE] += n->work[0];
+                r->stalls[PESIM_STALL_COMPUTE] += n->work[0] - n->work[1];
+                r->stalls[PESIM_STALL_FILL_DRAIN] += n->work[1]; /* systolic skew */
                 e->array_free = e->now + n->work[0];
                 e->compute = n->id;
                 /* this step's join was the last node issued so far */

@@ -79,6 +79,10 @@ static const struct cfg_key fanout_keys[] = {
     {.name = "cols", .type = CFG_U32, .umin = 1, .umax = 65536, .unit = "children",
      .desc = "Children along axis x",
      .offset = offsetof(struct pesim_fanout_cfg, cols)},
+    {.name = "systolic", .type = CFG_BOOL, .def = "false", .unit = "",
+     .desc = "Neighbour forwarding, one hop a cycle, with the skewed fill and drain of every "
+             "step (docs/systolic.md); only above the innermost level",
+     .offset = offsetof(struct pesim_fanout_cfg, systolic)},
     {.name = "energy", .type = CFG_DOUBLE, .dmin = 0, .dmax = 1e9, .unit = "(unit)",
      .desc = "Energy per word delivered to a child (or moved up)",
      .offset = offsetof(struct pesim_fanout_cfg, energy)},

@@ -70,6 +70,8 @@ static int run_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
                      const struct engine_hooks *hooks, const char *file,
                      struct pesim_layer_result *out, pesim_diags *diags)
 {
+    struct pesim_layer view;
+    l = pesim_layer_as_run(arch, l, &view);
     memset(out, 0, sizeof *out);
     out->layer = *l;
     out->mapping = *m;

@@ -18,8 +18,11 @@ static int load_base(pesim_sweep *s, pesim_diags *d)
     char *text = NULL;
     size_t len = 0;
     int rc;
-    if (!pesim_file_read(s->arch_name, NULL, &text, &len, tmp) && pesim_tl_is_arch(text, len))
+    bool got = !pesim_file_read(s->arch_name, NULL, &text, &len, tmp);
+    if (got && pesim_tl_is_arch(text, len))
         rc = pesim_import_tl_arch(text, len, s->arch_name, &s->base, NULL, NULL, tmp);
+    else if (got && pesim_sc_is_cfg(text, len))
+        rc = pesim_import_scalesim_cfg(text, len, s->arch_name, &s->base, NULL, tmp);
     else
         rc = pesim_arch_load(s->arch_name, &s->base, tmp);
     free(text);

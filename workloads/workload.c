@@ -109,6 +109,35 @@ uint64_t pesim_layer_macs(const struct pesim_layer *l)
     return product_ok(l->dim, PESIM_DIM_COUNT, &r) ? r : UINT64_MAX;
 }
 
+void pesim_layer_im2col(const struct pesim_layer *l, struct pesim_layer *out)
+{
+    *out = *l;
+    if (pesim_layer_is_gemm(l))
+        return;
+    const uint64_t *d = l->dim;
+    out->kind = PESIM_LAYER_GEMM;
+    memset(out->dim, 0, sizeof out->dim);
+    out->dim[PESIM_DIM_N] = mul_sat(mul_sat(d[PESIM_DIM_N], d[PESIM_DIM_P]), d[PESIM_DIM_Q]);
+    out->dim[PESIM_DIM_C] = mul_sat(mul_sat(d[PESIM_DIM_C], d[PESIM_DIM_R]), d[PESIM_DIM_S]);
+    out->dim[PESIM_DIM_M] = d[PESIM_DIM_M];
+    out->dim[PESIM_DIM_G] = d[PESIM_DIM_G];
+    out->dim[PESIM_DIM_P] = out->dim[PESIM_DIM_Q] = 1;
+    out->dim[PESIM_DIM_R] = out->dim[PESIM_DIM_S] = 1;
+    out->stride[0] = out->stride[1] = 1;
+    out->pad[0] = out->pad[1] = 0;
+    out->dilation[0] = out->dilation[1] = 1;
+}
+
+const struct pesim_layer *pesim_layer_as_run(const struct pesim_arch *arch,
+                                             const struct pesim_layer *l,
+                                             struct pesim_layer *buf)
+{
+    if (!arch->im2col)
+        return l;
+    pesim_layer_im2col(l, buf);
+    return buf;
+}
+
 uint64_t pesim_layer_ds_words(const struct pesim_layer *l, enum pesim_ds ds)
 {
     uint64_t r;

@@ -22,7 +22,13 @@ struct pesim_access {
 
 struct pesim_analysis {
     uint64_t macs;         /* useful MACs: N*G*M*C*P*Q*R*S */
-    uint64_t ideal_cycles; /* non-empty temporal iterations (1 MAC/PE/cycle) */
+    uint64_t ideal_cycles; /* non-empty temporal iterations (1 MAC/PE/cycle),
+                              plus systolic_cycles */
+    /* A systolic fan-out's skewed fill and drain (docs/systolic.md), in
+     * ideal_cycles; 0 without one. folds: the steps it pays them for (the
+     * non-empty combinations of the loops above the innermost level). */
+    uint64_t systolic_cycles;
+    uint64_t folds;
     uint32_t pes;
     uint32_t active_pes;   /* PEs given work at some time */
     double util_spatial;   /* active_pes / pes */

@@ -109,8 +109,6 @@ struct pesim_net_cfg {
     bool reduce;          /* outputs: the children's partial sums of one
                              element are added on the way up, so the parent
                              receives one word (and sends one back down) */
-    bool forward;         /* neighbour links between the children (systolic
-                             forwarding); described, not yet timed */
     bool exact;           /* multicast: one send reaches only children whose
                              tiles are identical (Timeloop's multicast); else
                              every child whose tile holds the word, partly
@@ -130,6 +128,15 @@ struct pesim_net_cfg {
  * 1 x 1 fan-out is one child behind a network, as a 1 x 1 PE array). */
 struct pesim_fanout_cfg {
     uint32_t rows, cols;
+    /* A systolic array (docs/systolic.md): operands move between
+     * neighbouring children one hop a cycle instead of on a bus, so a
+     * word read once at the array's edge reaches every child of its row
+     * or column (counted as an exact multicast), partial sums add up
+     * along a column (reduce), and every step pays the skewed fill and
+     * drain: (rows - 1) + (cols - 1) cycles, plus rows to shift a new
+     * stationary operand tile into the level below. Only directly above
+     * the innermost level. */
+    bool systolic;
     struct pesim_net_cfg net[PESIM_DS_COUNT];
     double energy; /* per word delivered to a child (or moved up) */
     char name[PESIM_LEVEL_NAME_MAX]; /* its energy row ("noc") */
@@ -214,6 +221,12 @@ struct pesim_arch {
     double clock_mhz;
     uint32_t word_bits[PESIM_DS_COUNT];
     uint32_t mac_latency_cycles; /* the MAC pipeline */
+    /* Every convolution is run as the GEMM of its im2col view (SCALE-Sim's
+     * operand matrices): N*P*Q output pixels by C*R*S window by M, per
+     * group (pesim_layer_im2col). Only in the general form. */
+    bool im2col;
+    /* The dataflow run and map use when none is given ("" : ws). */
+    char dataflow[PESIM_NAME_MAX];
     /* The shorthand (the three-level form). Read by the loader only: it
      * expands them into `level`; a file with `levels:` leaves them zero. */
     struct pesim_pe_array_cfg pe_array;

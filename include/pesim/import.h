@@ -45,6 +45,16 @@ int pesim_wl_load_any(const char *name_or_path, struct pesim_workload *out,
  * GEMM rows `Layer, M, N, K,` (trailing commas allowed). */
 int pesim_import_scalesim(const char *text, size_t len, const char *file,
                           struct pesim_workload *out, pesim_diags *diags);
+/* Whether a text is a SCALE-Sim configuration (.cfg): it has a line
+ * [architecture_presets]. */
+bool pesim_sc_is_cfg(const char *text, size_t len);
+/* Read a SCALE-Sim configuration (docs/systolic.md, "SCALE-Sim's files")
+ * as the pesim architecture of the same array: its YAML into `yaml_out`
+ * (may be NULL; malloc'ed, NUL-terminated, the caller frees it), which
+ * pesim_arch_load_string reads to *arch. Errors at their line and column;
+ * 0, PESIM_E_INVALID or PESIM_E_NOMEM; outputs untouched unless 0. */
+int pesim_import_scalesim_cfg(const char *text, size_t len, const char *file,
+                              struct pesim_arch *arch, char **yaml_out, pesim_diags *diags);
 /* Timeloop problem YAML: `problem: {shape: ..., instance: {...}}`. */
 int pesim_import_timeloop(const char *text, size_t len, const char *file,
                           struct pesim_workload *out, pesim_diags *diags);

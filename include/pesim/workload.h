@@ -79,6 +79,18 @@ bool pesim_layer_is_gemm(const struct pesim_layer *l);
 uint64_t pesim_layer_ds_words(const struct pesim_layer *l, enum pesim_ds ds);
 const char *pesim_layer_kind_name(enum pesim_layer_kind kind);
 
+/* The im2col view of a layer (docs/systolic.md; SCALE-Sim's operand
+ * matrices): a convolution or fc layer becomes the gemm of its lowered
+ * input matrix, m = N*P*Q output pixels, k = C*R*S window, n = M, per
+ * group, so that an array axis can take all the pixels or all the window
+ * at once. A gemm or matmul is its own view. Counts saturate. */
+void pesim_layer_im2col(const struct pesim_layer *l, struct pesim_layer *out);
+/* l as arch runs it: its im2col view into *buf when arch->im2col, else l
+ * itself. */
+const struct pesim_layer *pesim_layer_as_run(const struct pesim_arch *arch,
+                                             const struct pesim_layer *l,
+                                             struct pesim_layer *buf);
+
 /* Shipped workload names (workloads/lib/NAME.yaml), NULL-terminated. */
 const char *const *pesim_workload_presets(void);
 

@@ -1,0 +1,131 @@
+/* SCALE-Sim's three dataflows on a systolic array (docs/systolic.md): the
+ * im2col view's operand matrices, one dimension on each array axis and the
+ * third streamed through the PEs, folded over the array as SCALE-Sim v2
+ * folds them (scalesim/compute/systolic_compute_{os,ws,is}.py of
+ * scalesim-project/scale-sim-v2: the column folds outside the row folds).
+ *
+ *            rows (Y)        cols (X)       streamed in the PE (T)
+ *   sa-os    pixels N*P*Q    filters M      window C*R*S   (keeps outputs)
+ *   sa-ws    window C*R*S    filters M      pixels N*P*Q   (keeps weights)
+ *   sa-is    window C*R*S    pixels N*P*Q   filters M      (keeps inputs)
+ *
+ * Groups (a depthwise layer, SCALE-Sim's per-channel layers) run one after
+ * another, outermost. The mapping is fixed by the dataflow; the only
+ * choice is where the two fold loops sit: at the level right above the
+ * array when the whole layer fits there, else as far out as needed. */
+#include <string.h>
+
+#include "dataflows/template.h"
+#include "pesim/analysis.h"
+
+enum { ROW, COL, STREAM };
+
+struct sa_shape {
+    uint8_t dim[3];      /* ROW, COL, STREAM */
+    enum pesim_ds keeps; /* the stationary data space, in the PE */
+};
+
+static const struct sa_shape shapes[] = {
+    {{PESIM_DIM_N, PESIM_DIM_M, PESIM_DIM_C}, PESIM_DS_OUTPUTS},
+    {{PESIM_DIM_C, PESIM_DIM_M, PESIM_DIM_N}, PESIM_DS_WEIGHTS},
+    {{PESIM_DIM_C, PESIM_DIM_N, PESIM_DIM_M}, PESIM_DS_INPUTS},
+};
+
+static uint32_t min_u32(uint64_t a, uint32_t b) { return a < b ? (uint32_t)a : b; }
+static uint32_t div_up(uint64_t a, uint32_t b) { return (uint32_t)((a + b - 1) / b); }
+
+static void loop(struct pesim_loop *list, uint8_t *n, uint8_t dim, uint8_t axis, uint64_t bound)
+{
+    if (bound > 1)
+        list[(*n)++] = (struct pesim_loop){dim, axis, (uint32_t)bound};
+}
+
+/* The mapping with the group and column-fold loops at level `outer`, the
+ * row-fold loop at level `inner` (outer <= inner <= the array's). */
+static void build(const struct sa_shape *sh, const struct pesim_arch *arch,
+                  const struct pesim_layer *l, unsigned outer, unsigned inner, unsigned skip,
+                  struct pesim_mapping *m)
+{
+    unsigned in = arch->nlevels - 1, sa = in - 1;
+    const struct pesim_fanout_cfg *f = &arch->level[sa].fanout;
+    const uint64_t *d = l->dim;
+    uint32_t rows = min_u32(d[sh->dim[ROW]], f->rows), cols = min_u32(d[sh->dim[COL]], f->cols);
+    memset(m, 0, sizeof *m);
+    m->nlevels = arch->nlevels;
+    loop(m->temporal[outer], &m->ntemporal[outer], PESIM_DIM_G, 0, d[PESIM_DIM_G]);
+    loop(m->temporal[outer], &m->ntemporal[outer], sh->dim[COL], 0, div_up(d[sh->dim[COL]], cols));
+    loop(m->temporal[inner], &m->ntemporal[inner], sh->dim[ROW], 0, div_up(d[sh->dim[ROW]], rows));
+    loop(m->spatial[sa], &m->nspatial[sa], sh->dim[COL], PESIM_AXIS_X, cols);
+    loop(m->spatial[sa], &m->nspatial[sa], sh->dim[ROW], PESIM_AXIS_Y, rows);
+    loop(m->temporal[in], &m->ntemporal[in], sh->dim[STREAM], 0, d[sh->dim[STREAM]]);
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+        m->bypass[in][ds] = ds != sh->keeps;
+        for (unsigned lv = 1; lv < in; lv++)
+            m->bypass[lv][ds] = !arch->level[lv].holds[ds] || (lv == sa && (skip >> ds & 1));
+    }
+}
+
+static bool systolic_arch(const struct pesim_arch *arch)
+{
+    unsigned in = arch->nlevels - 1;
+    return arch->nlevels >= 2 && pesim_arch_has_fanout(arch, in - 1) &&
+           arch->level[in - 1].fanout.systolic;
+}
+
+int df_map_systolic(const struct pesim_dataflow *df, const struct pesim_arch *arch,
+                    const struct pesim_layer *l, struct pesim_mapping *out, pesim_diags *diags)
+{
+    if (!systolic_arch(arch)) {
+        pesim_diags_add(diags, "", 0, 0, "%s: the architecture has no systolic fan-out above "
+                        "its innermost level (fanout.systolic: true, docs/systolic.md)",
+                        df->name);
+        return PESIM_E_UNSUPPORTED;
+    }
+    if (!pesim_layer_is_gemm(l)) {
+        pesim_diags_add(diags, "", 0, 0, "%s: maps the im2col view of a convolution, expected "
+                        "im2col: true in the architecture (docs/systolic.md)", df->name);
+        return PESIM_E_UNSUPPORTED;
+    }
+    const struct sa_shape *sh = &shapes[df->systolic - 1];
+    if (!arch->level[arch->nlevels - 1].holds[sh->keeps]) {
+        pesim_diags_add(diags, "", 0, 0, "%s: the innermost level does not hold %s, expected "
+                        "it to keep the stationary data", df->name, pesim_ds_name(sh->keeps));
+        return PESIM_E_UNSUPPORTED;
+    }
+    /* The fold loops as far in as the tiles fit: the whole layer right
+     * above the array first. SCALE-Sim's SRAMs stream a fold through
+     * while the array computes; pesim's levels must hold their tiles, so
+     * a data space whose fold does not fit the level above the array
+     * streams past it from further out (fewest such first). */
+    unsigned sa = arch->nlevels - 2;
+    static const uint8_t skips[] = {0, 1, 2, 4, 3, 5, 6, 7};
+    for (unsigned k = 0; k < sizeof skips; k++)
+        for (unsigned inner = sa + 1; inner-- > 0;)
+            for (unsigned outer = inner + 1; outer-- > 0;) {
+                struct pesim_analysis a;
+                build(sh, arch, l, outer, inner, skips[k], out);
+                if (pesim_map_analyze(arch, l, out, &a) == 0 && a.fits)
+                    return 0;
+            }
+    pesim_diags_add(diags, "", 0, 0, "%s: no level above the array holds a fold's tiles",
+                    df->name);
+    return PESIM_E_NOMAP;
+}
+
+const struct pesim_dataflow df_sa_os = {
+    .name = "sa-os",
+    .title = "systolic output-stationary (SCALE-Sim os)",
+    .systolic = 1,
+};
+
+const struct pesim_dataflow df_sa_ws = {
+    .name = "sa-ws",
+    .title = "systolic weight-stationary (SCALE-Sim ws)",
+    .systolic = 2,
+};
+
+const struct pesim_dataflow df_sa_is = {
+    .name = "sa-is",
+    .title = "systolic input-stationary (SCALE-Sim is)",
+    .systolic = 3,
+};
