@@ -876,14 +876,17 @@ static void systolic(const struct pesim_arch *arch, const struct nest *nt,
             stationary = true;
             shift |= refetch_loops(nt, (enum pesim_ds)ds, outer);
         }
-    uint64_t folds = 1, loads = 1;
+    uint64_t folds = 1, loads = 1, pes = 1, used = outer | fanout_mask(nt, (unsigned)in - 1);
     for (unsigned d = 0; d < PESIM_DIM_COUNT; d++) {
         folds *= nest_count(nt, d, outer, l->dim[d]);
         loads *= nest_count(nt, d, shift, l->dim[d]);
+        pes *= nest_count(nt, d, used, l->dim[d]);
     }
     out->folds = folds;
-    out->systolic_cycles = folds * ((uint64_t)f->rows + f->cols - 2) +
-                           (stationary ? loads * f->rows : 0);
+    out->fold_pes = pes;
+    /* a double-buffered PE shifts the next tile in behind the current fold */
+    bool shifts = stationary && !arch->level[in].double_buffer;
+    out->systolic_cycles = folds * ((uint64_t)f->rows + f->cols - 2) + (shifts ? loads * f->rows : 0);
 }
 
 int pesim_map_analyze(const struct pesim_arch *arch, const struct pesim_layer *l,

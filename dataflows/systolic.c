@@ -61,7 +61,7 @@ static void build(const struct sa_shape *sh, const struct pesim_arch *arch,
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
         m->bypass[in][ds] = ds != sh->keeps;
         for (unsigned lv = 1; lv < in; lv++)
-            m->bypass[lv][ds] = !arch->level[lv].holds[ds] || (lv == sa && (skip >> ds & 1));
+            m->bypass[lv][ds] = !arch->level[lv].holds[ds] || (skip >> ds & 1);
     }
 }
 
@@ -95,8 +95,8 @@ int df_map_systolic(const struct pesim_dataflow *df, const struct pesim_arch *ar
     /* The fold loops as far in as the tiles fit: the whole layer right
      * above the array first. SCALE-Sim's SRAMs stream a fold through
      * while the array computes; pesim's levels must hold their tiles, so
-     * a data space whose fold does not fit the level above the array
-     * streams past it from further out (fewest such first). */
+     * a data space whose fold does not fit the levels above the array
+     * streams past them from DRAM (fewest such first). */
     unsigned sa = arch->nlevels - 2;
     static const uint8_t skips[] = {0, 1, 2, 4, 3, 5, 6, 7};
     for (unsigned k = 0; k < sizeof skips; k++)

@@ -921,7 +921,8 @@ static void systolic_init(const struct run *r, struct plan *p)
         return;
     const struct pesim_fanout_cfg *f = &r->arch->level[in - 1].fanout;
     p->sa_skew = (uint64_t)f->rows + f->cols - 2;
-    p->sa_rows = f->rows;
+    /* a double-buffered PE shifts the next tile in behind the current fold */
+    p->sa_rows = r->arch->level[in].double_buffer ? 0 : f->rows;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
         if (ds != PESIM_DS_OUTPUTS && p->at[ds][in] >= 0) {
             p->sa_stationary = true;

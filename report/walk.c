@@ -110,6 +110,36 @@ const struct pesim_arch *pesim_report_arch(const struct pesim_report_ctx *ctx)
     return ctx && ctx->arch ? ctx->arch : &shorthand_names;
 }
 
+/* A systolic array's folds and SCALE-Sim's measures of them
+ * (docs/systolic.md, "SCALE-Sim's numbers"): its total cycles are the index
+ * of the last cycle of the steady state, one per layer it runs (a grouped
+ * layer is one per group); its utilizations divide by those cycles and by
+ * each fold's span, which under ws and is counts the column skew twice. */
+static void systolic(struct pesim_report_sink *s, const struct pesim_arch *arch,
+                     const struct pesim_layer_result *r)
+{
+    unsigned in = arch->nlevels - 1;
+    if (in < 1 || !pesim_arch_has_fanout(arch, in - 1) || !arch->level[in - 1].fanout.systolic)
+        return;
+    const struct pesim_fanout_cfg *f = &arch->level[in - 1].fanout;
+    const struct pesim_analysis *a = &r->analysis;
+    double pes = (double)f->rows * f->cols;
+    uint64_t runs = r->layer.dim[PESIM_DIM_G] ? r->layer.dim[PESIM_DIM_G] : 1;
+    uint64_t total = r->steady_cycles > runs ? r->steady_cycles - runs : 0;
+    bool stationary = false;
+    for (unsigned ds = 0; ds < PESIM_DS_OUTPUTS; ds++)
+        stationary |= !r->mapping.bypass[in][ds] && arch->level[in].holds[ds];
+    double spans = (double)a->ideal_cycles + (stationary ? (double)a->folds * (f->cols - 1) : 0);
+    s->begin(s, "systolic");
+    s->u64(s, "folds", a->folds);
+    s->u64(s, "fill_drain_cycles", a->systolic_cycles);
+    s->f64(s, "mapping_efficiency", a->folds ? (double)a->fold_pes / ((double)a->folds * pes) : 0);
+    s->u64(s, "scalesim_total_cycles", total);
+    s->f64(s, "scalesim_overall_util", total ? (double)a->macs / ((double)total * pes) : 0);
+    s->f64(s, "scalesim_compute_util", spans > 0 ? (double)a->macs / (spans * pes) : 0);
+    s->end(s);
+}
+
 static void pair(struct pesim_report_sink *s, const char *key,
                  const uint32_t v[2])
 {
@@ -248,6 +278,8 @@ void pesim_report_walk(struct pesim_report_sink *s, const struct pesim_arch *arc
     for (unsigned lv = 0; lv < arch->nlevels; lv++)
         s->f64(s, arch->level[lv].name, r->throttling[lv]);
     s->end(s);
+
+    systolic(s, arch, r);
 
     if (total)
         s->hidden++;

@@ -29,6 +29,7 @@ struct pesim_analysis {
      * non-empty combinations of the loops above the innermost level). */
     uint64_t systolic_cycles;
     uint64_t folds;
+    uint64_t fold_pes; /* PEs given work, summed over the folds */
     uint32_t pes;
     uint32_t active_pes;   /* PEs given work at some time */
     double util_spatial;   /* active_pes / pes */

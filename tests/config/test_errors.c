@@ -320,7 +320,8 @@ static void test_notfound(void **state)
     char *got = diag_text(d);
     assert_string_equal(got, "no-such-arch: error: no architecture preset or "
                              "readable file of that name, expected a path or "
-                             "one of eyeriss-v1, generic-16x16, iso-256, eyeriss-v1-45nm, eyeriss-v1-spads, simba-like\n");
+                             "one of eyeriss-v1, generic-16x16, iso-256, eyeriss-v1-45nm, eyeriss-v1-spads, simba-like, "
+                             "tpu-v1-like, gemmini-like\n");
     free(got);
     assert_int_equal(pesim_diags_get(d, 0)->code, PESIM_DIAG_NAME_UNKNOWN);
     pesim_diags_destroy(d);

@@ -20,7 +20,9 @@ static void test_preset_names(void **state)
     assert_string_equal(names[3], "eyeriss-v1-45nm");
     assert_string_equal(names[4], "eyeriss-v1-spads");
     assert_string_equal(names[5], "simba-like");
-    assert_null(names[6]);
+    assert_string_equal(names[6], "tpu-v1-like");
+    assert_string_equal(names[7], "gemmini-like");
+    assert_null(names[8]);
     for (size_t i = 0; names[i]; i++) {
         struct pesim_arch a;
         pesim_diags *d = pesim_diags_create();

@@ -1,0 +1,126 @@
+#!/usr/bin/python3
+"""pesim against SCALE-Sim v2's own runs (docs/validation.md, "SCALE-Sim").
+
+tests/scalesim/data/cases.csv holds what SCALE-Sim v2 reported
+(scalesim-project/scale-sim-v2 at commit
+22f88b17f1dd3160e18bff5df165035bf8146e83, CALC bandwidth mode, 1024 kB
+SRAMs), recorded by tools/scalesim_table.py. For every case this writes
+the same SCALE-Sim .cfg and topology CSV, runs pesim on them (the .cfg
+read as an architecture) and checks:
+  - cycles: SCALE-Sim's total cycles = pesim's steady cycles minus one
+    per layer SCALE-Sim ran (its count is the index of the last cycle; a
+    depthwise layer is one SCALE-Sim layer per channel), on the event
+    engine, the cycle-stepped engine and the analysis;
+  - SRAM traffic: ifmap and filter reads, ofmap writes (under os SCALE-Sim
+    also counts rows + cols writes per fold: docs/systolic.md);
+  - mapping efficiency, overall and compute utilization as SCALE-Sim
+    defines them (JSON `systolic`).
+Usage: table.py PESIM [CASES.csv]"""
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CFG = """[general]
+run_name = r{rows}x{cols}_{df}
+
+[architecture_presets]
+ArrayHeight: {rows}
+ArrayWidth: {cols}
+IfmapSramSzkB: 1024
+FilterSramSzkB: 1024
+OfmapSramSzkB: 1024
+IfmapOffset: 0
+FilterOffset: 10000000
+OfmapOffset: 20000000
+Bandwidth : 10
+Dataflow : {df}
+MemoryBanks: 1
+
+[run_presets]
+InterfaceBandwidth: CALC
+"""
+CONV_HEAD = ("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
+             "Num Filter, Strides,\n")
+
+
+def pesim(exe, args):
+    r = subprocess.run([exe] + args, capture_output=True, text=True)
+    if r.returncode:
+        raise RuntimeError(" ".join(args) + ": " + r.stderr)
+    return json.loads(r.stdout)["layers"][0]
+
+
+def sram_reads(L, ds):
+    acc = L["accesses"]
+    lv = "sram" if acc["sram"][ds]["reads"] or acc["sram"][ds]["fills"] else "dram"
+    return acc[lv][ds]["reads"]
+
+
+def check(exe, c, tmp):
+    rows, cols, df = int(c["rows"]), int(c["cols"]), c["dataflow"]
+    cfg = os.path.join(tmp, "a.cfg")
+    topo = os.path.join(tmp, "w.csv")
+    with open(cfg, "w") as f:
+        f.write(CFG.format(rows=rows, cols=cols, df=df))
+    with open(topo, "w") as f:
+        if c["kind"] == "conv":
+            f.write(CONV_HEAD + ", ".join([c["layer"]] + [c[k] for k in "abcdefg"]) + ",\n")
+        else:
+            f.write("Layer, M, N, K,\n" + ", ".join([c["layer"]] + [c[k] for k in "abc"]) + ",\n")
+    base = ["run", "--arch", cfg, "--workload", topo, "--format", "json"]
+    ev = pesim(exe, base)
+    runs = int(c["runs"])
+    want = int(c["total_cycles"])
+    bad = []
+    if ev["steady_cycles"] - runs != want:
+        bad.append("cycles %d - %d, SCALE-Sim %d" % (ev["steady_cycles"], runs, want))
+    an = pesim(exe, base + ["--engine", "analysis"])
+    if an["cycles"] != ev["steady_cycles"]:
+        bad.append("analysis %d, event %d" % (an["cycles"], ev["steady_cycles"]))
+    if ev["steady_cycles"] < 200000:
+        st = pesim(exe, base + ["--engine", "step"])
+        if (st["cycles"], st["stalls"]) != (ev["cycles"], ev["stalls"]):
+            bad.append("step engine %d, event %d" % (st["cycles"], ev["cycles"]))
+    sa = ev["systolic"]
+    writes = ev["accesses"]["sram"]["outputs"]["updates"]
+    if df == "os":
+        writes += sa["folds"] * (rows + cols)
+    got = (sram_reads(ev, "inputs"), sram_reads(ev, "weights"), writes)
+    ref = tuple(int(c[k]) for k in ("sram_ifmap_reads", "sram_filter_reads", "sram_ofmap_writes"))
+    if got != ref:
+        bad.append("SRAM ifmap/filter reads, ofmap writes %s, SCALE-Sim %s" % (got, ref))
+    for key, col in (("mapping_efficiency", "mapping_eff"),
+                     ("scalesim_overall_util", "overall_util"),
+                     ("scalesim_compute_util", "compute_util")):
+        if abs(sa[key] * 100 - float(c[col])) > 1e-4:
+            bad.append("%s %.6f%%, SCALE-Sim %s%%" % (key, sa[key] * 100, c[col]))
+    if sa["scalesim_total_cycles"] != want:
+        bad.append("scalesim_total_cycles %d, SCALE-Sim %d" % (sa["scalesim_total_cycles"], want))
+    return bad
+
+
+def main():
+    exe = sys.argv[1]
+    path = sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, "data", "cases.csv")
+    cases = list(csv.DictReader(open(path)))
+    failed = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for c in cases:
+            bad = check(exe, c, tmp)
+            name = "%sx%s %s %s" % (c["rows"], c["cols"], c["dataflow"], c["layer"])
+            if bad:
+                failed += 1
+                print("FAIL %s: %s" % (name, "; ".join(bad)))
+    print("%d of %d cases equal SCALE-Sim" % (len(cases) - failed, len(cases)))
+    if len(cases) < 60:
+        print("expected at least 60 cases")
+        failed += 1
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
