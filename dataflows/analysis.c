@@ -854,12 +854,12 @@ static bool keeps_at(const struct pesim_arch *arch, const struct pesim_mapping *
     return false;
 }
 
-/* docs/systolic.md: below a systolic fan-out every step (a fold: one
- * combination of the loops above the innermost level) pays the skew of
- * the operands' wavefront across the array, and every new tile of an
- * operand the innermost level keeps (the stationary one) is shifted in
- * down the rows first. Physical rows and cols: the skew does not shrink
- * with a partly used array. */
+/* docs/systolic.md: below a systolic fan-out every fold (a new tile of
+ * what the innermost level keeps: the stationary data) pays the skew of
+ * the operands' wavefront across the array, and a new operand tile is
+ * shifted in down the rows first; steps that only continue the stream
+ * through the same stationary tile pay nothing. Physical rows and cols:
+ * the skew does not shrink with a partly used array. */
 static void systolic(const struct pesim_arch *arch, const struct nest *nt,
                      const struct pesim_layer *l, const struct pesim_mapping *m,
                      struct pesim_analysis *out)
@@ -869,16 +869,23 @@ static void systolic(const struct pesim_arch *arch, const struct nest *nt,
         !arch->level[in - 1].fanout.systolic)
         return;
     const struct pesim_fanout_cfg *f = &arch->level[in - 1].fanout;
-    uint64_t outer = nt->temporal_mask & below(nt->tstart[in]), shift = 0;
-    bool stationary = false;
+    uint64_t outer = nt->temporal_mask & below(nt->tstart[in]), shift = 0, fold = 0;
+    bool stationary = false, kept = false;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
-        if (ds != PESIM_DS_OUTPUTS && keeps_at(arch, m, (enum pesim_ds)ds, in)) {
-            stationary = true;
-            shift |= refetch_loops(nt, (enum pesim_ds)ds, outer);
+        if (keeps_at(arch, m, (enum pesim_ds)ds, in)) {
+            uint64_t rf = refetch_loops(nt, (enum pesim_ds)ds, outer);
+            kept = true;
+            fold |= rf;
+            if (ds != PESIM_DS_OUTPUTS) {
+                stationary = true;
+                shift |= rf;
+            }
         }
-    uint64_t folds = 1, loads = 1, pes = 1, used = outer | fanout_mask(nt, (unsigned)in - 1);
+    if (!kept) /* nothing stays in the PEs: every step restarts the stream */
+        fold = outer;
+    uint64_t folds = 1, loads = 1, pes = 1, used = fold | fanout_mask(nt, (unsigned)in - 1);
     for (unsigned d = 0; d < PESIM_DIM_COUNT; d++) {
-        folds *= nest_count(nt, d, outer, l->dim[d]);
+        folds *= nest_count(nt, d, fold, l->dim[d]);
         loads *= nest_count(nt, d, shift, l->dim[d]);
         pes *= nest_count(nt, d, used, l->dim[d]);
     }

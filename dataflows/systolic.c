@@ -40,12 +40,19 @@ static void loop(struct pesim_loop *list, uint8_t *n, uint8_t dim, uint8_t axis,
         list[(*n)++] = (struct pesim_loop){dim, axis, (uint32_t)bound};
 }
 
-/* The mapping with the group and column-fold loops at level `outer`, the
- * row-fold loop at level `inner` (outer <= inner <= the array's). */
+/* Where a mapping's loops go: the group and column-fold loops at level
+ * `outer`, the row-fold loop at `inner` (outer <= inner <= the array's),
+ * the stream cut into `chunks` (its outer loop innermost at `inner`), and
+ * the data spaces in `skip` streaming past every level but DRAM. */
+struct place {
+    unsigned outer, inner, skip;
+    uint64_t chunks;
+};
+
 static void build(const struct sa_shape *sh, const struct pesim_arch *arch,
-                  const struct pesim_layer *l, unsigned outer, unsigned inner, unsigned skip,
-                  struct pesim_mapping *m)
+                  const struct pesim_layer *l, const struct place *pl, struct pesim_mapping *m)
 {
+    unsigned outer = pl->outer, inner = pl->inner, skip = pl->skip;
     unsigned in = arch->nlevels - 1, sa = in - 1;
     const struct pesim_fanout_cfg *f = &arch->level[sa].fanout;
     const uint64_t *d = l->dim;
@@ -54,10 +61,12 @@ static void build(const struct sa_shape *sh, const struct pesim_arch *arch,
     m->nlevels = arch->nlevels;
     loop(m->temporal[outer], &m->ntemporal[outer], PESIM_DIM_G, 0, d[PESIM_DIM_G]);
     loop(m->temporal[outer], &m->ntemporal[outer], sh->dim[COL], 0, div_up(d[sh->dim[COL]], cols));
+    uint64_t t = d[sh->dim[STREAM]], per = (t + pl->chunks - 1) / pl->chunks;
     loop(m->temporal[inner], &m->ntemporal[inner], sh->dim[ROW], 0, div_up(d[sh->dim[ROW]], rows));
+    loop(m->temporal[inner], &m->ntemporal[inner], sh->dim[STREAM], 0, (t + per - 1) / per);
     loop(m->spatial[sa], &m->nspatial[sa], sh->dim[COL], PESIM_AXIS_X, cols);
     loop(m->spatial[sa], &m->nspatial[sa], sh->dim[ROW], PESIM_AXIS_Y, rows);
-    loop(m->temporal[in], &m->ntemporal[in], sh->dim[STREAM], 0, d[sh->dim[STREAM]]);
+    loop(m->temporal[in], &m->ntemporal[in], sh->dim[STREAM], 0, per);
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
         m->bypass[in][ds] = ds != sh->keeps;
         for (unsigned lv = 1; lv < in; lv++)
@@ -95,18 +104,26 @@ int df_map_systolic(const struct pesim_dataflow *df, const struct pesim_arch *ar
     /* The fold loops as far in as the tiles fit: the whole layer right
      * above the array first. SCALE-Sim's SRAMs stream a fold through
      * while the array computes; pesim's levels must hold their tiles, so
-     * a data space whose fold does not fit the levels above the array
-     * streams past them from DRAM (fewest such first). */
+     * the stream is cut into chunks brought in one after another through
+     * the same stationary tile (no new fold: the cycles stay the same),
+     * fewest chunks first; and only a data space that fits nowhere
+     * streams past the levels from DRAM (fewest such first). */
     unsigned sa = arch->nlevels - 2;
+    uint64_t t = l->dim[sh->dim[STREAM]];
     static const uint8_t skips[] = {0, 1, 2, 4, 3, 5, 6, 7};
     for (unsigned k = 0; k < sizeof skips; k++)
-        for (unsigned inner = sa + 1; inner-- > 0;)
-            for (unsigned outer = inner + 1; outer-- > 0;) {
-                struct pesim_analysis a;
-                build(sh, arch, l, outer, inner, skips[k], out);
-                if (pesim_map_analyze(arch, l, out, &a) == 0 && a.fits)
-                    return 0;
-            }
+        for (uint64_t chunks = 1;; chunks = chunks * 2 < t ? chunks * 2 : t) {
+            for (unsigned inner = sa + 1; inner-- > 0;)
+                for (unsigned outer = inner + 1; outer-- > 0;) {
+                    struct place pl = {outer, inner, skips[k], chunks};
+                    struct pesim_analysis a;
+                    build(sh, arch, l, &pl, out);
+                    if (pesim_map_analyze(arch, l, out, &a) == 0 && a.fits)
+                        return 0;
+                }
+            if (chunks >= t)
+                break;
+        }
     pesim_diags_add(diags, "", 0, 0, "%s: no level above the array holds a fold's tiles",
                     df->name);
     return PESIM_E_NOMAP;

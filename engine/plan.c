@@ -113,13 +113,14 @@ struct plan {
     uint32_t nd[MAXT];                                /* scratch: the next tile's digits */
     uint32_t prev_join;
     /* A systolic fan-out above the innermost level (docs/systolic.md):
-     * every step's skew, the rows a new stationary tile shifts through,
-     * and the step loops whose change brings one (sa_stationary: the
-     * innermost level keeps an operand). */
+     * each fold's skew, the rows a new stationary operand tile shifts
+     * through, and the step loops whose change brings one (sa_stationary:
+     * the innermost level keeps an operand). */
     uint64_t sa_skew;
     uint32_t sa_rows;
     bool sa_stationary;
     uint64_t sa_shift;
+    uint64_t sa_fold; /* the step loops whose change starts a fold */
     struct shape *cache;                              /* 2 x nl x CACHE */
     struct shape *slid;                               /* nl x CACHE: slid tiles */
 };
@@ -872,7 +873,8 @@ uint32_t pesim_plan_next(struct run *r, uint64_t now)
         tiles(r, c, c == p->nl - 1 ? s : NULL, now, wait, &nwait);
 
     struct node *c = new_node(r, NODE_COMPUTE, now);
-    c->work[1] = p->sa_skew + (p->sa_stationary && changed(p, p->sa_shift) ? p->sa_rows : 0);
+    c->work[1] = (changed(p, p->sa_fold) ? p->sa_skew : 0) +
+                 (p->sa_stationary && changed(p, p->sa_shift) ? p->sa_rows : 0);
     c->work[0] = s->cycles + c->work[1];
     r->counts.macs += s->macs;
     dep(c, p->prev_join, 0, false);
@@ -923,11 +925,18 @@ static void systolic_init(const struct run *r, struct plan *p)
     p->sa_skew = (uint64_t)f->rows + f->cols - 2;
     /* a double-buffered PE shifts the next tile in behind the current fold */
     p->sa_rows = r->arch->level[in].double_buffer ? 0 : f->rows;
+    bool kept = false;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
-        if (ds != PESIM_DS_OUTPUTS && p->at[ds][in] >= 0) {
-            p->sa_stationary = true;
-            p->sa_shift |= p->refetch[ds][in];
+        if (p->at[ds][in] >= 0) {
+            kept = true;
+            p->sa_fold |= p->refetch[ds][in];
+            if (ds != PESIM_DS_OUTPUTS) {
+                p->sa_stationary = true;
+                p->sa_shift |= p->refetch[ds][in];
+            }
         }
+    if (!kept) /* nothing stays in the PEs: every step restarts the stream */
+        p->sa_fold = below(p->n);
 }
 
 int pesim_plan_init(struct run *r)
