@@ -50,7 +50,7 @@ int pesim_cli_compare(int argc, char **argv)
     struct pesim_workload wl = {0};
     struct pesim_layer_result *res = NULL;
     struct pesim_run *runs = NULL;
-    size_t ndf = pesim_df_count();
+    size_t ndf = 0;
     int status = PESIM_EXIT_INPUT;
     pesim_diags *d = pesim_diags_create();
     if (!d) {
@@ -66,6 +66,7 @@ int pesim_cli_compare(int argc, char **argv)
     }
     if (e || pesim_cli_load(&o, &arch, &wl, d) != 0)
         goto out;
+    ndf = pesim_df_compared_count(&arch);
     if (ndf == 0) {
         pesim_diags_add(d, o.cmd, 0, 0, "no dataflow is registered");
         status = PESIM_EXIT_SIM;
@@ -83,7 +84,7 @@ int pesim_cli_compare(int argc, char **argv)
      * reports every layer that has no valid mapping. */
     status = PESIM_EXIT_OK;
     for (size_t i = 0; i < ndf; i++) {
-        const pesim_dataflow *df = pesim_df_get(i);
+        const pesim_dataflow *df = pesim_df_compared(&arch, i);
         runs[i].dataflow = pesim_df_name(df);
         runs[i].layers = res + i * wl.count;
         runs[i].n = wl.count;

@@ -16,7 +16,44 @@ const pesim_dataflow *pesim_df_get(size_t i)
     return i < pesim_df_count() ? all[i] : NULL;
 }
 
-/* Dataflows run by name only: `compare` compares the templates. */
+static const struct pesim_dataflow *const systolic[] = {&df_sa_os, &df_sa_ws, &df_sa_is};
+
+static bool has_systolic(const struct pesim_arch *arch)
+{
+    for (unsigned lv = 0; arch && lv < arch->nlevels; lv++)
+        if (pesim_arch_has_fanout(arch, lv) && arch->level[lv].fanout.systolic)
+            return true;
+    return false;
+}
+
+/* Those of SCALE-Sim's dataflows whose stationary data the PE can keep
+ * (Gemmini's PEs keep weights or outputs, a TPU's weights), into out. */
+static size_t systolic_list(const struct pesim_arch *arch, const pesim_dataflow **out)
+{
+    static const enum pesim_ds keeps[] = {PESIM_DS_OUTPUTS, PESIM_DS_WEIGHTS, PESIM_DS_INPUTS};
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof systolic / sizeof systolic[0]; i++)
+        if (arch->level[arch->nlevels - 1].holds[keeps[i]])
+            out[n++] = systolic[i];
+    return n;
+}
+
+size_t pesim_df_compared_count(const struct pesim_arch *arch)
+{
+    const pesim_dataflow *list[3];
+    return has_systolic(arch) ? systolic_list(arch, list) : pesim_df_count();
+}
+
+const pesim_dataflow *pesim_df_compared(const struct pesim_arch *arch, size_t i)
+{
+    if (!has_systolic(arch))
+        return pesim_df_get(i);
+    const pesim_dataflow *list[3];
+    return i < systolic_list(arch, list) ? list[i] : NULL;
+}
+
+/* Dataflows run by name only: `compare` compares the templates (or, on a
+ * systolic array, SCALE-Sim's three). */
 static const struct pesim_dataflow *const by_name_only[] = {&df_mapspace, &df_sa_os, &df_sa_ws,
                                                             &df_sa_is};
 

@@ -71,9 +71,11 @@ static int run_layer(const struct pesim_arch *arch, const struct pesim_layer *l,
                      struct pesim_layer_result *out, pesim_diags *diags)
 {
     struct pesim_layer view;
+    const struct pesim_layer *given = l;
     l = pesim_layer_as_run(arch, l, &view);
     memset(out, 0, sizeof *out);
     out->layer = *l;
+    out->source = *given;
     out->mapping = *m;
     int rc = pesim_map_check(arch, l, m, file, diags);
     if (rc)

@@ -77,7 +77,9 @@ static void run_job(void *ctx, size_t i)
     struct layer_job *j = &net->jobs[i];
     const struct pesim_layer_cache *cache = net->o->cache;
     if (cache && cache->get(cache->ctx, j->layer, j->out)) {
-        j->out->layer = *j->layer;
+        struct pesim_layer view;
+        j->out->layer = *pesim_layer_as_run(net->arch, j->layer, &view);
+        j->out->source = *j->layer;
         j->out->same_as[0] = '\0';
         return;
     }
@@ -151,7 +153,9 @@ int pesim_network_run(const struct pesim_arch *arch, const struct pesim_workload
     for (size_t i = 0; jobs && first && i < bad; i++)
         if (first[i] != i) {
             out[i] = out[first[i]];
-            out[i].layer = wl->layers[i];
+            struct pesim_layer view;
+            out[i].source = wl->layers[i];
+            out[i].layer = *pesim_layer_as_run(arch, &wl->layers[i], &view);
             snprintf(out[i].same_as, sizeof out[i].same_as, "%s", wl->layers[first[i]].name);
         }
     for (size_t k = 0; jobs && k < njobs; k++)

@@ -130,13 +130,29 @@ static void systolic(struct pesim_report_sink *s, const struct pesim_arch *arch,
     for (unsigned ds = 0; ds < PESIM_DS_OUTPUTS; ds++)
         stationary |= !r->mapping.bypass[in][ds] && arch->level[in].holds[ds];
     double spans = (double)a->ideal_cycles + (stationary ? (double)a->folds * (f->cols - 1) : 0);
+    /* the level the array's outputs go to: SCALE-Sim's OFMAP SRAM, which
+     * writes every update through to DRAM */
+    unsigned out_lv = 0;
+    for (unsigned lv = in; lv-- > 1;)
+        if (arch->level[lv].holds[PESIM_DS_OUTPUTS] && !r->mapping.bypass[lv][PESIM_DS_OUTPUTS]) {
+            out_lv = lv;
+            break;
+        }
+    uint64_t updates = a->acc[out_lv][PESIM_DS_OUTPUTS].updates;
+    bool os = !stationary && !r->mapping.bypass[in][PESIM_DS_OUTPUTS];
     s->begin(s, "systolic");
     s->u64(s, "folds", a->folds);
     s->u64(s, "fill_drain_cycles", a->systolic_cycles);
     s->f64(s, "mapping_efficiency", a->folds ? (double)a->fold_pes / ((double)a->folds * pes) : 0);
     s->u64(s, "scalesim_total_cycles", total);
+    s->u64(s, "scalesim_stall_cycles",
+           r->steady_cycles > a->ideal_cycles ? r->steady_cycles - a->ideal_cycles : 0);
     s->f64(s, "scalesim_overall_util", total ? (double)a->macs / ((double)total * pes) : 0);
     s->f64(s, "scalesim_compute_util", spans > 0 ? (double)a->macs / (spans * pes) : 0);
+    s->u64(s, "scalesim_sram_ofmap_writes",
+           updates + (os ? a->folds * ((uint64_t)f->rows + f->cols) : 0));
+    s->u64(s, "scalesim_dram_ifmap_reads", pesim_layer_inputs_touched(&r->source));
+    s->u64(s, "scalesim_dram_ofmap_writes", updates);
     s->end(s);
 }
 

@@ -14,6 +14,10 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests",
+                                "scalesim"))
+import scfiles  # noqa: E402
+
 # (name, ifmap h, ifmap w, filter h, filter w, channels, filters, stride):
 # ifmap sizes include any padding, as SCALE-Sim takes them. A name with DP
 # is depthwise (SCALE-Sim runs one single-channel layer per channel).
@@ -47,47 +51,26 @@ ARRAYS = [
     ((128, 128), ["c1x1", "c3x3"], ["g3"]),
 ]
 DATAFLOWS = ["os", "ws", "is"]
+# Bandwidth-limited runs (InterfaceBandwidth USER, Bandwidth words per
+# cycle per buffer) with SRAMs that hold the layer: (rows, cols, kB, bw,
+# convs, gemms)
+USER = [
+    (8, 8, 1024, 2, ["c3x3", "c1x1"], ["g1"]),
+    (32, 16, 1024, 1, ["c3x3s2", "dw3x3"], ["g4"]),
+]
 
-CFG = """[general]
-run_name = {run}
-
-[architecture_presets]
-ArrayHeight: {rows}
-ArrayWidth: {cols}
-IfmapSramSzkB: 1024
-FilterSramSzkB: 1024
-OfmapSramSzkB: 1024
-IfmapOffset: 0
-FilterOffset: 10000000
-OfmapOffset: 20000000
-Bandwidth : 10
-Dataflow : {df}
-MemoryBanks: 1
-
-[run_presets]
-InterfaceBandwidth: CALC
-"""
-
-FIELDS = ["rows", "cols", "dataflow", "kind", "layer", "a", "b", "c", "d", "e", "f", "g",
+FIELDS = ["rows", "cols", "sram_kb", "mode", "bandwidth", "dataflow", "kind", "layer", "a", "b", "c", "d", "e", "f", "g",
           "total_cycles", "stall_cycles", "overall_util", "mapping_eff", "compute_util",
           "sram_ifmap_reads", "sram_filter_reads", "sram_ofmap_writes",
           "dram_ifmap_reads", "dram_filter_reads", "dram_ofmap_writes", "runs"]
 
 
-def run(ss, tmp, rows, cols, df, kind, layers):
-    run_name = f"r{rows}x{cols}_{df}_{kind}"
+def run(ss, tmp, rows, cols, df, kind, layers, kb=1024, mode="CALC", bw=10):
+    run_name = f"r{rows}x{cols}_{df}_{kind}_{mode}{bw}"
     cfg = os.path.join(tmp, run_name + ".cfg")
     topo = os.path.join(tmp, run_name + ".csv")
-    with open(cfg, "w") as f:
-        f.write(CFG.format(run=run_name, rows=rows, cols=cols, df=df))
-    with open(topo, "w") as f:
-        if kind == "conv":
-            f.write("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, "
-                    "Channels, Num Filter, Strides,\n")
-        else:
-            f.write("Layer, M, N, K,\n")
-        for row in layers:
-            f.write(", ".join(str(v) for v in row) + ",\n")
+    scfiles.write_cfg(cfg, run_name, rows, cols, df, kb, mode, bw)
+    scfiles.write_topology(topo, kind, layers)
     out = os.path.join(tmp, "out")
     subprocess.run(["/usr/bin/python3", os.path.join(ss, "scalesim", "scale.py"), "-t", topo,
                     "-c", cfg, "-p", out, "-i", kind],
@@ -110,7 +93,7 @@ def run(ss, tmp, rows, cols, df, kind, layers):
         utils = c[0][2:5]
         counts = [sum(r[k] for r in d) for k in (2, 5, 8, 11, 14, 17)]
         vals = list(row[1:]) + [""] * (7 - len(row[1:]))
-        result.append([rows, cols, df, kind, row[0]] + vals + [int(sums[0]), int(sums[1])] +
+        result.append([rows, cols, kb, mode, bw, df, kind, row[0]] + vals + [int(sums[0]), int(sums[1])] +
                       [f"{u:.6f}" for u in utils] + [int(x) for x in counts] + [n])
     return result
 
@@ -120,11 +103,16 @@ def main():
     w = csv.writer(sys.stdout, lineterminator="\n")
     w.writerow(FIELDS)
     with tempfile.TemporaryDirectory() as tmp:
-        for (rows, cols), convs, gemms in ARRAYS:
+        runs = [(rows, cols, 1024, "CALC", 10, convs, gemms)
+                for (rows, cols), convs, gemms in ARRAYS]
+        runs += [(rows, cols, kb, "USER", bw, convs, gemms)
+                 for rows, cols, kb, bw, convs, gemms in USER]
+        for rows, cols, kb, mode, bw, convs, gemms in runs:
             for df in DATAFLOWS:
                 for kind, names, table in (("conv", convs, CONVS), ("gemm", gemms, GEMMS)):
                     if names:
-                        for r in run(ss, tmp, rows, cols, df, kind, [table[n] for n in names]):
+                        for r in run(ss, tmp, rows, cols, df, kind, [table[n] for n in names],
+                                     kb, mode, bw):
                             w.writerow(r)
 
 

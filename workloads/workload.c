@@ -109,6 +109,44 @@ uint64_t pesim_layer_macs(const struct pesim_layer *l)
     return product_ok(l->dim, PESIM_DIM_COUNT, &r) ? r : UINT64_MAX;
 }
 
+/* Positions along one axis of the padded plane that some window covers
+ * and that are not padding. */
+static uint64_t axis_touched(uint64_t p, uint64_t u, uint64_t r, uint64_t dil, uint64_t pad,
+                             uint64_t plane)
+{
+    uint64_t real = plane > 2 * pad ? plane - 2 * pad : 0;
+    if (plane > (1u << 24) || p > (1u << 24) || r > (1u << 24))
+        return real;
+    if (dil == 1 && u <= r) /* windows overlap or abut: one run */
+        return real;
+    unsigned char *seen = calloc(plane, 1);
+    if (!seen)
+        return real;
+    uint64_t n = 0;
+    for (uint64_t i = 0; i < p; i++)
+        for (uint64_t k = 0; k < r; k++) {
+            uint64_t h = i * u + k * dil;
+            if (h < plane && h >= pad && h < plane - pad && !seen[h]) {
+                seen[h] = 1;
+                n++;
+            }
+        }
+    free(seen);
+    return n;
+}
+
+uint64_t pesim_layer_inputs_touched(const struct pesim_layer *l)
+{
+    if (pesim_layer_is_gemm(l))
+        return pesim_layer_ds_words(l, PESIM_DS_INPUTS);
+    const uint64_t *d = l->dim;
+    uint64_t h = axis_touched(d[PESIM_DIM_P], l->stride[0], d[PESIM_DIM_R], l->dilation[0],
+                              l->pad[0], pesim_layer_h(l));
+    uint64_t w = axis_touched(d[PESIM_DIM_Q], l->stride[1], d[PESIM_DIM_S], l->dilation[1],
+                              l->pad[1], pesim_layer_w(l));
+    return mul_sat(mul_sat(mul_sat(d[PESIM_DIM_N], d[PESIM_DIM_G]), d[PESIM_DIM_C]), mul_sat(h, w));
+}
+
 void pesim_layer_im2col(const struct pesim_layer *l, struct pesim_layer *out)
 {
     *out = *l;

@@ -15,6 +15,12 @@ typedef struct pesim_dataflow pesim_dataflow;
 /* Registered dataflows in a fixed order (the order `compare` prints). */
 size_t pesim_df_count(void);
 const pesim_dataflow *pesim_df_get(size_t i);
+/* The dataflows `compare` compares on arch, in order: on an architecture
+ * with a systolic fan-out those of SCALE-Sim's three (sa-os, sa-ws, sa-is:
+ * docs/systolic.md) whose stationary data its PEs hold, else the
+ * registered ones above. */
+size_t pesim_df_compared_count(const struct pesim_arch *arch);
+const pesim_dataflow *pesim_df_compared(const struct pesim_arch *arch, size_t i);
 /* By short name ("ws", "os"); NULL if none. */
 const pesim_dataflow *pesim_df_find(const char *name);
 const char *pesim_df_name(const pesim_dataflow *df);        /* "ws" */

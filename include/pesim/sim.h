@@ -32,7 +32,8 @@ enum pesim_stall {
 };
 
 struct pesim_layer_result {
-    struct pesim_layer layer;
+    struct pesim_layer layer;  /* as run: its im2col view on an im2col arch */
+    struct pesim_layer source; /* as given */
     /* Whole-network runs simulate each distinct layer once: a layer that
      * is the same as an earlier one (pesim_sim_same_layer) copies that
      * result and names it here; "" otherwise. */

@@ -85,6 +85,11 @@ const char *pesim_layer_kind_name(enum pesim_layer_kind kind);
  * group, so that an array axis can take all the pixels or all the window
  * at once. A gemm or matmul is its own view. Counts saturate. */
 void pesim_layer_im2col(const struct pesim_layer *l, struct pesim_layer *out);
+/* Input words l's windows touch (padding excluded): below the input's
+ * size when a stride larger than the window skips rows or columns.
+ * Saturates; the whole input's words when the plane is too large to
+ * count (over 2^24 rows). */
+uint64_t pesim_layer_inputs_touched(const struct pesim_layer *l);
 /* l as arch runs it: its im2col view into *buf when arch->im2col, else l
  * itself. */
 const struct pesim_layer *pesim_layer_as_run(const struct pesim_arch *arch,

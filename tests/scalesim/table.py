@@ -3,16 +3,20 @@
 
 tests/scalesim/data/cases.csv holds what SCALE-Sim v2 reported
 (scalesim-project/scale-sim-v2 at commit
-22f88b17f1dd3160e18bff5df165035bf8146e83, CALC bandwidth mode, 1024 kB
-SRAMs), recorded by tools/scalesim_table.py. For every case this writes
+22f88b17f1dd3160e18bff5df165035bf8146e83; CALC bandwidth mode with 1024 kB
+SRAMs, and USER mode at 1 and 2 words per cycle), recorded by
+tools/scalesim_table.py. For every case this writes
 the same SCALE-Sim .cfg and topology CSV, runs pesim on them (the .cfg
 read as an architecture) and checks:
   - cycles: SCALE-Sim's total cycles = pesim's steady cycles minus one
     per layer SCALE-Sim ran (its count is the index of the last cycle; a
     depthwise layer is one SCALE-Sim layer per channel), on the event
     engine, the cycle-stepped engine and the analysis;
+  - stalls: in SCALE-Sim's bandwidth-limited mode (USER) with SRAMs that
+    hold the layer, none in the steady state (both fill before it);
   - SRAM traffic: ifmap and filter reads, ofmap writes (under os SCALE-Sim
-    also counts rows + cols writes per fold: docs/systolic.md);
+    also counts rows + cols writes per fold: docs/systolic.md), and in
+    CALC mode DRAM ifmap and filter reads and ofmap writes;
   - mapping efficiency, overall and compute utilization as SCALE-Sim
     defines them (JSON `systolic`).
 Usage: table.py PESIM [CASES.csv]"""
@@ -24,29 +28,8 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CFG = """[general]
-run_name = r{rows}x{cols}_{df}
-
-[architecture_presets]
-ArrayHeight: {rows}
-ArrayWidth: {cols}
-IfmapSramSzkB: {kb}
-FilterSramSzkB: {kb}
-OfmapSramSzkB: {kb}
-IfmapOffset: 0
-FilterOffset: 10000000
-OfmapOffset: 20000000
-Bandwidth : 10
-Dataflow : {df}
-MemoryBanks: 1
-
-[run_presets]
-InterfaceBandwidth: CALC
-"""
-CONV_HEAD = ("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
-             "Num Filter, Strides,\n")
-
-
+sys.path.insert(0, HERE)
+import scfiles  # noqa: E402
 def pesim(exe, args):
     r = subprocess.run([exe] + args, capture_output=True, text=True)
     if r.returncode:
@@ -62,15 +45,7 @@ def sram_reads(L, ds):
 
 def check(exe, c, tmp):
     rows, cols, df = int(c["rows"]), int(c["cols"]), c["dataflow"]
-    cfg = os.path.join(tmp, "a.cfg")
-    topo = os.path.join(tmp, "w.csv")
-    with open(cfg, "w") as f:
-        f.write(CFG.format(rows=rows, cols=cols, df=df, kb=c.get("sram_kb", 1024)))
-    with open(topo, "w") as f:
-        if c["kind"] == "conv":
-            f.write(CONV_HEAD + ", ".join([c["layer"]] + [c[k] for k in "abcdefg"]) + ",\n")
-        else:
-            f.write("Layer, M, N, K,\n" + ", ".join([c["layer"]] + [c[k] for k in "abc"]) + ",\n")
+    cfg, topo = scfiles.case_files(tmp, c)
     base = ["run", "--arch", cfg, "--workload", topo, "--format", "json"]
     ev = pesim(exe, base)
     runs = int(c["runs"])
@@ -79,20 +54,31 @@ def check(exe, c, tmp):
     if ev["steady_cycles"] - runs != want:
         bad.append("cycles %d - %d, SCALE-Sim %d" % (ev["steady_cycles"], runs, want))
     an = pesim(exe, base + ["--engine", "analysis"])
-    if an["cycles"] != ev["steady_cycles"]:
-        bad.append("analysis %d, event %d" % (an["cycles"], ev["steady_cycles"]))
+    # the analysis's compute bound is its ideal cycles, fill and drain in
+    # (its roofline may name DRAM in USER mode, whose fill is outside)
+    if an["bound_cycles"]["compute"] != ev["steady_cycles"]:
+        bad.append("analysis %d, event %d" % (an["bound_cycles"]["compute"], ev["steady_cycles"]))
     if ev["steady_cycles"] < 200000:
         st = pesim(exe, base + ["--engine", "step"])
         if (st["cycles"], st["stalls"]) != (ev["cycles"], ev["stalls"]):
             bad.append("step engine %d, event %d" % (st["cycles"], ev["cycles"]))
     sa = ev["systolic"]
-    writes = ev["accesses"]["sram"]["outputs"]["updates"]
-    if df == "os":
-        writes += sa["folds"] * (rows + cols)
-    got = (sram_reads(ev, "inputs"), sram_reads(ev, "weights"), writes)
+    got = (sram_reads(ev, "inputs"), sram_reads(ev, "weights"), sa["scalesim_sram_ofmap_writes"])
     ref = tuple(int(c[k]) for k in ("sram_ifmap_reads", "sram_filter_reads", "sram_ofmap_writes"))
     if got != ref:
         bad.append("SRAM ifmap/filter reads, ofmap writes %s, SCALE-Sim %s" % (got, ref))
+    if sa["scalesim_stall_cycles"] != int(c.get("stall_cycles") or 0):
+        bad.append("stalls %d, SCALE-Sim %s" % (sa["scalesim_stall_cycles"], c["stall_cycles"]))
+    # DRAM in CALC mode with SRAMs that hold the layer: SCALE-Sim's reads
+    # are the distinct addresses (USER mode fetches its whole prefetch
+    # matrix, duplicates and padding included: docs/systolic.md)
+    if (c.get("mode") or "CALC") == "CALC" and "dram_ifmap_reads" in c:
+        got = (sa["scalesim_dram_ifmap_reads"], ev["accesses"]["dram"]["weights"]["reads"],
+               sa["scalesim_dram_ofmap_writes"])
+        ref = tuple(int(c[k]) for k in ("dram_ifmap_reads", "dram_filter_reads",
+                                        "dram_ofmap_writes"))
+        if got != ref:
+            bad.append("DRAM ifmap/filter reads, ofmap writes %s, SCALE-Sim %s" % (got, ref))
     for key, col in (("mapping_efficiency", "mapping_eff"),
                      ("scalesim_overall_util", "overall_util"),
                      ("scalesim_compute_util", "compute_util")):
