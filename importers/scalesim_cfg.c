@@ -163,9 +163,11 @@ static void parse_line(struct cfg *c, const char *s, const char *e, unsigned no,
         }
         memcpy(section, b + 1, (size_t)(close - b - 1));
         section[close - b - 1] = '\0';
-        if (!known_section(section))
+        if (!known_section(section)) {
             error(c, no, col, "unknown section [%s], expected [general], [architecture_presets], "
                   "[run_presets] or [network_presets]", got);
+            strcpy(section, "?"); /* its keys: reported with it */
+        }
         return;
     }
     const char *sep = b;
@@ -182,6 +184,8 @@ static void parse_line(struct cfg *c, const char *s, const char *e, unsigned no,
         error(c, no, col, "%s outside a known section, expected it under one", got);
         return;
     }
+    if (strcmp(section, "?") == 0)
+        return;
     int k = find_key(section, b, (size_t)(kend - b));
     if (k < 0) {
         char expected[256] = "";

@@ -4,7 +4,9 @@
  * both load, the mapping is checked and, when valid and small, analysed
  * and run through the event engine. The same bytes go through the Timeloop
  * readers: a spec (then the second document as a Timeloop mapping or
- * map.txt for it, and the whole input as an ERT pricing it). Nothing may crash, leak or trip a sanitizer.
+ * map.txt for it, and the whole input as an ERT pricing it); and as a
+ * SCALE-Sim .cfg with a topology CSV as the second document, run when
+ * small. Nothing may crash, leak or trip a sanitizer.
  * scripts/fuzz.sh builds it and runs it from tests/fuzz/corpus for 30 s
  * (scripts/test.sh, so CI); `scripts/fuzz.sh 600` runs longer
  * (docs/config.md, "Robustness"). */
@@ -78,6 +80,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         n.mac = tl.mac;
         pesim_energy_price_ert(text, size, "f.yaml", &n, &ta, d);
         free(yaml);
+    }
+    /* A SCALE-Sim .cfg and topology: when both load, the first layer's
+     * im2col view maps with the .cfg's dataflow and runs when small. */
+    struct pesim_arch sa;
+    struct pesim_workload st;
+    if (!pesim_import_scalesim_cfg(text, wl_len, "f.cfg", &sa, NULL, d) &&
+        !pesim_import_scalesim(text + map_off, size - map_off, "f.csv", &st, d)) {
+        const pesim_dataflow *df = pesim_df_find(sa.dataflow);
+        struct pesim_mapping sm;
+        if (df && st.count > 0 && pesim_layer_macs(&st.layers[0]) < 100000 &&
+            !pesim_df_map(df, &sa, &st.layers[0], &sm, d)) {
+            struct pesim_layer_result r;
+            pesim_sim_layer_engine(&sa, &st.layers[0], &sm, PESIM_ENGINE_EVENT, "f", &r, d);
+        }
+        pesim_workload_free(&st);
     }
     pesim_diags_destroy(d);
     return 0;
