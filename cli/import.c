@@ -10,6 +10,7 @@ void pesim_cli_import_help(FILE *out)
 {
     fputs("usage: pesim import FILE [-o net.yaml] [--layers SEL] [--batch N]\n"
           "       pesim import ARCH.yaml [--ert ERT.yaml] [-o arch.yaml]\n"
+          "       pesim import SCALE.cfg [-o arch.yaml]\n"
           "       pesim import MAP.yaml|MAP.txt --arch ARCH.yaml [--workload PROB.yaml]\n"
           "                    [-o mapping.yaml]\n"
           "\n"
@@ -26,6 +27,8 @@ void pesim_cli_import_help(FILE *out)
           "a timeloop-*.map.txt printout) as pesim's mapping YAML, read against\n"
           "--arch (its Timeloop spec) and the dimension names of --workload (a\n"
           "Timeloop problem; default: Timeloop's cnn-layer names). docs/timeloop.md.\n"
+          "A SCALE-Sim configuration (.cfg with [architecture_presets]) is written\n"
+          "as the pesim architecture of its systolic array (docs/systolic.md).\n"
           "\n"
           "options:\n"
           "  --layers SEL         keep only these layers (names, first:last, kinds)\n"
@@ -40,6 +43,7 @@ void pesim_cli_import_help(FILE *out)
           "\n"
           "example:\n"
           "  pesim import tests/importers/data/alexnet_scalesim.csv -o alexnet.yaml\n"
+          "  pesim import examples/scalesim/os-32x32.cfg -o os-32x32.yaml\n"
           "  pesim import tests/timeloop/cases/tl01-os/map.yaml --arch \\\n"
           "      tests/timeloop/cases/tl01-os/arch.yaml -o map.yaml\n",
           out);

@@ -325,7 +325,10 @@ int pesim_import_scalesim_cfg(const char *text, size_t len, const char *file,
     c.d = diags;
     char section[32] = "";
     unsigned no = 1;
-    for (const char *s = text, *end = text + len; s < end; no++) {
+    const char *s = text, *end = text + len;
+    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) /* a UTF-8 byte-order mark */
+        s += 3;
+    for (; s < end; no++) {
         const char *e = memchr(s, '\n', (size_t)(end - s));
         if (!e)
             e = end;

@@ -1015,8 +1015,8 @@ static void test_docs_examples(void **state)
         src = getcwd(cwd, sizeof cwd);
     char dir[] = "/tmp/pesim-test-docs-XXXXXX";
     assert_non_null(mkdtemp(dir));
-    static const char *const linked[] = {"docs", "tests", "workloads", "configs"};
-    for (size_t i = 0; i < 4; i++) {
+    static const char *const linked[] = {"docs", "tests", "workloads", "configs", "examples"};
+    for (size_t i = 0; i < 5; i++) {
         char from[4096], to[4200];
         snprintf(from, sizeof from, "%s/%s", src, linked[i]);
         snprintf(to, sizeof to, "%s/%s", dir, linked[i]);
@@ -1026,6 +1026,7 @@ static void test_docs_examples(void **state)
     assert_true(run_doc_examples(src, "workloads.md", dir, true) >= 6);
     assert_true(run_doc_examples(src, "sweeps.md", dir, false) >= 4);
     assert_true(run_doc_examples(src, "timeloop.md", dir, true) >= 6);
+    assert_true(run_doc_examples(src, "systolic.md", dir, true) >= 4);
     /* Clean the links and whatever the examples wrote (-o files). */
     DIR *dp = opendir(dir);
     for (struct dirent *e; dp && (e = readdir(dp));)

@@ -266,6 +266,26 @@ Conv2,30,30,3,3,16,32,2,
 """
 SCALESIM_HEADER = SCALESIM.split("\n")[0]
 
+SCALESIM_CFG = """[general]
+run_name = t
+
+[architecture_presets]
+ArrayHeight: 8
+ArrayWidth: 4
+IfmapSramSzkB: 64
+FilterSramSzkB: 64
+OfmapSramSzkB: 64
+IfmapOffset: 0
+FilterOffset: 10000000
+OfmapOffset: 20000000
+Bandwidth : 10
+Dataflow : ws
+MemoryBanks: 1
+
+[run_presets]
+InterfaceBandwidth: CALC
+"""
+
 TIMELOOP_SHORT = """problem:
   version: 0.4
   instance:
@@ -848,6 +868,54 @@ def importer_families():
              imp % "t.csv", ex, stderr=["t.csv", "error:"] if ex else [],
              absent=["out.yaml"] if ex else [], files={"t.csv": text})
     family_truncate("scalesim", "t.csv", SCALESIM, imp % "t.csv", lambda d: d, [0.0, 0.5], ())
+
+    # SCALE-Sim configurations (.cfg) as architectures
+    run_cfg = "run --arch @s.cfg --workload @t.csv -o @out.txt"
+    cfg_files = lambda text: {"s.cfg": text, "t.csv": SCALESIM}
+    case("gen-sccfg-valid", "a SCALE-Sim .cfg runs its array on a topology", run_cfg, 0,
+         files=cfg_files(SCALESIM_CFG))
+    case("gen-sccfg-import", "a SCALE-Sim .cfg imports as a pesim architecture",
+         "import @s.cfg -o @out.yaml", 0, files={"s.cfg": SCALESIM_CFG})
+    keys = [("ArrayHeight", "8"), ("ArrayWidth", "4"), ("IfmapSramSzkB", "64"),
+            ("FilterSramSzkB", "64"), ("OfmapSramSzkB", "64")]
+    n = 0
+    for key, good in keys:
+        for what, v in cells:
+            if "\x00" in v:
+                continue
+            n += 1
+            text = SCALESIM_CFG.replace("%s: %s\n" % (key, good), "%s: %s\n" % (key, v), 1)
+            case("gen-sccfg-%03d-%s-%s" % (n, key, what),
+                 "SCALE-Sim .cfg: %s given %r is refused at its line" % (key, v),
+                 run_cfg, 2, stderr=["s.cfg:", "error:", key], absent=["out.txt"],
+                 files=cfg_files(text))
+    cfg_shapes = [
+        ("crlf", SCALESIM_CFG.replace("\n", "\r\n"), 0),
+        ("bom", "\ufeff" + SCALESIM_CFG, 0),
+        ("lower-keys", SCALESIM_CFG.replace("ArrayHeight", "arrayheight"), 0),
+        ("equals", SCALESIM_CFG.replace("ArrayWidth: 4", "ArrayWidth = 4"), 0),
+        ("comments", "# a comment\n; another\n" + SCALESIM_CFG, 0),
+        ("no-dataflow", SCALESIM_CFG.replace("Dataflow : ws\n", ""), 2),
+        ("dataflow-rs", SCALESIM_CFG.replace("Dataflow : ws", "Dataflow : rs"), 2),
+        ("unknown-key", SCALESIM_CFG.replace("MemoryBanks", "MemoryBank"), 2),
+        ("twice", SCALESIM_CFG + "[architecture_presets]\nArrayWidth: 8\n", 2),
+        ("unknown-section", SCALESIM_CFG + "[extra]\nx: 1\n", 2),
+        ("user-no-bandwidth", SCALESIM_CFG.replace("Bandwidth : 10\n", "").replace("CALC", "USER"), 2),
+        ("user-zero-bandwidth", SCALESIM_CFG.replace("Bandwidth : 10", "Bandwidth : 0").replace("CALC", "USER"), 2),
+        ("name-shell", SCALESIM_CFG.replace("run_name = t", "run_name = $(touch pwned); `touch pwned2`"), 0),
+        ("name-yaml", SCALESIM_CFG.replace("run_name = t", "run_name = x\": {a: [1]}, b: *c"), 0),
+        ("name-long", SCALESIM_CFG.replace("run_name = t", "run_name = " + "n" * 5000), 2),
+        ("array-huge", SCALESIM_CFG.replace("ArrayHeight: 8", "ArrayHeight: 65536").replace(
+            "ArrayWidth: 4", "ArrayWidth: 65536"), 2),
+        ("many-lines", SCALESIM_CFG + "".join("# %d\n" % k for k in range(20000)), 0),
+    ]
+    for i, (what, text, ex) in enumerate(cfg_shapes, 1):
+        case("gen-sccfg-shape-%02d-%s" % (i, what),
+             "SCALE-Sim .cfg with %s: %s" % (what, "runs" if ex == 0 else "refused with its position"),
+             run_cfg, ex, stderr=["s.cfg", "error:"] if ex else [],
+             absent=["out.txt"] if ex else [], files=cfg_files(text))
+    family_truncate("sccfg", "s.cfg", SCALESIM_CFG, run_cfg,
+                    lambda d: dict(d, **{"t.csv": SCALESIM}), [0.2, 0.5, 0.8], ())
 
     # Timeloop
     case("gen-timeloop-valid", "a Timeloop v0.4 problem imports", imp % "p.yaml", 0,
