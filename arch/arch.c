@@ -175,6 +175,19 @@ static void general_check(struct cfg_ctx *ctx, const char *path, void *obj)
                             "%llu", got, (unsigned long long)GENERAL_PES_MAX);
 }
 
+/* --set levels.NAME.KEY=VALUE: the level of that name (config/cfg.h,
+ * cfg_item_fn); obj is the architecture. */
+static bool level_item(const void *obj, const char *name, size_t *offset)
+{
+    const struct pesim_arch *a = obj;
+    for (unsigned i = 0; i < a->nlevels && i < PESIM_LEVELS_MAX; i++)
+        if (strcmp(a->level[i].name, name) == 0) {
+            *offset = offsetof(struct pesim_arch, level) + i * sizeof a->level[0];
+            return true;
+        }
+    return false;
+}
+
 static const struct cfg_key general_keys[] = {
     {.name = "name", .type = CFG_STRING, .umax = PESIM_NAME_MAX - 1,
      .unit = "", .desc = "Name shown in reports", .offset = ARCH_OFF(name)},
@@ -196,6 +209,7 @@ static const struct cfg_key general_keys[] = {
      .offset = ARCH_OFF(dataflow)},
     {.name = "levels", .type = CFG_CUSTOM, .unit = "", .type_doc = "list",
      .flags = CFG_F_LIST, .parse = pesim_levels_parse, .sub = &pesim_level_section,
+     .item = level_item,
      .offset = offsetof(struct pesim_arch_in, a),
      .desc = "Storage levels, outermost (DRAM) first, each with an optional fan-out below"},
     {.name = "dram", .type = CFG_SECTION, .unit = "", .desc = "Timing of level 0 (DRAM)",

@@ -872,6 +872,11 @@ int pesim_cfg_set(struct cfg_ctx *ctx, const struct cfg_section *root,
     size_t sec_off = 0; /* offset of the section object holding `key` */
     char path[PATH_MAX_LEN] = "";
     const char *comp = assignment;
+    /* a named item of a list (levels.NAME): its section, offset and path,
+     * whose own check runs after the value is set */
+    const struct cfg_section *item_sec = NULL;
+    size_t item_off = 0;
+    char item_path[PATH_MAX_LEN] = "";
     while (comp < eq) {
         const char *dot = memchr(comp, '.', (size_t)(eq - comp));
         const char *end = dot ? dot : eq;
@@ -884,6 +889,30 @@ int pesim_cfg_set(struct cfg_ctx *ctx, const struct cfg_section *root,
         char full[PATH_MAX_LEN];
         pesim_cfg_join(full, sizeof full, path, name);
         at.start_mark.column = (size_t)(comp - assignment);
+        if (key && key->item && !item_sec) {
+            /* The item of a named list: levels.NAME */
+            size_t off;
+            if (!key->item((const char *)obj + sec_off + key->offset, name, &off)) {
+                pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_UNKNOWN_KEY, &at, full,
+                                 "no item of %s has that name, expected the name of one",
+                                 path);
+                return PESIM_E_INVALID;
+            }
+            sec_off += key->offset + off;
+            sec = item_sec = key->sub;
+            item_off = sec_off;
+            key = NULL;
+            snprintf(path, sizeof path, "%s", full);
+            snprintf(item_path, sizeof item_path, "%s", full);
+            comp = dot ? dot + 1 : eq;
+            if (!dot) {
+                pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_ASSIGN, &at, path,
+                                 "names an item, expected one of its keys after it "
+                                 "(%s.KEY=VALUE)", path);
+                return PESIM_E_INVALID;
+            }
+            continue;
+        }
         if (key) {
             /* Descending below the previous component. */
             if (key->type != CFG_SECTION) {
@@ -957,6 +986,8 @@ int pesim_cfg_set(struct cfg_ctx *ctx, const struct cfg_section *root,
                 ctx->errs[i].col = ctx->col_offset + 1;
             }
     }
+    if (!pesim_cfg_failed(ctx) && item_sec)
+        pesim_cfg_check_all(ctx, item_sec, copy + item_off, item_path);
     if (!pesim_cfg_failed(ctx))
         pesim_cfg_check_all(ctx, root, copy, "");
     ctx->in_set = false;
@@ -1257,6 +1288,21 @@ int pesim_cfg_number(const struct cfg_section *sec, const void *obj, const char 
         if (!k)
             return PESIM_E_NOTFOUND;
         const unsigned char *field = base + k->offset;
+        if (p[n] == '.' && k->item) { /* LIST.NAME. */
+            p += n + 1;
+            n = strcspn(p, ".");
+            size_t off;
+            if (n == 0 || n >= sizeof name || p[n] != '.')
+                return PESIM_E_NOTFOUND;
+            memcpy(name, p, n);
+            name[n] = '\0';
+            if (!k->item(field, name, &off))
+                return PESIM_E_NOTFOUND;
+            sec = k->sub;
+            base = field + off;
+            p += n + 1;
+            continue;
+        }
         if (p[n] == '.') {
             if (k->type != CFG_SECTION)
                 return PESIM_E_NOTFOUND;

@@ -53,6 +53,10 @@ typedef int (*cfg_parse_fn)(struct cfg_ctx *ctx, const struct cfg_key *key,
 /* Cross-key check of a section after its keys were read (or after a --set):
  * may normalize `obj`; reports with pesim_cfg_error_key. */
 typedef void (*cfg_check_fn)(struct cfg_ctx *ctx, const char *path, void *obj);
+/* A list whose items have names (--set LIST.NAME.KEY=VALUE): the offset,
+ * from the list key's object, of the item called `name` (whose keys are
+ * the key's `sub`); false when no item has that name. */
+typedef bool (*cfg_item_fn)(const void *obj, const char *name, size_t *offset);
 
 struct cfg_key {
     const char *name;
@@ -69,6 +73,7 @@ struct cfg_key {
     const char *type_doc;          /* CFG_CUSTOM: type and what is expected */
     unsigned flags;                /* CFG_F_* */
     int aux;                       /* free for custom parsers */
+    cfg_item_fn item;              /* CFG_F_LIST: its items by name, for --set */
 };
 
 struct cfg_section {

@@ -233,6 +233,51 @@ static void test_mapping_names(void **state)
  * hierarchy on eyeriss-v1 and on eyeriss-v1-spads: the other spads are
  * bypassed, and the kept one has the RF scratchpad's size. The mapper must
  * find the same numbers on both. */
+/* --set levels.NAME.KEY=VALUE (docs/config.md, "Overrides"): a level's key
+ * by the level's name; the level's and the architecture's checks run
+ * again; errors point into the assignment and leave the arch unchanged. */
+static void test_set_level_keys(void **state)
+{
+    (void)state;
+    struct pesim_arch a, before;
+    assert_int_equal(pesim_arch_load("simba-like", &a, NULL), 0);
+    assert_int_equal(pesim_arch_set(&a, "levels.global_buffer.fanout.cols=8", NULL), 0);
+    assert_int_equal(a.level[1].fanout.cols, 8);
+    assert_int_equal(pesim_arch_set(&a, "levels.weight_regs.words=4", NULL), 0);
+    assert_int_equal(a.level[a.nlevels - 1].words, 4);
+    double v = 0;
+    assert_int_equal(pesim_arch_get_number(&a, "levels.global_buffer.fanout.cols", &v), 0);
+    assert_true(v == 8);
+    assert_int_equal(pesim_arch_get_number(&a, "levels.nope.words", &v), PESIM_E_NOTFOUND);
+    static const struct {
+        const char *set, *want;
+    } bad[] = {
+        {"levels.glb.words=4",
+         "--set:1:8: error: levels.glb: no item of levels has that name, expected the name of "
+         "one\n"},
+        {"levels.weight_regs=4",
+         "--set:1:8: error: levels.weight_regs: names an item, expected one of its keys after "
+         "it (levels.weight_regs.KEY=VALUE)\n"},
+        {"levels.global_buffer.fanout.cols=0",
+         "--set:1:34: error: levels.global_buffer.fanout.cols: got 0, expected an integer in "
+         "[1, 65536]\n"},
+        {"levels.global_buffer.fanout.systolic=true",
+         "--set:1:1: error: levels[1].fanout.systolic: true below level 1 of 6, expected it only "
+         "right above the innermost level\n"},
+    };
+    memcpy(&before, &a, sizeof a);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        pesim_diags *d = pesim_diags_create();
+        assert_int_equal(pesim_arch_set(&a, bad[i].set, d), PESIM_E_INVALID);
+        pesim_diags_set_file(d, 0, "--set");
+        char *got = diag_text(d);
+        assert_string_equal(got, bad[i].want);
+        free(got);
+        assert_memory_equal(&a, &before, sizeof a);
+        pesim_diags_destroy(d);
+    }
+}
+
 static void test_spads_agree_with_shorthand(void **state)
 {
     (void)state;
@@ -273,6 +318,7 @@ int main(void)
         cmocka_unit_test(test_golden_errors),
         cmocka_unit_test(test_mapping_names),
         cmocka_unit_test(test_spads_agree_with_shorthand),
+        cmocka_unit_test(test_set_level_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "config/diag_text.h"
 #include "pesim.h"
 
 static const char base_cfg[] = "[general]\n"
@@ -32,16 +33,6 @@ static const char base_cfg[] = "[general]\n"
                                "\n"
                                "[run_presets]\n"
                                "InterfaceBandwidth: CALC\n";
-
-static char *diag_str(const pesim_diags *d)
-{
-    char *buf = NULL;
-    size_t size = 0;
-    FILE *f = open_memstream(&buf, &size);
-    pesim_diags_print(d, f);
-    fclose(f);
-    return buf;
-}
 
 /* text with every `from` replaced by `to` (one occurrence expected). */
 static char *edited(const char *from, const char *to)
@@ -147,7 +138,7 @@ static void test_errors(void **state)
         memset(&a, 0x5a, sizeof a);
         char *yaml = (char *)"untouched";
         int rc = pesim_import_scalesim_cfg(t, strlen(t), "s.cfg", &a, &yaml, d);
-        char *got = diag_str(d);
+        char *got = diag_text(d);
         if (!b->msg[0]) { /* CALC needs no Bandwidth */
             assert_int_equal(rc, 0);
             free(yaml);
@@ -180,7 +171,7 @@ static void test_user_needs_bandwidth(void **state)
     struct pesim_arch a;
     assert_int_equal(pesim_import_scalesim_cfg(u, strlen(u), "s.cfg", &a, NULL, d),
                      PESIM_E_INVALID);
-    char *got = diag_str(d);
+    char *got = diag_text(d);
     assert_string_equal(got, "s.cfg:1:1: error: [architecture_presets] Bandwidth: got 'nothing', "
                              "expected words per cycle, an integer in [1, 999999] "
                              "(InterfaceBandwidth is USER)\n");
@@ -206,7 +197,7 @@ static void test_hostile(void **state)
     d = pesim_diags_create();
     assert_int_equal(pesim_import_scalesim_cfg(nul, sizeof nul - 1, "s.cfg", &a, NULL, d),
                      PESIM_E_INVALID);
-    char *got = diag_str(d);
+    char *got = diag_text(d);
     assert_non_null(strstr(got, "s.cfg:2:1: error: a NUL byte, expected text\n"));
     free(got);
     size_t n = 10000;
@@ -216,7 +207,7 @@ static void test_hostile(void **state)
     pesim_diags_destroy(d);
     d = pesim_diags_create();
     assert_int_equal(pesim_import_scalesim_cfg(longl, n, "s.cfg", &a, NULL, d), PESIM_E_INVALID);
-    got = diag_str(d);
+    got = diag_text(d);
     assert_non_null(strstr(got, "s.cfg:1:1: error: a line of 10000 characters, expected at most "
                                 "4096\n"));
     free(got);
