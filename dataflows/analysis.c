@@ -568,6 +568,38 @@ static uint64_t tile_words(const struct nest *nt, const struct pesim_layer *l,
     return w;
 }
 
+/* docs/systolic.md, "The im2col view": a level above the array (at or
+ * above the innermost fan-out's) holds the feature map of an im2col
+ * view, not its lowered matrix. `lowered` words of a tile spanning tn of
+ * the view's N (pixels) and tc of its C (window) over a layer of those
+ * dims stand for whole images and channels of the feature map when tn and
+ * tc are multiples of P*Q and R*S (their tiles then start at multiples of
+ * them too): each (image, channel) then holds its touched words, hw.
+ * Otherwise the lowered count stands, an upper bound. */
+static uint64_t feature_map(const struct pesim_layer *l, uint64_t tn, uint64_t tc,
+                            uint64_t lowered)
+{
+    uint64_t pq = l->im2col.pq, rs = l->im2col.rs, n = l->dim[PESIM_DIM_N],
+             c = l->dim[PESIM_DIM_C];
+    if (!pq || !rs || n % pq || c % rs || (tn < n && tn % pq) || (tc < c && tc % rs))
+        return lowered;
+    uint64_t per = n * c; /* lowered is a multiple: relevant dims whole */
+    if (!per || lowered % per)
+        return lowered;
+    uint64_t conv = (n / pq) * (c / rs) * l->im2col.hw;
+    return conv < per ? lowered / per * conv : lowered;
+}
+
+/* The innermost level with a fan-out below it: where an im2col view is
+ * lowered (-1: none). */
+static int lowering_level(const struct pesim_arch *arch)
+{
+    for (int lv = arch->nlevels - 1; lv >= 0; lv--)
+        if (pesim_arch_has_fanout(arch, (unsigned)lv))
+            return lv;
+    return -1;
+}
+
 /* Levels that keep a copy of ds, outermost first, ending with the MAC
  * (index nlevels). */
 int pesim_map_chain(const struct pesim_arch *arch, const struct pesim_mapping *m,
@@ -702,6 +734,14 @@ static void pair_words(const struct pesim_arch *arch, const struct pesim_mapping
     uint64_t gone_at[PESIM_LEVELS_MAX]; /* ... below fanout[k] */
     bool all_collapse = true;
     uint64_t seen = seen_words(nt, l, ds, &in, 0, sl, ok);
+    if (ds == PESIM_DS_INPUTS && l->im2col.pq && child <= lowering_level(arch)) {
+        bool crosses = false;
+        for (int f = parent; f < child; f++)
+            crosses |= pesim_arch_has_fanout(arch, (unsigned)f);
+        if (!crosses)
+            seen = feature_map(l, mask_product(nt, PESIM_DIM_N, ~in.above),
+                               mask_product(nt, PESIM_DIM_C, ~in.above), seen);
+    }
     p->per_pe = seen;
     p->reload_all = 0;
     for (int f = child - 1; f >= parent; f--) {
@@ -832,7 +872,16 @@ static void capacity(const struct pesim_arch *arch, const struct nest *nt,
         int lv[PESIM_LEVELS_MAX + 1];
         int n = pesim_map_chain(arch, m, ds, lv);
         for (int i = 1; i < n - 1; i++) {
-            uint64_t t = tile_words(nt, l, ds, below(nt->tstart[lv[i]]));
+            uint64_t above = below(nt->tstart[lv[i]]);
+            uint64_t t = tile_words(nt, l, ds, above);
+            if (ds == PESIM_DS_INPUTS && l->im2col.pq && lv[i] <= lowering_level(arch)) {
+                uint64_t tn = mask_product(nt, PESIM_DIM_N, ~above),
+                         tc = mask_product(nt, PESIM_DIM_C, ~above);
+                struct pesim_layer tl = *l;
+                tl.dim[PESIM_DIM_N] = tn < l->dim[PESIM_DIM_N] ? tn : l->dim[PESIM_DIM_N];
+                tl.dim[PESIM_DIM_C] = tc < l->dim[PESIM_DIM_C] ? tc : l->dim[PESIM_DIM_C];
+                t = feature_map(&tl, tl.dim[PESIM_DIM_N], tl.dim[PESIM_DIM_C], t);
+            }
             out->acc[lv[i]][ds].tile_words = t;
             out->need_words[lv[i]][ds] = arch->level[lv[i]].double_buffer ? 2 * t : t;
         }

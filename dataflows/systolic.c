@@ -41,12 +41,14 @@ static void loop(struct pesim_loop *list, uint8_t *n, uint8_t dim, uint8_t axis,
 }
 
 /* Where a mapping's loops go: the group and column-fold loops at level
- * `outer`, the row-fold loop at `inner` (outer <= inner <= the array's),
+ * `outer`, the row-fold loop at `inner` (outer <= inner <= the array's;
+ * `swap`: the other way round),
  * the stream cut into `chunks` (its outer loop innermost at `inner`), and
  * the data spaces in `skip` streaming past every level but DRAM. */
 struct place {
     unsigned outer, inner, skip;
     uint64_t chunks;
+    bool swap; /* the row folds outside the column folds */
 };
 
 static void build(const struct sa_shape *sh, const struct pesim_arch *arch,
@@ -59,10 +61,12 @@ static void build(const struct sa_shape *sh, const struct pesim_arch *arch,
     uint32_t rows = min_u32(d[sh->dim[ROW]], f->rows), cols = min_u32(d[sh->dim[COL]], f->cols);
     memset(m, 0, sizeof *m);
     m->nlevels = arch->nlevels;
+    unsigned first = pl->swap ? ROW : COL, second = pl->swap ? COL : ROW;
+    uint64_t fold[3] = {[ROW] = div_up(d[sh->dim[ROW]], rows), [COL] = div_up(d[sh->dim[COL]], cols)};
     loop(m->temporal[outer], &m->ntemporal[outer], PESIM_DIM_G, 0, d[PESIM_DIM_G]);
-    loop(m->temporal[outer], &m->ntemporal[outer], sh->dim[COL], 0, div_up(d[sh->dim[COL]], cols));
+    loop(m->temporal[outer], &m->ntemporal[outer], sh->dim[first], 0, fold[first]);
     uint64_t t = d[sh->dim[STREAM]], per = (t + pl->chunks - 1) / pl->chunks;
-    loop(m->temporal[inner], &m->ntemporal[inner], sh->dim[ROW], 0, div_up(d[sh->dim[ROW]], rows));
+    loop(m->temporal[inner], &m->ntemporal[inner], sh->dim[second], 0, fold[second]);
     loop(m->temporal[inner], &m->ntemporal[inner], sh->dim[STREAM], 0, (t + per - 1) / per);
     loop(m->spatial[sa], &m->nspatial[sa], sh->dim[COL], PESIM_AXIS_X, cols);
     loop(m->spatial[sa], &m->nspatial[sa], sh->dim[ROW], PESIM_AXIS_Y, rows);
@@ -101,29 +105,54 @@ int df_map_systolic(const struct pesim_dataflow *df, const struct pesim_arch *ar
                         "it to keep the stationary data", df->name, pesim_ds_name(sh->keeps));
         return PESIM_E_UNSUPPORTED;
     }
-    /* The fold loops as far in as the tiles fit: the whole layer right
-     * above the array first. SCALE-Sim's SRAMs stream a fold through
-     * while the array computes; pesim's levels must hold their tiles, so
-     * the stream is cut into chunks brought in one after another through
-     * the same stationary tile (no new fold: the cycles stay the same),
-     * fewest chunks first; and only a data space that fits nowhere
-     * streams past the levels from DRAM (fewest such first). */
+    /* Every mapping of the dataflow has the same folds, so the same
+     * cycles; what differs is where its loops sit, and so the traffic.
+     * SCALE-Sim's SRAMs stream a fold through while the array computes;
+     * pesim's levels must hold their tiles, so the candidates are: the
+     * fold loops at any level above the array, in either order (SCALE-
+     * Sim's, the column folds outside, first), the stream cut into 1, 2,
+     * 4, ... chunks brought in one after another through the same
+     * stationary tile (no new fold), and any data spaces streaming past
+     * the levels from DRAM. The pick fits and moves the fewest DRAM
+     * words; among those, it streams the fewest data spaces past the
+     * levels (a stream from DRAM waits on DRAM during the folds, a tile
+     * kept above the array comes in ahead), then makes the fewest on-chip
+     * accesses, then comes first (fewer chunks, loops further in). */
     unsigned sa = arch->nlevels - 2;
     uint64_t t = l->dim[sh->dim[STREAM]];
     static const uint8_t skips[] = {0, 1, 2, 4, 3, 5, 6, 7};
+    struct place best = {0};
+    uint64_t best_dram = UINT64_MAX, best_chip = UINT64_MAX;
+    int best_skips = 4;
     for (unsigned k = 0; k < sizeof skips; k++)
         for (uint64_t chunks = 1;; chunks = chunks * 2 < t ? chunks * 2 : t) {
             for (unsigned inner = sa + 1; inner-- > 0;)
-                for (unsigned outer = inner + 1; outer-- > 0;) {
-                    struct place pl = {outer, inner, skips[k], chunks};
+                for (unsigned o = 2 * inner + 2; o-- > 0;) {
+                    struct place pl = {o / 2, inner, skips[k], chunks, o % 2};
                     struct pesim_analysis a;
                     build(sh, arch, l, &pl, out);
-                    if (pesim_map_analyze(arch, l, out, &a) == 0 && a.fits)
-                        return 0;
+                    if (pesim_map_analyze(arch, l, out, &a) || !a.fits)
+                        continue;
+                    uint64_t dram = pesim_analysis_level_accesses(&a, 0), chip = 0;
+                    for (unsigned lv = 1; lv < arch->nlevels; lv++)
+                        chip += pesim_analysis_level_accesses(&a, lv);
+                    int nskip = __builtin_popcount(skips[k]);
+                    if (dram < best_dram ||
+                        (dram == best_dram &&
+                         (nskip < best_skips || (nskip == best_skips && chip < best_chip)))) {
+                        best = pl;
+                        best_dram = dram;
+                        best_chip = chip;
+                        best_skips = nskip;
+                    }
                 }
             if (chunks >= t)
                 break;
         }
+    if (best_dram != UINT64_MAX) {
+        build(sh, arch, l, &best, out);
+        return 0;
+    }
     pesim_diags_add(diags, "", 0, 0, "%s: no level above the array holds a fold's tiles",
                     df->name);
     return PESIM_E_NOMAP;

@@ -164,6 +164,11 @@ void pesim_layer_im2col(const struct pesim_layer *l, struct pesim_layer *out)
     out->stride[0] = out->stride[1] = 1;
     out->pad[0] = out->pad[1] = 0;
     out->dilation[0] = out->dilation[1] = 1;
+    struct pesim_layer one = *l;
+    one.dim[PESIM_DIM_N] = one.dim[PESIM_DIM_G] = one.dim[PESIM_DIM_C] = 1;
+    out->im2col.pq = mul_sat(d[PESIM_DIM_P], d[PESIM_DIM_Q]);
+    out->im2col.rs = mul_sat(d[PESIM_DIM_R], d[PESIM_DIM_S]);
+    out->im2col.hw = pesim_layer_inputs_touched(&one);
 }
 
 const struct pesim_layer *pesim_layer_as_run(const struct pesim_arch *arch,

@@ -29,6 +29,14 @@ struct pesim_layer {
     /* Fraction of nonzero values per data space, in (0, 1]; 0: not given
      * (dense). Only a compressing DRAM link reads it (dram.compression). */
     double density[PESIM_DS_COUNT];
+    /* Set by pesim_layer_im2col on the view of a convolution (all zero
+     * otherwise): the source's output pixels per image (P*Q), window per
+     * channel (R*S) and input words one (image, channel) of the feature map
+     * holds that its windows touch. The levels above the array hold the
+     * feature map, not the lowered matrix (docs/systolic.md). */
+    struct {
+        uint64_t pq, rs, hw;
+    } im2col;
 };
 
 /* l's density of ds: 1 when not given. */

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "config/diag_text.h"
+#include "../config/diag_text.h"
 #include "pesim.h"
 
 static const char base_cfg[] = "[general]\n"
