@@ -940,9 +940,11 @@ static void systolic(const struct pesim_arch *arch, const struct nest *nt,
     }
     out->folds = folds;
     out->fold_pes = pes;
-    /* a double-buffered PE shifts the next tile in behind the current fold */
-    bool shifts = stationary && !arch->level[in].double_buffer;
-    out->systolic_cycles = folds * ((uint64_t)f->rows + f->cols - 2) + (shifts ? loads * f->rows : 0);
+    /* a double-buffered PE shifts the next tile in behind the current
+     * fold: only the first tile's shift is in the way */
+    if (arch->level[in].double_buffer && loads > 1)
+        loads = 1;
+    out->systolic_cycles = folds * ((uint64_t)f->rows + f->cols - 2) + (stationary ? loads * f->rows : 0);
 }
 
 int pesim_map_analyze(const struct pesim_arch *arch, const struct pesim_layer *l,

@@ -121,6 +121,7 @@ struct plan {
     bool sa_stationary;
     uint64_t sa_shift;
     uint64_t sa_fold; /* the step loops whose change starts a fold */
+    bool sa_hidden;   /* double-buffered PEs: only the first shift counts */
     struct shape *cache;                              /* 2 x nl x CACHE */
     struct shape *slid;                               /* nl x CACHE: slid tiles */
 };
@@ -874,7 +875,9 @@ uint32_t pesim_plan_next(struct run *r, uint64_t now)
 
     struct node *c = new_node(r, NODE_COMPUTE, now);
     c->work[1] = (changed(p, p->sa_fold) ? p->sa_skew : 0) +
-                 (p->sa_stationary && changed(p, p->sa_shift) ? p->sa_rows : 0);
+                 (p->sa_stationary && changed(p, p->sa_shift) && (!p->sa_hidden || !p->started)
+                      ? p->sa_rows
+                      : 0);
     c->work[0] = s->cycles + c->work[1];
     r->counts.macs += s->macs;
     dep(c, p->prev_join, 0, false);
@@ -923,8 +926,10 @@ static void systolic_init(const struct run *r, struct plan *p)
         return;
     const struct pesim_fanout_cfg *f = &r->arch->level[in - 1].fanout;
     p->sa_skew = (uint64_t)f->rows + f->cols - 2;
-    /* a double-buffered PE shifts the next tile in behind the current fold */
-    p->sa_rows = r->arch->level[in].double_buffer ? 0 : f->rows;
+    /* a double-buffered PE shifts the next tile in behind the current
+     * fold: only the first tile's shift is in the way */
+    p->sa_rows = f->rows;
+    p->sa_hidden = r->arch->level[in].double_buffer;
     bool kept = false;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
         if (p->at[ds][in] >= 0) {

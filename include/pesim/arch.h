@@ -134,8 +134,9 @@ struct pesim_fanout_cfg {
      * or column (counted as an exact multicast), partial sums add up
      * along a column (reduce), and every step pays the skewed fill and
      * drain: (rows - 1) + (cols - 1) cycles, plus rows to shift a new
-     * stationary operand tile into the level below unless that level is
-     * double-buffered. Only directly above the innermost level. */
+     * stationary operand tile into the level below (once, for the first
+     * tile, when that level is double-buffered). Only directly above the
+     * innermost level. */
     bool systolic;
     struct pesim_net_cfg net[PESIM_DS_COUNT];
     double energy; /* per word delivered to a child (or moved up) */
