@@ -51,6 +51,21 @@ ARRAYS = [
     ((128, 128), ["c1x1", "c3x3"], ["g3"]),
 ]
 DATAFLOWS = ["os", "ws", "is"]
+# SCALE-Sim's shipped configurations (configs/*.cfg: array, the three SRAM
+# sizes in kB, dataflow, all CALC) on its shipped AlexNet topology
+# (topologies/conv_nets/alexnet.csv), Conv1 alone on the 12x14 array
+ALEXNET = {
+    "Conv1": ("Conv1", 224, 224, 11, 11, 3, 96, 4),
+    "Conv2": ("Conv2", 27, 27, 5, 5, 96, 256, 1),
+    "Conv3": ("Conv3", 13, 13, 3, 3, 256, 384, 1),
+    "Conv4": ("Conv4", 13, 13, 3, 3, 384, 384, 1),
+    "Conv5": ("Conv5", 13, 13, 3, 3, 384, 256, 1),
+}
+SHIPPED = [
+    (32, 32, "64/64/64", "os", ["Conv1", "Conv2", "Conv3", "Conv4", "Conv5"]),       # scale.cfg
+    (256, 256, "6144/6144/2048", "ws", ["Conv1", "Conv2", "Conv3", "Conv4", "Conv5"]),  # google.cfg
+    (12, 14, "36/36/36", "ws", ["Conv1"]),                                          # eyeriss.cfg
+]
 # Bandwidth-limited runs (InterfaceBandwidth USER, Bandwidth words per
 # cycle per buffer) with SRAMs that hold the layer: (rows, cols, kB, bw,
 # convs, gemms)
@@ -107,6 +122,9 @@ def main():
                 for (rows, cols), convs, gemms in ARRAYS]
         runs += [(rows, cols, kb, "USER", bw, convs, gemms)
                  for rows, cols, kb, bw, convs, gemms in USER]
+        for rows, cols, kb, df, convs in SHIPPED:
+            for r in run(ss, tmp, rows, cols, df, "conv", [ALEXNET[n] for n in convs], kb):
+                w.writerow(r)
         for rows, cols, kb, mode, bw, convs, gemms in runs:
             for df in DATAFLOWS:
                 for kind, names, table in (("conv", convs, CONVS), ("gemm", gemms, GEMMS)):

@@ -10,9 +10,9 @@ run_name = {run}
 [architecture_presets]
 ArrayHeight: {rows}
 ArrayWidth: {cols}
-IfmapSramSzkB: {kb}
-FilterSramSzkB: {kb}
-OfmapSramSzkB: {kb}
+IfmapSramSzkB: {ikb}
+FilterSramSzkB: {fkb}
+OfmapSramSzkB: {okb}
 IfmapOffset: 0
 FilterOffset: 10000000
 OfmapOffset: 20000000
@@ -29,8 +29,11 @@ GEMM_HEAD = "Layer, M, N, K,\n"
 
 
 def write_cfg(path, run, rows, cols, df, kb=1024, mode="CALC", bw=10):
+    """kb: the three SRAMs' size, or "ifmap/filter/ofmap" sizes."""
+    ikb, fkb, okb = (str(kb).split("/") * 3)[:3] if "/" not in str(kb) else str(kb).split("/")
     with open(path, "w") as f:
-        f.write(CFG.format(run=run, rows=rows, cols=cols, df=df, kb=kb, mode=mode, bw=bw))
+        f.write(CFG.format(run=run, rows=rows, cols=cols, df=df, ikb=ikb, fkb=fkb, okb=okb,
+                           mode=mode, bw=bw))
 
 
 def write_topology(path, kind, layers):
