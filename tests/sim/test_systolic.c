@@ -132,8 +132,28 @@ static void test_os_no_shift(void **state)
     assert_int_equal(r.steady_cycles, 6 * 12);
 }
 
-/* The stream cut into two chunks of 5 pixels through the same weights:
- * eight steps, still four folds and the same cycles. */
+/* sa-ws's loops by hand with the pixel stream cut into two chunks of 5:
+ * the chunk loop inside the two folds loops (the same weights through
+ * both chunks) or outside them. */
+static void chunked(struct pesim_mapping *m, bool chunks_outside)
+{
+    memset(m, 0, sizeof *m);
+    m->nlevels = 3;
+    if (chunks_outside)
+        assert_int_equal(pesim_mapping_add_temporal(m, 1, PESIM_DIM_N, 2), 0);
+    assert_int_equal(pesim_mapping_add_temporal(m, 1, PESIM_DIM_M, 2), 0);
+    assert_int_equal(pesim_mapping_add_temporal(m, 1, PESIM_DIM_C, 2), 0);
+    if (!chunks_outside)
+        assert_int_equal(pesim_mapping_add_temporal(m, 1, PESIM_DIM_N, 2), 0);
+    assert_int_equal(pesim_mapping_add_spatial(m, 1, PESIM_DIM_M, 4, PESIM_AXIS_X), 0);
+    assert_int_equal(pesim_mapping_add_spatial(m, 1, PESIM_DIM_C, 4, PESIM_AXIS_Y), 0);
+    assert_int_equal(pesim_mapping_add_temporal(m, 2, PESIM_DIM_N, 5), 0);
+    m->bypass[2][PESIM_DS_INPUTS] = m->bypass[2][PESIM_DS_OUTPUTS] = true;
+}
+
+/* Two chunks through the same weights: eight steps, still four folds and
+ * the same cycles; with the chunk loop outside, every step is a new
+ * weight tile: eight folds of 5 + 10. */
 static void test_chunks_continue_the_fold(void **state)
 {
     (void)state;
@@ -141,28 +161,11 @@ static void test_chunks_continue_the_fold(void **state)
     load(&a, false);
     struct pesim_layer l = gemm();
     struct pesim_mapping m;
-    memset(&m, 0, sizeof m);
-    m.nlevels = 3;
-    assert_int_equal(pesim_mapping_add_temporal(&m, 1, PESIM_DIM_M, 2), 0);
-    assert_int_equal(pesim_mapping_add_temporal(&m, 1, PESIM_DIM_C, 2), 0);
-    assert_int_equal(pesim_mapping_add_temporal(&m, 1, PESIM_DIM_N, 2), 0);
-    assert_int_equal(pesim_mapping_add_spatial(&m, 1, PESIM_DIM_M, 4, PESIM_AXIS_X), 0);
-    assert_int_equal(pesim_mapping_add_spatial(&m, 1, PESIM_DIM_C, 4, PESIM_AXIS_Y), 0);
-    assert_int_equal(pesim_mapping_add_temporal(&m, 2, PESIM_DIM_N, 5), 0);
-    m.bypass[2][PESIM_DS_INPUTS] = m.bypass[2][PESIM_DS_OUTPUTS] = true;
+    chunked(&m, false);
     struct pesim_layer_result r = run_all(&a, &l, &m);
     assert_int_equal(r.analysis.folds, 4);
     assert_int_equal(r.steady_cycles, 4 * 20);
-    /* the chunk loop outside the folds: every step a new weight tile */
-    memset(&m, 0, sizeof m);
-    m.nlevels = 3;
-    assert_int_equal(pesim_mapping_add_temporal(&m, 1, PESIM_DIM_N, 2), 0);
-    assert_int_equal(pesim_mapping_add_temporal(&m, 1, PESIM_DIM_M, 2), 0);
-    assert_int_equal(pesim_mapping_add_temporal(&m, 1, PESIM_DIM_C, 2), 0);
-    assert_int_equal(pesim_mapping_add_spatial(&m, 1, PESIM_DIM_M, 4, PESIM_AXIS_X), 0);
-    assert_int_equal(pesim_mapping_add_spatial(&m, 1, PESIM_DIM_C, 4, PESIM_AXIS_Y), 0);
-    assert_int_equal(pesim_mapping_add_temporal(&m, 2, PESIM_DIM_N, 5), 0);
-    m.bypass[2][PESIM_DS_INPUTS] = m.bypass[2][PESIM_DS_OUTPUTS] = true;
+    chunked(&m, true);
     r = run_all(&a, &l, &m);
     assert_int_equal(r.analysis.folds, 8);
     assert_int_equal(r.steady_cycles, 8 * (5 + 10));
