@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/dims.h"
 #include "dataflows/pairs.h"
 
 /* Products above this are rejected: they mean a typo, and they keep every
@@ -165,6 +166,47 @@ static int check_axes(const struct pesim_arch *arch, uint64_t (*axis)[PESIM_AXIS
     return bad;
 }
 
+/* docs/systolic.md: a systolic array forwards every data space the PEs do
+ * not keep along one axis (operands from the edge, partial sums down to
+ * be added), so along that axis the data space must be the same: no loop
+ * of the fan-out there may run over a dim it depends on. */
+static int check_systolic(const struct pesim_arch *arch, const struct pesim_layer *l,
+                          const struct pesim_mapping *m, const char *file, pesim_diags *diags)
+{
+    unsigned in = arch->nlevels - 1;
+    if (arch->nlevels < 2 || pesim_mapping_levels(m) != arch->nlevels ||
+        !pesim_arch_has_fanout(arch, in - 1) || !arch->level[in - 1].fanout.systolic)
+        return 0;
+    unsigned on[PESIM_AXIS_COUNT] = {0};
+    for (unsigned i = 0; i < m->nspatial[in - 1]; i++) {
+        const struct pesim_loop *lp = &m->spatial[in - 1][i];
+        if (lp->bound > 1 && l->dim[lp->dim] > 1 && lp->axis < PESIM_AXIS_COUNT)
+            on[lp->axis] |= 1u << lp->dim;
+    }
+    int bad = 0;
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+        if (arch->level[in].holds[ds] && !m->bypass[in][ds])
+            continue; /* stationary in the PEs */
+        unsigned rel = pesim_ds_dims((enum pesim_ds)ds);
+        if (!(on[PESIM_AXIS_X] & rel) || !(on[PESIM_AXIS_Y] & rel))
+            continue;
+        char dims[2][64] = {"", ""};
+        for (unsigned a = 0; a < 2; a++)
+            for (unsigned d = 0; d < PESIM_DIM_COUNT; d++)
+                if (on[a] >> d & 1 & rel >> d)
+                    snprintf(dims[a] + strlen(dims[a]), sizeof dims[a] - strlen(dims[a]), "%s%s",
+                             dims[a][0] ? " " : "", pesim_dim_name((enum pesim_dim)d));
+        pesim_diags_addc(diags, PESIM_DIAG_MAP_ARRAY, file, 0, 0,
+                         "mapping.%s.spatial: %s vary along both axes of the systolic array "
+                         "(x: %s, y: %s), expected one axis of dims they do not index (the array "
+                         "forwards them along it; docs/systolic.md)",
+                         arch->level[in - 1].name, pesim_ds_name((enum pesim_ds)ds), dims[0],
+                         dims[1]);
+        bad = 1;
+    }
+    return bad;
+}
+
 static int check(const struct pesim_arch *arch, const struct pesim_layer *l,
                  const struct pesim_mapping *m, const struct pesim_named_mapping *nm,
                  const char *file, pesim_diags *diags)
@@ -199,6 +241,7 @@ static int check(const struct pesim_arch *arch, const struct pesim_layer *l,
         }
     }
     bad |= check_axes(arch, axis, file, diags);
+    bad |= check_systolic(arch, l, m, file, diags);
     if (!bad && pesim_mapping_levels(m) == arch->nlevels)
         bad |= pesim_map_check_rules(arch, l, m, file, diags) != 0;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)

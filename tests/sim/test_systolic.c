@@ -171,6 +171,38 @@ static void test_chunks_continue_the_fold(void **state)
     assert_int_equal(r.steady_cycles, 8 * (5 + 10));
 }
 
+/* Pixels on x and the window on y while the PEs keep weights: the inputs
+ * would differ along both axes, which forwarding cannot deliver. */
+static void test_forwarding_axes(void **state)
+{
+    (void)state;
+    struct pesim_arch a;
+    load(&a, false);
+    struct pesim_layer l = gemm();
+    struct pesim_mapping m;
+    memset(&m, 0, sizeof m);
+    m.nlevels = 3;
+    assert_int_equal(pesim_mapping_add_temporal(&m, 1, PESIM_DIM_M, 5), 0);
+    assert_int_equal(pesim_mapping_add_temporal(&m, 1, PESIM_DIM_C, 2), 0);
+    assert_int_equal(pesim_mapping_add_temporal(&m, 1, PESIM_DIM_N, 3), 0);
+    assert_int_equal(pesim_mapping_add_spatial(&m, 1, PESIM_DIM_N, 4, PESIM_AXIS_X), 0);
+    assert_int_equal(pesim_mapping_add_spatial(&m, 1, PESIM_DIM_C, 4, PESIM_AXIS_Y), 0);
+    m.bypass[2][PESIM_DS_INPUTS] = m.bypass[2][PESIM_DS_OUTPUTS] = true;
+    pesim_diags *d = pesim_diags_create();
+    assert_int_equal(pesim_map_check(&a, &l, &m, "m.yaml", d), PESIM_E_INVALID);
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    pesim_diags_print(d, f);
+    fclose(f);
+    assert_string_equal(buf, "m.yaml: error: mapping.sram.spatial: inputs vary along both axes "
+                             "of the systolic array (x: N, y: C), expected one axis of dims they "
+                             "do not index (the array forwards them along it; "
+                             "docs/systolic.md)\n");
+    free(buf);
+    pesim_diags_destroy(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -178,6 +210,7 @@ int main(void)
         cmocka_unit_test(test_double_buffered_pe),
         cmocka_unit_test(test_os_no_shift),
         cmocka_unit_test(test_chunks_continue_the_fold),
+        cmocka_unit_test(test_forwarding_axes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
