@@ -397,6 +397,16 @@ void pesim_arch_expand(struct pesim_arch *a)
     expand_rf(a, &a->level[PESIM_LEVEL_RF]);
 }
 
+const struct pesim_fanout_cfg *pesim_arch_systolic(const struct pesim_arch *arch)
+{
+    if (!arch || arch->nlevels < 2)
+        return NULL;
+    unsigned lv = arch->nlevels - 2u;
+    return pesim_arch_has_fanout(arch, lv) && arch->level[lv].fanout.systolic
+               ? &arch->level[lv].fanout
+               : NULL;
+}
+
 bool pesim_arch_has_fanout(const struct pesim_arch *arch, unsigned lv)
 {
     return lv < arch->nlevels && lv < PESIM_LEVELS_MAX && arch->level[lv].fanout.rows > 0 &&

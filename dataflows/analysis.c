@@ -913,11 +913,10 @@ static void systolic(const struct pesim_arch *arch, const struct nest *nt,
                      const struct pesim_layer *l, const struct pesim_mapping *m,
                      struct pesim_analysis *out)
 {
-    int in = arch->nlevels - 1;
-    if (in < 1 || !pesim_arch_has_fanout(arch, (unsigned)in - 1) ||
-        !arch->level[in - 1].fanout.systolic)
+    const struct pesim_fanout_cfg *f = pesim_arch_systolic(arch);
+    if (!f)
         return;
-    const struct pesim_fanout_cfg *f = &arch->level[in - 1].fanout;
+    int in = arch->nlevels - 1;
     uint64_t outer = nt->temporal_mask & below(nt->tstart[in]), shift = 0, fold = 0;
     bool stationary = false, kept = false;
     for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)

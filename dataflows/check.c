@@ -173,10 +173,9 @@ static int check_axes(const struct pesim_arch *arch, uint64_t (*axis)[PESIM_AXIS
 static int check_systolic(const struct pesim_arch *arch, const struct pesim_layer *l,
                           const struct pesim_mapping *m, const char *file, pesim_diags *diags)
 {
-    unsigned in = arch->nlevels - 1;
-    if (arch->nlevels < 2 || pesim_mapping_levels(m) != arch->nlevels ||
-        !pesim_arch_has_fanout(arch, in - 1) || !arch->level[in - 1].fanout.systolic)
+    if (!pesim_arch_systolic(arch) || pesim_mapping_levels(m) != arch->nlevels)
         return 0;
+    unsigned in = arch->nlevels - 1;
     unsigned on[PESIM_AXIS_COUNT] = {0};
     for (unsigned i = 0; i < m->nspatial[in - 1]; i++) {
         const struct pesim_loop *lp = &m->spatial[in - 1][i];

@@ -18,14 +18,6 @@ const pesim_dataflow *pesim_df_get(size_t i)
 
 static const struct pesim_dataflow *const systolic[] = {&df_sa_os, &df_sa_ws, &df_sa_is};
 
-static bool has_systolic(const struct pesim_arch *arch)
-{
-    for (unsigned lv = 0; arch && lv < arch->nlevels; lv++)
-        if (pesim_arch_has_fanout(arch, lv) && arch->level[lv].fanout.systolic)
-            return true;
-    return false;
-}
-
 /* Those of SCALE-Sim's dataflows whose stationary data the PE can keep
  * (Gemmini's PEs keep weights or outputs, a TPU's weights), into out. */
 static size_t systolic_list(const struct pesim_arch *arch, const pesim_dataflow **out)
@@ -41,12 +33,12 @@ static size_t systolic_list(const struct pesim_arch *arch, const pesim_dataflow 
 size_t pesim_df_compared_count(const struct pesim_arch *arch)
 {
     const pesim_dataflow *list[3];
-    return has_systolic(arch) ? systolic_list(arch, list) : pesim_df_count();
+    return pesim_arch_systolic(arch) ? systolic_list(arch, list) : pesim_df_count();
 }
 
 const pesim_dataflow *pesim_df_compared(const struct pesim_arch *arch, size_t i)
 {
-    if (!has_systolic(arch))
+    if (!pesim_arch_systolic(arch))
         return pesim_df_get(i);
     const pesim_dataflow *list[3];
     return i < systolic_list(arch, list) ? list[i] : NULL;

@@ -78,17 +78,10 @@ static void build(const struct sa_shape *sh, const struct pesim_arch *arch,
     }
 }
 
-static bool systolic_arch(const struct pesim_arch *arch)
-{
-    unsigned in = arch->nlevels - 1;
-    return arch->nlevels >= 2 && pesim_arch_has_fanout(arch, in - 1) &&
-           arch->level[in - 1].fanout.systolic;
-}
-
 int df_map_systolic(const struct pesim_dataflow *df, const struct pesim_arch *arch,
                     const struct pesim_layer *l, struct pesim_mapping *out, pesim_diags *diags)
 {
-    if (!systolic_arch(arch)) {
+    if (!pesim_arch_systolic(arch)) {
         pesim_diags_add(diags, "", 0, 0, "%s: the architecture has no systolic fan-out above "
                         "its innermost level (fanout.systolic: true, docs/systolic.md)",
                         df->name);

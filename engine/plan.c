@@ -920,11 +920,10 @@ static bool limited(const struct pesim_arch *a, int lv)
 
 static void systolic_init(const struct run *r, struct plan *p)
 {
-    int in = p->nl - 1;
-    if (in < 1 || !pesim_arch_has_fanout(r->arch, (unsigned)in - 1) ||
-        !r->arch->level[in - 1].fanout.systolic)
+    const struct pesim_fanout_cfg *f = pesim_arch_systolic(r->arch);
+    if (!f)
         return;
-    const struct pesim_fanout_cfg *f = &r->arch->level[in - 1].fanout;
+    int in = p->nl - 1;
     p->sa_skew = (uint64_t)f->rows + f->cols - 2;
     /* a double-buffered PE shifts the next tile in behind the current
      * fold: only the first tile's shift is in the way */

@@ -118,10 +118,10 @@ const struct pesim_arch *pesim_report_arch(const struct pesim_report_ctx *ctx)
 static void systolic(struct pesim_report_sink *s, const struct pesim_arch *arch,
                      const struct pesim_layer_result *r)
 {
-    unsigned in = arch->nlevels - 1;
-    if (in < 1 || !pesim_arch_has_fanout(arch, in - 1) || !arch->level[in - 1].fanout.systolic)
+    const struct pesim_fanout_cfg *f = pesim_arch_systolic(arch);
+    if (!f)
         return;
-    const struct pesim_fanout_cfg *f = &arch->level[in - 1].fanout;
+    unsigned in = arch->nlevels - 1;
     const struct pesim_analysis *a = &r->analysis;
     double pes = (double)f->rows * f->cols;
     uint64_t runs = r->layer.dim[PESIM_DIM_G] ? r->layer.dim[PESIM_DIM_G] : 1;

@@ -307,6 +307,9 @@ int pesim_df_rules_apply(const struct pesim_df_rules *r, struct pesim_arch *arch
 uint32_t pesim_arch_pes(const struct pesim_arch *arch);
 /* Whether level lv has a fan-out below it (rows and cols > 0). */
 bool pesim_arch_has_fanout(const struct pesim_arch *arch, unsigned lv);
+/* The systolic fan-out (docs/systolic.md): the one below the level above
+ * the innermost, when it has systolic set; NULL otherwise. */
+const struct pesim_fanout_cfg *pesim_arch_systolic(const struct pesim_arch *arch);
 /* Instances of level lv: the product of the fan-outs above it (saturated
  * at UINT64_MAX; a loaded arch has at most 2^24 at the innermost). */
 uint64_t pesim_arch_instances(const struct pesim_arch *arch, unsigned lv);

@@ -34,16 +34,19 @@ static const char base_cfg[] = "[general]\n"
                                "[run_presets]\n"
                                "InterfaceBandwidth: CALC\n";
 
-/* text with every `from` replaced by `to` (one occurrence expected). */
-static char *edited(const char *from, const char *to)
+/* text with its first `from` replaced by `to` (which must occur). */
+static char *edit(const char *text, const char *from, const char *to)
 {
-    const char *at = strstr(base_cfg, from);
+    const char *at = strstr(text, from);
     assert_non_null(at);
-    size_t n = strlen(base_cfg) - strlen(from) + strlen(to) + 1;
+    size_t n = strlen(text) - strlen(from) + strlen(to) + 1;
     char *s = malloc(n);
-    snprintf(s, n, "%.*s%s%s", (int)(at - base_cfg), base_cfg, to, at + strlen(from));
+    snprintf(s, n, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
     return s;
 }
+
+/* base_cfg edited so. */
+static char *edited(const char *from, const char *to) { return edit(base_cfg, from, to); }
 
 static void test_reads_the_array(void **state)
 {
@@ -78,13 +81,7 @@ static void test_user_bandwidth_and_case(void **state)
 {
     (void)state;
     char *t = edited("InterfaceBandwidth: CALC", "interfacebandwidth = user");
-    char *u = NULL;
-    {
-        const char *at = strstr(t, "ArrayHeight:");
-        size_t n = strlen(t) + 1;
-        u = malloc(n);
-        snprintf(u, n, "%.*sARRAYHEIGHT:%s", (int)(at - t), t, at + strlen("ArrayHeight:"));
-    }
+    char *u = edit(t, "ArrayHeight:", "ARRAYHEIGHT:");
     pesim_diags *d = pesim_diags_create();
     struct pesim_arch a;
     assert_int_equal(pesim_import_scalesim_cfg(u, strlen(u), "s.cfg", &a, NULL, d), 0);
@@ -160,13 +157,7 @@ static void test_user_needs_bandwidth(void **state)
 {
     (void)state;
     char *t = edited("Bandwidth : 10\n", "");
-    char *u = NULL;
-    {
-        const char *at = strstr(t, "CALC");
-        size_t n = strlen(t) + 1;
-        u = malloc(n);
-        snprintf(u, n, "%.*sUSER%s", (int)(at - t), t, at + 4);
-    }
+    char *u = edit(t, "CALC", "USER");
     pesim_diags *d = pesim_diags_create();
     struct pesim_arch a;
     assert_int_equal(pesim_import_scalesim_cfg(u, strlen(u), "s.cfg", &a, NULL, d),

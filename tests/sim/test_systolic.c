@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "../config/diag_text.h"
 #include "pesim.h"
 
 static const char arch_text[] =
@@ -190,11 +191,7 @@ static void test_forwarding_axes(void **state)
     m.bypass[2][PESIM_DS_INPUTS] = m.bypass[2][PESIM_DS_OUTPUTS] = true;
     pesim_diags *d = pesim_diags_create();
     assert_int_equal(pesim_map_check(&a, &l, &m, "m.yaml", d), PESIM_E_INVALID);
-    char *buf = NULL;
-    size_t size = 0;
-    FILE *f = open_memstream(&buf, &size);
-    pesim_diags_print(d, f);
-    fclose(f);
+    char *buf = diag_text(d);
     assert_string_equal(buf, "m.yaml: error: mapping.sram.spatial: inputs vary along both axes "
                              "of the systolic array (x: N, y: C), expected one axis of dims they "
                              "do not index (the array forwards them along it; "
