@@ -575,12 +575,12 @@ static uint64_t tile_words(const struct nest *nt, const struct pesim_layer *l,
  * dims stand for whole images and channels of the feature map when tn and
  * tc are multiples of P*Q and R*S (their tiles then start at multiples of
  * them too): each (image, channel) then holds its touched words, hw.
- * Otherwise the lowered count stands, an upper bound. */
-static uint64_t feature_map(const struct pesim_layer *l, uint64_t tn, uint64_t tc,
-                            uint64_t lowered)
+ * Otherwise the lowered count stands, an upper bound. n and c are the
+ * view's dims the count is over (the layer's, or one tile's). */
+static uint64_t feature_map(const struct pesim_layer *l, uint64_t n, uint64_t c, uint64_t tn,
+                            uint64_t tc, uint64_t lowered)
 {
-    uint64_t pq = l->im2col.pq, rs = l->im2col.rs, n = l->dim[PESIM_DIM_N],
-             c = l->dim[PESIM_DIM_C];
+    uint64_t pq = l->im2col.pq, rs = l->im2col.rs;
     if (!pq || !rs || n % pq || c % rs || (tn < n && tn % pq) || (tc < c && tc % rs))
         return lowered;
     uint64_t per = n * c; /* lowered is a multiple: relevant dims whole */
@@ -739,7 +739,8 @@ static void pair_words(const struct pesim_arch *arch, const struct pesim_mapping
         for (int f = parent; f < child; f++)
             crosses |= pesim_arch_has_fanout(arch, (unsigned)f);
         if (!crosses)
-            seen = feature_map(l, mask_product(nt, PESIM_DIM_N, ~in.above),
+            seen = feature_map(l, l->dim[PESIM_DIM_N], l->dim[PESIM_DIM_C],
+                               mask_product(nt, PESIM_DIM_N, ~in.above),
                                mask_product(nt, PESIM_DIM_C, ~in.above), seen);
     }
     p->per_pe = seen;
@@ -877,10 +878,9 @@ static void capacity(const struct pesim_arch *arch, const struct nest *nt,
             if (ds == PESIM_DS_INPUTS && l->im2col.pq && lv[i] <= lowering_level(arch)) {
                 uint64_t tn = mask_product(nt, PESIM_DIM_N, ~above),
                          tc = mask_product(nt, PESIM_DIM_C, ~above);
-                struct pesim_layer tl = *l;
-                tl.dim[PESIM_DIM_N] = tn < l->dim[PESIM_DIM_N] ? tn : l->dim[PESIM_DIM_N];
-                tl.dim[PESIM_DIM_C] = tc < l->dim[PESIM_DIM_C] ? tc : l->dim[PESIM_DIM_C];
-                t = feature_map(&tl, tl.dim[PESIM_DIM_N], tl.dim[PESIM_DIM_C], t);
+                tn = tn < l->dim[PESIM_DIM_N] ? tn : l->dim[PESIM_DIM_N];
+                tc = tc < l->dim[PESIM_DIM_C] ? tc : l->dim[PESIM_DIM_C];
+                t = feature_map(l, tn, tc, tn, tc, t);
             }
             out->acc[lv[i]][ds].tile_words = t;
             out->need_words[lv[i]][ds] = arch->level[lv[i]].double_buffer ? 2 * t : t;
