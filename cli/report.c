@@ -33,6 +33,11 @@ void pesim_cli_report_help(FILE *out)
           "                       axes); --x is also the line chart's axis\n"
           "  --metric COLUMN      sweep metric of the heatmap and lines\n"
           "                       (default: energy_per_mac)\n"
+          "  --pareto A,B[,C]     sweep: the scatter's metric columns (x, y and\n"
+          "                       colour), all minimized, e.g. latency_us,area\n"
+          "                       (default: latency_us,energy_total)\n"
+          "  --dataflows LIST     run/compare: only these dataflows, in this order\n"
+          "                       (e.g. ws,os,rs)\n"
           "  -h, --help           show this help\n"
           "\n"
           "Needs gnuplot (Debian: apt-get install gnuplot-nox); nothing else in pesim\n"
@@ -49,7 +54,8 @@ enum { MAX_INPUTS = 64 };
 struct report_opts {
     const char *inputs[MAX_INPUTS];
     size_t ninputs;
-    const char *output, *keep, *format;
+    const char *output, *keep, *format, *pareto, *dataflows;
+    char pareto_buf[256];
     struct pesim_rg_sweep_opts sweep;
     enum pesim_rg_format fmt;
     bool help;
@@ -59,9 +65,11 @@ struct report_opts {
 static const char **slot(struct report_opts *o, const char *a, size_t n)
 {
     static const char *const names[] = {"-o", "--output", "--format", "--keep-scripts",
-                                        "--x", "--y", "--metric"};
+                                        "--x", "--y", "--metric", "--pareto",
+                                        "--dataflows"};
     const char **slots[] = {&o->output, &o->output, &o->format, &o->keep,
-                            &o->sweep.x, &o->sweep.y, &o->sweep.metric};
+                            &o->sweep.x, &o->sweep.y, &o->sweep.metric, &o->pareto,
+                            &o->dataflows};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strlen(names[i]) == n && strncmp(a, names[i], n) == 0)
             return slots[i];
@@ -80,6 +88,30 @@ static int parse_format(struct report_opts *o, pesim_diags *d)
                      "pesim report", 0, 0, "--format: got '%s', expected html, svg, pdf or png",
                      o->format);
     return PESIM_E_INVALID;
+}
+
+/* --pareto A,B[,C]: two or three column names. */
+static int parse_pareto(struct report_opts *o, pesim_diags *d)
+{
+    if (!o->pareto)
+        return 0;
+    size_t n = 0;
+    snprintf(o->pareto_buf, sizeof o->pareto_buf, "%s", o->pareto);
+    for (char *p = o->pareto_buf; *p && n < 4;) {
+        size_t len = strcspn(p, ",");
+        o->sweep.pareto[n++] = p;
+        bool more = p[len] == ',';
+        p[len] = 0;
+        p += len + more;
+    }
+    if (n < 2 || n > 3 || strlen(o->pareto) >= sizeof o->pareto_buf) {
+        pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, "pesim report", 0, 0,
+                         "--pareto: got '%s', expected two or three metric columns, e.g. "
+                         "latency_us,energy_total or latency_us,energy_total,area",
+                         o->pareto);
+        return PESIM_E_INVALID;
+    }
+    return 0;
 }
 
 static int parse(int argc, char **argv, struct report_opts *o, pesim_diags *d)
@@ -102,7 +134,7 @@ static int parse(int argc, char **argv, struct report_opts *o, pesim_diags *d)
         } else if (a[0] == '-' && a[1]) {
             pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, "pesim report", 0, 0,
                              "unknown option '%s', expected -o, --format, --keep-scripts, "
-                             "--x, --y, --metric or --help", a);
+                             "--x, --y, --metric, --pareto, --dataflows or --help", a);
             rc = PESIM_E_INVALID;
         } else if (o->ninputs == MAX_INPUTS) {
             pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE,
@@ -113,6 +145,7 @@ static int parse(int argc, char **argv, struct report_opts *o, pesim_diags *d)
         }
     }
     rc |= parse_format(o, d);
+    rc |= parse_pareto(o, d);
     if (!rc && !o->help && o->ninputs == 0) {
         pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, "pesim report", 0, 0,
                          "missing INPUT: the JSON of pesim run/compare or a sweep's results");
@@ -201,6 +234,8 @@ static int load_all(const struct report_opts *o, struct job *j, pesim_diags *d)
             snprintf(prefix, sizeof prefix, "%zu-", i + 1);
         j->n = i + 1;
         int r = pesim_rg_input_load(o->inputs[i], &j->in[i], d);
+        if (!r && o->dataflows)
+            r = pesim_rg_input_keep_dataflows(&j->in[i], o->dataflows, d);
         if (!r)
             r = pesim_rg_charts_build(&j->in[i], prefix, &o->sweep, &j->charts[i], d);
         if (r == PESIM_E_NOMEM)

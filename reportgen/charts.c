@@ -140,7 +140,7 @@ static int note(struct pesim_rg_chart_list *l, const char *text)
 static const char *unit_label(const struct pesim_rg_input *in)
 {
     if (strcmp(in->unit, "normalized") == 0)
-        return "normalized, MAC = 1";
+        return "MAC = 1";
     return in->unit[0] ? in->unit : "energy unit";
 }
 
@@ -155,6 +155,34 @@ static size_t nlayers(const struct pesim_rg_input *in) { return in->ndfs ? in->d
 static const char *group_name(const struct pesim_rg_input *in, size_t i)
 {
     return i < nlayers(in) ? in->dfs[0].layers[i].name : "network";
+}
+
+/* The groups of a per-layer chart: every layer, then the network, when
+ * the network is an average (per MAC, utilization) of several layers; a
+ * sum (energy, cycles, latency) would dwarf the layers it adds up, and the
+ * dataflows chart shows it. When layers x dataflows are too many bars for
+ * one figure (MAX_BARS), only the network. Returns how many; `idx` gets
+ * the result index of each (nlayers: the network). */
+enum { MAX_BARS = 64 };
+
+static bool too_many_bars(const struct pesim_rg_input *in)
+{
+    size_t per = in->ndfs + (in->ndfs > 1);
+    return (nlayers(in) + 1) * per > MAX_BARS + (in->ndfs > 1);
+}
+
+static size_t groups(const struct pesim_rg_input *in, bool average, size_t *idx)
+{
+    size_t n = 0, nl = nlayers(in);
+    if (too_many_bars(in)) {
+        idx[0] = nl;
+        return 1;
+    }
+    for (size_t i = 0; i < nl; i++)
+        idx[n++] = i;
+    if ((average && nl > 1) || nl == 0)
+        idx[n++] = nl;
+    return n;
 }
 
 static bool has_leakage(const struct pesim_rg_input *in)
@@ -230,17 +258,25 @@ static int stacked(const struct pesim_rg_input *in, const char *prefix, const ch
         SET_COLORS(c, data_colors);
     else
         SET_COLORS(c, stall_colors);
-    for (size_t i = 0; i <= nlayers(in); i++)
+    size_t *idx = malloc((nlayers(in) + 1) * sizeof *idx);
+    if (!idx)
+        return PESIM_E_NOMEM;
+    size_t ng = groups(in, per_mac, idx);
+    for (size_t g = 0; g < ng; g++)
         for (size_t d = 0; d < in->ndfs; d++) {
+            size_t i = idx[g];
             const struct pesim_rg_result *r = res(in, d, i);
             double v[16];
             size_t n = parts(r, p, leak, v);
             for (size_t k = 0; per_mac && k < n; k++)
                 v[k] = r->macs > 0 ? v[k] / r->macs : NAN;
             const char *keys[2] = {group_name(in, i), in->dfs[d].name};
-            if (table_add(&c->t, keys, v))
+            if (table_add(&c->t, keys, v)) {
+                free(idx);
                 return PESIM_E_NOMEM;
+            }
         }
+    free(idx);
     return 0;
 }
 
@@ -316,14 +352,21 @@ static int per_layer(const struct pesim_rg_input *in, const char *prefix, const 
     if (!c || table_init(&c->t, 1, nd, names) || chart_labels(c, title, "layer", ylabel))
         return PESIM_E_NOMEM;
     SET_COLORS(c, series_colors);
-    for (size_t i = 0; i <= nlayers(in); i++) {
+    size_t *idx = malloc((nlayers(in) + 1) * sizeof *idx);
+    if (!idx)
+        return PESIM_E_NOMEM;
+    size_t ng = groups(in, m != LATENCY, idx);
+    for (size_t g = 0; g < ng; g++) {
         double v[64];
         for (size_t d = 0; d < nd; d++)
-            v[d] = metric(res(in, d, i), m);
-        const char *k[1] = {group_name(in, i)};
-        if (table_add(&c->t, k, v))
+            v[d] = metric(res(in, d, idx[g]), m);
+        const char *k[1] = {group_name(in, idx[g])};
+        if (table_add(&c->t, k, v)) {
+            free(idx);
             return PESIM_E_NOMEM;
+        }
     }
+    free(idx);
     return 0;
 }
 
@@ -339,7 +382,21 @@ static bool has_stalls(const struct pesim_rg_input *in)
 static int run_charts(const struct pesim_rg_input *in, const char *prefix,
                       struct pesim_rg_chart_list *l)
 {
-    if (energy_charts(in, prefix, l) || dataflow_chart(in, prefix, l))
+    if (too_many_bars(in)) {
+        char t[256];
+        snprintf(t, sizeof t,
+                 "%zu layers x %zu dataflows are too many bars for one figure: the "
+                 "per-layer charts show the network only (report fewer layers or dataflows, "
+                 "--dataflows).",
+                 nlayers(in), in->ndfs);
+        if (note(l, t))
+            return PESIM_E_NOMEM;
+    }
+    if (energy_charts(in, prefix, l))
+        return PESIM_E_NOMEM;
+    if (in->ndfs > 1 ? dataflow_chart(in, prefix, l)
+                     : note(l, "No dataflows chart: the input ran one dataflow "
+                               "(`pesim compare` runs them all)."))
         return PESIM_E_NOMEM;
     if (has_stalls(in)) {
         if (stacked(in, prefix, "cycles", BY_STALL, false, l) ||
@@ -528,7 +585,8 @@ static int lines(const struct pesim_rg_input *in, const char *prefix, long x, lo
 {
     const struct pesim_rg_sweep *s = &in->sweep;
     struct values vx, vs = {0};
-    const char *names[] = {series >= 0 ? s->cols[series] : "series", s->cols[x], s->cols[m]};
+    const char *names[] = {series >= 0 ? s->cols[series] : "series", s->cols[x], "x",
+                           s->cols[m]};
     char title[256];
     int rc = PESIM_E_NOMEM;
     if (distinct(s, (size_t)x, &vx) || (series >= 0 && distinct(s, (size_t)series, &vs)))
@@ -536,8 +594,9 @@ static int lines(const struct pesim_rg_input *in, const char *prefix, long x, lo
     size_t ns = series >= 0 ? vs.n : 1;
     double *best = malloc((vx.n * ns + 1) * sizeof *best);
     struct pesim_rg_chart *c = chart_new(l, prefix, "sweep-lines", PESIM_RG_LINES);
-    if (!best || !c || table_init(&c->t, 1, 2, names))
+    if (!best || !c || table_init(&c->t, 2, 2, names))
         goto out2;
+    c->t.first_shown = 1;
     SET_COLORS(c, series_colors);
     c->logx = vx.num && vx.n > 2 && strtod(vx.v[0], NULL) > 0 &&
               strtod(vx.v[vx.n - 1], NULL) / strtod(vx.v[0], NULL) >= 16;
@@ -561,7 +620,7 @@ static int lines(const struct pesim_rg_input *in, const char *prefix, long x, lo
         for (size_t i = 0; i < vx.n && !rc; i++) {
             if (isnan(best[j * vx.n + i]))
                 continue;
-            const char *k[1] = {series >= 0 ? vs.v[j] : "all"};
+            const char *k[2] = {series >= 0 ? vs.v[j] : "all", vx.v[i]};
             double xv = vx.num ? strtod(vx.v[i], NULL) : (double)i;
             double v[2] = {xv, best[j * vx.n + i]};
             rc = table_add(&c->t, k, v);
@@ -574,60 +633,118 @@ out:
     return rc;
 }
 
+/* A point of the scatter: its row and up to three metrics, minimized. */
 struct point {
     size_t row;
-    double lat, e;
+    double m[3];
 };
 
 static int cmp_point(const void *a, const void *b)
 {
     const struct point *p = a, *q = b;
-    if (p->lat != q->lat)
-        return (p->lat > q->lat) - (p->lat < q->lat);
-    if (p->e != q->e)
-        return (p->e > q->e) - (p->e < q->e);
+    for (int k = 0; k < 3; k++)
+        if (p->m[k] != q->m[k])
+            return (p->m[k] > q->m[k]) - (p->m[k] < q->m[k]);
     return (p->row > q->row) - (p->row < q->row);
 }
 
-/* On the front: no other point is at most as slow and as costly and
- * better in one (the rule of `pesim sweep pareto`). Points are sorted by
- * (latency, energy), so only earlier ones can dominate. */
-static bool on_front(const struct point *p, size_t i)
+/* On the front: no other point is at most as large in every metric and
+ * smaller in one (the rule of `pesim sweep pareto --min ...`). */
+static bool on_front(const struct point *p, size_t n, size_t i, size_t nm)
 {
-    for (size_t k = 0; k < i; k++)
-        if (p[k].e < p[i].e || (p[k].e == p[i].e && p[k].lat < p[i].lat))
+    for (size_t k = 0; k < n; k++) {
+        bool le = true, lt = false;
+        for (size_t j = 0; j < nm; j++) {
+            le = le && p[k].m[j] <= p[i].m[j];
+            lt = lt || p[k].m[j] < p[i].m[j];
+        }
+        if (k != i && le && lt)
             return false;
+    }
     return true;
 }
 
-static int scatter(const struct pesim_rg_input *in, const char *prefix, long series,
-                   struct pesim_rg_chart_list *l)
+/* A point's label: its values of the axes that vary, in spec order. */
+static void point_label(const struct pesim_rg_sweep *s, size_t row, const bool *varies,
+                        char *buf, size_t n)
+{
+    size_t at = 0;
+    buf[0] = 0;
+    for (size_t c = 1; c <= s->naxes && at + 1 < n; c++)
+        if (varies[c])
+            at += (size_t)snprintf(buf + at, n - at, "%s%s", at ? " " : "", cell(s, row, c));
+    if (at >= n)
+        buf[n - 1] = 0;
+}
+
+/* How the scatter names a metric column on its axis. */
+static const char *metric_label(const char *col)
+{
+    return strcmp(col, "latency_us") == 0     ? "latency (us)"
+           : strcmp(col, "energy_total") == 0 ? "energy (arch energy unit)"
+           : strcmp(col, "area") == 0         ? "storage area (GLB-byte equivalents)"
+                                              : col;
+}
+
+static int scatter(const struct pesim_rg_input *in, const char *prefix,
+                   const struct pesim_rg_sweep_opts *so, struct pesim_rg_chart_list *l,
+                   pesim_diags *d)
 {
     const struct pesim_rg_sweep *s = &in->sweep;
-    long lc = col_index(s, "latency_us"), ec = col_index(s, "energy_total");
-    const char *names[] = {"id", series >= 0 ? s->cols[series] : "series", "latency_ms",
-                           "energy_total", "pareto"};
-    if (lc < 0 || ec < 0)
-        return note(l, "No energy-latency scatter: the results have no latency_us or "
-                       "energy_total column.");
+    const char *want[3] = {"latency_us", "energy_total", NULL};
+    size_t nm = 2;
+    if (so->pareto[0]) {
+        for (nm = 0; nm < 3 && so->pareto[nm]; nm++)
+            want[nm] = so->pareto[nm];
+    }
+    long mc[3];
+    for (size_t k = 0; k < nm; k++) {
+        if (so->pareto[0]) {
+            if (pick(in, "--pareto", want[k], false, &mc[k], d))
+                return PESIM_E_INVALID;
+        } else if ((mc[k] = col_index(s, want[k])) < 0) {
+            return note(l, "No energy-latency scatter: the results have no latency_us or "
+                           "energy_total column.");
+        }
+    }
+    bool varies[64] = {false};
+    for (size_t c = 1; c <= s->naxes && c < 64; c++) {
+        struct values v;
+        if (distinct(s, c, &v))
+            return PESIM_E_NOMEM;
+        varies[c] = v.n > 1;
+        free(v.v);
+    }
+    const char *names[6] = {"id", "point", s->cols[mc[0]], s->cols[mc[1]],
+                            nm > 2 ? s->cols[mc[2]] : "pareto", "pareto"};
     struct point *p = malloc((s->nrows + 1) * sizeof *p);
     size_t n = 0;
     int rc = PESIM_E_NOMEM;
+    char title[256];
+    snprintf(title, sizeof title, "%s against %s%s%s, Pareto front marked", s->cols[mc[1]],
+             s->cols[mc[0]], nm > 2 ? ", colour: " : "", nm > 2 ? s->cols[mc[2]] : "");
     struct pesim_rg_chart *c = chart_new(l, prefix, "sweep-pareto", PESIM_RG_SCATTER);
-    if (!p || !c || table_init(&c->t, 2, 3, names) ||
-        chart_labels(c, "Energy against latency, Pareto front marked", "latency (ms)",
-                     "energy (arch energy unit)"))
+    if (!p || !c || table_init(&c->t, 2, nm + 1, names) ||
+        chart_labels(c, title, metric_label(s->cols[mc[0]]), metric_label(s->cols[mc[1]])) ||
+        (nm > 2 && !(c->y2label = dupf("%s", metric_label(s->cols[mc[2]])))))
         goto out;
-    for (size_t r = 0; r < s->nrows; r++)
-        if (ok_row(s, r) && is_num(cell(s, r, (size_t)lc), &p[n].lat) &&
-            is_num(cell(s, r, (size_t)ec), &p[n].e))
+    for (size_t r = 0; r < s->nrows; r++) {
+        bool ok = ok_row(s, r);
+        for (size_t k = 0; ok && k < nm; k++)
+            ok = is_num(cell(s, r, (size_t)mc[k]), &p[n].m[k]);
+        for (size_t k = nm; k < 3; k++)
+            p[n].m[k] = 0;
+        if (ok)
             p[n++].row = r;
+    }
     qsort(p, n, sizeof *p, cmp_point);
     rc = 0;
     for (size_t i = 0; i < n && !rc; i++) {
-        const char *k[2] = {cell(s, p[i].row, 0),
-                            series >= 0 ? cell(s, p[i].row, (size_t)series) : ""};
-        double v[3] = {p[i].lat / 1000.0, p[i].e, on_front(p, i) ? 1 : 0};
+        char label[256];
+        point_label(s, p[i].row, varies, label, sizeof label);
+        const char *k[2] = {cell(s, p[i].row, 0), label};
+        double v[4] = {p[i].m[0], p[i].m[1], p[i].m[2], 0};
+        v[nm] = on_front(p, n, i, nm) ? 1 : 0;
         rc = table_add(&c->t, k, v);
     }
 out:
@@ -680,7 +797,7 @@ static int sweep_charts(const struct pesim_rg_input *in, const char *prefix,
     if (!rc && x >= 0)
         rc = lines(in, prefix, x, series_axis(s, x), m, l);
     if (!rc)
-        rc = scatter(in, prefix, series_axis(s, -1), l);
+        rc = scatter(in, prefix, so, l, d);
     return rc;
 }
 
@@ -734,7 +851,7 @@ static void put_row(FILE *out, const struct pesim_rg_table *t, size_t r)
 int pesim_rg_write_data(FILE *out, const struct pesim_rg_chart *c)
 {
     const struct pesim_rg_table *t = &c->t;
-    bool blocks = c->kind == PESIM_RG_STACKED || c->kind == PESIM_RG_LINES;
+    bool blocks = c->kind == PESIM_RG_LINES;
     fputc('#', out);
     for (size_t i = 0; i < t->nkeys + t->nvals; i++) {
         fputc(' ', out);
@@ -750,7 +867,7 @@ int pesim_rg_write_data(FILE *out, const struct pesim_rg_chart *c)
     if (c->kind == PESIM_RG_SCATTER) {
         fputs("\n\n# pareto front\n", out);
         for (size_t r = 0; r < t->nrows; r++)
-            if (t->vals[r * t->nvals + 2] > 0)
+            if (t->vals[r * t->nvals + t->nvals - 1] > 0)
                 put_row(out, t, r);
     }
     return ferror(out) ? PESIM_E_IO : 0;

@@ -16,7 +16,7 @@
 
 #include "common/file.h"
 #include "common/text.h"
-#include "reportgen/reportgen.h"
+#include "reportgen/draw.h"
 
 const char *pesim_rg_format_ext(enum pesim_rg_format f)
 {
@@ -83,58 +83,90 @@ void pesim_rg_gp_text(FILE *f, const char *s, char quote)
 
 /* A label in a script: single-quoted (see pesim_rg_gp_text). Enhanced
  * text is off everywhere so `_` in names stays a `_`. */
-static void qs(FILE *f, const char *s)
+void pesim_rg_qs(FILE *f, const char *s)
 {
     fputc('\'', f);
     pesim_rg_gp_text(f, s, '\'');
     fputc('\'', f);
 }
+#define qs pesim_rg_qs
 
-/* The terminal: for the HTML page a screen-sized SVG; for files a figure
- * 3.5 in wide (one column of a two-column paper), PNG at 300 dpi. */
-static void terminal(FILE *f, const struct pesim_rg_chart *c, enum pesim_rg_format fmt)
+/* One font size per format, in its unit; an em is that size. */
+static double em_units(enum pesim_rg_format f)
 {
-    bool wide = c->kind == PESIM_RG_STACKED;
+    switch (f) {
+    case PESIM_RG_HTML: return 12;  /* px */
+    case PESIM_RG_SVG: return 9.5;  /* px: 7 pt at 96 px per inch, rounded up */
+    case PESIM_RG_PDF: return 7;    /* pt */
+    case PESIM_RG_PNG: return 7 * 300.0 / 72; /* px at 300 dpi */
+    }
+    return 12;
+}
+
+bool pesim_rg_is_paper(enum pesim_rg_format f) { return f != PESIM_RG_HTML; }
+
+double pesim_rg_min_width_em(enum pesim_rg_format f)
+{
+    return pesim_rg_is_paper(f) ? 3.5 * 72 / 7 : 760 / 12.0;
+}
+
+double pesim_rg_plot_height_em(enum pesim_rg_format f) { return pesim_rg_is_paper(f) ? 15 : 24; }
+
+void pesim_rg_ylabel_at(FILE *f, const char *text, double x, double y)
+{
+    fputs("unset ylabel\nset label 999 ", f);
+    qs(f, text);
+    fprintf(f, " at screen %.6f, screen %.6f center rotate by 90 front\n", x, y);
+}
+
+double pesim_rg_text_em(const char *s)
+{
+    double w = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    for (; *p; p++) {
+        if ((*p & 0xc0) == 0x80)
+            continue; /* a UTF-8 continuation byte */
+        w += (*p >= 'A' && *p <= 'Z') || *p == 'm' || *p == 'w' || *p >= 0x80 ? 0.8 : 0.64;
+    }
+    return w;
+}
+
+/* pngcairo draws fonts 2.2x larger per point than pdfcairo's points at
+ * 300 dpi would be (measured against `pdftoppm -r 300` of the same
+ * script), so PNG takes the PDF's font through fontscale. */
+void pesim_rg_canvas(FILE *f, const struct pesim_rg_chart *c, enum pesim_rg_format fmt,
+                     double w_em, double h_em)
+{
+    double u = em_units(fmt);
+    /* Paper sizes in whole hundredths of an inch, so the PDF and the PNG
+     * (at 300 dpi) are the same size to the pixel. */
+    double win = ceil(w_em * 7 / 72 * 100) / 100, hin = ceil(h_em * 7 / 72 * 100) / 100;
     switch (fmt) {
     case PESIM_RG_HTML:
-        fprintf(f, "set terminal svg size %d,%d font \"sans,12\" background \"#ffffff\"\n",
-                wide ? 1100 : 760, wide ? 460 : 400);
-        break;
     case PESIM_RG_SVG:
-        fprintf(f, "set terminal svg size 336,%d font \"sans,7\" background \"#ffffff\"\n",
-                wide ? 260 : 230);
+        fprintf(f, "set terminal svg size %.0f,%.0f font \"sans,%g\" background \"#ffffff\"\n",
+                ceil(w_em * u), ceil(h_em * u), u);
         break;
     case PESIM_RG_PDF:
-        fprintf(f, "set terminal pdfcairo size 3.5in,%s font \"sans,6\"\n",
-                wide ? "2.7in" : "2.4in");
+        fprintf(f, "set terminal pdfcairo size %.2fin,%.2fin font \"sans,7\"\n", win, hin);
         break;
     case PESIM_RG_PNG:
-        fprintf(f, "set terminal pngcairo size 1050,%d font \"sans,15\" background \"#ffffff\"\n",
-                wide ? 810 : 720);
+        fprintf(f, "set terminal pngcairo size %.0f,%.0f font \"sans,7\" fontscale 2.2 "
+                   "linewidth 2 pointscale 3 background \"#ffffff\"\n",
+                win * 300, hin * 300);
         break;
     }
+    fprintf(f, "set output '%s.%s'\n", c->name, pesim_rg_format_ext(fmt));
 }
 
-static void common(FILE *f, const struct pesim_rg_chart *c)
-{
-    fputs("set encoding utf8\nunset title\nset termoption noenhanced\n"
-          "set border 3 lw 1\nset tics nomirror\nset grid ytics lc rgb \"#d0d0d0\"\n"
-          "set style fill solid 1.0 border lc rgb \"#000000\"\n",
-          f);
-    fputs("set xlabel ", f);
-    qs(f, c->xlabel);
-    fputs("\nset ylabel ", f);
-    qs(f, c->ylabel);
-    fputc('\n', f);
-}
-
-static const char *color(const struct pesim_rg_chart *c, size_t i)
+const char *pesim_rg_color(const struct pesim_rg_chart *c, size_t i)
 {
     return c->ncolors ? c->colors[i % c->ncolors] : "#404040";
 }
+#define color pesim_rg_color
 
 /* Legend names for the table's column keys. */
-static const char *display(const char *key)
+const char *pesim_rg_display(const char *key)
 {
     static const char *const map[][2] = {
         {"dram", "DRAM"}, {"glb", "GLB"}, {"noc", "NoC"}, {"rf", "RF"}, {"mac", "MAC"},
@@ -147,189 +179,6 @@ static const char *display(const char *key)
     return key;
 }
 
-/* Large numbers with an SI prefix (24G), small ones as they are. */
-static const char *yformat(const struct pesim_rg_table *t, bool sum)
-{
-    double top = 0;
-    for (size_t r = 0; r < t->nrows; r++) {
-        double acc = 0;
-        for (size_t v = t->first_shown; v < t->nvals; v++) {
-            double x = t->vals[r * t->nvals + v];
-            if (isfinite(x))
-                acc = sum ? acc + x : (x > acc ? x : acc);
-        }
-        top = acc > top ? acc : top;
-    }
-    return top >= 1e4 ? "set format y \"%.1s%c\"\n" : "set format y \"%g\"\n";
-}
-
-/* Stacked histogram groups: `newhistogram` per first key (index block). */
-static void body_stacked(FILE *f, const struct pesim_rg_chart *c, const char *dat)
-{
-    const struct pesim_rg_table *t = &c->t;
-    fputs("set style data histograms\nset style histogram rowstacked title offset 0,-0.2\n"
-          "set boxwidth 0.8\nset yrange [0:*]\nset xtics rotate by 90 right scale 0\n"
-          "set key outside top center horizontal Left reverse noautotitle samplen 1.5 "
-          "maxrows 2\nset xtics font \",9\"\nunset xlabel\nset bmargin 6\n",
-          f);
-    fputs(yformat(t, true), f);
-    fputs("plot ", f);
-    size_t block = 0;
-    for (size_t r = 0; r < t->nrows; r++) {
-        if (r > 0 && strcmp(t->keys[r * t->nkeys], t->keys[(r - 1) * t->nkeys]) == 0)
-            continue;
-        if (block)
-            fputs(", \\\n     ", f);
-        fputs("newhistogram ", f);
-        qs(f, t->keys[r * t->nkeys]);
-        fputs(" lt 1", f);
-        for (size_t v = 0; v < t->nvals; v++) {
-            fprintf(f, ", \\\n     '%s' index %zu using %zu%s lc rgb \"%s\"", dat, block,
-                    t->nkeys + v + 1, v == 0 ? ":xtic(2)" : "", color(c, v));
-            if (block == 0) {
-                fputs(" title ", f);
-                qs(f, display(t->cols[t->nkeys + v]));
-            }
-        }
-        block++;
-    }
-    fputc('\n', f);
-}
-
-static void body_cluster(FILE *f, const struct pesim_rg_chart *c, const char *dat)
-{
-    const struct pesim_rg_table *t = &c->t;
-    fputs("set style data histograms\nset style histogram clustered gap 1\n"
-          "set boxwidth 0.9\nset yrange [0:*]\nset xtics scale 0\n"
-          "set key outside right top vertical Left reverse samplen 1.5\n",
-          f);
-    fputs(yformat(t, false), f);
-    fputs("plot ", f);
-    for (size_t v = 0; v < t->nvals; v++) {
-        fprintf(f, "%s'%s' using %zu%s lc rgb \"%s\" title ", v ? ", \\\n     " : "", dat,
-                v + 2, v == 0 ? ":xtic(1)" : "", color(c, v));
-        qs(f, t->cols[1 + v]);
-    }
-    fputc('\n', f);
-}
-
-/* Two panels: energy/MAC and latency, a bar per dataflow in its colour. */
-static void body_pair(FILE *f, const struct pesim_rg_chart *c, const char *dat)
-{
-    for (size_t r = 0; r < c->t.nrows; r++)
-        fprintf(f, "set linetype %zu lc rgb \"%s\"\n", r + 1, color(c, r));
-    fputs("set boxwidth 0.7\nset yrange [0:*]\nset xrange [-0.6:*]\nunset key\n"
-          "set xtics rotate by 90 right scale 0\nset offsets 0,0.6,0,0\n"
-          "set multiplot layout 1,2\n",
-          f);
-    fprintf(f, "plot '%s' using 0:2:(column(0)+1):xtic(1) with boxes lc variable\n", dat);
-    fputs("set ylabel ", f);
-    qs(f, c->y2label);
-    fprintf(f, "\nplot '%s' using 0:3:(column(0)+1):xtic(1) with boxes lc variable\n"
-               "unset multiplot\n",
-            dat);
-}
-
-static void tics(FILE *f, const char *axis, const struct pesim_rg_table *t, size_t key,
-                 size_t idx)
-{
-    fprintf(f, "set %stics (", axis);
-    double last = -1;
-    bool first = true;
-    for (size_t r = 0; r < t->nrows; r++) {
-        double i = t->vals[r * t->nvals + idx];
-        bool seen = false;
-        for (size_t q = 0; q < r && !seen; q++)
-            seen = t->vals[q * t->nvals + idx] == i;
-        if (seen)
-            continue;
-        fputs(first ? "" : ", ", f);
-        qs(f, t->keys[r * t->nkeys + key]);
-        fprintf(f, " %g", i);
-        first = false;
-        last = i > last ? i : last;
-    }
-    fprintf(f, ")\nset %srange [-0.5:%g]\n", axis, last + 0.5);
-}
-
-/* Cells as boxes coloured by the metric (viridis, dark = low), the value
- * printed in each: white on the darker half, black on the lighter. */
-static void body_heatmap(FILE *f, const struct pesim_rg_chart *c, const char *dat)
-{
-    const struct pesim_rg_table *t = &c->t;
-    double lo = INFINITY, hi = -INFINITY;
-    for (size_t r = 0; r < t->nrows; r++) {
-        double v = t->vals[r * t->nvals + 2];
-        lo = v < lo ? v : lo;
-        hi = v > hi ? v : hi;
-    }
-    double mid = t->nrows ? (lo + hi) / 2 : 0;
-    tics(f, "x", t, 0, 0);
-    tics(f, "y", t, 1, 1);
-    fputs("set palette defined (0 \"#440154\", 1 \"#3b528b\", 2 \"#21918c\", 3 \"#5ec962\", "
-          "4 \"#fde725\")\nset grid noytics\nset xtics scale 0\nset ytics scale 0\n"
-          "set cblabel ",
-          f);
-    qs(f, t->cols[t->nkeys + 2]);
-    fprintf(f, "\nset style fill solid 1.0 border lc rgb \"#ffffff\"\nunset key\n"
-               "plot '%s' using 3:4:(0.5):(0.5):5 with boxxyerror fc palette, \\\n"
-               "     '' using 3:4:($5 < %.15g ? sprintf(\"%%.4g\", $5) : \"\") with labels "
-               "tc rgb \"#ffffff\", \\\n"
-               "     '' using 3:4:($5 >= %.15g ? sprintf(\"%%.4g\", $5) : \"\") with labels "
-               "tc rgb \"#000000\"\n",
-            dat, mid, mid);
-}
-
-static void body_lines(FILE *f, const struct pesim_rg_chart *c, const char *dat)
-{
-    const struct pesim_rg_table *t = &c->t;
-    if (c->logx)
-        fputs("set logscale x 2\n", f);
-    fputs("set key outside right top vertical Left reverse\nset offsets graph 0.03, graph "
-          "0.03, graph 0.05, graph 0.05\n",
-          f);
-    fputs("plot ", f);
-    size_t block = 0;
-    for (size_t r = 0; r < t->nrows; r++) {
-        if (r > 0 && strcmp(t->keys[r], t->keys[r - 1]) == 0)
-            continue;
-        fprintf(f, "%s'%s' index %zu using 2:3 with linespoints lw 2 pt %zu ps 1 dt %zu "
-                   "lc rgb \"%s\" title ",
-                block ? ", \\\n     " : "", dat, block, 4 + 2 * (block % 5), 1 + block % 5,
-                color(c, block));
-        qs(f, t->keys[r]);
-        block++;
-    }
-    fputc('\n', f);
-}
-
-static void body_scatter(FILE *f, const struct pesim_rg_chart *c, const char *dat)
-{
-    (void)c;
-    fputs(yformat(&c->t, false), f);
-    fputs("set key inside right top opaque box\n"
-          "set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05\n",
-          f);
-    fprintf(f,
-            "plot '%s' index 0 using 3:4 with points pt 7 ps 0.6 lc rgb \"#a0a0a0\" "
-            "title \"points\", \\\n"
-            "     '' index 1 using 3:4 with linespoints lw 2 pt 5 ps 0.9 lc rgb \"#b2182b\" "
-            "title \"Pareto front\"\n",
-            dat);
-}
-
-static void body(FILE *f, const struct pesim_rg_chart *c, const char *dat)
-{
-    switch (c->kind) {
-    case PESIM_RG_STACKED: body_stacked(f, c, dat); break;
-    case PESIM_RG_CLUSTER: body_cluster(f, c, dat); break;
-    case PESIM_RG_PAIR: body_pair(f, c, dat); break;
-    case PESIM_RG_HEATMAP: body_heatmap(f, c, dat); break;
-    case PESIM_RG_LINES: body_lines(f, c, dat); break;
-    case PESIM_RG_SCATTER: body_scatter(f, c, dat); break;
-    }
-}
-
 /* The whole script. It draws into NAME.EXT beside itself: the output's
  * name is pesim's chart name, never a path from the command line, so that
  * `gnuplot NAME.gp` redraws it by hand and no user text reaches `set
@@ -339,12 +188,16 @@ static void script(FILE *f, const struct pesim_rg_chart *c, enum pesim_rg_format
     fprintf(f, "# %s: ", c->name);
     qs(f, c->title);
     fprintf(f, "\n# made by pesim report; data in %s.dat\n", c->name);
-    terminal(f, c, fmt);
-    fprintf(f, "set output '%s.%s'\n", c->name, pesim_rg_format_ext(fmt));
-    common(f, c);
     char dat[512];
     snprintf(dat, sizeof dat, "%s.dat", c->name);
-    body(f, c, dat);
+    switch (c->kind) {
+    case PESIM_RG_STACKED: pesim_rg_bars_stacked(f, c, dat, fmt); break;
+    case PESIM_RG_CLUSTER: pesim_rg_bars_cluster(f, c, dat, fmt); break;
+    case PESIM_RG_PAIR: pesim_rg_bars_pair(f, c, dat, fmt); break;
+    case PESIM_RG_HEATMAP: pesim_rg_plot_heatmap(f, c, dat, fmt); break;
+    case PESIM_RG_LINES: pesim_rg_plot_lines(f, c, dat, fmt); break;
+    case PESIM_RG_SCATTER: pesim_rg_plot_scatter(f, c, dat, fmt); break;
+    }
     fputs("unset output\n", f);
 }
 

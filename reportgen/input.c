@@ -544,15 +544,65 @@ int pesim_rg_input_load(const char *path, struct pesim_rg_input *in, pesim_diags
 
 static void result_free(struct pesim_rg_result *r) { free(r->name); }
 
+static void dataflow_free(struct pesim_rg_dataflow *df)
+{
+    for (size_t k = 0; k < df->n; k++)
+        result_free(&df->layers[k]);
+    free(df->layers);
+    result_free(&df->total);
+    free(df->name);
+}
+
+/* Keep the dataflows named in `list` (comma-separated), in its order. */
+int pesim_rg_input_keep_dataflows(struct pesim_rg_input *in, const char *list,
+                                  pesim_diags *diags)
+{
+    if (in->kind == PESIM_RG_SWEEP)
+        return 0; /* a sweep's dataflows are an axis: --x/--y/--metric pick from it */
+    struct pesim_rg_dataflow *kept = calloc(in->ndfs ? in->ndfs : 1, sizeof *kept);
+    bool *taken = calloc(in->ndfs ? in->ndfs : 1, sizeof *taken);
+    size_t n = 0;
+    int rc = kept && taken ? 0 : PESIM_E_NOMEM;
+    for (const char *p = list; !rc && *p;) {
+        size_t len = strcspn(p, ",");
+        size_t k = 0;
+        while (k < in->ndfs && (strlen(in->dfs[k].name) != len ||
+                                strncmp(in->dfs[k].name, p, len) != 0))
+            k++;
+        if (k == in->ndfs) {
+            char names[512] = "";
+            for (size_t i = 0, at = 0; i < in->ndfs && at < sizeof names; i++)
+                at += (size_t)snprintf(names + at, sizeof names - at, "%s%s", i ? ", " : "",
+                                       in->dfs[i].name);
+            pesim_diags_addc(diags, PESIM_DIAG_CLI_USAGE, in->path, 0, 0,
+                             "--dataflows: no dataflow '%.*s' in this input, it has %s",
+                             (int)len, p, names);
+            rc = PESIM_E_INVALID;
+        } else if (!taken[k]) {
+            taken[k] = true;
+            kept[n++] = in->dfs[k];
+        }
+        p += len + (p[len] == ',');
+    }
+    if (rc) {
+        free(kept);
+        free(taken);
+        return rc;
+    }
+    for (size_t k = 0; k < in->ndfs; k++)
+        if (!taken[k])
+            dataflow_free(&in->dfs[k]);
+    free(in->dfs);
+    free(taken);
+    in->dfs = kept;
+    in->ndfs = n;
+    return 0;
+}
+
 void pesim_rg_input_free(struct pesim_rg_input *in)
 {
-    for (size_t i = 0; i < in->ndfs; i++) {
-        for (size_t k = 0; k < in->dfs[i].n; k++)
-            result_free(&in->dfs[i].layers[k]);
-        free(in->dfs[i].layers);
-        result_free(&in->dfs[i].total);
-        free(in->dfs[i].name);
-    }
+    for (size_t i = 0; i < in->ndfs; i++)
+        dataflow_free(&in->dfs[i]);
     free(in->dfs);
     for (size_t i = 0; i < in->sweep.ncols; i++)
         free(in->sweep.cols[i]);

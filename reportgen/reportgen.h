@@ -75,6 +75,13 @@ int pesim_rg_input_load(const char *path, struct pesim_rg_input *in,
                         pesim_diags *diags);
 void pesim_rg_input_free(struct pesim_rg_input *in);
 
+/* Keep only the dataflows of a run/compare input named in `list` (comma-
+ * separated; `pesim report --dataflows ws,os,rs`), in the list's order; a
+ * sweep is left as it is. 0, PESIM_E_NOMEM, or PESIM_E_INVALID (a name the
+ * input does not have: diag naming those it has). */
+int pesim_rg_input_keep_dataflows(struct pesim_rg_input *in, const char *list,
+                                  pesim_diags *diags);
+
 /* A table of numbers: `nkeys` label columns then `nvals` number columns.
  * Columns [nkeys, nkeys + first_shown) are plotting coordinates (heatmap
  * cell indices) written to the data file but not to the HTML table. */
@@ -91,8 +98,8 @@ enum pesim_rg_chart_kind {
     PESIM_RG_CLUSTER,  /* keys category; vals: one bar per series */
     PESIM_RG_PAIR,     /* keys category; vals: two metrics, two panels */
     PESIM_RG_HEATMAP,  /* keys x, y; vals: x index, y index, metric */
-    PESIM_RG_LINES,    /* keys series; vals: x, metric */
-    PESIM_RG_SCATTER,  /* keys id, series; vals: latency, energy, on front */
+    PESIM_RG_LINES,    /* keys series, x; vals: x coordinate, metric */
+    PESIM_RG_SCATTER,  /* keys id, point label; vals: 2 or 3 metrics, on front */
 };
 
 struct pesim_rg_chart {
@@ -114,9 +121,12 @@ struct pesim_rg_chart_list {
 };
 
 /* Sweep chart choices; NULL picks the defaults (first two axes with numbers,
- * energy_per_mac). */
+ * energy_per_mac; the scatter of latency_us and energy_total). `pareto`:
+ * the scatter's two or three metric columns (x, y, colour), all
+ * minimized, NULL-terminated. */
 struct pesim_rg_sweep_opts {
     const char *x, *y, *metric;
+    const char *pareto[4];
 };
 
 /* Add the charts of one input to `list`, their names prefixed by `prefix`
@@ -130,7 +140,7 @@ void pesim_rg_charts_free(struct pesim_rg_chart_list *list);
 /* The data file gnuplot reads: a `#` header line naming the columns, then
  * one row per table row (labels double-quoted, numbers "%.15g", NaN for a
  * missing value); blocks (gnuplot's `index`) separated by two blank lines
- * where the first label column changes, for STACKED and LINES. */
+ * where the first label column changes, for LINES. */
 int pesim_rg_write_data(FILE *out, const struct pesim_rg_chart *c);
 
 enum pesim_rg_format {
