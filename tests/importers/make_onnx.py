@@ -3,7 +3,9 @@
 
 Run by Debian's /usr/bin/python3 (python3-onnx), from the build:
     /usr/bin/python3 tests/importers/make_onnx.py OUTDIR
-writes into OUTDIR:
+(by hand, `make_onnx.py --seeds tests/fuzz/corpus-onnx` rewrites the
+committed fuzz and hostile seeds: exported.onnx without weight data and
+the bad_*.onnx) writes into OUTDIR:
   resnet50.onnx       ResNet-50 v1 as in He et al. 2016 (Caffe layer names),
                       batch 1, 224x224, shapes inferred.
   small.onnx          grouped/dilated/strided/padded conv, asymmetric pads,
@@ -383,7 +385,25 @@ def deep(levels=20000):
     return field(7, g)
 
 
+def seeds(out):
+    """The fuzzer's and hostile corpus's seeds (tests/fuzz/corpus-onnx,
+    committed): exported.onnx with its weights' data dropped (dims only, 2 kB
+    instead of 40) and every bad_*.onnx."""
+    plain, _ = exported()
+    for t in plain.graph.initializer:
+        if t.data_type == TensorProto.FLOAT:
+            t.raw_data = b""
+    with open(os.path.join(out, "exported.onnx"), "wb") as fh:
+        fh.write(plain.SerializeToString())
+    for name, m in hostile().items():
+        with open(os.path.join(out, "bad_%s.onnx" % name), "wb") as fh:
+            fh.write(m.SerializeToString())
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--seeds":
+        seeds(sys.argv[2])
+        return
     out = sys.argv[1] if len(sys.argv) > 1 else "."
     os.makedirs(out, exist_ok=True)
 
