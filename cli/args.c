@@ -381,7 +381,13 @@ int pesim_cli_load(const struct pesim_cli_opts *o, struct pesim_arch *arch,
 
     /* Load the workload even when the arch failed: report both at once. */
     before = pesim_diags_count(d);
-    e = pesim_wl_load_any(o->workload, wl, d);
+    /* An ONNX model with a symbolic batch takes --batch while its shapes
+     * are inferred (a Reshape's rows, a MatMul's batch follow from it);
+     * any other workload gets it after loading. */
+    struct pesim_onnx_batch ob = {.batch = o->have_batch ? o->batch : 0};
+    e = pesim_wl_load_any_batch(o->workload, &ob, wl, d);
+    if (!e && ob.symbolic && !o->have_batch)
+        pesim_cli_note_batch(o->workload, &ob);
     if (e) {
         ensure_diag(d, before, "the workload", o->workload, e);
         memset(wl, 0, sizeof *wl);
@@ -398,7 +404,7 @@ int pesim_cli_load(const struct pesim_cli_opts *o, struct pesim_arch *arch,
             rc = e;
         }
     }
-    if (!rc && o->have_batch) {
+    if (!rc && o->have_batch && !ob.symbolic) {
         before = pesim_diags_count(d);
         e = pesim_workload_set_batch(wl, o->batch, d);
         if (pesim_diags_set_file(d, before, "--batch"))

@@ -102,6 +102,10 @@ int pesim_cli_output(const char *path, pesim_cli_writer write,
  * command-line option, the CLI does (docs/cli.md, "Diagnostic codes"). */
 void pesim_cli_print_diags(const pesim_diags *d, FILE *out);
 
+/* On stderr: an ONNX model's symbolic batch ran as 1, since no --batch was
+ * given (docs/workloads.md, "Batch"). */
+void pesim_cli_note_batch(const char *file, const struct pesim_onnx_batch *b);
+
 /* "pesim CMD ARGS..." as a shell would take it back (arguments quoted
  * where needed), for the reports' provenance; malloc'ed, NULL when out of
  * memory. */

@@ -1,5 +1,6 @@
 /* pesim import: a workload in any format pesim reads (SCALE-Sim CSV,
  * Timeloop YAML, ONNX, or pesim's own) written as pesim's workload YAML. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -172,15 +173,22 @@ static int import_timeloop(const struct import_opts *o, enum kind k, pesim_diags
 }
 
 /* --batch: a decimal integer; the range is the workload's to check. */
-static int apply_batch(struct pesim_workload *wl, const char *text, pesim_diags *d)
+static int parse_batch(const char *text, uint64_t *v, pesim_diags *d)
 {
     char *end;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (!*text || *end || text[0] == '-') {
+    errno = 0;
+    unsigned long long u = strtoull(text, &end, 10);
+    if (!*text || *end || text[0] == '-' || errno) {
         pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE,
                          "--batch", 0, 0, "got '%s', expected a positive integer", text);
         return PESIM_E_INVALID;
     }
+    *v = u;
+    return 0;
+}
+
+static int apply_batch(struct pesim_workload *wl, uint64_t v, pesim_diags *d)
+{
     size_t before = pesim_diags_count(d);
     int rc = pesim_workload_set_batch(wl, v, d);
     /* the library names no option: its diagnostics have no file */
@@ -229,11 +237,17 @@ int pesim_cli_import(int argc, char **argv)
                          "expected them with such a FILE");
         goto out;
     }
-    if (pesim_wl_load_any(o.file, &wl, d))
+    /* A symbolic ONNX batch takes --batch while shapes are inferred. */
+    struct pesim_onnx_batch ob = {0};
+    if (o.batch && parse_batch(o.batch, &ob.batch, d))
         goto out;
+    if (pesim_wl_load_any_batch(o.file, &ob, &wl, d))
+        goto out;
+    if (ob.symbolic && !o.batch)
+        pesim_cli_note_batch(o.file, &ob);
     if (o.layers && apply_layers(&wl, o.layers, d))
         goto out;
-    if (o.batch && apply_batch(&wl, o.batch, d))
+    if (o.batch && !ob.symbolic && apply_batch(&wl, ob.batch, d))
         goto out;
     if (!pesim_cli_output(o.output, write_wl, &wl, d))
         status = PESIM_EXIT_OK;

@@ -44,6 +44,16 @@ static const struct {
     {PESIM_DIAG_SWEEP_RESUME, ", or run again with --fresh"},
 };
 
+void pesim_cli_note_batch(const char *file, const struct pesim_onnx_batch *b)
+{
+    if (b->param[0])
+        fprintf(stderr, "%s: note: input '%s' has a symbolic batch ('%s'): batch 1, "
+                        "--batch N for another\n", file, b->input, b->param);
+    else
+        fprintf(stderr, "%s: note: input '%s' has an unknown batch (dim 0): batch 1, "
+                        "--batch N for another\n", file, b->input);
+}
+
 void pesim_cli_print_diags(const pesim_diags *d, FILE *out)
 {
     pesim_diags *shown = pesim_diags_create();

@@ -75,9 +75,23 @@ static void name_from_path(const char *path, struct pesim_workload *wl)
         strcpy(wl->name, "imported");
 }
 
+int pesim_import_onnx(const uint8_t *data, size_t len, const char *file,
+                      struct pesim_workload *out, pesim_diags *diags)
+{
+    return pesim_import_onnx_batch(data, len, file, NULL, out, diags);
+}
+
 int pesim_wl_load_any(const char *name_or_path, struct pesim_workload *out,
                       pesim_diags *diags)
 {
+    return pesim_wl_load_any_batch(name_or_path, NULL, out, diags);
+}
+
+int pesim_wl_load_any_batch(const char *name_or_path, struct pesim_onnx_batch *batch,
+                            struct pesim_workload *out, pesim_diags *diags)
+{
+    if (batch)
+        batch->symbolic = false;
     enum pesim_wl_format f = pesim_wl_detect(name_or_path);
     if (f == PESIM_WL_PESIM)
         return pesim_workload_load(name_or_path, out, diags);
@@ -99,7 +113,8 @@ int pesim_wl_load_any(const char *name_or_path, struct pesim_workload *out,
     else if (f == PESIM_WL_TIMELOOP)
         rc = pesim_import_timeloop(text, len, name_or_path, &wl, diags);
     else
-        rc = pesim_import_onnx((const uint8_t *)text, len, name_or_path, &wl, diags);
+        rc = pesim_import_onnx_batch((const uint8_t *)text, len, name_or_path, batch, &wl,
+                                     diags);
     free(text);
     if (rc)
         return rc;

@@ -107,7 +107,10 @@ static int load_variant(pesim_sweep *s, size_t w, size_t l, size_t b, struct var
     const char *layers = la ? la->value[l] : s->layers;
     uint64_t batch = ba ? (uint64_t)ba->num[b] : s->batch;
     pesim_diags *tmp = pesim_diags_create();
-    int rc = pesim_wl_load_any(name, &v->wl, tmp);
+    /* A symbolic ONNX batch takes the point's batch while its shapes are
+     * inferred; other workloads get it after loading. */
+    struct pesim_onnx_batch ob = {.batch = batch};
+    int rc = pesim_wl_load_any_batch(name, &ob, &v->wl, tmp);
     if (rc) {
         pesim_diags_append(d, tmp);
         pesim_diags_addc(d, PESIM_DIAG_SWEEP_AXIS, s->file, wa ? wa->line[w] : s->wl_line,
@@ -118,7 +121,7 @@ static int load_variant(pesim_sweep *s, size_t w, size_t l, size_t b, struct var
     if (!rc && layers[0] && (rc = pesim_workload_select(&v->wl, layers, tmp)) != 0)
         relay(d, s, la ? la->line[l] : s->wl_line, la ? la->col[l] : s->wl_col,
               la ? "axes.values" : "base.layers", tmp);
-    if (!rc && batch && (rc = pesim_workload_set_batch(&v->wl, batch, tmp)) != 0)
+    if (!rc && batch && !ob.symbolic && (rc = pesim_workload_set_batch(&v->wl, batch, tmp)) != 0)
         relay(d, s, ba ? ba->line[b] : s->wl_line, ba ? ba->col[b] : s->wl_col,
               ba ? "axes.values" : "base.batch", tmp);
     if (!rc)

@@ -1,10 +1,13 @@
-/* pesim_import_onnx in a build without ONNX support (protobuf-c or the
+/* pesim_import_onnx_batch in a build without ONNX support (protobuf-c or the
  * onnx.proto of python3-onnx not found). */
 #include "pesim/import.h"
 
-int pesim_import_onnx(const uint8_t *data, size_t len, const char *file,
-                      struct pesim_workload *out, pesim_diags *diags)
+int pesim_import_onnx_batch(const uint8_t *data, size_t len, const char *file,
+                            struct pesim_onnx_batch *batch, struct pesim_workload *out,
+                            pesim_diags *diags)
 {
+    if (batch)
+        batch->symbolic = false;
     (void)data;
     (void)len;
     (void)out;

@@ -40,6 +40,24 @@ enum pesim_wl_format pesim_wl_detect(const char *name_or_path);
 int pesim_wl_load_any(const char *name_or_path, struct pesim_workload *out,
                       pesim_diags *diags);
 
+/* The batch of an ONNX model exported with a symbolic one: dim 0 of a
+ * graph input that is a dim_param ("batch_size", "N") or has no value
+ * (docs/workloads.md, "Batch"). */
+struct pesim_onnx_batch {
+    /* in: the batch a symbolic dim 0 takes; 0: 1 */
+    uint64_t batch;
+    /* out: whether the model's batch was symbolic (then every shape that
+     * follows from it, Reshape targets and MatMul batches included, was
+     * inferred with it, and pesim_workload_set_batch must not run again) */
+    bool symbolic;
+    char input[PESIM_NAME_MAX]; /* out: the first graph input with it */
+    char param[PESIM_NAME_MAX]; /* out: its dim_param; "" when unnamed */
+};
+/* pesim_wl_load_any with a batch for a symbolic ONNX batch (`batch` may
+ * be NULL: 1; other formats leave it untouched but symbolic = false). */
+int pesim_wl_load_any_batch(const char *name_or_path, struct pesim_onnx_batch *batch,
+                            struct pesim_workload *out, pesim_diags *diags);
+
 /* SCALE-Sim topology CSV: conv rows `Layer name, IFMAP Height, IFMAP
  * Width, Filter Height, Filter Width, Channels, Num Filter, Strides,` and
  * GEMM rows `Layer, M, N, K,` (trailing commas allowed). */
@@ -58,10 +76,17 @@ int pesim_import_scalesim_cfg(const char *text, size_t len, const char *file,
 /* Timeloop problem YAML: `problem: {shape: ..., instance: {...}}`. */
 int pesim_import_timeloop(const char *text, size_t len, const char *file,
                           struct pesim_workload *out, pesim_diags *diags);
-/* ONNX ModelProto bytes: Conv, Gemm, MatMul nodes in graph order.
- * PESIM_E_UNSUPPORTED with a diag when pesim was built without ONNX. */
+/* ONNX ModelProto bytes: Conv, Gemm, MatMul nodes in graph order, every
+ * shape inferred by pesim (value_info only checked, or used after ops it
+ * does not infer). PESIM_E_UNSUPPORTED with a diag when pesim was built
+ * without ONNX. pesim_import_onnx binds a symbolic batch to 1. */
 int pesim_import_onnx(const uint8_t *data, size_t len, const char *file,
                       struct pesim_workload *out, pesim_diags *diags);
+/* The same with the batch for a symbolic one (may be NULL: 1); batch's
+ * out fields are set on success and failure alike. */
+int pesim_import_onnx_batch(const uint8_t *data, size_t len, const char *file,
+                            struct pesim_onnx_batch *batch, struct pesim_workload *out,
+                            pesim_diags *diags);
 
 /* Write wl as pesim's workload YAML, which pesim_workload_load reads back
  * to the same layers. 0 or PESIM_E_IO. */

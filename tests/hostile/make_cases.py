@@ -943,11 +943,48 @@ def importer_families():
     case("gen-onnx-valid", "a tiny ONNX model (conv + gemm, shapes inferred) imports",
          imp % "m.onnx", 0, files={"m.onnx": tiny})
     for name, why in [("baddims", "a 0 and a negative dimension"), ("badtype", "a weight of data type 99"),
-                      ("conv1d_weight", "a Conv with a 1-D weight"), ("noshape", "tensors without shapes"),
+                      ("conv1d_weight", "a Conv with a 1-D weight"),
                       ("garbage", "bytes that are not a protobuf"), ("truncated", "half of a model")]:
         case("gen-onnx-seed-%s" % name, "ONNX model with %s is refused naming the file" % why,
              imp % "m.onnx", 2, stderr=["m.onnx", "error:"], absent=["out.yaml"],
              files={"m.onnx": open(os.path.join(seeds, name + ".onnx"), "rb").read()})
+    # pesim infers shapes (docs/workloads.md, ONNX "Shapes"): a model without
+    # value_info imports, a symbolic batch takes --batch (1 without)
+    seed = lambda name: open(os.path.join(seeds, name + ".onnx"), "rb").read()
+    case("gen-onnx-seed-noshape", "an ONNX model without value_info imports: pesim infers the shapes",
+         imp % "m.onnx", 0, files={"m.onnx": seed("noshape")})
+    case("gen-onnx-exported-batch", "an exported ONNX model (symbolic batch, no value_info) takes --batch 4",
+         imp % "m.onnx" + " --batch 4", 0, files={"m.onnx": seed("exported")})
+    case("gen-onnx-exported-nobatch", "an exported ONNX model's symbolic batch runs as 1 and says so",
+         imp % "m.onnx", 0, stderr=["m.onnx: note: input 'input' has a symbolic batch ('batch_size'): batch 1"],
+         files={"m.onnx": seed("exported")})
+    case("gen-onnx-exported-run", "an exported ONNX model runs with --batch",
+         "run --arch generic-16x16 --workload @m.onnx --engine analysis --batch 3", 0,
+         files={"m.onnx": seed("exported")})
+    case("gen-onnx-exported-batch-huge", "a symbolic ONNX batch above 2^40 is refused",
+         imp % "m.onnx" + " --batch 1099511627777", 2, stderr=["m.onnx: error: batch 1099511627777"],
+         absent=["out.yaml"], files={"m.onnx": seed("exported")})
+    case("gen-onnx-exported-batch-overflow", "a symbolic ONNX batch that makes a tensor too large is refused",
+         imp % "m.onnx" + " --batch 1099511627776", 2, stderr=["m.onnx: error:", "has more than 1099511627776 elements"],
+         absent=["out.yaml"], files={"m.onnx": seed("exported")})
+    for name, why, msg in [
+            ("sym_dim", "a symbolic dim that is not the batch", "dimension 2 is symbolic ('height')"),
+            ("neg_dim", "a negative dim", "dimension 2 is -16"),
+            ("reshape_two_neg", "a Reshape with two -1", "node 'view' (Reshape): target dim 1 is -1"),
+            ("reshape_count", "a Reshape to another element count", "node 'view' (Reshape): input [1, 8, 14, 14]"),
+            ("vi_mismatch", "value_info that disagrees with the inferred shape", "node 'conv' (Conv): output 0 'y' is"),
+            ("add_mismatch", "an Add whose shapes do not broadcast", "node 'add' (Add): input 1's shape"),
+            ("unknown_op", "an unknown op between two convs", "node 'fancy' (FancyResample)"),
+            ("dynamic_reshape", "a Reshape to a run-time shape before a MatMul", "node 'view' (Reshape), whose outputs"),
+            ("self_cycle", "a node that reads its own output", "input #1 is made by node #0, itself"),
+            ("absurd_flatten", "a Flatten of more than 2^40 elements", "node 'flat' (Flatten)"),
+            ("absurd_concat", "a Concat of more than 2^40 along its axis", "node 'cat' (Concat): more than"),
+            ("absurd_conv", "a Conv whose counts overflow 64 bits", "node 'conv' (Conv): MACs or data sizes overflow"),
+            ("bad_perm", "a Transpose perm that is no permutation", "node 'tr' (Transpose): perm")]:
+        case("gen-onnx-infer-%s" % name.replace("_", "-"),
+             "ONNX model with %s is refused naming the node" % why,
+             imp % "m.onnx" + " --batch 1", 2, stderr=["m.onnx: error: ", msg], absent=["out.yaml"],
+             files={"m.onnx": seed("bad_" + name)})
     for i, cut in enumerate(sorted({1, 2, 5, 17, len(tiny) // 3, len(tiny) // 2, len(tiny) - 40, len(tiny) - 1}), 1):
         case("gen-onnx-truncated-%02d-at-%d" % (i, cut),
              "the tiny ONNX model cut after %d of %d bytes is refused, never read past its end" % (cut, len(tiny)),

@@ -274,6 +274,115 @@ static void test_small(void **state)
     pesim_workload_free(&wl);
 }
 
+/* ---- a model as exported: symbolic batch, no value_info --------------- */
+
+static int import_batch(const char *name, uint64_t batch, struct pesim_onnx_batch *b,
+                        struct pesim_workload *wl)
+{
+    size_t len = 0;
+    uint8_t *data = read_model(name, &len);
+    if (!data)
+        skip();
+    pesim_diags *d = pesim_diags_create();
+    *b = (struct pesim_onnx_batch){.batch = batch};
+    int rc = pesim_import_onnx_batch(data, len, name, b, wl, d);
+    if (rc)
+        pesim_diags_print(d, stderr);
+    pesim_diags_destroy(d);
+    free(data);
+    return rc;
+}
+
+/* exported.onnx as written (no value_info) and after
+ * onnx.shape_inference.infer_shapes give the same layers, at batch 1 (no
+ * batch given) and 4; every shape that follows from the batch does. */
+static void test_exported(void **state)
+{
+    (void)state;
+    NEED_ONNX();
+    for (uint64_t batch = 0; batch <= 4; batch += 4) {
+        struct pesim_workload a = {0}, b = {0};
+        struct pesim_onnx_batch ba, bb;
+        assert_int_equal(import_batch("exported.onnx", batch, &ba, &a), 0);
+        assert_int_equal(import_batch("exported_vi.onnx", batch, &bb, &b), 0);
+        assert_true(ba.symbolic);
+        assert_true(bb.symbolic);
+        assert_string_equal(ba.input, "input");
+        assert_string_equal(ba.param, "batch_size");
+        assert_int_equal(a.count, 7);
+        assert_int_equal(b.count, a.count);
+        assert_memory_equal(a.layers, b.layers, a.count * sizeof *a.layers);
+        uint64_t n = batch ? batch : 1;
+        /* N G M C P Q R S; the worked numbers are in make_onnx.py */
+        const uint64_t conv1[] = {n, 1, 16, 3, 16, 16, 3, 3}, /* SAME_UPPER /2 */
+            conv2[] = {n, 1, 16, 16, 6, 6, 3, 3},             /* ceil pool, VALID */
+            conv3[] = {n, 1, 32, 16, 3, 3, 2, 2},             /* SAME_LOWER /2 */
+            conv4[] = {n, 1, 32, 16, 3, 3, 1, 1},
+            fc[] = {n, 1, 64, 64, 1, 1, 1, 1},       /* Gemm transB after Flatten */
+            proj[] = {4 * n, 1, 8, 16, 1, 1, 1, 1},  /* view(b, 4, -1) . W */
+            scores[] = {16, n, 16, 2, 1, 1, 1, 1};   /* [b, 16, 2] . [b, 2, 16] */
+        expect(&a.layers[0], "conv1", PESIM_LAYER_CONV, conv1, n * 110592);
+        expect(&a.layers[1], "conv2", PESIM_LAYER_CONV, conv2, n * 82944);
+        expect(&a.layers[2], "conv3", PESIM_LAYER_CONV, conv3, n * 18432);
+        expect(&a.layers[3], "conv4", PESIM_LAYER_CONV, conv4, n * 4608);
+        expect(&a.layers[4], "fc", PESIM_LAYER_FC, fc, n * 4096);
+        expect(&a.layers[5], "proj", PESIM_LAYER_FC, proj, n * 512);
+        expect(&a.layers[6], "scores", PESIM_LAYER_MATMUL, scores, n * 512);
+        assert_int_equal(a.layers[0].pad[0], 1);
+        assert_int_equal(a.layers[0].stride[0], 2);
+        pesim_workload_free(&a);
+        pesim_workload_free(&b);
+    }
+    /* A model with a fixed batch says so. */
+    struct pesim_workload w = {0};
+    struct pesim_onnx_batch bw;
+    assert_int_equal(import_batch("small.onnx", 4, &bw, &w), 0);
+    assert_false(bw.symbolic);
+    assert_int_equal(w.layers[0].dim[PESIM_DIM_N], 2);
+    pesim_workload_free(&w);
+}
+
+/* stdout of a pesim run, without its "command" line (which names the
+ * file). */
+static char *run_json(const char *model)
+{
+    const char *root = getenv("PESIM_BUILD_ROOT");
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd,
+             "%s/cli/pesim run --arch eyeriss-v1 --workload %s/importers/onnx/%s --batch 4 "
+             "--engine analysis --format json | grep -v '\"command\":'",
+             root ? root : "build", root ? root : "build", model);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    assert_non_null(m);
+    for (int ch; (ch = fgetc(p)) != EOF;)
+        fputc(ch, m);
+    fclose(m);
+    assert_int_equal(pclose(p), 0);
+    return buf;
+}
+
+/* The whole run's JSON is the same with and without value_info. */
+static void test_exported_run(void **state)
+{
+    (void)state;
+    NEED_ONNX();
+    size_t len;
+    uint8_t *data = read_model("exported.onnx", &len);
+    if (!data)
+        skip();
+    free(data);
+    char *a = run_json("exported.onnx"), *b = run_json("exported_vi.onnx");
+    assert_true(strlen(a) > 1000);
+    assert_string_equal(a, b);
+    assert_non_null(strstr(a, "\"name\": \"proj\""));
+    free(a);
+    free(b);
+}
+
 /* ---- malformed files: exact messages ---------------------------------- */
 
 static void expect_error(const char *model, const char *golden)
@@ -306,18 +415,22 @@ static void test_garbage(void **state)
                  "expected a ModelProto as written by onnx.save\n");
 }
 
+/* Two convs and no value_info: pesim infers the tensor between them. */
 static void test_noshape(void **state)
 {
     (void)state;
     NEED_ONNX();
-    /* Both convs are reported: conv1's output and conv2's input is t. */
-    expect_error("noshape.onnx",
-                 "noshape.onnx: error: tensor 't' (output 0 of node 'conv1'): no shape in "
-                 "the model, expected a shape in value_info (run "
-                 "onnx.shape_inference.infer_shapes on the model first)\n"
-                 "noshape.onnx: error: tensor 't' (input 0 of node 'conv2'): no shape in "
-                 "the model, expected a shape in value_info (run "
-                 "onnx.shape_inference.infer_shapes on the model first)\n");
+    struct pesim_workload wl = {0};
+    char *msg = NULL;
+    assert_int_equal(import("noshape.onnx", &wl, &msg), 0);
+    assert_string_equal(msg, "");
+    assert_int_equal(wl.count, 2);
+    /* N G M C P Q R S */
+    static const uint64_t c1[] = {1, 1, 4, 3, 8, 8, 3, 3}, c2[] = {1, 1, 4, 4, 8, 8, 3, 3};
+    expect(&wl.layers[0], "conv1", PESIM_LAYER_CONV, c1, 6912);
+    expect(&wl.layers[1], "conv2", PESIM_LAYER_CONV, c2, 9216);
+    pesim_workload_free(&wl);
+    free(msg);
 }
 
 static void test_conv1d_weight(void **state)
@@ -355,6 +468,59 @@ static void test_deep(void **state)
     NEED_ONNX();
     expect_error("deep.onnx", "deep.onnx: error: messages nested more than 100 deep, "
                               "expected an ONNX model as written by onnx.save\n");
+}
+
+/* Models exported wrong or made to hurt (make_onnx.py's hostile()). */
+static void test_bad_models(void **state)
+{
+    (void)state;
+    NEED_ONNX();
+    static const struct {
+        const char *file, *msg;
+    } cases[] = {
+        {"bad_sym_dim.onnx", "tensor 'x' (input 0 of node 'conv'): dimension 2 is symbolic "
+                             "('height'), expected a number (pesim binds only dim 0 of a "
+                             "graph input, the batch, to --batch; fix the others, e.g. with "
+                             "onnx.tools.update_model_dims)"},
+        {"bad_neg_dim.onnx", "tensor 'x' (input 0 of node 'conv'): dimension 2 is -16, "
+                             "expected a size in [1, 1099511627776]"},
+        {"bad_reshape_two_neg.onnx",
+         "node 'view' (Reshape): target dim 1 is -1, expected a size in [1, 1099511627776], "
+         "0 (copy the input's, which has rank 4) or one -1"},
+        {"bad_reshape_count.onnx",
+         "node 'view' (Reshape): input [1, 8, 14, 14] has 1568 elements, the target "
+         "[7, 100] 700, expected the same count"},
+        {"bad_vi_mismatch.onnx",
+         "node 'conv' (Conv): output 0 'y' is [1, 8, 14, 14] in the model's value_info, but "
+         "its inputs give [1, 8, 16, 16], expected the shape the node computes"},
+        {"bad_add_mismatch.onnx",
+         "node 'add' (Add): input 1's shape [5, 1, 1] does not broadcast with [1, 8, 14, 14], "
+         "expected equal sizes or 1 on each axis"},
+        {"bad_unknown_op.onnx",
+         "tensor 'u' (input 0 of node 'conv2'): no shape: it comes from node 'fancy' "
+         "(FancyResample), whose outputs pesim cannot infer, expected a shape in value_info "
+         "for what that node makes (onnx.shape_inference.infer_shapes writes it)"},
+        {"bad_dynamic_reshape.onnx",
+         "tensor 'r' (input 0 of node 'mm'): no shape: it comes from node 'view' (Reshape), "
+         "whose outputs pesim cannot infer, expected a shape in value_info for what that "
+         "node makes (onnx.shape_inference.infer_shapes writes it)"},
+        {"bad_self_cycle.onnx", "node #0 (Add): input #1 is made by node #0, itself, expected "
+                                "the nodes in topological order (no cycle)"},
+        {"bad_absurd_flatten.onnx",
+         "node 'flat' (Flatten): [1099511627776, 1099511627776, 1099511627776] has more than "
+         "1099511627776 elements, expected fewer"},
+        {"bad_absurd_concat.onnx",
+         "node 'cat' (Concat): more than 1099511627776 along axis 1, expected fewer"},
+        {"bad_absurd_conv.onnx",
+         "node 'conv' (Conv): MACs or data sizes overflow 64 bits, expected a smaller layer"},
+        {"bad_bad_perm.onnx",
+         "node 'tr' (Transpose): perm names axis 0 twice, expected a permutation"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char golden[1024];
+        snprintf(golden, sizeof golden, "%s: error: %s\n", cases[i].file, cases[i].msg);
+        expect_error(cases[i].file, golden);
+    }
 }
 
 static void test_cycle(void **state)
@@ -397,8 +563,8 @@ static void test_encoded(void **state)
                                    0x22, 0x04, 'C',  'o',  'n',  'v'};
     expect_bytes(conv, sizeof conv,
                  "tensor 'x' (input 0 of node #0 (Conv, no name)): no shape in the model, "
-                 "expected a shape in value_info (run onnx.shape_inference.infer_shapes "
-                 "on the model first)");
+                 "expected an initializer, a graph input with a shape, or a shape in "
+                 "value_info");
     /* A length running past the end. */
     static const uint8_t cut[] = {0x3a, 0x7f, 0x0a};
     expect_bytes(cut, sizeof cut,
@@ -452,6 +618,8 @@ int main(void)
         cmocka_unit_test(test_badtype),      cmocka_unit_test(test_baddims),
         cmocka_unit_test(test_deep),         cmocka_unit_test(test_encoded),
         cmocka_unit_test(test_mutations),    cmocka_unit_test(test_cycle),
+        cmocka_unit_test(test_exported),     cmocka_unit_test(test_exported_run),
+        cmocka_unit_test(test_bad_models),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
