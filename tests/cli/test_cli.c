@@ -766,11 +766,11 @@ static void test_deterministic(void **state)
     (void)state;
     const char *fmts[] = {"json", "csv", NULL};
     for (size_t i = 0; i < 3; i++) {
-        /* a second run, with layers on two threads: the same bytes (but
-         * for the command line JSON records) */
+        /* the default (one thread per core) and one thread: the same
+         * bytes (but for the command line JSON records) */
         struct proc_result a = main_job(fmts[i]);
-        struct proc_result b = fmts[i] ? RUN(MAIN_JOB, "--format", fmts[i], "--threads", "2")
-                                       : RUN(MAIN_JOB, "--threads", "2");
+        struct proc_result b = fmts[i] ? RUN(MAIN_JOB, "--format", fmts[i], "--threads", "1")
+                                       : RUN(MAIN_JOB, "--threads", "1");
         proc_expect(&a, 0, NULL, NULL);
         proc_expect(&b, 0, NULL, NULL);
         drop_command(&a);
@@ -779,6 +779,53 @@ static void test_deterministic(void **state)
         assert_memory_equal(a.out, b.out, a.out_len);
         proc_free(&a);
         proc_free(&b);
+    }
+}
+
+/* run and compare: the same bytes at --threads 1 and 2 (a network with
+ * repeated shapes, so that repeats cross threads), with --progress,
+ * --quiet or neither; --progress writes one line per report, each
+ * "\rWHAT: D/T layers[ · DF I/N dataflows] · S s" padded over the last,
+ * and clears it at the end. */
+static void test_threads_and_progress(void **state)
+{
+    (void)state;
+    static const char *const cmds[][3] = {{"run", "--dataflow", "rs"},
+                                          {"compare", "--engine", "analysis"}};
+    for (size_t c = 0; c < 2; c++) {
+        struct proc_result r[4] = {
+            RUN(cmds[c][0], "--arch", "eyeriss-v1", "--workload", "docs/examples/repeats.yaml",
+                cmds[c][1], cmds[c][2], "--format", "csv", "--threads", "1"),
+            RUN(cmds[c][0], "--arch", "eyeriss-v1", "--workload", "docs/examples/repeats.yaml",
+                cmds[c][1], cmds[c][2], "--format", "csv", "--threads", "2", "--quiet"),
+            RUN(cmds[c][0], "--arch", "eyeriss-v1", "--workload", "docs/examples/repeats.yaml",
+                cmds[c][1], cmds[c][2], "--format", "csv", "--progress"),
+            RUN(cmds[c][0], "--arch", "eyeriss-v1", "--workload", "docs/examples/repeats.yaml",
+                cmds[c][1], cmds[c][2], "--format", "csv"),
+        };
+        for (size_t i = 0; i < 4; i++) {
+            proc_expect(&r[i], 0, NULL, NULL);
+            assert_int_equal(r[i].out_len, r[0].out_len);
+            assert_memory_equal(r[i].out, r[0].out, r[0].out_len);
+            if (i != 2)
+                assert_int_equal(r[i].err_len, 0);
+        }
+        /* the last report: every layer (4), then a line of spaces */
+        const char *err = r[2].err;
+        char want[64];
+        snprintf(want, sizeof want, "\r%s: 4/4 layers \xc2\xb7 ", cmds[c][0]);
+        assert_non_null(strstr(err, want));
+        assert_int_equal(err[0], '\r');
+        assert_int_equal(err[r[2].err_len - 1], '\r');
+        const char *clear = strrchr(err, '\r');
+        while (clear > err && clear[-1] == ' ')
+            clear--;
+        assert_int_equal(clear[-1], '\r');
+        assert_true(strstr(err, " s\r") || strstr(err, " s "));
+        if (c == 1)
+            assert_non_null(strstr(err, " \xc2\xb7 rs 7/7 dataflows \xc2\xb7 "));
+        for (size_t i = 0; i < 4; i++)
+            proc_free(&r[i]);
     }
 }
 
@@ -1094,6 +1141,7 @@ int main(void)
         cmocka_unit_test(test_main_job_json),
         cmocka_unit_test(test_run_json),
         cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_threads_and_progress),
         cmocka_unit_test(test_csv_shape),
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_output_atomic),
