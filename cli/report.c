@@ -55,14 +55,17 @@ struct report_opts {
     bool help;
 };
 
+/* The valued options, then the flags. */
+static const char *const names[] = {"-o", "--output", "--format", "--keep-scripts",
+                                    "--x", "--y", "--metric", "-h", "--help"};
+enum { NVALUED = 7 };
+
 /* The option's value slot, or NULL when `a` is not a valued option. */
 static const char **slot(struct report_opts *o, const char *a, size_t n)
 {
-    static const char *const names[] = {"-o", "--output", "--format", "--keep-scripts",
-                                        "--x", "--y", "--metric"};
-    const char **slots[] = {&o->output, &o->output, &o->format, &o->keep,
-                            &o->sweep.x, &o->sweep.y, &o->sweep.metric};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    const char **slots[NVALUED] = {&o->output, &o->output, &o->format, &o->keep,
+                                   &o->sweep.x, &o->sweep.y, &o->sweep.metric};
+    for (size_t i = 0; i < NVALUED; i++)
         if (strlen(names[i]) == n && strncmp(a, names[i], n) == 0)
             return slots[i];
     return NULL;
@@ -100,10 +103,8 @@ static int parse(int argc, char **argv, struct report_opts *o, pesim_diags *d)
             pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, "pesim report", 0, 0, "%s: missing value", a);
             rc = PESIM_E_INVALID;
         } else if (a[0] == '-' && a[1]) {
-            pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, "pesim report", 0, 0,
-                             "unknown option '%s', expected -o, --format, --keep-scripts, "
-                             "--x, --y, --metric or --help", a);
-            rc = PESIM_E_INVALID;
+            rc = pesim_cli_unknown_option(d, "pesim report", a, names,
+                                          sizeof names / sizeof names[0], NULL);
         } else if (o->ninputs == MAX_INPUTS) {
             pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE,
                              "pesim report", 0, 0, "more than %d inputs", MAX_INPUTS);

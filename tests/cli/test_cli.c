@@ -355,6 +355,71 @@ static void test_help(void **state)
     proc_free(&r);
 }
 
+/* The long options a help text lists: every "--name" in the option
+ * column (the first 23 characters of a line that starts "  -"). */
+static size_t help_options(const char *help, char names[][32], size_t max)
+{
+    size_t n = 0;
+    for (const char *line = help; line && *line; line = strchr(line, '\n'), line += !!line) {
+        if (strncmp(line, "  -", 3) != 0)
+            continue;
+        for (const char *p = line; p < line + 23 && *p && *p != '\n'; p++) {
+            if (strncmp(p, "--", 2) != 0 || p[-1] != ' ' || n == max)
+                continue;
+            size_t len = strspn(p + 2, "abcdefghijklmnopqrstuvwxyz0123456789-") + 2;
+            snprintf(names[n++], sizeof names[0], "%.*s", (int)len, p);
+            p += len - 1;
+        }
+    }
+    return n;
+}
+
+/* Every command and subcommand prints its usage on stdout for --help and
+ * -h and exits 0; every option its help lists, misspelt (a letter put in
+ * after the dashes), is met with "did you mean" that option, exit 2; a
+ * misspelt command with the command. */
+static void test_help_everywhere(void **state)
+{
+    (void)state;
+    static const char *const cmds[][2] = {
+        {"run", NULL}, {"compare", NULL}, {"map", NULL}, {"import", NULL},
+        {"report", NULL}, {"sweep", NULL}, {"sweep", "merge"}, {"sweep", "pareto"},
+    };
+    for (size_t c = 0; c < sizeof cmds / sizeof cmds[0]; c++) {
+        char usage[64], names[40][32];
+        snprintf(usage, sizeof usage, "usage: pesim %s%s%s", cmds[c][0], cmds[c][1] ? " " : "",
+                 cmds[c][1] ? cmds[c][1] : "");
+        struct proc_result h = cmds[c][1] ? RUN(cmds[c][0], cmds[c][1], "-h") : RUN(cmds[c][0], "-h");
+        proc_expect(&h, 0, usage, NULL);
+        assert_int_equal(h.err_len, 0);
+        struct proc_result h2 = cmds[c][1] ? RUN(cmds[c][0], cmds[c][1], "--help")
+                                           : RUN(cmds[c][0], "--help");
+        proc_expect(&h2, 0, usage, NULL);
+        assert_string_equal(h.out, h2.out);
+        size_t n = help_options(h.out, names, 40);
+        assert_true(n >= 2);
+        for (size_t i = 0; i < n; i++) {
+            char typo[40], want[80];
+            snprintf(typo, sizeof typo, "--q%s", names[i] + 2);
+            snprintf(want, sizeof want, "unknown option '%s'; did you mean '%s'?", typo, names[i]);
+            struct proc_result r = cmds[c][1] ? RUN(cmds[c][0], cmds[c][1], typo)
+                                              : RUN(cmds[c][0], typo);
+            proc_expect(&r, 2, NULL, want);
+            proc_free(&r);
+        }
+        proc_free(&h);
+        proc_free(&h2);
+    }
+    struct proc_result r = RUN("comapre");
+    proc_expect(&r, 2, NULL, "pesim: error: unknown command 'comapre'; did you mean 'compare'?");
+    proc_free(&r);
+    r = RUN("run", "--dataflw", "ws");
+    proc_expect(&r, 2, NULL, "pesim run: error: unknown option '--dataflw'; did you mean "
+                "'--dataflow'?\n");
+    assert_null(strstr(r.err, "'ws'"));
+    proc_free(&r);
+}
+
 static void test_bad_input_exits_2(void **state)
 {
     (void)state;
@@ -1129,6 +1194,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_version),
         cmocka_unit_test(test_help),
+        cmocka_unit_test(test_help_everywhere),
         cmocka_unit_test(test_bad_input_exits_2),
         cmocka_unit_test(test_simulation_failure_exits_1),
         cmocka_unit_test(test_explicit_mapping),
