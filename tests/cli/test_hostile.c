@@ -408,15 +408,29 @@ static void test_output_folders(void **state)
          "o/pareto/x.csv"},
         {"pesim report a/b/c/out.json -o o/report/x.html", "o/report/x.html"},
     };
+    struct proc_result r;
     for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++) {
         sh_ok("%s", writers[i][0]);
         assert_true(exists(writers[i][1]));
     }
+    /* pesim report without -o: a page or figures named after the first
+     * input, in the current folder, and where they went on stdout; with
+     * -o -, the page on stdout. */
+    r = sh(0, "pesim report a/b/c/out.json%s", "");
+    assert_string_equal(r.out, "pesim report: wrote out.html\n");
+    proc_free(&r);
+    assert_true(exists("out.html"));
+    sh_ok("pesim report a/b/c/out.json --format svg%s", "");
+    assert_true(exists("out-figures/cycles.svg"));
+    r = sh(0, "pesim report a/b/c/out.json -o -%s", "");
+    assert_memory_equal(r.out, "<!DOCTYPE html>", 15);
+    proc_free(&r);
+
     /* A command that fails leaves no folder it made for its output: bad
      * input found only while writing, and a simulation failure. */
     expect_err("pesim sweep pareto o/sweep/x.csv --min nosuch --min energy -o gone/a/x.csv",
                "no column 'nosuch'");
-    struct proc_result r = sh(1, "pesim run --arch eyeriss-v1 --workload wl.yaml --set "
+    r = sh(1, "pesim run --arch eyeriss-v1 --workload wl.yaml --set "
                               "glb.capacity_bytes=2 -o gone/b/x.txt%s", "");
     proc_free(&r);
     assert_false(exists("gone"));
