@@ -1,6 +1,7 @@
-/* End-to-end runs of the pesim binary: exit codes, help, the README's main
- * job and its JSON keys, determinism, atomic -o, CSV shape, and the
- * examples of docs/cli.md. */
+/* End-to-end runs of the pesim binary: exit codes, help and suggestions,
+ * the README's main job and its JSON keys, determinism at any thread
+ * count, progress, atomic -o, CSV shape (the docs' own commands:
+ * docs_commands.py). */
 #include <dirent.h>
 #include <math.h>
 #include <setjmp.h>
@@ -1048,111 +1049,6 @@ static void test_output_atomic(void **state)
     proc_free(&r);
 }
 
-/* Every "$ pesim ..." line in a ```sh block of docs/cli.md runs, with the
- * exit status its "# exit N" comment names (0 when none). */
-/* The command an example line of a ```sh block stands for, or NULL: in
- * docs/cli.md "$ pesim ..." (pesim on PATH); elsewhere also
- * "./build/cli/pesim ..." (with or without "$ ") and the ONNX generator
- * "/usr/bin/python3 tests/...". Writes the command into buf. */
-static const char *example_command(const char *line, bool bare, char *buf, size_t size)
-{
-    if (strncmp(line, "$ ", 2) == 0)
-        line += 2;
-    if ((bare && strncmp(line, "pesim ", 6) == 0) ||
-        strncmp(line, "/usr/bin/python3 tests/", 23) == 0) {
-        snprintf(buf, size, "%s", line);
-        return buf;
-    }
-    if (strncmp(line, "./build/cli/pesim ", 18) == 0) {
-        snprintf(buf, size, "%s", line + 12);
-        return buf;
-    }
-    return NULL;
-}
-
-/* Run every example of one doc in dir; returns how many ran. `bare`:
- * lines "pesim ..." are examples too (not in docs/sweeps.md, whose bare
- * lines show cluster jobs' commands). */
-static size_t run_doc_examples(const char *src, const char *name, const char *dir, bool bare)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/docs/%s", src, name);
-    char *doc = proc_read_file(path, NULL);
-    assert_non_null(doc);
-    size_t ran = 0;
-    bool in_sh = false;
-    for (char *line = doc, *nl; line && *line; line = nl ? nl + 1 : NULL) {
-        nl = strchr(line, '\n');
-        if (nl)
-            *nl = '\0';
-        if (strncmp(line, "```", 3) == 0) {
-            in_sh = !in_sh && strcmp(line, "```sh") == 0;
-            continue;
-        }
-        char cmd[4096];
-        if (!in_sh || !example_command(line, bare, cmd, sizeof cmd))
-            continue;
-        /* ONNX examples need a build with ONNX (-Donnx=disabled skips them) */
-        const char *onnx = getenv("PESIM_HAVE_ONNX");
-        if ((strstr(cmd, ".onnx") || strstr(cmd, "make_onnx")) && onnx && strcmp(onnx, "1")) {
-            fprintf(stderr, "skipped (no ONNX in this build): %s\n", cmd);
-            continue;
-        }
-        int want = 0;
-        char *hash = strstr(cmd, "# exit ");
-        if (hash)
-            want = atoi(hash + 7);
-        struct proc_result r = proc_sh(cmd, dir);
-        if (r.status != want) {
-            fprintf(stderr, "docs/%s example '%s'\n", name, cmd);
-            free(doc);
-            proc_expect(&r, want, NULL, NULL);
-        }
-        proc_free(&r);
-        ran++;
-    }
-    free(doc);
-    return ran;
-}
-
-/* Every example command in docs/cli.md, workloads.md and sweeps.md runs and
- * exits as shown, from a scratch directory where docs/, tests/ and
- * workloads/ of the source tree are visible (examples name files there). */
-static void test_docs_examples(void **state)
-{
-    (void)state;
-    char cwd[2048];
-    const char *src = getenv("PESIM_SOURCE_ROOT");
-    if (!src)
-        src = getcwd(cwd, sizeof cwd);
-    char dir[] = "/tmp/pesim-test-docs-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    static const char *const linked[] = {"docs", "tests", "workloads", "configs", "examples"};
-    for (size_t i = 0; i < 5; i++) {
-        char from[4096], to[4200];
-        snprintf(from, sizeof from, "%s/%s", src, linked[i]);
-        snprintf(to, sizeof to, "%s/%s", dir, linked[i]);
-        assert_int_equal(symlink(from, to), 0);
-    }
-    assert_true(run_doc_examples(src, "cli.md", dir, true) >= 8);
-    assert_true(run_doc_examples(src, "workloads.md", dir, true) >= 6);
-    assert_true(run_doc_examples(src, "sweeps.md", dir, false) >= 4);
-    assert_true(run_doc_examples(src, "timeloop.md", dir, true) >= 6);
-    assert_true(run_doc_examples(src, "systolic.md", dir, true) >= 4);
-    /* Clean the links and whatever the examples wrote (-o files). */
-    DIR *dp = opendir(dir);
-    for (struct dirent *e; dp && (e = readdir(dp));)
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-            char f[4200];
-            snprintf(f, sizeof f, "%s/%s", dir, e->d_name);
-            unlink(f);
-        }
-    if (dp)
-        closedir(dp);
-    rmdir(dir);
-}
-
-
 /* A Timeloop design run with its own files (spec, mapping, problem, ERT)
  * and run from what `pesim import` writes of them (the spec priced with
  * --ert, the mapping) give the same report, byte for byte but the command
@@ -1212,7 +1108,6 @@ int main(void)
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_output_atomic),
         cmocka_unit_test(test_general_form),
-        cmocka_unit_test(test_docs_examples),
         cmocka_unit_test(test_timeloop_import_round_trip),
     };
     return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
