@@ -6,11 +6,13 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "common/text.h"
 
 enum opt_id {
     OPT_ARCH, OPT_WORKLOAD, OPT_LAYER, OPT_LAYERS, OPT_BATCH, OPT_DATAFLOW,
     OPT_MAPPING, OPT_SET, OPT_FORMAT, OPT_OUTPUT, OPT_HELP, OPT_ENGINE, OPT_OBJECTIVE, OPT_ISO, OPT_THREADS,
     OPT_TRACE, OPT_TRACE_WINDOW, OPT_TRACE_MAX, OPT_ERT, OPT_CONSTRAINTS, OPT_EXPLAIN,
+    OPT_QUIET, OPT_PROGRESS,
 };
 
 /* The option table: long name, short name, takes a value, needs a flag. */
@@ -37,6 +39,8 @@ static const struct opt {
     {"--iso-area", NULL, OPT_ISO, false, PESIM_CLI_OPT_ISO},
     {"--explain", NULL, OPT_EXPLAIN, false, PESIM_CLI_OPT_EXPLAIN},
     {"--threads", NULL, OPT_THREADS, true, 0},
+    {"--quiet", NULL, OPT_QUIET, false, PESIM_CLI_OPT_PROGRESS},
+    {"--progress", NULL, OPT_PROGRESS, false, PESIM_CLI_OPT_PROGRESS},
     {"--trace", NULL, OPT_TRACE, true, PESIM_CLI_OPT_TRACE},
     {"--trace-window", NULL, OPT_TRACE_WINDOW, true, PESIM_CLI_OPT_TRACE},
     {"--trace-max-mb", NULL, OPT_TRACE_MAX, true, PESIM_CLI_OPT_TRACE},
@@ -81,7 +85,15 @@ static int append_selector(struct pesim_cli_opts *o, const char *sel)
     return 0;
 }
 
-/* A strict unsigned decimal: digits only, no sign, no overflow. */
+unsigned pesim_cli_threads(unsigned n, unsigned max)
+{
+    if (n == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        n = cores > 0 ? (unsigned)(cores > (long)max ? max : cores) : 1;
+    }
+    return n;
+}
+
 const char *pesim_cli_names(char *buf, size_t size, const char *(*name)(unsigned),
                             unsigned n, const char *last_sep)
 {
@@ -100,6 +112,7 @@ static const char *objective_at(unsigned i)
     return pesim_objective_name((enum pesim_objective)i);
 }
 
+/* A strict unsigned decimal: digits only, no sign, no overflow. */
 static bool parse_u64(const char *s, uint64_t *out)
 {
     if (!s[0] || strspn(s, "0123456789") != strlen(s))
@@ -218,15 +231,87 @@ static int apply(struct pesim_cli_opts *o, const struct opt *op,
         uint64_t n;
         if (!parse_u64(val, &n) || n > 64)
             return bad(d, o->cmd, "--threads: expected an integer in [0, 64], got '%s'", val);
-        if (n == 0) {
-            long cores = sysconf(_SC_NPROCESSORS_ONLN);
-            n = cores > 0 ? (uint64_t)(cores > 64 ? 64 : cores) : 1;
-        }
-        o->threads = (unsigned)n;
+        o->threads = pesim_cli_threads((unsigned)n, 64);
         break;
     }
+    case OPT_QUIET: o->progress = PESIM_CLI_PROGRESS_OFF; break;
+    case OPT_PROGRESS: o->progress = PESIM_CLI_PROGRESS_ON; break;
     }
     return 0;
+}
+
+const char *pesim_cli_suggest(char *buf, size_t size, const char *name, size_t len,
+                              const char *const *names, size_t n, const char **meant)
+{
+    struct pesim_nearest near;
+    pesim_nearest_start(&near, name, len);
+    for (size_t i = 0; i < n; i++)
+        pesim_nearest_offer(&near, names[i]);
+    const char *best = pesim_nearest_best(&near);
+    snprintf(buf, size, best ? "; did you mean '%s'?" : "", best);
+    if (meant)
+        *meant = best;
+    return buf;
+}
+
+int pesim_cli_unknown_option(pesim_diags *d, const char *cmd, const char *arg,
+                             const char *const *names, size_t n, const char **meant)
+{
+    size_t len = strncmp(arg, "--", 2) == 0 ? strcspn(arg, "=") : strlen(arg);
+    char tail[160];
+    pesim_cli_suggest(tail, sizeof tail, arg, len, names, n, meant);
+    int e = tail[0] ? pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, cmd, 0, 0,
+                                       "unknown option '%.*s'%s", (int)len, arg, tail)
+                    : pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, cmd, 0, 0,
+                                       "unknown option '%.*s' (see '%s --help')", (int)len,
+                                       arg, cmd);
+    return e ? e : PESIM_E_INVALID;
+}
+
+/* The names of the options `allowed` admits, long and short; *n of them. */
+static size_t allowed_names(unsigned allowed, const char **names)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++) {
+        if (opts[k].needs && !(allowed & opts[k].needs))
+            continue;
+        names[n++] = opts[k].name;
+        if (opts[k].shortname)
+            names[n++] = opts[k].shortname;
+    }
+    return n;
+}
+
+/* The option whose long name is name[0 .. len), or (short_ok) whose
+ * short name is all of `name`; NULL when none. */
+static const struct opt *find_opt(const char *name, size_t len, bool short_ok)
+{
+    const struct opt *op = NULL;
+    for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++)
+        if ((strlen(opts[k].name) == len && strncmp(opts[k].name, name, len) == 0) ||
+            (short_ok && opts[k].shortname && strcmp(opts[k].shortname, name) == 0))
+            op = &opts[k];
+    return op;
+}
+
+/* An argument that is no option of this command: the nearest one it may
+ * be a misspelling of, or a stray positional argument. *skip: whether
+ * the next argument is the misspelt option's value (not another stray
+ * argument to report). */
+static int unknown(const char *cmd, unsigned allowed, const char *arg, bool *skip,
+                   pesim_diags *d)
+{
+    *skip = false;
+    if (arg[0] != '-') {
+        pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, cmd, 0, 0,
+                         "unexpected argument '%s' (see '%s --help')", arg, cmd);
+        return PESIM_E_INVALID;
+    }
+    const char *names[2 * sizeof opts / sizeof opts[0]], *meant;
+    int e = pesim_cli_unknown_option(d, cmd, arg, names, allowed_names(allowed, names), &meant);
+    const struct opt *op = meant ? find_opt(meant, strlen(meant), true) : NULL;
+    *skip = op && op->value && !strchr(arg, '=');
+    return e;
 }
 
 int pesim_cli_parse(struct pesim_cli_opts *o, const char *cmd, unsigned allowed,
@@ -236,22 +321,18 @@ int pesim_cli_parse(struct pesim_cli_opts *o, const char *cmd, unsigned allowed,
     memset(o, 0, sizeof *o);
     o->cmd = cmd;
     o->format = PESIM_FORMAT_TEXT;
-    o->threads = 1;
+    o->threads = pesim_cli_threads(0, 64);
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
         const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
         size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
-        const struct opt *op = NULL;
-        for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++)
-            if ((strlen(opts[k].name) == len && strncmp(opts[k].name, arg, len) == 0) ||
-                (!eq && opts[k].shortname && strcmp(opts[k].shortname, arg) == 0))
-                op = &opts[k];
+        const struct opt *op = find_opt(arg, len, !eq);
         if (!op || (op->needs && !(allowed & op->needs))) {
-            pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, cmd, 0, 0,
-                             arg[0] == '-' ? "unknown option '%s' (see '%s --help')"
-                                          : "unexpected argument '%s' (see '%s --help')",
-                             arg, cmd);
-            rc = PESIM_E_INVALID;
+            bool skip;
+            rc = unknown(cmd, allowed, arg, &skip, d);
+            if (rc == PESIM_E_NOMEM)
+                return rc;
+            i += skip && i + 1 < argc;
             continue;
         }
         const char *val = NULL;

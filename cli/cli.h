@@ -15,6 +15,13 @@ enum {
     PESIM_CLI_OPT_ISO = 1u << 2,
     PESIM_CLI_OPT_TRACE = 1u << 3,
     PESIM_CLI_OPT_EXPLAIN = 1u << 4,
+    PESIM_CLI_OPT_PROGRESS = 1u << 5,
+};
+
+/* Whether to show progress on stderr: when it is a terminal (default),
+ * never (--quiet) or always (--progress). */
+enum pesim_cli_progress_mode {
+    PESIM_CLI_PROGRESS_AUTO, PESIM_CLI_PROGRESS_OFF, PESIM_CLI_PROGRESS_ON,
 };
 
 struct pesim_cli_opts {
@@ -37,7 +44,9 @@ struct pesim_cli_opts {
     enum pesim_objective objective; /* --objective; default latency */
     bool iso_area;                  /* --iso-area (compare) */
     bool explain;                   /* --explain (map) */
-    unsigned threads;               /* --threads; layers simulated at once */
+    unsigned threads;               /* --threads; layers simulated at once
+                                       (default: one per core) */
+    enum pesim_cli_progress_mode progress; /* --quiet, --progress */
     const char *trace;              /* --trace FILE (run) */
     uint64_t trace_from, trace_to;  /* --trace-window FROM:TO; to 0: none */
     uint64_t trace_max_bytes;       /* --trace-max-mb; 0: the default */
@@ -117,7 +126,47 @@ char *pesim_cli_command_line(const char *cmd, int argc, char **argv);
 const char *pesim_cli_names(char *buf, size_t size, const char *(*name)(unsigned),
                             unsigned n, const char *last_sep);
 
+/* "; did you mean 'X'?" with X the nearest of names[0 .. n) to
+ * name[0 .. len) (common/text.h's rule), or "" when none is near: the
+ * tail of every message about an unknown option or command. *meant (may
+ * be NULL): X or NULL. Returns buf. */
+const char *pesim_cli_suggest(char *buf, size_t size, const char *name, size_t len,
+                              const char *const *names, size_t n, const char **meant);
+/* Report the unknown option `arg` of `cmd` (its name: the part before any
+ * '='): "unknown option '--dataflw'; did you mean '--dataflow'?", or with
+ * "(see 'CMD --help')" when no accepted option is near. *meant (may be
+ * NULL): the suggested name, or NULL. Returns PESIM_E_INVALID
+ * (PESIM_E_NOMEM when the diagnostic cannot be added). */
+int pesim_cli_unknown_option(pesim_diags *d, const char *cmd, const char *arg,
+                             const char *const *names, size_t n, const char **meant);
+
+/* The threads of --threads N (also sweep's): N, or one per core for 0
+ * (at most max). */
+unsigned pesim_cli_threads(unsigned n, unsigned max);
+
+/* A progress line on stderr, rewritten in place with \r and cleared at
+ * the end: shown when forced (--progress, from the start) or when stderr
+ * is a terminal and the run has taken more than a second; never with
+ * --quiet, so that a pipe or a test gets the same bytes as without it. */
+struct pesim_cli_progress {
+    const char *what;        /* "run", "compare": the line's prefix */
+    bool on, forced;
+    double t0_s;             /* monotonic start */
+    const char *df;          /* compare: the dataflow running, its place */
+    size_t df_i, df_n;
+    int shown;               /* width of the line on stderr; 0: none */
+};
+void pesim_cli_progress_start(struct pesim_cli_progress *p, const char *what,
+                              enum pesim_cli_progress_mode mode);
+/* The pesim_sim_progress_fn of a network run; ctx is the progress. */
+void pesim_cli_progress_show(const struct pesim_sim_progress *s, void *ctx);
+/* Clear the line, if one was shown. */
+void pesim_cli_progress_end(struct pesim_cli_progress *p);
+
 /* Help lines shared by the subcommands. */
+#define PESIM_CLI_HELP_THREADS                                                       \
+    "  --threads N          layers mapped and simulated at once (default 0:\n"      \
+    "                       one per core); the output does not depend on N\n"
 #define PESIM_CLI_HELP_INPUTS                                                        \
     "  --arch ARCH          architecture: a preset (eyeriss-v1, generic-16x16,\n"     \
     "                       iso-256), a YAML file or a Timeloop spec\n"             \
@@ -138,11 +187,15 @@ const char *pesim_cli_names(char *buf, size_t size, const char *(*name)(unsigned
     "                       analysis (closed-form roofline)\n"                       \
     "  --objective OBJ      what the mapper minimizes: latency (default),\n"         \
     "                       energy or edp\n"                                         \
-    "  --threads N          layers mapped and simulated at once (default 1;\n"       \
-    "                       0: one per core); the output does not change\n"          \
+    PESIM_CLI_HELP_THREADS                                                           \
     "  --format FMT         text (default), json or csv\n"                           \
     "  -o, --output FILE    write there instead of stdout (only on success)\n"       \
     "  -h, --help           show this help\n"
+
+#define PESIM_CLI_HELP_PROGRESS                                                      \
+    "  --progress           show progress on stderr even when it is not a\n"        \
+    "                       terminal (default: on a terminal, after 1 s)\n"         \
+    "  --quiet              never show progress\n"
 
 int pesim_cli_run(int argc, char **argv);
 int pesim_cli_map(int argc, char **argv);

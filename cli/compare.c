@@ -19,6 +19,7 @@ void pesim_cli_compare_help(FILE *out)
         "  --iso-area           give every dataflow the storage area of ARCH,\n"
         "                       re-split between its RFs and the GLB\n"
         "                       (docs/dataflows.md, \"Iso-area\")\n"
+        PESIM_CLI_HELP_PROGRESS
         PESIM_CLI_HELP_OUTPUTS
         "\n"
         "exit status: 0 success, 1 simulation failure (a dataflow has no valid\n"
@@ -58,7 +59,8 @@ int pesim_cli_compare(int argc, char **argv)
         return PESIM_EXIT_SIM;
     }
 
-    int e = pesim_cli_parse(&o, "pesim compare", PESIM_CLI_OPT_ISO, argc, argv, d);
+    int e = pesim_cli_parse(&o, "pesim compare", PESIM_CLI_OPT_ISO | PESIM_CLI_OPT_PROGRESS, argc,
+                            argv, d);
     if (!e && o.help) {
         pesim_cli_compare_help(stdout);
         status = PESIM_EXIT_OK;
@@ -83,6 +85,9 @@ int pesim_cli_compare(int argc, char **argv)
     /* Every dataflow runs even after one fails, so that one invocation
      * reports every layer that has no valid mapping. */
     status = PESIM_EXIT_OK;
+    struct pesim_cli_progress pr;
+    pesim_cli_progress_start(&pr, "compare", o.progress);
+    pr.df_n = ndf;
     for (size_t i = 0; i < ndf; i++) {
         const pesim_dataflow *df = pesim_df_compared(&arch, i);
         runs[i].dataflow = pesim_df_name(df);
@@ -96,12 +101,16 @@ int pesim_cli_compare(int argc, char **argv)
                             "--iso-area: the architecture is in the general form "
                             "(levels:), expected the three-level shorthand");
             status = PESIM_EXIT_INPUT;
-            goto out;
+            break;
         }
-        if (pesim_sim_network(&own, &wl, df, o.engine, o.objective, o.threads, res + i * wl.count,
-                               &runs[i].total, d))
+        pr.df = runs[i].dataflow;
+        pr.df_i = i;
+        if (pesim_sim_network_watched(&own, &wl, df, o.engine, o.objective, o.threads,
+                                      pesim_cli_progress_show, &pr, res + i * wl.count,
+                                      &runs[i].total, d))
             status = PESIM_EXIT_SIM;
     }
+    pesim_cli_progress_end(&pr);
     if (status)
         goto out;
 

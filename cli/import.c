@@ -56,6 +56,21 @@ struct import_opts {
     bool help;
 };
 
+/* The valued options and where each goes; then the flags. */
+static const char *const options[] = {"-o", "--output", "--layers", "--layer", "--batch",
+                                      "--arch", "--workload", "--ert", "-h", "--help"};
+enum { NVALUED = 8 };
+
+static const char **slot(struct import_opts *o, const char *a)
+{
+    const char **slots[NVALUED] = {&o->output, &o->output, &o->layers, &o->layers,
+                                   &o->batch, &o->arch, &o->workload, &o->ert};
+    for (size_t i = 0; i < NVALUED; i++)
+        if (!strcmp(a, options[i]))
+            return slots[i];
+    return NULL;
+}
+
 /* Every problem to diags; 0 or PESIM_E_INVALID. */
 static int parse(int argc, char **argv, struct import_opts *o, pesim_diags *d)
 {
@@ -63,23 +78,11 @@ static int parse(int argc, char **argv, struct import_opts *o, pesim_diags *d)
     int rc = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        const char **val = NULL;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             o->help = true;
             continue;
         }
-        if (!strcmp(a, "-o") || !strcmp(a, "--output"))
-            val = &o->output;
-        else if (!strcmp(a, "--layers") || !strcmp(a, "--layer"))
-            val = &o->layers;
-        else if (!strcmp(a, "--batch"))
-            val = &o->batch;
-        else if (!strcmp(a, "--arch"))
-            val = &o->arch;
-        else if (!strcmp(a, "--workload"))
-            val = &o->workload;
-        else if (!strcmp(a, "--ert"))
-            val = &o->ert;
+        const char **val = slot(o, a);
         if (val) {
             if (i + 1 >= argc) {
                 pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE,
@@ -89,10 +92,8 @@ static int parse(int argc, char **argv, struct import_opts *o, pesim_diags *d)
                 *val = argv[++i];
             }
         } else if (a[0] == '-' && a[1]) {
-            pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, "pesim import", 0, 0,
-                             "unknown option '%s', expected -o, --layers, --batch, --arch, "
-                             "--workload, --ert or --help", a);
-            rc = PESIM_E_INVALID;
+            rc = pesim_cli_unknown_option(d, "pesim import", a, options,
+                                          sizeof options / sizeof options[0], NULL);
         } else if (o->file) {
             pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, "pesim import", 0, 0,
                              "got a second input '%s', expected one FILE", a);

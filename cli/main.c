@@ -33,6 +33,41 @@ static void usage(FILE *out)
         out);
 }
 
+/* The subcommands: name, entry point, help. */
+static const struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    void (*help)(FILE *out);
+} commands[] = {
+    {"run", pesim_cli_run, pesim_cli_run_help},
+    {"compare", pesim_cli_compare, pesim_cli_compare_help},
+    {"map", pesim_cli_map, pesim_cli_map_help},
+    {"import", pesim_cli_import, pesim_cli_import_help},
+    {"sweep", pesim_cli_sweep, pesim_cli_sweep_help},
+    {"report", pesim_cli_report, pesim_cli_report_help},
+};
+enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
+
+static const struct command *find_command(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+/* An unknown command, with the nearest one it may be a misspelling of. */
+static int unknown_command(const char *what, const char *name)
+{
+    const char *names[NCOMMANDS + 2] = {"help", "version"};
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        names[i + 2] = commands[i].name;
+    char tail[64];
+    pesim_cli_suggest(tail, sizeof tail, name, strlen(name), names, NCOMMANDS + 2, NULL);
+    fprintf(stderr, "pesim: error: %s '%s'%s (see 'pesim help')\n", what, name, tail);
+    return PESIM_EXIT_INPUT;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -40,18 +75,9 @@ int main(int argc, char **argv)
         return PESIM_EXIT_INPUT;
     }
     const char *cmd = argv[1];
-    if (strcmp(cmd, "run") == 0)
-        return pesim_cli_run(argc - 2, argv + 2);
-    if (strcmp(cmd, "compare") == 0)
-        return pesim_cli_compare(argc - 2, argv + 2);
-    if (strcmp(cmd, "map") == 0)
-        return pesim_cli_map(argc - 2, argv + 2);
-    if (strcmp(cmd, "import") == 0)
-        return pesim_cli_import(argc - 2, argv + 2);
-    if (strcmp(cmd, "sweep") == 0)
-        return pesim_cli_sweep(argc - 2, argv + 2);
-    if (strcmp(cmd, "report") == 0)
-        return pesim_cli_report(argc - 2, argv + 2);
+    const struct command *c = find_command(cmd);
+    if (c)
+        return c->run(argc - 2, argv + 2);
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
         printf("pesim %s\n", pesim_version());
         return PESIM_EXIT_OK;
@@ -61,26 +87,11 @@ int main(int argc, char **argv)
         const char *topic = argc > 2 ? argv[2] : NULL;
         if (!topic)
             usage(stdout);
-        else if (strcmp(topic, "run") == 0)
-            pesim_cli_run_help(stdout);
-        else if (strcmp(topic, "compare") == 0)
-            pesim_cli_compare_help(stdout);
-        else if (strcmp(topic, "map") == 0)
-            pesim_cli_map_help(stdout);
-        else if (strcmp(topic, "import") == 0)
-            pesim_cli_import_help(stdout);
-        else if (strcmp(topic, "sweep") == 0)
-            pesim_cli_sweep_help(stdout);
-        else if (strcmp(topic, "report") == 0)
-            pesim_cli_report_help(stdout);
-        else {
-            fprintf(stderr, "pesim: error: no help for unknown command '%s'\n",
-                    topic);
-            return PESIM_EXIT_INPUT;
-        }
+        else if ((c = find_command(topic)))
+            c->help(stdout);
+        else
+            return unknown_command("no help for unknown command", topic);
         return PESIM_EXIT_OK;
     }
-    fprintf(stderr, "pesim: error: unknown command '%s' (see 'pesim help')\n",
-            cmd);
-    return PESIM_EXIT_INPUT;
+    return unknown_command("unknown command", cmd);
 }

@@ -23,9 +23,12 @@ void pesim_cli_report_help(FILE *out)
           "(--format json) or a sweep's results (CSV or JSON lines).\n"
           "\n"
           "options:\n"
-          "  -o, --output PATH    html: the page (default: stdout); svg/pdf/png: a\n"
-          "                       folder ending in '/' (or existing), or a file-name\n"
-          "                       prefix (figs/alexnet- gives figs/alexnet-NAME.png)\n"
+          "  -o, --output PATH    html: the page (default: the first INPUT's name\n"
+          "                       with .html, in the current folder: c.json gives\n"
+          "                       c.html; '-': stdout); svg/pdf/png: a folder ending\n"
+          "                       in '/' (or existing), or a file-name prefix\n"
+          "                       (figs/alexnet- gives figs/alexnet-NAME.png; default\n"
+          "                       the folder c-figures/); missing folders are made\n"
           "  --format FMT         html (default), svg, pdf or png\n"
           "  --keep-scripts DIR   leave each chart's gnuplot script (NAME.gp) and\n"
           "                       data (NAME.dat) in DIR, to restyle by hand\n"
@@ -56,21 +59,25 @@ struct report_opts {
     size_t ninputs;
     const char *output, *keep, *format, *pareto, *dataflows;
     char pareto_buf[256];
+    char *named; /* the default output when no -o: owned */
     struct pesim_rg_sweep_opts sweep;
     enum pesim_rg_format fmt;
     bool help;
 };
 
+/* The valued options, then the flags. */
+static const char *const names[] = {"-o",       "--output", "--format",   "--keep-scripts",
+                                    "--x",      "--y",      "--metric",   "--pareto",
+                                    "--dataflows", "-h",   "--help"};
+enum { NVALUED = 9 };
+
 /* The option's value slot, or NULL when `a` is not a valued option. */
 static const char **slot(struct report_opts *o, const char *a, size_t n)
 {
-    static const char *const names[] = {"-o", "--output", "--format", "--keep-scripts",
-                                        "--x", "--y", "--metric", "--pareto",
-                                        "--dataflows"};
-    const char **slots[] = {&o->output, &o->output, &o->format, &o->keep,
-                            &o->sweep.x, &o->sweep.y, &o->sweep.metric, &o->pareto,
-                            &o->dataflows};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    const char **slots[NVALUED] = {&o->output, &o->output, &o->format, &o->keep,
+                                   &o->sweep.x, &o->sweep.y, &o->sweep.metric, &o->pareto,
+                                   &o->dataflows};
+    for (size_t i = 0; i < NVALUED; i++)
         if (strlen(names[i]) == n && strncmp(a, names[i], n) == 0)
             return slots[i];
     return NULL;
@@ -132,10 +139,8 @@ static int parse(int argc, char **argv, struct report_opts *o, pesim_diags *d)
             pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, "pesim report", 0, 0, "%s: missing value", a);
             rc = PESIM_E_INVALID;
         } else if (a[0] == '-' && a[1]) {
-            pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, "pesim report", 0, 0,
-                             "unknown option '%s', expected -o, --format, --keep-scripts, "
-                             "--x, --y, --metric, --pareto, --dataflows or --help", a);
-            rc = PESIM_E_INVALID;
+            rc = pesim_cli_unknown_option(d, "pesim report", a, names,
+                                          sizeof names / sizeof names[0], NULL);
         } else if (o->ninputs == MAX_INPUTS) {
             pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE,
                              "pesim report", 0, 0, "more than %d inputs", MAX_INPUTS);
@@ -152,6 +157,22 @@ static int parse(int argc, char **argv, struct report_opts *o, pesim_diags *d)
         rc = PESIM_E_INVALID;
     }
     return rc ? PESIM_E_INVALID : 0;
+}
+
+/* Without -o: in the current folder, named after the first input without
+ * its folder and extension — c.json gives c.html, or c-figures/ for the
+ * figures — so that a page never floods a terminal. */
+static char *default_output(const char *input, enum pesim_rg_format fmt)
+{
+    const char *base = strrchr(input, '/') ? strrchr(input, '/') + 1 : input;
+    const char *dot = strrchr(base, '.');
+    int n = (int)(dot && dot != base ? (size_t)(dot - base) : strlen(base));
+    const char *tail = fmt == PESIM_RG_HTML ? ".html" : "-figures/";
+    size_t size = (size_t)n + strlen(tail) + 8;
+    char *p = malloc(size);
+    if (p)
+        snprintf(p, size, "%.*s%s", n ? n : 6, n ? base : "report", tail);
+    return p;
 }
 
 /* "pesim report ARGS", arguments with spaces or quotes single-quoted. */
@@ -294,9 +315,15 @@ int pesim_cli_report(int argc, char **argv)
         rc = PESIM_E_NOTFOUND;
         goto out;
     }
+    if (!o.output && !(o.output = o.named = default_output(o.inputs[0], o.fmt))) {
+        rc = PESIM_E_NOMEM;
+        goto out;
+    }
     if ((rc = load_all(&o, j, d)) || (rc = work_dir(o.keep, dir, sizeof dir, d)))
         goto out;
     rc = draw_all(&o, j, gnuplot, dir, argc, argv, d);
+    if (!rc && o.named)
+        printf("pesim report: wrote %s\n", o.named);
 out:
     if (dir[0] && !o.keep)
         for (size_t i = 0; i < j->n; i++)
@@ -311,5 +338,6 @@ out:
         fputs("pesim: out of memory\n", stderr);
     pesim_diags_destroy(d);
     free(j);
+    free(o.named);
     return status_of(rc);
 }

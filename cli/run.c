@@ -26,6 +26,7 @@ void pesim_cli_run_help(FILE *out)
         "                       trace-event JSON (Perfetto, chrome://tracing)\n"
         "  --trace-window A:B   only cycles [A, B) of the whole run\n"
         "  --trace-max-mb N     cut the trace at N MiB (default 256)\n"
+        PESIM_CLI_HELP_PROGRESS
         PESIM_CLI_HELP_OUTPUTS
         "\n"
         "exit status: 0 success, 1 simulation failure (no valid mapping, tiles\n"
@@ -181,7 +182,8 @@ int pesim_cli_run(int argc, char **argv)
     }
 
     int e = pesim_cli_parse(&o, "pesim run",
-                            PESIM_CLI_OPT_DATAFLOW | PESIM_CLI_OPT_MAPPING | PESIM_CLI_OPT_TRACE,
+                            PESIM_CLI_OPT_DATAFLOW | PESIM_CLI_OPT_MAPPING | PESIM_CLI_OPT_TRACE |
+                                PESIM_CLI_OPT_PROGRESS,
                             argc, argv, d);
     if (!e && o.trace && o.engine != PESIM_ENGINE_EVENT) {
         pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE, o.cmd, 0, 0,
@@ -230,7 +232,12 @@ int pesim_cli_run(int argc, char **argv)
             goto out;
         }
         job.run.dataflow = pesim_df_name(df);
-        if (pesim_sim_network(&arch, &wl, df, o.engine, o.objective, o.threads, res, &job.run.total, d)) {
+        struct pesim_cli_progress pr;
+        pesim_cli_progress_start(&pr, "run", o.progress);
+        e = pesim_sim_network_watched(&arch, &wl, df, o.engine, o.objective, o.threads,
+                                      pesim_cli_progress_show, &pr, res, &job.run.total, d);
+        pesim_cli_progress_end(&pr);
+        if (e) {
             status = PESIM_EXIT_SIM;
             goto out;
         }

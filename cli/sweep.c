@@ -24,12 +24,15 @@ void pesim_cli_sweep_help(FILE *out)
           "options:\n"
           "  -o, --output FILE    results (required); written only when complete\n"
           "  --format FMT         csv (default) or jsonl\n"
-          "  --jobs N             points at once (default: one per core); the output\n"
-          "                       does not depend on N\n"
+          "  --threads N          points at once (default 0: one per core); the\n"
+          "                       output does not depend on N (--jobs N: the same)\n"
           "  --shard K/N          run shard K of N and write a part for `merge`\n"
           "  --fresh              discard FILE.journal and run every point again\n"
+          "  --progress           the live progress line even when stderr is not a\n"
+          "                       terminal (default: live on a terminal, else a line\n"
+          "                       every 10 s)\n"
           "  --quiet              no progress on stderr\n"
-          "  -h, --help           show this help\n"
+          "  -h, --help           show this help (merge --help, pareto --help: theirs)\n"
           "\n"
           "exit status: 0 success (points that cannot be mapped are rows with a\n"
           "status); 2 bad input, nothing run or written (spec errors, a journal of\n"
@@ -40,6 +43,63 @@ void pesim_cli_sweep_help(FILE *out)
           "example:\n"
           "  pesim sweep docs/examples/sweep-shape.yaml -o shape.csv\n",
           out);
+}
+
+static void merge_help(FILE *out)
+{
+    fputs("usage: pesim sweep merge -o results.csv PART...\n"
+          "\n"
+          "Join the parts that `pesim sweep SPEC --shard K/N` wrote into the bytes\n"
+          "of the single run (docs/sweeps.md, \"Shards\"). Refused, nothing written:\n"
+          "parts that are torn, incomplete, repeated or of different sweeps.\n"
+          "\n"
+          "options:\n"
+          "  -o, --output FILE    the merged results (required; missing folders\n"
+          "                       are made)\n"
+          "  -h, --help           show this help\n"
+          "\n"
+          "exit status: 0 success, 2 bad input, 1 a failure while writing.\n"
+          "\n"
+          "example:\n"
+          "  pesim sweep merge -o shape.csv part-1.csv part-2.csv\n",
+          out);
+}
+
+static void pareto_help(FILE *out)
+{
+    fputs("usage: pesim sweep pareto results.csv --min METRIC --min METRIC [--max METRIC]\n"
+          "\n"
+          "Print the rows of a sweep's results that no other row beats on every\n"
+          "metric (2 or 3 of them, each minimized or maximized): the Pareto front\n"
+          "(docs/sweeps.md, \"Pareto fronts\").\n"
+          "\n"
+          "options:\n"
+          "  --min METRIC         a column to minimize (latency, energy, ...)\n"
+          "  --max METRIC         a column to maximize\n"
+          "  -o, --output FILE    write there instead of stdout (only on success)\n"
+          "  -h, --help           show this help\n"
+          "\n"
+          "exit status: 0 success, 2 bad input (a torn file, a metric that is not\n"
+          "a number).\n"
+          "\n"
+          "example:\n"
+          "  pesim sweep pareto shape.csv --min latency --min energy\n",
+          out);
+}
+
+/* The options of each form, for the nearest one to a misspelling. */
+static const char *const spec_options[] = {"-o", "--output", "--format", "--threads", "--jobs",
+                                           "--shard", "--fresh", "--progress", "--quiet",
+                                           "-h", "--help"};
+static const char *const merge_options[] = {"-o", "--output", "-h", "--help"};
+static const char *const pareto_options[] = {"--min", "--max", "-o", "--output", "-h",
+                                             "--help"};
+#define UNKNOWN(d, cmd, arg, list) \
+    pesim_cli_unknown_option(d, cmd, arg, list, sizeof list / sizeof list[0], NULL)
+
+static bool is_help(const char *a)
+{
+    return !strcmp(a, "-h") || !strcmp(a, "--help");
 }
 
 static int need(int i, int argc, const char *opt, pesim_diags *d)
@@ -83,7 +143,7 @@ static const char *format_at(unsigned i)
 static int run_spec(int argc, char **argv, pesim_diags *d)
 {
     struct pesim_sweep_opts o = {0};
-    bool quiet = false;
+    bool quiet = false, forced = false;
     const char *spec = NULL;
     int rc = 0;
     for (int i = 0; i < argc && !rc; i++) {
@@ -102,13 +162,14 @@ static int run_spec(int argc, char **argv, pesim_diags *d)
                     rc = PESIM_E_INVALID;
                 }
             }
-        } else if (!strcmp(a, "--jobs")) {
+        } else if (!strcmp(a, "--threads") || !strcmp(a, "--jobs")) {
             if (!(rc = need(i, argc, a, d)) && parse_uint(argv[++i], 256, &o.jobs)) {
                 pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE,
-                                 "--jobs", 0, 0, "got '%s', expected an integer in [0, 256]",
+                                 a, 0, 0, "got '%s', expected an integer in [0, 256]",
                                  argv[i]);
                 rc = PESIM_E_INVALID;
             }
+            o.jobs = pesim_cli_threads(o.jobs, 256);
         } else if (!strcmp(a, "--shard")) {
             if (!(rc = need(i, argc, a, d))) {
                 const char *v = argv[++i], *slash = strchr(v, '/');
@@ -124,15 +185,16 @@ static int run_spec(int argc, char **argv, pesim_diags *d)
                     rc = PESIM_E_INVALID;
                 }
             }
-        } else if (!strcmp(a, "--quiet")) {
-            quiet = true;
+        } else if (!strcmp(a, "--quiet") || !strcmp(a, "--progress")) {
+            quiet = a[2] == 'q';
+            forced = !quiet;
         } else if (!strcmp(a, "--fresh")) {
             o.fresh = true;
+        } else if (is_help(a)) {
+            pesim_cli_sweep_help(stdout);
+            return PESIM_EXIT_OK;
         } else if (a[0] == '-' && a[1]) {
-            pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE,
-                             "pesim sweep", 0, 0, "unknown option '%s' (see pesim sweep "
-                             "--help)", a);
-            rc = PESIM_E_INVALID;
+            rc = UNKNOWN(d, "pesim sweep", a, spec_options);
         } else if (spec) {
             pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE,
                              "pesim sweep", 0, 0, "got a second spec '%s', expected one", a);
@@ -153,8 +215,9 @@ static int run_spec(int argc, char **argv, pesim_diags *d)
     if (pesim_sweep_load(spec, &s, d))
         return PESIM_EXIT_INPUT;
     o.spec_path = spec;
-    /* A live line on a terminal, a line every 10 seconds in a log. */
-    bool tty = isatty(STDERR_FILENO);
+    /* A live line on a terminal (or forced), a line every 10 seconds in a
+     * log. */
+    bool tty = forced || isatty(STDERR_FILENO);
     if (!quiet) {
         o.progress = show_progress;
         o.progress_ctx = &tty;
@@ -175,6 +238,12 @@ static int merge(int argc, char **argv, pesim_diags *d)
         if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
             if (!(rc = need(i, argc, argv[i], d)))
                 out = argv[++i];
+        } else if (is_help(argv[i])) {
+            merge_help(stdout);
+            free(parts);
+            return PESIM_EXIT_OK;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            rc = UNKNOWN(d, "pesim sweep merge", argv[i], merge_options);
         } else {
             parts[n++] = argv[i];
         }
@@ -227,7 +296,12 @@ static int pareto(int argc, char **argv, pesim_diags *d)
         } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
             if (!(rc = need(i, argc, a, d)))
                 out = argv[++i];
-        } else if (!j.file && a[0] != '-') {
+        } else if (is_help(a)) {
+            pareto_help(stdout);
+            return PESIM_EXIT_OK;
+        } else if (a[0] == '-' && a[1]) {
+            rc = UNKNOWN(d, "pesim sweep pareto", a, pareto_options);
+        } else if (!j.file) {
             j.file = a;
         } else {
             pesim_diags_addc(d, PESIM_DIAG_CLI_USAGE,
@@ -254,10 +328,7 @@ int pesim_cli_sweep(int argc, char **argv)
         return PESIM_EXIT_SIM;
     }
     int status;
-    if (argc >= 1 && (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help"))) {
-        pesim_cli_sweep_help(stdout);
-        status = PESIM_EXIT_OK;
-    } else if (argc >= 1 && !strcmp(argv[0], "merge")) {
+    if (argc >= 1 && !strcmp(argv[0], "merge")) {
         status = merge(argc - 1, argv + 1, d);
     } else if (argc >= 1 && !strcmp(argv[0], "pareto")) {
         status = pareto(argc - 1, argv + 1, d);

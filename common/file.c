@@ -126,21 +126,29 @@ struct pesim_outfile {
     char *target; /* where the file goes */
     char *tmp;    /* the temporary file beside it; NULL when written straight */
     unsigned flags;
+    size_t made;  /* length of the outermost folder made for it; 0: none */
 };
 
-int pesim_mkdirs(const char *dir, pesim_diags *d)
+/* pesim_mkdirs, with *made (may be NULL) the length of the prefix of dir
+ * that names the outermost folder it created (0: none). */
+static int mkdirs_made(const char *dir, size_t *made, pesim_diags *d)
 {
     char *p = strdup(dir);
     if (!p)
         return PESIM_E_NOMEM;
     int rc = 0;
+    if (made)
+        *made = 0;
     for (char *s = p + 1; !rc; s++) {
         bool end = *s == '\0';
         if (*s != '/' && !end)
             continue;
         *s = '\0';
         struct stat sb;
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+        bool new_dir = mkdir(p, 0777) == 0;
+        if (new_dir && made && !*made)
+            *made = (size_t)(s - p);
+        if (!new_dir && errno != EEXIST) {
             pesim_diags_addc(d, PESIM_DIAG_FILE_IO, p, 0, 0,
                              "cannot create the folder: %s", strerror(errno));
             rc = PESIM_E_IO;
@@ -156,6 +164,24 @@ int pesim_mkdirs(const char *dir, pesim_diags *d)
     }
     free(p);
     return rc;
+}
+
+int pesim_mkdirs(const char *dir, pesim_diags *d)
+{
+    return mkdirs_made(dir, NULL, d);
+}
+
+/* An output given up: the folders made for it go too (innermost first,
+ * each only when empty), so that a failed command leaves nothing. */
+static void unmake_dirs(const struct pesim_outfile *o)
+{
+    char *p = o->made && !(o->flags & PESIM_OUT_KEEP_DIRS) ? strdup(o->target) : NULL;
+    for (char *slash; p && (slash = strrchr(p, '/')) && (size_t)(slash - p) >= o->made;) {
+        *slash = '\0';
+        if (rmdir(p) != 0)
+            break;
+    }
+    free(p);
 }
 
 /* Refuse to write over a file the command read. */
@@ -186,16 +212,19 @@ static int open_tmp(struct pesim_outfile *o, pesim_diags *d)
     snprintf(o->tmp + dirlen, len + 10 - dirlen, ".%s.XXXXXX", o->target + dirlen);
     if (dirlen > 1) {
         o->tmp[dirlen - 1] = '\0';
-        int rc = pesim_mkdirs(o->tmp, d);
+        int rc = mkdirs_made(o->tmp, &o->made, d);
         o->tmp[dirlen - 1] = '/';
-        if (rc)
+        if (rc) {
+            unmake_dirs(o);
             return rc;
+        }
     }
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
         pesim_diags_addc(d, PESIM_DIAG_FILE_IO, o->target, 0, 0,
                          "cannot create the output file: %s",
                          strerror(errno));
+        unmake_dirs(o);
         free(o->tmp);
         o->tmp = NULL;
         return PESIM_E_IO;
@@ -336,6 +365,7 @@ int pesim_out_commit(pesim_outfile *o, pesim_diags *d)
                          "cannot write the output: %s", strerror(err));
         if (o->tmp)
             unlink(o->tmp);
+        unmake_dirs(o);
     } else if (o->tmp && (o->flags & PESIM_OUT_SYNC)) {
         sync_dir(o->target);
     }
@@ -350,5 +380,6 @@ void pesim_out_abort(pesim_outfile *o)
     fclose(o->f);
     if (o->tmp)
         unlink(o->tmp);
+    unmake_dirs(o);
     out_free(o);
 }

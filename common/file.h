@@ -8,7 +8,8 @@
  *   renamed over it only when complete, so a failed command leaves the old
  *   file (or none); a character device or FIFO (/dev/null, /dev/stdout, a
  *   pipe) is written straight, never replaced; a folder, a block device or
- *   any file the command read is refused; missing parent folders are made.
+ *   any file the command read is refused; missing parent folders are made,
+ *   and removed again when the output is given up.
  * Not a public header. */
 #ifndef PESIM_COMMON_FILE_H
 #define PESIM_COMMON_FILE_H
@@ -51,6 +52,10 @@ typedef struct pesim_outfile pesim_outfile;
 
 enum {
     PESIM_OUT_SYNC = 1u << 0, /* fsync the file and its folder before rename */
+    /* folders made for the output stay when it is given up: a probe of
+     * whether the output can be written, before work that writes beside
+     * it (a sweep's journal) */
+    PESIM_OUT_KEEP_DIRS = 1u << 1,
 };
 
 /* Open `path` for writing; *f is where to write. Refused with
@@ -63,8 +68,8 @@ int pesim_out_open(const char *path, unsigned flags, pesim_outfile **out, FILE *
  * target. 0, or PESIM_E_IO with a diagnostic (the target is untouched).
  * Frees `o` in every case. */
 int pesim_out_commit(pesim_outfile *o, pesim_diags *d);
-/* Give up: the temporary file is removed, the target untouched. Frees `o`;
- * NULL is a no-op. */
+/* Give up: the temporary file is removed, the target untouched, and the
+ * folders pesim_out_open made for it removed. Frees `o`; NULL is a no-op. */
 void pesim_out_abort(pesim_outfile *o);
 
 /* Make `dir` and its missing parents (mode 0777 less the umask). 0, or

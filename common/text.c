@@ -1,4 +1,5 @@
 /* Names shown to people (common/text.h). */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,4 +50,51 @@ char *pesim_visible(char *dst, size_t size, const char *s)
     if (size)
         dst[at] = '\0';
     return dst;
+}
+
+size_t pesim_edit_distance(const char *a, size_t la, const char *b, size_t lb)
+{
+    if (la > 127 || lb > 127)
+        return SIZE_MAX;
+    size_t row[128];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+void pesim_nearest_start(struct pesim_nearest *n, const char *name, size_t len)
+{
+    n->name = name;
+    n->len = len;
+    n->best = NULL;
+    n->best_d = SIZE_MAX;
+}
+
+void pesim_nearest_offer(struct pesim_nearest *n, const char *candidate)
+{
+    size_t d = pesim_edit_distance(n->name, n->len, candidate, strlen(candidate));
+    if (d < n->best_d) {
+        n->best = candidate;
+        n->best_d = d;
+    }
+}
+
+const char *pesim_nearest_best(const struct pesim_nearest *n)
+{
+    size_t limit = n->len / 3 > 2 ? n->len / 3 : 2;
+    return n->best && n->best_d <= limit ? n->best : NULL;
 }

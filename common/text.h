@@ -25,4 +25,23 @@ size_t pesim_utf8_len(const unsigned char *p, size_t n);
  * stays one. Returns `dst`. */
 char *pesim_visible(char *dst, size_t size, const char *s);
 
+/* Levenshtein distance of a[0..la) and b[0..lb); SIZE_MAX when either is
+ * over 127 bytes. */
+size_t pesim_edit_distance(const char *a, size_t la, const char *b, size_t lb);
+
+/* The "did you mean" of every message about an unknown name (YAML keys,
+ * sweep names, command-line options and commands): start with the name
+ * given, offer each accepted one, then take the nearest by edit distance
+ * when it is near enough to be a misspelling (at most max(len / 3, 2)
+ * edits for a name of len bytes), else NULL. Borrows the strings. */
+struct pesim_nearest {
+    const char *name;
+    size_t len;
+    const char *best;
+    size_t best_d;
+};
+void pesim_nearest_start(struct pesim_nearest *n, const char *name, size_t len);
+void pesim_nearest_offer(struct pesim_nearest *n, const char *candidate);
+const char *pesim_nearest_best(const struct pesim_nearest *n);
+
 #endif

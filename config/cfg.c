@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/file.h"
+#include "common/text.h"
 #include "pesim/types.h"
 
 #define MAX_KEYS 64   /* per section; the tables are far smaller */
@@ -644,55 +645,21 @@ static const struct cfg_key *find_key(const struct cfg_section *sec,
     return NULL;
 }
 
-size_t pesim_cfg_edit_distance(const char *a, size_t la, const char *b, size_t lb)
-{
-    if (la > 127 || lb > 127)
-        return SIZE_MAX;
-    size_t row[128];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
-static size_t edit_distance(const char *a, const char *b)
-{
-    return pesim_cfg_edit_distance(a, strlen(a), b, strlen(b));
-}
-
 static void unknown_key(struct cfg_ctx *ctx, const struct cfg_section *sec,
                         const yaml_node_t *at, const char *path,
                         const char *name)
 {
     char list[512] = "";
-    const char *best = NULL;
-    size_t best_d = 0;
+    struct pesim_nearest near;
+    pesim_nearest_start(&near, name, strlen(name));
     for (size_t i = 0; i < sec->nkeys; i++) {
         if (i)
             append(list, sizeof list, ", ");
         append(list, sizeof list, sec->keys[i].name);
-        size_t d = edit_distance(name, sec->keys[i].name);
-        if (!best || d < best_d) {
-            best = sec->keys[i].name;
-            best_d = d;
-        }
+        pesim_nearest_offer(&near, sec->keys[i].name);
     }
-    size_t n = strlen(name);
-    size_t limit = n / 3 > 2 ? n / 3 : 2;
-    if (best && best_d <= limit)
+    const char *best = pesim_nearest_best(&near);
+    if (best)
         pesim_cfg_errorc(ctx, PESIM_DIAG_CFG_UNKNOWN_KEY, at, path,
                          "unknown key, expected one of %s; did you mean '%s'?", list, best);
     else

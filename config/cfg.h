@@ -213,9 +213,6 @@ yaml_node_item_t *pesim_cfg_level_items(struct cfg_ctx *ctx, yaml_node_t *node, 
 /* Write s as a double-quoted YAML scalar (quotes and backslashes escaped,
  * control bytes as \xNN): names from foreign files may hold anything. */
 void pesim_cfg_write_quoted(FILE *out, const char *s);
-/* Levenshtein distance of a[0..la) and b[0..lb) (the nearest-name
- * suggestions of every loader); SIZE_MAX when either is over 127 bytes. */
-size_t pesim_cfg_edit_distance(const char *a, size_t la, const char *b, size_t lb);
 /* Read a whole file (NUL-terminated, malloc'ed); NULL if unreadable. */
 char *pesim_cfg_read_file(const char *path, size_t *len);
 

@@ -10,6 +10,7 @@
 #include "common/file.h"
 #include "energy/accelergy.h"
 #include "config/cfg.h"
+#include "common/text.h"
 
 #include <errno.h>
 #include <math.h>
@@ -445,7 +446,7 @@ static bool name_matches(const char *component, const char *pattern)
 
 static size_t edit_distance(const char *a, const char *b)
 {
-    return pesim_cfg_edit_distance(a, strlen(a), b, strlen(b));
+    return pesim_edit_distance(a, strlen(a), b, strlen(b));
 }
 
 static void append(char *buf, size_t size, const char *s)

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "config/cfg.h"
+#include "common/text.h"
 #include "pesim/import.h"
 
 #define DIM_MAX (1ull << 40) /* as pesim's own workload files */
@@ -162,7 +163,7 @@ static bool same_nocase(const char *a, const char *b)
 
 static size_t edit_distance(const char *a, const char *b)
 {
-    return pesim_cfg_edit_distance(a, strlen(a), b, strlen(b));
+    return pesim_edit_distance(a, strlen(a), b, strlen(b));
 }
 
 /* ---- the shape --------------------------------------------------------- */

@@ -61,6 +61,7 @@ struct layer_job {
     struct pesim_layer_result *out;
     pesim_diags *diags; /* the layer's own */
     int rc;
+    size_t layers; /* of the workload: this one and its repeats (progress) */
 };
 
 struct network {
@@ -69,7 +70,17 @@ struct network {
     const struct pesim_network_opts *o;
     struct layer_job *jobs;
     atomic_bool failed; /* a job failed: start no more (pool stop) */
+    atomic_size_t done; /* layers finished, repeats included (progress) */
+    size_t total;
 };
+
+/* The pool's watch, on the calling thread: the count so far. */
+static void report(void *ctx)
+{
+    struct network *net = ctx;
+    struct pesim_sim_progress p = {atomic_load(&net->done), net->total};
+    net->o->progress(&p, net->o->progress_ctx);
+}
 
 static void run_job(void *ctx, size_t i)
 {
@@ -81,6 +92,7 @@ static void run_job(void *ctx, size_t i)
         j->out->layer = *pesim_layer_as_run(net->arch, j->layer, &view);
         j->out->source = *j->layer;
         j->out->same_as[0] = '\0';
+        atomic_fetch_add(&net->done, j->layers);
         return;
     }
     j->rc = pesim_sim_map_layer(net->df, net->arch, j->layer, net->o->objective, net->o->engine,
@@ -89,6 +101,7 @@ static void run_job(void *ctx, size_t i)
         atomic_store(&net->failed, true);
     else if (cache)
         cache->put(cache->ctx, j->layer, j->out);
+    atomic_fetch_add(&net->done, j->layers);
 }
 
 /* A later layer cannot change which one fails first (jobs are handed out
@@ -115,19 +128,23 @@ int pesim_network_run(const struct pesim_arch *arch, const struct pesim_workload
     for (size_t i = 0; i < wl->count && !rc; i++) {
         if (first[i] != i) {
             job_of[i] = job_of[first[i]];
+            jobs[job_of[i]].layers++;
             continue;
         }
         job_of[i] = njobs;
-        jobs[njobs] = (struct layer_job){&wl->layers[i], &out[i], pesim_diags_create(), 0};
+        jobs[njobs] = (struct layer_job){&wl->layers[i], &out[i], pesim_diags_create(), 0, 1};
         if (!jobs[njobs++].diags)
             rc = PESIM_E_NOMEM;
     }
     if (rc) {
         bad = 0; /* nothing ran */
     } else {
-        struct network net = {arch, df, o, jobs, false};
-        struct pesim_pool pool = {.n = njobs, .job = run_job, .ctx = &net, .stop = stop_jobs};
+        struct network net = {arch, df, o, jobs, false, 0, wl->count};
+        struct pesim_pool pool = {.n = njobs, .job = run_job, .ctx = &net, .stop = stop_jobs,
+                                  .watch = o->progress ? report : NULL};
         pesim_pool_run(&pool, o->threads);
+        if (o->progress)
+            report(&net);
     }
     /* Report the first failing layer, in layer order, as a serial run would
      * (a repeated layer fails first at its first occurrence). */
@@ -170,12 +187,24 @@ int pesim_network_run(const struct pesim_arch *arch, const struct pesim_workload
     return rc;
 }
 
+int pesim_sim_network_watched(const struct pesim_arch *arch, const struct pesim_workload *wl,
+                              const pesim_dataflow *df, enum pesim_engine engine,
+                              enum pesim_objective objective, unsigned threads,
+                              pesim_sim_progress_fn fn, void *ctx,
+                              struct pesim_layer_result *out, struct pesim_layer_result *total,
+                              pesim_diags *diags)
+{
+    struct pesim_network_opts o = {.engine = engine, .objective = objective, .threads = threads,
+                                   .progress = fn, .progress_ctx = ctx};
+    return pesim_network_run(arch, wl, df, &o, out, total, NULL, diags);
+}
+
 int pesim_sim_network(const struct pesim_arch *arch, const struct pesim_workload *wl,
                       const pesim_dataflow *df, enum pesim_engine engine,
                       enum pesim_objective objective, unsigned threads,
                       struct pesim_layer_result *out, struct pesim_layer_result *total,
                       pesim_diags *diags)
 {
-    struct pesim_network_opts o = {.engine = engine, .objective = objective, .threads = threads};
-    return pesim_network_run(arch, wl, df, &o, out, total, NULL, diags);
+    return pesim_sim_network_watched(arch, wl, df, engine, objective, threads, NULL, NULL, out,
+                                     total, diags);
 }

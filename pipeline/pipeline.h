@@ -37,6 +37,9 @@ struct pesim_network_opts {
      * reasons): its diags as the pipeline gave them, and only when it
      * gave none, "layer NAME: strerror". */
     bool plain_diags;
+    /* Progress reports on the calling thread (NULL: none). */
+    pesim_sim_progress_fn progress;
+    void *progress_ctx;
 };
 
 /* Run every layer of wl with df's mapper and the layer pipeline into

@@ -10,6 +10,7 @@
  * are conditional jumps, which gives short-circuiting for free. */
 #include "sweep/expr.h"
 #include "config/cfg.h"
+#include "common/text.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -383,11 +384,6 @@ static int expected(struct parser *p, const char *what)
     return PESIM_E_INVALID;
 }
 
-static size_t edit_distance(const char *a, size_t la, const char *b)
-{
-    return pesim_cfg_edit_distance(a, la, b, strlen(b));
-}
-
 static void append(char *buf, size_t size, const char *s)
 {
     size_t n = strlen(buf);
@@ -405,27 +401,23 @@ static void unknown_name(struct parser *p, const struct tok *t)
         return;
     }
     char list[768] = "";
-    const char *best = NULL;
-    size_t best_d = SIZE_MAX;
+    struct pesim_nearest near;
+    pesim_nearest_start(&near, name, t->len);
     for (size_t i = 0; i < p->nnames; i++) {
         if (i < LISTED_NAMES) {
             if (i)
                 append(list, sizeof list, ", ");
             append(list, sizeof list, p->names[i]);
         }
-        size_t d = edit_distance(name, t->len, p->names[i]);
-        if (d < best_d) {
-            best = p->names[i];
-            best_d = d;
-        }
+        pesim_nearest_offer(&near, p->names[i]);
     }
     if (p->nnames > LISTED_NAMES) {
         char more[48];
         snprintf(more, sizeof more, " and %zu more", p->nnames - LISTED_NAMES);
         append(list, sizeof list, more);
     }
-    size_t limit = t->len / 3 > 2 ? t->len / 3 : 2;
-    if (best && best_d <= limit)
+    const char *best = pesim_nearest_best(&near);
+    if (best)
         report(p, t->line, t->col,
                "unknown name '%.*s', expected one of %s (did you mean '%s'?)",
                shown, name, list, best);

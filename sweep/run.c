@@ -694,7 +694,7 @@ static int check_output(const pesim_sweep *s, const char *output, bool *journal,
     pesim_outfile *of = NULL;
     FILE *f;
     if (!rc)
-        rc = pesim_out_open(output, 0, &of, &f, in);
+        rc = pesim_out_open(output, PESIM_OUT_KEEP_DIRS, &of, &f, in);
     for (size_t i = 0; i < pesim_diags_count(in); i++) {
         const struct pesim_diag *g = pesim_diags_get(in, i);
         pesim_diags_addc(diags, g->code, g->file, g->line, g->col, "%s", g->msg);

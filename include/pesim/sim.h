@@ -233,6 +233,27 @@ int pesim_sim_network(const struct pesim_arch *arch, const struct pesim_workload
                       struct pesim_layer_result *out, struct pesim_layer_result *total,
                       pesim_diags *diags);
 
+/* Where a network run stands, for a progress display: `done` of the
+ * workload's `total` layers are finished (a repeated layer counts when the
+ * layer it repeats finishes). */
+struct pesim_sim_progress {
+    size_t done, total;
+};
+/* Called on the thread that called pesim_sim_network_watched, never on a
+ * worker: at least every 200 ms and whenever layers finish while they run,
+ * then once with the final count. The library prints nothing itself. */
+typedef void (*pesim_sim_progress_fn)(const struct pesim_sim_progress *p, void *ctx);
+
+/* pesim_sim_network with progress reports to fn(…, ctx) (fn NULL: none, as
+ * pesim_sim_network). With fn, the calling thread only watches and the
+ * layers run on `threads` workers; the results are the same bytes. */
+int pesim_sim_network_watched(const struct pesim_arch *arch, const struct pesim_workload *wl,
+                              const pesim_dataflow *df, enum pesim_engine engine,
+                              enum pesim_objective objective, unsigned threads,
+                              pesim_sim_progress_fn fn, void *ctx,
+                              struct pesim_layer_result *out, struct pesim_layer_result *total,
+                              pesim_diags *diags);
+
 /* Sum of per-layer results (counts, energy, cycles; utilization recomputed
  * from the sums). `n` may be 0. */
 void pesim_sim_total(const struct pesim_arch *arch,

@@ -1,6 +1,7 @@
-/* End-to-end runs of the pesim binary: exit codes, help, the README's main
- * job and its JSON keys, determinism, atomic -o, CSV shape, and the
- * examples of docs/cli.md. */
+/* End-to-end runs of the pesim binary: exit codes, help and suggestions,
+ * the README's main job and its JSON keys, determinism at any thread
+ * count, progress, atomic -o, CSV shape (the docs' own commands:
+ * docs_commands.py). */
 #include <dirent.h>
 #include <math.h>
 #include <setjmp.h>
@@ -352,6 +353,71 @@ static void test_help(void **state)
                           "--help", "example:"};
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
         proc_expect(&r, 0, opts[i], NULL);
+    proc_free(&r);
+}
+
+/* The long options a help text lists: every "--name" in the option
+ * column (the first 23 characters of a line that starts "  -"). */
+static size_t help_options(const char *help, char names[][32], size_t max)
+{
+    size_t n = 0;
+    for (const char *line = help; line && *line; line = strchr(line, '\n'), line += !!line) {
+        if (strncmp(line, "  -", 3) != 0)
+            continue;
+        for (const char *p = line; p < line + 23 && *p && *p != '\n'; p++) {
+            if (strncmp(p, "--", 2) != 0 || p[-1] != ' ' || n == max)
+                continue;
+            size_t len = strspn(p + 2, "abcdefghijklmnopqrstuvwxyz0123456789-") + 2;
+            snprintf(names[n++], sizeof names[0], "%.*s", (int)len, p);
+            p += len - 1;
+        }
+    }
+    return n;
+}
+
+/* Every command and subcommand prints its usage on stdout for --help and
+ * -h and exits 0; every option its help lists, misspelt (a letter put in
+ * after the dashes), is met with "did you mean" that option, exit 2; a
+ * misspelt command with the command. */
+static void test_help_everywhere(void **state)
+{
+    (void)state;
+    static const char *const cmds[][2] = {
+        {"run", NULL}, {"compare", NULL}, {"map", NULL}, {"import", NULL},
+        {"report", NULL}, {"sweep", NULL}, {"sweep", "merge"}, {"sweep", "pareto"},
+    };
+    for (size_t c = 0; c < sizeof cmds / sizeof cmds[0]; c++) {
+        char usage[64], names[40][32];
+        snprintf(usage, sizeof usage, "usage: pesim %s%s%s", cmds[c][0], cmds[c][1] ? " " : "",
+                 cmds[c][1] ? cmds[c][1] : "");
+        struct proc_result h = cmds[c][1] ? RUN(cmds[c][0], cmds[c][1], "-h") : RUN(cmds[c][0], "-h");
+        proc_expect(&h, 0, usage, NULL);
+        assert_int_equal(h.err_len, 0);
+        struct proc_result h2 = cmds[c][1] ? RUN(cmds[c][0], cmds[c][1], "--help")
+                                           : RUN(cmds[c][0], "--help");
+        proc_expect(&h2, 0, usage, NULL);
+        assert_string_equal(h.out, h2.out);
+        size_t n = help_options(h.out, names, 40);
+        assert_true(n >= 2);
+        for (size_t i = 0; i < n; i++) {
+            char typo[40], want[80];
+            snprintf(typo, sizeof typo, "--q%s", names[i] + 2);
+            snprintf(want, sizeof want, "unknown option '%s'; did you mean '%s'?", typo, names[i]);
+            struct proc_result r = cmds[c][1] ? RUN(cmds[c][0], cmds[c][1], typo)
+                                              : RUN(cmds[c][0], typo);
+            proc_expect(&r, 2, NULL, want);
+            proc_free(&r);
+        }
+        proc_free(&h);
+        proc_free(&h2);
+    }
+    struct proc_result r = RUN("comapre");
+    proc_expect(&r, 2, NULL, "pesim: error: unknown command 'comapre'; did you mean 'compare'?");
+    proc_free(&r);
+    r = RUN("run", "--dataflw", "ws");
+    proc_expect(&r, 2, NULL, "pesim run: error: unknown option '--dataflw'; did you mean "
+                "'--dataflow'?\n");
+    assert_null(strstr(r.err, "'ws'"));
     proc_free(&r);
 }
 
@@ -766,11 +832,11 @@ static void test_deterministic(void **state)
     (void)state;
     const char *fmts[] = {"json", "csv", NULL};
     for (size_t i = 0; i < 3; i++) {
-        /* a second run, with layers on two threads: the same bytes (but
-         * for the command line JSON records) */
+        /* the default (one thread per core) and one thread: the same
+         * bytes (but for the command line JSON records) */
         struct proc_result a = main_job(fmts[i]);
-        struct proc_result b = fmts[i] ? RUN(MAIN_JOB, "--format", fmts[i], "--threads", "2")
-                                       : RUN(MAIN_JOB, "--threads", "2");
+        struct proc_result b = fmts[i] ? RUN(MAIN_JOB, "--format", fmts[i], "--threads", "1")
+                                       : RUN(MAIN_JOB, "--threads", "1");
         proc_expect(&a, 0, NULL, NULL);
         proc_expect(&b, 0, NULL, NULL);
         drop_command(&a);
@@ -779,6 +845,53 @@ static void test_deterministic(void **state)
         assert_memory_equal(a.out, b.out, a.out_len);
         proc_free(&a);
         proc_free(&b);
+    }
+}
+
+/* run and compare: the same bytes at --threads 1 and 2 (a network with
+ * repeated shapes, so that repeats cross threads), with --progress,
+ * --quiet or neither; --progress writes one line per report, each
+ * "\rWHAT: D/T layers[ · DF I/N dataflows] · S s" padded over the last,
+ * and clears it at the end. */
+static void test_threads_and_progress(void **state)
+{
+    (void)state;
+    static const char *const cmds[][3] = {{"run", "--dataflow", "rs"},
+                                          {"compare", "--engine", "analysis"}};
+    for (size_t c = 0; c < 2; c++) {
+        struct proc_result r[4] = {
+            RUN(cmds[c][0], "--arch", "eyeriss-v1", "--workload", "docs/examples/repeats.yaml",
+                cmds[c][1], cmds[c][2], "--format", "csv", "--threads", "1"),
+            RUN(cmds[c][0], "--arch", "eyeriss-v1", "--workload", "docs/examples/repeats.yaml",
+                cmds[c][1], cmds[c][2], "--format", "csv", "--threads", "2", "--quiet"),
+            RUN(cmds[c][0], "--arch", "eyeriss-v1", "--workload", "docs/examples/repeats.yaml",
+                cmds[c][1], cmds[c][2], "--format", "csv", "--progress"),
+            RUN(cmds[c][0], "--arch", "eyeriss-v1", "--workload", "docs/examples/repeats.yaml",
+                cmds[c][1], cmds[c][2], "--format", "csv"),
+        };
+        for (size_t i = 0; i < 4; i++) {
+            proc_expect(&r[i], 0, NULL, NULL);
+            assert_int_equal(r[i].out_len, r[0].out_len);
+            assert_memory_equal(r[i].out, r[0].out, r[0].out_len);
+            if (i != 2)
+                assert_int_equal(r[i].err_len, 0);
+        }
+        /* the last report: every layer (4), then a line of spaces */
+        const char *err = r[2].err;
+        char want[64];
+        snprintf(want, sizeof want, "\r%s: 4/4 layers \xc2\xb7 ", cmds[c][0]);
+        assert_non_null(strstr(err, want));
+        assert_int_equal(err[0], '\r');
+        assert_int_equal(err[r[2].err_len - 1], '\r');
+        const char *clear = strrchr(err, '\r');
+        while (clear > err && clear[-1] == ' ')
+            clear--;
+        assert_int_equal(clear[-1], '\r');
+        assert_true(strstr(err, " s\r") || strstr(err, " s "));
+        if (c == 1)
+            assert_non_null(strstr(err, " \xc2\xb7 rs 7/7 dataflows \xc2\xb7 "));
+        for (size_t i = 0; i < 4; i++)
+            proc_free(&r[i]);
     }
 }
 
@@ -936,111 +1049,6 @@ static void test_output_atomic(void **state)
     proc_free(&r);
 }
 
-/* Every "$ pesim ..." line in a ```sh block of docs/cli.md runs, with the
- * exit status its "# exit N" comment names (0 when none). */
-/* The command an example line of a ```sh block stands for, or NULL: in
- * docs/cli.md "$ pesim ..." (pesim on PATH); elsewhere also
- * "./build/cli/pesim ..." (with or without "$ ") and the ONNX generator
- * "/usr/bin/python3 tests/...". Writes the command into buf. */
-static const char *example_command(const char *line, bool bare, char *buf, size_t size)
-{
-    if (strncmp(line, "$ ", 2) == 0)
-        line += 2;
-    if ((bare && strncmp(line, "pesim ", 6) == 0) ||
-        strncmp(line, "/usr/bin/python3 tests/", 23) == 0) {
-        snprintf(buf, size, "%s", line);
-        return buf;
-    }
-    if (strncmp(line, "./build/cli/pesim ", 18) == 0) {
-        snprintf(buf, size, "%s", line + 12);
-        return buf;
-    }
-    return NULL;
-}
-
-/* Run every example of one doc in dir; returns how many ran. `bare`:
- * lines "pesim ..." are examples too (not in docs/sweeps.md, whose bare
- * lines show cluster jobs' commands). */
-static size_t run_doc_examples(const char *src, const char *name, const char *dir, bool bare)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/docs/%s", src, name);
-    char *doc = proc_read_file(path, NULL);
-    assert_non_null(doc);
-    size_t ran = 0;
-    bool in_sh = false;
-    for (char *line = doc, *nl; line && *line; line = nl ? nl + 1 : NULL) {
-        nl = strchr(line, '\n');
-        if (nl)
-            *nl = '\0';
-        if (strncmp(line, "```", 3) == 0) {
-            in_sh = !in_sh && strcmp(line, "```sh") == 0;
-            continue;
-        }
-        char cmd[4096];
-        if (!in_sh || !example_command(line, bare, cmd, sizeof cmd))
-            continue;
-        /* ONNX examples need a build with ONNX (-Donnx=disabled skips them) */
-        const char *onnx = getenv("PESIM_HAVE_ONNX");
-        if ((strstr(cmd, ".onnx") || strstr(cmd, "make_onnx")) && onnx && strcmp(onnx, "1")) {
-            fprintf(stderr, "skipped (no ONNX in this build): %s\n", cmd);
-            continue;
-        }
-        int want = 0;
-        char *hash = strstr(cmd, "# exit ");
-        if (hash)
-            want = atoi(hash + 7);
-        struct proc_result r = proc_sh(cmd, dir);
-        if (r.status != want) {
-            fprintf(stderr, "docs/%s example '%s'\n", name, cmd);
-            free(doc);
-            proc_expect(&r, want, NULL, NULL);
-        }
-        proc_free(&r);
-        ran++;
-    }
-    free(doc);
-    return ran;
-}
-
-/* Every example command in docs/cli.md, workloads.md and sweeps.md runs and
- * exits as shown, from a scratch directory where docs/, tests/ and
- * workloads/ of the source tree are visible (examples name files there). */
-static void test_docs_examples(void **state)
-{
-    (void)state;
-    char cwd[2048];
-    const char *src = getenv("PESIM_SOURCE_ROOT");
-    if (!src)
-        src = getcwd(cwd, sizeof cwd);
-    char dir[] = "/tmp/pesim-test-docs-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    static const char *const linked[] = {"docs", "tests", "workloads", "configs", "examples"};
-    for (size_t i = 0; i < 5; i++) {
-        char from[4096], to[4200];
-        snprintf(from, sizeof from, "%s/%s", src, linked[i]);
-        snprintf(to, sizeof to, "%s/%s", dir, linked[i]);
-        assert_int_equal(symlink(from, to), 0);
-    }
-    assert_true(run_doc_examples(src, "cli.md", dir, true) >= 8);
-    assert_true(run_doc_examples(src, "workloads.md", dir, true) >= 6);
-    assert_true(run_doc_examples(src, "sweeps.md", dir, false) >= 4);
-    assert_true(run_doc_examples(src, "timeloop.md", dir, true) >= 6);
-    assert_true(run_doc_examples(src, "systolic.md", dir, true) >= 4);
-    /* Clean the links and whatever the examples wrote (-o files). */
-    DIR *dp = opendir(dir);
-    for (struct dirent *e; dp && (e = readdir(dp));)
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-            char f[4200];
-            snprintf(f, sizeof f, "%s/%s", dir, e->d_name);
-            unlink(f);
-        }
-    if (dp)
-        closedir(dp);
-    rmdir(dir);
-}
-
-
 /* A Timeloop design run with its own files (spec, mapping, problem, ERT)
  * and run from what `pesim import` writes of them (the spec priced with
  * --ert, the mapping) give the same report, byte for byte but the command
@@ -1082,6 +1090,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_version),
         cmocka_unit_test(test_help),
+        cmocka_unit_test(test_help_everywhere),
         cmocka_unit_test(test_bad_input_exits_2),
         cmocka_unit_test(test_simulation_failure_exits_1),
         cmocka_unit_test(test_explicit_mapping),
@@ -1094,11 +1103,11 @@ int main(void)
         cmocka_unit_test(test_main_job_json),
         cmocka_unit_test(test_run_json),
         cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_threads_and_progress),
         cmocka_unit_test(test_csv_shape),
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_output_atomic),
         cmocka_unit_test(test_general_form),
-        cmocka_unit_test(test_docs_examples),
         cmocka_unit_test(test_timeloop_import_round_trip),
     };
     return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

@@ -391,6 +391,49 @@ static void test_output_folders(void **state)
                "Not a directory");
     expect_err("pesim report a/b/c/out.json -o a/b/c/out.json/p.html", "Not a directory");
     assert_true(exists("a/b/c/out.json"));
+
+    /* Every command that writes a file makes the folders of its -o. */
+    put("of.yaml", "sweep: of\nbase: {arch: eyeriss-v1, workload: wl.yaml, layers: fc, "
+        "engine: analysis}\naxes:\n  - {key: pe_array.rows, values: [8, 12]}\n%s", "");
+    static const char *const writers[][2] = {
+        {"pesim compare --arch eyeriss-v1 --workload wl.yaml --layers fc --engine analysis "
+         "-o o/compare/x.txt", "o/compare/x.txt"},
+        {"pesim map --arch eyeriss-v1 --workload wl.yaml --layers fc -o o/map/x.yaml",
+         "o/map/x.yaml"},
+        {"pesim import wl.yaml -o o/import/x.yaml", "o/import/x.yaml"},
+        {"pesim sweep of.yaml -o o/sweep/x.csv --quiet", "o/sweep/x.csv"},
+        {"pesim sweep of.yaml --shard 1/1 -o o/part/x.csv --quiet && "
+         "pesim sweep merge -o o/merge/x.csv o/part/x.csv", "o/merge/x.csv"},
+        {"pesim sweep pareto o/sweep/x.csv --min latency --min energy -o o/pareto/x.csv",
+         "o/pareto/x.csv"},
+        {"pesim report a/b/c/out.json -o o/report/x.html", "o/report/x.html"},
+    };
+    struct proc_result r;
+    for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++) {
+        sh_ok("%s", writers[i][0]);
+        assert_true(exists(writers[i][1]));
+    }
+    /* pesim report without -o: a page or figures named after the first
+     * input, in the current folder, and where they went on stdout; with
+     * -o -, the page on stdout. */
+    r = sh(0, "pesim report a/b/c/out.json%s", "");
+    assert_string_equal(r.out, "pesim report: wrote out.html\n");
+    proc_free(&r);
+    assert_true(exists("out.html"));
+    sh_ok("pesim report a/b/c/out.json --format svg%s", "");
+    assert_true(exists("out-figures/cycles.svg"));
+    r = sh(0, "pesim report a/b/c/out.json -o -%s", "");
+    assert_memory_equal(r.out, "<!DOCTYPE html>", 15);
+    proc_free(&r);
+
+    /* A command that fails leaves no folder it made for its output: bad
+     * input found only while writing, and a simulation failure. */
+    expect_err("pesim sweep pareto o/sweep/x.csv --min nosuch --min energy -o gone/a/x.csv",
+               "no column 'nosuch'");
+    r = sh(1, "pesim run --arch eyeriss-v1 --workload wl.yaml --set "
+                              "glb.capacity_bytes=2 -o gone/b/x.txt%s", "");
+    proc_free(&r);
+    assert_false(exists("gone"));
 }
 
 int main(void)

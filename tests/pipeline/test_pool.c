@@ -1,8 +1,9 @@
 /* The thread pool (pipeline/pool.h) and the network runner on it: every
  * job runs exactly once, results placed by index are identical on 1, 2
  * and 4 threads, stop ends the hand-out with every lower job handed out,
- * watch runs on the caller while workers run the jobs, and a worker's
- * stack holds frames far larger than the pipeline's. */
+ * watch runs on the caller while workers run the jobs, a worker's stack
+ * holds frames far larger than the pipeline's, and a network run's
+ * progress reports count its layers. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -202,6 +203,62 @@ static void test_network_threads(void **state)
     pesim_diags_destroy(d);
 }
 
+/* What a progress callback saw: every count, and the caller's thread. */
+struct seen {
+    size_t calls, last_done, total;
+    bool ordered, on_caller;
+    pthread_t caller;
+};
+
+static void saw(const struct pesim_sim_progress *p, void *ctx)
+{
+    struct seen *s = ctx;
+    s->ordered &= p->done >= s->last_done && p->done <= p->total;
+    s->on_caller &= pthread_equal(pthread_self(), s->caller) != 0;
+    s->last_done = p->done;
+    s->total = p->total;
+    s->calls++;
+}
+
+/* Progress of a network run (pesim_sim_network_watched): counts only grow,
+ * on the caller's thread, and end at every layer of the workload, repeats
+ * included (docs/examples/repeats.yaml: 4 layers, 2 distinct); the results
+ * are those of an unwatched run, at 1 and 2 threads. */
+static void test_network_progress(void **state)
+{
+    (void)state;
+    struct pesim_arch a;
+    struct pesim_workload wl;
+    pesim_diags *d = pesim_diags_create();
+    assert_int_equal(pesim_arch_load("eyeriss-v1", &a, d), 0);
+    assert_int_equal(pesim_workload_load("docs/examples/repeats.yaml", &wl, d), 0);
+    assert_int_equal(wl.count, 4);
+    const pesim_dataflow *df = pesim_df_find("ws");
+    struct pesim_layer_result plain[4], watched[4], t1, t2;
+    memset(plain, 0, sizeof plain);
+    memset(watched, 0, sizeof watched);
+    memset(&t1, 0, sizeof t1);
+    memset(&t2, 0, sizeof t2);
+    assert_int_equal(pesim_sim_network(&a, &wl, df, PESIM_ENGINE_EVENT, PESIM_OBJECTIVE_LATENCY,
+                                       1, plain, &t1, d), 0);
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        struct seen s = {.ordered = true, .on_caller = true, .caller = pthread_self()};
+        assert_int_equal(pesim_sim_network_watched(&a, &wl, df, PESIM_ENGINE_EVENT,
+                                                   PESIM_OBJECTIVE_LATENCY, threads, saw, &s,
+                                                   watched, &t2, d), 0);
+        assert_true(s.calls >= 1);
+        assert_true(s.ordered);
+        assert_true(s.on_caller);
+        assert_int_equal(s.last_done, 4);
+        assert_int_equal(s.total, 4);
+        assert_memory_equal(plain, watched, sizeof plain);
+        assert_memory_equal(&t1, &t2, sizeof t1);
+    }
+    assert_int_equal(pesim_diags_count(d), 0);
+    pesim_workload_free(&wl);
+    pesim_diags_destroy(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -210,6 +267,7 @@ int main(void)
         cmocka_unit_test(test_watch),
         cmocka_unit_test(test_worker_stack),
         cmocka_unit_test(test_network_threads),
+        cmocka_unit_test(test_network_progress),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
