@@ -32,6 +32,8 @@ static void arch_check(struct cfg_ctx *ctx, const char *path, void *obj)
     const struct pesim_arch *a = &in->a;
     (void)path;
     pesim_accelergy_note(ctx, &in->acc, a->energy.unit);
+    pesim_noc_derive(ctx, &in->a);
+    pesim_glb_derive(ctx, &in->a);
     for (size_t i = 0; i < PESIM_DS_COUNT; i++) {
         uint64_t word_bytes = pesim_arch_word_bytes(a, (enum pesim_ds)i);
         if (a->glb.holds[i] && a->glb.capacity_bytes != 0 &&

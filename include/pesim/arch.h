@@ -33,6 +33,11 @@ struct pesim_noc_cfg {
     bool multicast;       /* one GLB read reaches every PE that needs it */
     uint32_t reload_width_words; /* outputs: psums sent back down take a bus
                                     of their own this wide (0: the same bus) */
+    /* The file left width_words out: the loader derives it from the array
+     * (the edge the bus feeds; docs/config.md, "Derived defaults") and
+     * derives it again when a --set changes the array. False in an arch
+     * built in C: its value stands. */
+    bool width_derived;
 };
 
 struct pesim_glb_cfg {
@@ -46,6 +51,10 @@ struct pesim_glb_cfg {
     bool double_buffer;         /* tiles take twice their size */
     bool halo;                  /* keeps a sliding window's overlap (level halo) */
     bool interleaved;           /* transfers of a data space share its banks */
+    /* Keys the file left out, derived by the loader from the NoC and what
+     * the GLB holds (docs/config.md, "Derived defaults"), as width_derived
+     * above. */
+    bool banks_derived, bank_words_derived, read_ports_derived, write_ports_derived;
 };
 
 /* A codec on the DRAM link for feature maps (inputs, outputs). RLC is
