@@ -279,6 +279,12 @@ int pesim_arch_validate(const struct pesim_arch *arch, const char *file,
 int pesim_arch_get_number(const struct pesim_arch *arch, const char *path, double *out);
 /* Call each(path, ctx) for every numeric key path, in schema order. */
 void pesim_arch_number_keys(void (*each)(const char *path, void *ctx), void *ctx);
+/* Call each(path, value, ctx) for every key whose value the loader derived
+ * because the file left it out (docs/config.md, "Derived defaults"), in
+ * schema order, with the value used: what the reports list. None for an
+ * arch in the general form or built in C. */
+void pesim_arch_derived_keys(const struct pesim_arch *arch,
+                             void (*each)(const char *path, double value, void *ctx), void *ctx);
 
 /* Expand the shorthand keys (pe_array, noc, glb, dram, energy) into the
  * three-level list (DRAM, GLB with the array's fan-out below, RF). The
