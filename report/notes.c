@@ -54,37 +54,47 @@ static uint32_t partition_banks(const struct pesim_level_cfg *g, unsigned ds)
     return b ? b : 1;
 }
 
+/* The roles of a level that are keys of their own: the port pools (a
+ * count) and Timeloop's bandwidths (a rate). */
+static const struct {
+    const char *key, *what;
+    bool rate;
+} level_keys[PESIM_ROLE_COUNT] = {
+    [PESIM_ROLE_READ_PORTS] = {"read_ports", "read port", false},
+    [PESIM_ROLE_WRITE_PORTS] = {"write_ports", "write port", false},
+    [PESIM_ROLE_READ_BANDWIDTH] = {"read_bandwidth", "read bandwidth", true},
+    [PESIM_ROLE_WRITE_BANDWIDTH] = {"write_bandwidth", "write bandwidth", true},
+};
+
+static double level_value(const struct pesim_level_cfg *g, unsigned role)
+{
+    switch (role) {
+    case PESIM_ROLE_READ_PORTS: return g->read_ports;
+    case PESIM_ROLE_WRITE_PORTS: return g->write_ports;
+    case PESIM_ROLE_READ_BANDWIDTH: return g->read_bandwidth;
+    default: return g->write_bandwidth;
+    }
+}
+
 static void level_note(const struct pesim_arch *a, unsigned lv, unsigned role,
                        struct pesim_report_note *n)
 {
     const struct pesim_level_cfg *g = &a->level[lv];
     const char *name = a->general ? g->name : "GLB";
-    switch (role) {
-    case PESIM_ROLE_READ_PORTS:
-    case PESIM_ROLE_WRITE_PORTS: {
-        const char *k = role == PESIM_ROLE_READ_PORTS ? "read_ports" : "write_ports";
-        n->value = role == PESIM_ROLE_READ_PORTS ? g->read_ports : g->write_ports;
+    const char *k = role < PESIM_ROLE_COUNT ? level_keys[role].key : NULL;
+    if (k) {
+        n->value = level_value(g, role);
         snprintf(n->cause, sizeof n->cause, "%s.%s", g->name, k);
-        snprintf(n->what, sizeof n->what, "the %s %s port%s (%g)", name,
-                 role == PESIM_ROLE_READ_PORTS ? "read" : "write", plural(n->value), n->value);
-        char sk[32];
-        snprintf(sk, sizeof sk, "glb.%s", k);
+        if (level_keys[role].rate)
+            snprintf(n->what, sizeof n->what, "the %s %s (%g word%s/cycle)", name,
+                     level_keys[role].what, n->value, plural(n->value));
+        else
+            snprintf(n->what, sizeof n->what, "the %s %s%s (%g)", name, level_keys[role].what,
+                     plural(n->value), n->value);
+        char sk[40];
+        snprintf(sk, sizeof sk, "glb.%s", k); /* the shorthand has only the ports */
         key_of(n->key, sizeof n->key, a, lv, sk, k);
         return;
-    }
-    case PESIM_ROLE_READ_BANDWIDTH:
-    case PESIM_ROLE_WRITE_BANDWIDTH: {
-        const char *k = role == PESIM_ROLE_READ_BANDWIDTH ? "read_bandwidth" : "write_bandwidth";
-        n->value = role == PESIM_ROLE_READ_BANDWIDTH ? g->read_bandwidth : g->write_bandwidth;
-        snprintf(n->cause, sizeof n->cause, "%s.%s", g->name, k);
-        snprintf(n->what, sizeof n->what, "the %s %s bandwidth (%g word%s/cycle)", name,
-                 role == PESIM_ROLE_READ_BANDWIDTH ? "read" : "write", n->value,
-                 plural(n->value));
-        key_of(n->key, sizeof n->key, a, lv, k, k);
-        return;
-    }
-    default:
-        break;
     }
     /* a data space's partition: its banks' rate, or, unlimited, the
      * partition held by one transfer at a time */
