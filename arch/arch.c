@@ -32,6 +32,8 @@ static void arch_check(struct cfg_ctx *ctx, const char *path, void *obj)
     const struct pesim_arch *a = &in->a;
     (void)path;
     pesim_accelergy_note(ctx, &in->acc, a->energy.unit);
+    pesim_noc_derive(ctx, &in->a);
+    pesim_glb_derive(ctx, &in->a);
     for (size_t i = 0; i < PESIM_DS_COUNT; i++) {
         uint64_t word_bytes = pesim_arch_word_bytes(a, (enum pesim_ds)i);
         if (a->glb.holds[i] && a->glb.capacity_bytes != 0 &&
@@ -243,6 +245,33 @@ int pesim_arch_get_number(const struct pesim_arch *arch, const char *path, doubl
 void pesim_arch_number_keys(void (*each)(const char *path, void *ctx), void *ctx)
 {
     pesim_cfg_number_paths(&arch_section, each, ctx);
+}
+
+/* The keys with derived defaults and the flag that says one was derived. */
+static const struct {
+    const char *path;
+    size_t flag; /* offset of its bool in struct pesim_arch */
+} derived_keys[] = {
+    {"noc.weights.width_words", offsetof(struct pesim_arch, noc[PESIM_DS_WEIGHTS].width_derived)},
+    {"noc.inputs.width_words", offsetof(struct pesim_arch, noc[PESIM_DS_INPUTS].width_derived)},
+    {"noc.outputs.width_words", offsetof(struct pesim_arch, noc[PESIM_DS_OUTPUTS].width_derived)},
+    {"glb.banks", offsetof(struct pesim_arch, glb.banks_derived)},
+    {"glb.bank_words_per_cycle", offsetof(struct pesim_arch, glb.bank_words_derived)},
+    {"glb.read_ports", offsetof(struct pesim_arch, glb.read_ports_derived)},
+    {"glb.write_ports", offsetof(struct pesim_arch, glb.write_ports_derived)},
+};
+
+void pesim_arch_derived_keys(const struct pesim_arch *arch,
+                             void (*each)(const char *path, double value, void *ctx), void *ctx)
+{
+    if (arch->general)
+        return;
+    for (size_t i = 0; i < sizeof derived_keys / sizeof derived_keys[0]; i++) {
+        double v;
+        if (*(const bool *)((const char *)arch + derived_keys[i].flag) &&
+            pesim_arch_get_number(arch, derived_keys[i].path, &v) == 0)
+            each(derived_keys[i].path, v, ctx);
+    }
 }
 
 /* `preset`: the text is a shipped preset, whose Accelergy files are

@@ -49,6 +49,14 @@ extern const struct cfg_section pesim_noc_section;
 extern const struct cfg_section pesim_glb_section;
 extern const struct cfg_section pesim_dram_section;
 extern const struct cfg_section pesim_energy_section;
+/* The shorthand's derived defaults (docs/config.md, "Derived defaults"),
+ * called by the root check after every section's: for each key whose
+ * default is derived, whether it takes it now (pesim_cfg_defaulted, kept in
+ * its *_derived flag), and its value from the array (pe_array/: the NoC's
+ * widths) and from those widths (memory/: the GLB's banks, bank width,
+ * ports), in that order. */
+void pesim_noc_derive(struct cfg_ctx *ctx, struct pesim_arch *a);
+void pesim_glb_derive(struct cfg_ctx *ctx, struct pesim_arch *a);
 /* The general form (docs/config.md, "Levels"): a level (memory/level_cfg.c)
  * and the fan-out below it (pe_array/fanout_cfg.c); the list parser takes
  * the key's offset to a struct pesim_arch and fills nlevels, level[] and

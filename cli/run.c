@@ -216,6 +216,8 @@ int pesim_cli_run(int argc, char **argv)
     job.ctx.arch = &arch;
     job.ctx.workload = wl.name;
     job.ctx.command = command = pesim_cli_command_line("pesim run", argc, argv);
+    job.ctx.objective = o.objective;
+    job.ctx.explicit_mapping = o.mapping != NULL;
     job.run.layers = res;
     job.run.n = wl.count;
     if (o.mapping) {

@@ -234,6 +234,28 @@ bool pesim_cfg_given(const struct cfg_ctx *ctx, const char *secpath,
     return find_rec(ctx, full) != NULL;
 }
 
+bool pesim_cfg_defaulted(const struct cfg_ctx *ctx, const char *secpath, const char *key,
+                         bool was)
+{
+    if (pesim_cfg_given(ctx, secpath, key))
+        return false;
+    if (ctx->loading)
+        return true;
+    /* A --set records the root ("") too: only a named section counts. */
+    char probe[PATH_MAX_LEN];
+    snprintf(probe, sizeof probe, "%s", secpath ? secpath : "");
+    while (*probe) {
+        if (find_rec(ctx, probe))
+            return true;
+        char *dot = strrchr(probe, '.');
+        if (dot)
+            *dot = '\0';
+        else
+            probe[0] = '\0';
+    }
+    return was;
+}
+
 static void error_key(struct cfg_ctx *ctx, enum pesim_diag_code code, const char *secpath,
                       const char *key, const char *fmt, va_list ap)
 {
@@ -1041,7 +1063,9 @@ static void write_table(FILE *out, const struct cfg_section *sec,
         char al[512];
         allowed(k, al, sizeof al);
         char def[128];
-        if (k->def)
+        if (k->def_doc)
+            snprintf(def, sizeof def, "%s", k->def_doc);
+        else if (k->def)
             snprintf(def, sizeof def, "`%s`", k->def);
         else if (k->flags & CFG_F_OPTIONAL)
             snprintf(def, sizeof def, "(optional)");

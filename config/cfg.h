@@ -65,6 +65,9 @@ struct cfg_key {
     double dmin, dmax;        /* doubles */
     const char *const *names; /* enums: NULL-terminated */
     const char *def;          /* default as YAML text; NULL = required */
+    const char *def_doc;      /* docs: the Default cell instead of `def`, for
+                                 a default that a check derives from other
+                                 keys (`def` is only what it starts as) */
     const char *unit;         /* "" when none */
     const char *desc;         /* one line, for docs/config.md */
     size_t offset;            /* of the field (or sub-object) in the object */
@@ -195,6 +198,14 @@ void pesim_cfg_error_keyc(struct cfg_ctx *ctx, enum pesim_diag_code code, const 
 /* Whether SECPATH.KEY was given in this document or --set. */
 bool pesim_cfg_given(const struct cfg_ctx *ctx, const char *secpath,
                      const char *key);
+/* Whether SECPATH.KEY takes its default now: it is not given, and either
+ * a whole document is being read or a --set replaced a section that holds
+ * it (whose keys left out take their defaults); otherwise `was`, what the
+ * caller recorded before. For keys whose default is derived from other
+ * keys: the caller keeps the answer, so that a later --set of those keys
+ * derives the value again (docs/config.md, "Derived defaults"). */
+bool pesim_cfg_defaulted(const struct cfg_ctx *ctx, const char *secpath, const char *key,
+                         bool was);
 /* "SECPATH.KEY" ("KEY" at the root, "SECPATH" for an empty key). */
 void pesim_cfg_join(char *buf, size_t size, const char *secpath,
                     const char *key);

@@ -59,6 +59,7 @@ static int take(struct resources *rs, const struct pesim_comp_timing *t,
         x->stall = t->res[i].stall;
         x->pool = t->res[i].pool;
         x->site = (uint8_t)site;
+        x->role = PESIM_ROLE_WEIGHTS; /* until a role says otherwise (the DRAM channel) */
         map[i] = rs->n++;
     }
     return 0;
@@ -67,6 +68,14 @@ static int take(struct resources *rs, const struct pesim_comp_timing *t,
 static uint8_t role(const uint8_t map[PESIM_COMP_RES_MAX], uint8_t local)
 {
     return local < PESIM_COMP_RES_MAX ? map[local] : RES_NONE;
+}
+
+/* Mark the engine's resource `res` (RES_NONE: none) as playing `what` at
+ * its site, for the stalls by role. */
+static void mark(struct resources *rs, uint8_t res, enum pesim_stall_role what)
+{
+    if (res != RES_NONE)
+        rs->r[res].role = (uint8_t)what;
 }
 
 static void timing(const struct pesim_component_kind *k, const struct pesim_arch *a,
@@ -121,6 +130,12 @@ int pesim_components_build(struct run *r)
         rs->wport[lv] = role(map, t.wport);
         rs->rbw[lv] = role(map, t.rbw);
         rs->wbw[lv] = role(map, t.wbw);
+        for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++)
+            mark(rs, rs->part[lv][ds], (enum pesim_stall_role)ds);
+        mark(rs, rs->rport[lv], PESIM_ROLE_READ_PORTS);
+        mark(rs, rs->wport[lv], PESIM_ROLE_WRITE_PORTS);
+        mark(rs, rs->rbw[lv], PESIM_ROLE_READ_BANDWIDTH);
+        mark(rs, rs->wbw[lv], PESIM_ROLE_WRITE_BANDWIDTH);
         /* Timeloop's bandwidths are rates shared by every transfer on them
          * (docs/model.md §8.2), not servers a transfer holds */
         if (rs->rbw[lv] != RES_NONE && rs->r[rs->rbw[lv]].rate != UINT64_MAX)
@@ -137,8 +152,10 @@ int pesim_components_build(struct run *r)
         if (rc)
             return rc;
         rs->net_reload[f] = role(map, t.reload);
+        mark(rs, rs->net_reload[f], PESIM_ROLE_RELOAD);
         for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
             rs->net[f][ds] = role(map, t.data[ds]);
+            mark(rs, rs->net[f][ds], (enum pesim_stall_role)ds);
             /* a bus of unlimited width carries any number of transfers at
              * once: held by one that a bandwidth elsewhere bounds, it made
              * the next one (a psum drain after a reload) wait */

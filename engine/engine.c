@@ -72,6 +72,7 @@ static void report(const struct run *r, struct pesim_layer_result *out)
                              : 0;
     memcpy(out->stalls, r->stalls, sizeof out->stalls);
     memcpy(out->site_stalls, r->site_stalls, sizeof out->site_stalls);
+    memcpy(out->role_stalls, r->role_stalls, sizeof out->role_stalls);
     out->events = r->events;
 }
 

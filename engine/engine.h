@@ -31,6 +31,7 @@ struct res {
     uint8_t pool;       /* servers taking the same queue (ports) */
     uint8_t site;       /* whose: a level's index, or PESIM_LEVELS_MAX + the
                            index of the level above a fan-out */
+    uint8_t role;       /* what it is there (enum pesim_stall_role) */
     /* the engine's state */
     uint64_t free_at[8];/* per server: cycle it is released (event engine) */
     uint64_t last_start;/* FIFO: nobody starts before an earlier user */
@@ -197,6 +198,7 @@ struct run {
     /* the same cycles (but compute, fill_drain and dram_latency) by the
      * site of the resource charged: levels, then fan-outs */
     uint64_t site_stalls[2 * PESIM_LEVELS_MAX];
+    uint64_t role_stalls[2 * PESIM_LEVELS_MAX][PESIM_ROLE_COUNT]; /* and by role */
     uint64_t cycles;
     uint64_t events;
     /* steady state (docs/model.md §8.4): the first compute's start, the

@@ -124,6 +124,7 @@ static void add_res(struct run *r, uint8_t res, uint64_t a, uint64_t b)
         const struct res *x = &r->rs.r[res];
         r->stalls[x->stall] += b - a;
         r->site_stalls[x->site % (2 * PESIM_LEVELS_MAX)] += b - a;
+        r->role_stalls[x->site % (2 * PESIM_LEVELS_MAX)][x->role % PESIM_ROLE_COUNT] += b - a;
         if (r->trace)
             trace_stall(r->trace, x->stall, a, b);
     }

@@ -43,17 +43,21 @@ static const struct cfg_key glb_keys[] = {
      .desc = "Total capacity (0 = no GLB; then holds must be [])",
      .offset = offsetof(struct pesim_glb_cfg, capacity_bytes)},
     {.name = "banks", .type = CFG_U32, .umin = 1, .umax = 4096, .def = "1",
-     .unit = "", .desc = "Independently accessed banks",
+     .def_doc = "derived: one per data space held", .unit = "",
+     .desc = "Independently accessed banks",
      .offset = offsetof(struct pesim_glb_cfg, banks)},
     {.name = "bank_words_per_cycle", .type = CFG_U32, .umin = 0,
-     .umax = 65536, .def = "1", .unit = "words/cycle",
+     .umax = 65536, .def = "1", .def_doc = "derived: the widest NoC bus it feeds",
+     .unit = "words/cycle",
      .desc = "Words one bank reads or writes per cycle (0 = unlimited)",
      .offset = offsetof(struct pesim_glb_cfg, bank_words_per_cycle)},
     {.name = "read_ports", .type = CFG_U32, .umin = 1, .umax = 8, .def = "1",
-     .unit = "", .desc = "GLB reads in flight at once",
+     .def_doc = "derived: one per data space held", .unit = "",
+     .desc = "GLB reads in flight at once",
      .offset = offsetof(struct pesim_glb_cfg, read_ports)},
     {.name = "write_ports", .type = CFG_U32, .umin = 1, .umax = 8,
-     .def = "1", .unit = "", .desc = "GLB writes in flight at once",
+     .def = "1", .def_doc = "derived: one per data space held", .unit = "",
+     .desc = "GLB writes in flight at once",
      .offset = offsetof(struct pesim_glb_cfg, write_ports)},
     {.name = "holds", .type = CFG_DS_LIST,
      .def = "[weights, inputs, outputs]", .unit = "",
@@ -77,6 +81,46 @@ static const struct cfg_key glb_keys[] = {
 
 const struct cfg_section pesim_glb_section = {
     glb_keys, sizeof glb_keys / sizeof glb_keys[0], glb_check};
+
+/* Derived defaults of the GLB (docs/config.md, "Derived defaults"): what
+ * feeds the NoC's buses at their full rate, so that a file giving only the
+ * array and the capacity is not bound by a one-word, one-bank, one-port
+ * buffer. A bank per data space held (glb.c splits the banks between them,
+ * so each gets a partition of its own), each as wide as the widest bus of
+ * the data spaces held (0, unlimited, when one of them is), and a read and a
+ * write port per data space held, so every partition is read and written
+ * at once (Eyeriss v1: 3 and 3). Runs after pesim_noc_derive. */
+void pesim_glb_derive(struct cfg_ctx *ctx, struct pesim_arch *a)
+{
+    struct pesim_glb_cfg *g = &a->glb;
+    uint32_t held = 0, widest = 0;
+    bool unlimited = false;
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+        if (!g->holds[ds])
+            continue;
+        held++;
+        unlimited = unlimited || a->noc[ds].width_words == 0;
+        if (a->noc[ds].width_words > widest)
+            widest = a->noc[ds].width_words;
+    }
+    uint32_t per_ds = held ? held : 1;
+    g->banks_derived = pesim_cfg_defaulted(ctx, "glb", "banks", g->banks_derived);
+    g->bank_words_derived = pesim_cfg_defaulted(ctx, "glb", "bank_words_per_cycle",
+                                                g->bank_words_derived);
+    g->read_ports_derived = pesim_cfg_defaulted(ctx, "glb", "read_ports", g->read_ports_derived);
+    g->write_ports_derived = pesim_cfg_defaulted(ctx, "glb", "write_ports", g->write_ports_derived);
+    if (g->banks_derived)
+        g->banks = per_ds;
+    if (g->bank_words_derived) {
+        /* the smallest partition, as glb.c splits the banks */
+        uint32_t banks = g->banks / per_ds ? g->banks / per_ds : 1;
+        g->bank_words_per_cycle = unlimited ? 0 : held ? (widest + banks - 1) / banks : 1;
+    }
+    if (g->read_ports_derived)
+        g->read_ports = per_ds;
+    if (g->write_ports_derived)
+        g->write_ports = per_ds;
+}
 
 static void dram_check(struct cfg_ctx *ctx, const char *path, void *obj)
 {

@@ -1,6 +1,7 @@
 /* Schema of the PE array (pe_array: rows, cols, MAC latency, scratchpads)
  * and of the NoC (noc: one bus per data space). */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "arch/arch_in.h"
@@ -95,7 +96,8 @@ const struct cfg_section pesim_pe_array_section = {
 
 static const struct cfg_key noc_bus_keys[] = {
     {.name = "width_words", .type = CFG_U32, .umin = 0, .umax = 65536,
-     .def = "1", .unit = "words/cycle",
+     .def = "1", .def_doc = "derived: `pe_array.rows` (inputs), `pe_array.cols` (weights, outputs)",
+     .unit = "words/cycle",
      .desc = "Words per cycle on the bus between the GLB and the PEs (0 = unlimited)",
      .offset = offsetof(struct pesim_noc_cfg, width_words)},
     {.name = "multicast", .type = CFG_BOOL, .def = "true", .unit = "",
@@ -137,3 +139,25 @@ static const struct cfg_key noc_keys[] = {
 
 const struct cfg_section pesim_noc_section = {
     noc_keys, sizeof noc_keys / sizeof noc_keys[0], NULL};
+
+/* The edge of the array a data space's bus feeds, in PEs (docs/config.md,
+ * "Derived defaults"): as in a weight-stationary array (the book's §5.7.1,
+ * the TPU, SCALE-Sim's feeds), inputs enter along the rows, one word per
+ * row broadcast across it; weights are loaded along the columns; the psums
+ * reduced down each column leave at the bottom edge, one per column. */
+static uint32_t edge_pes(const struct pesim_pe_array_cfg *pe, unsigned ds)
+{
+    return ds == PESIM_DS_INPUTS ? pe->rows : pe->cols;
+}
+
+void pesim_noc_derive(struct cfg_ctx *ctx, struct pesim_arch *a)
+{
+    for (unsigned ds = 0; ds < PESIM_DS_COUNT; ds++) {
+        struct pesim_noc_cfg *bus = &a->noc[ds];
+        char path[32];
+        snprintf(path, sizeof path, "noc.%s", pesim_ds_name((enum pesim_ds)ds));
+        bus->width_derived = pesim_cfg_defaulted(ctx, path, "width_words", bus->width_derived);
+        if (bus->width_derived)
+            bus->width_words = edge_pes(&a->pe_array, ds);
+    }
+}

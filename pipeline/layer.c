@@ -289,8 +289,11 @@ void pesim_sim_total(const struct pesim_arch *arch,
         t->engine = r[i].engine;
         t->cycles += r[i].cycles;
         t->steady_cycles += r[i].steady_cycles;
-        for (unsigned k = 0; k < 2 * PESIM_LEVELS_MAX; k++)
+        for (unsigned k = 0; k < 2 * PESIM_LEVELS_MAX; k++) {
             t->site_stalls[k] += r[i].site_stalls[k];
+            for (unsigned w = 0; w < PESIM_ROLE_COUNT; w++)
+                t->role_stalls[k][w] += r[i].role_stalls[k][w];
+        }
         for (unsigned lv = 0; lv < PESIM_LEVELS_MAX; lv++)
             t->throttling[lv] = i == 0 || r[i].throttling[lv] < t->throttling[lv]
                                     ? r[i].throttling[lv] : t->throttling[lv];

@@ -106,15 +106,18 @@ static void c_mapping(struct pesim_report_sink *s, const char *key,
     }
 }
 
-static void row(struct csv *c, const struct pesim_arch *arch, const char *dataflow,
-                const struct pesim_layer_result *r, bool total,
-                const char *unit)
+static void row(struct csv *c, const struct pesim_report_ctx *ctx, const char *dataflow,
+                const struct pesim_layer_result *r, bool total)
 {
+    const struct pesim_arch *arch = pesim_report_arch(ctx);
+    const char *unit = pesim_report_unit(ctx);
     c->first = true;
     c->depth = 0;
     c->sink.hidden = 0;
     if (leaf(c, "dataflow"))
         put_field(c->out, dataflow ? dataflow : "");
+    if (leaf(c, "objective"))
+        put_field(c->out, pesim_report_objective(ctx));
     pesim_report_walk(&c->sink, arch, r, total, unit);
     fputc('\n', c->out);
 }
@@ -130,10 +133,9 @@ static void init(struct csv *c, FILE *out)
 static void rows(struct csv *c, const struct pesim_report_ctx *ctx,
                  const struct pesim_run *run)
 {
-    const char *unit = pesim_report_unit(ctx);
     for (size_t i = 0; i < run->n; i++)
-        row(c, pesim_report_arch(ctx), run->dataflow, &run->layers[i], false, unit);
-    row(c, pesim_report_arch(ctx), run->dataflow, &run->total, true, unit);
+        row(c, ctx, run->dataflow, &run->layers[i], false);
+    row(c, ctx, run->dataflow, &run->total, true);
 }
 
 static void header_row(struct csv *c, const struct pesim_report_ctx *ctx)
@@ -144,7 +146,7 @@ static void header_row(struct csv *c, const struct pesim_report_ctx *ctx)
     memset(&zero, 0, sizeof zero);
     zero.energy.nrows = pesim_energy_rows(pesim_report_arch(ctx));
     c->header = true;
-    row(c, pesim_report_arch(ctx), NULL, &zero, false, pesim_report_unit(ctx));
+    row(c, ctx, NULL, &zero, false);
     c->header = false;
 }
 

@@ -223,6 +223,25 @@ static void run_fields(struct json *j, const struct pesim_report_ctx *ctx,
     open_(j, "total", '{', false);
     pesim_report_walk(&j->sink, pesim_report_arch(ctx), &run->total, true, unit);
     close_(j, '}');
+    /* notes on the total (docs/cli.md, "Notes"): a list, so that other
+     * kinds can join the bound one */
+    struct pesim_report_note n;
+    open_(j, "notes", '[', false);
+    if (pesim_report_bound_note(ctx ? ctx->arch : NULL, &run->total, &n)) {
+        open_(j, NULL, '{', true);
+        j_str(&j->sink, "kind", "bound");
+        j_str(&j->sink, "cause", n.cause);
+        j_f64(&j->sink, "share", n.share);
+        j_str(&j->sink, "key", n.key);
+        j_f64(&j->sink, "value", n.value);
+        close_(j, '}');
+    }
+    close_(j, ']');
+}
+
+static void j_derived(const char *path, double value, void *ctx)
+{
+    j_f64(&((struct json *)ctx)->sink, path, value);
 }
 
 static void header(struct json *j, const struct pesim_report_ctx *ctx)
@@ -231,6 +250,11 @@ static void header(struct json *j, const struct pesim_report_ctx *ctx)
     j_str(&j->sink, "command", ctx && ctx->command ? ctx->command : "");
     j_str(&j->sink, "arch", ctx && ctx->arch ? ctx->arch->name : "");
     j_str(&j->sink, "workload", ctx && ctx->workload ? ctx->workload : "");
+    j_str(&j->sink, "objective", pesim_report_objective(ctx));
+    open_(j, "derived", '{', false);
+    if (ctx && ctx->arch)
+        pesim_arch_derived_keys(ctx->arch, j_derived, j);
+    close_(j, '}');
 }
 
 static int finish(FILE *out)

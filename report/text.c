@@ -241,6 +241,46 @@ static void title(FILE *out, const struct pesim_report_ctx *ctx)
             ctx && ctx->workload ? pesim_visible(shown, sizeof shown, ctx->workload) : "?");
 }
 
+static void derived_item(const char *path, double value, void *ctx)
+{
+    fprintf(ctx, " %s=%g", path, value);
+}
+
+static void derived_count(const char *path, double value, void *ctx)
+{
+    (void)path;
+    (void)value;
+    ++*(size_t *)ctx;
+}
+
+/* The keys the file left out and the values derived for them, after the
+ * title (docs/config.md, "Derived defaults"): the value used is shown. */
+static void derived(FILE *out, const struct pesim_report_ctx *ctx)
+{
+    size_t n = 0;
+    if (ctx && ctx->arch)
+        pesim_arch_derived_keys(ctx->arch, derived_count, &n);
+    if (!n)
+        return;
+    fputs("derived defaults:", out);
+    pesim_arch_derived_keys(ctx->arch, derived_item, out);
+    fputs(" (docs/config.md, \"Derived defaults\")\n", out);
+}
+
+/* The bound note of a run's total, if any, after a blank line unless
+ * *noted (one was printed before it); `prefix` names the dataflow. */
+static void bound_note(FILE *out, const struct pesim_report_ctx *ctx, const char *prefix,
+                       const struct pesim_layer_result *total, bool *noted)
+{
+    struct pesim_report_note n;
+    if (!pesim_report_bound_note(ctx ? ctx->arch : NULL, total, &n))
+        return;
+    if (!*noted)
+        fputc('\n', out);
+    pesim_report_note_text(out, prefix, &n);
+    *noted = true;
+}
+
 static const char *df_title(const char *name)
 {
     const pesim_dataflow *df = name ? pesim_df_find(name) : NULL;
@@ -291,7 +331,9 @@ int pesim_report_text_run(FILE *out, const struct pesim_report_ctx *ctx,
     fprintf(out, ", dataflow %s", run->dataflow ? run->dataflow : "?");
     if (dtitle)
         fprintf(out, " (%s)", dtitle);
-    fputs("\n\n", out);
+    fprintf(out, ", objective %s\n", pesim_report_objective(ctx));
+    derived(out, ctx);
+    fputc('\n', out);
     table(out, run, (int)run->n + 1, RUN_COLS, run_cell);
     size_t same = 0;
     for (size_t i = 0; i < run->n; i++)
@@ -299,6 +341,8 @@ int pesim_report_text_run(FILE *out, const struct pesim_report_ctx *ctx,
     if (same)
         fprintf(out, "\n(=) %zu of %zu layers repeat the shape of an earlier layer and reuse "
                      "its simulation (`same_as` in JSON).\n", same, run->n);
+    bool noted = false;
+    bound_note(out, ctx, NULL, &run->total, &noted);
     fprintf(out, "\nEnergy of the total by level and data space (%s):\n\n",
             unit_title(ctx));
     struct energy_table et = {&run->total.energy, pesim_report_arch(ctx)};
@@ -312,6 +356,17 @@ int pesim_report_text_run(FILE *out, const struct pesim_report_ctx *ctx,
 }
 
 /* ---- compare: one row per dataflow ------------------------------------- */
+
+/* What the objective minimized, for compare's title. */
+static const char *objective_goal(const struct pesim_report_ctx *ctx)
+{
+    switch (ctx && !ctx->explicit_mapping ? ctx->objective : PESIM_OBJECTIVE_COUNT) {
+    case PESIM_OBJECTIVE_LATENCY: return "its fewest cycles";
+    case PESIM_OBJECTIVE_ENERGY: return "its least energy";
+    case PESIM_OBJECTIVE_EDP: return "its least energy x cycles";
+    default: return "the given mapping";
+    }
+}
 
 static const char *const cmp_head[] = {
     "dataflow", "cycles", "latency (ms)", "energy", "energy/MAC",
@@ -352,8 +407,17 @@ int pesim_report_text_compare(FILE *out, const struct pesim_report_ctx *ctx,
     char buf[CELL];
     title(out, ctx);
     size_t layers = n ? runs[0].n : 0;
-    fprintf(out, ", %zu layer%s\n\n", layers, layers == 1 ? "" : "s");
+    fprintf(out, ", %zu layer%s, objective %s (each dataflow mapped for %s)\n", layers,
+            layers == 1 ? "" : "s", pesim_report_objective(ctx), objective_goal(ctx));
+    derived(out, ctx);
+    fputc('\n', out);
     table(out, &c, (int)n, CMP_COLS, cmp_cell);
+    bool noted = false;
+    for (size_t i = 0; i < n; i++) {
+        char prefix[PESIM_NAME_MAX + 2];
+        snprintf(prefix, sizeof prefix, "%s: ", runs[i].dataflow ? runs[i].dataflow : "?");
+        bound_note(out, ctx, prefix, &runs[i].total, &noted);
+    }
     fprintf(out, "\nEnergy share by level and data space (%s)%s:\n\n", unit_title(ctx),
             n && cycle_level(&runs[0].total) ? "; where the cycles went" : "");
     for (size_t i = 0; i < n; i++) {

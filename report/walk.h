@@ -67,4 +67,28 @@ int pesim_report_text_compare(FILE *out, const struct pesim_report_ctx *ctx,
                               const struct pesim_run *runs, size_t n);
 const char *pesim_report_unit(const struct pesim_report_ctx *ctx);
 
+/* ---- notes (notes.c; docs/cli.md, "Notes") ---- */
+
+/* One resource charged more than half of a result's cycles. */
+struct pesim_report_note {
+    char cause[80];   /* the resource: "noc.inputs", "glb.read_ports",
+                         "dram.bandwidth", "dram.latency", "NET.outputs.reload" */
+    char what[128];   /* it in words, with its size: "the NoC inputs bus (1 word/cycle)" */
+    char key[112];    /* the key that sizes it: "noc.inputs.width_words",
+                         "levels.NAME.fanout.network.inputs.width_words" */
+    const char *verb; /* what to do with the key: "raise", "lower", "set" (to true) */
+    double share;     /* of the cycles, in (0.5, 1] */
+    double value;     /* the key's value in the run */
+};
+/* The bound note of r on arch: true with *n filled when one resource (a
+ * site and role of r->role_stalls, or DRAM latency) was charged more than
+ * half of r's cycles; false otherwise, and always for the analysis engine
+ * (no stalls). */
+bool pesim_report_bound_note(const struct pesim_arch *arch, const struct pesim_layer_result *r,
+                             struct pesim_report_note *n);
+/* "note: [prefix]52% of the cycles wait on WHAT: raise KEY\n" */
+void pesim_report_note_text(FILE *out, const char *prefix, const struct pesim_report_note *n);
+/* What chose the mappings: "latency", "energy", "edp", or "explicit mapping". */
+const char *pesim_report_objective(const struct pesim_report_ctx *ctx);
+
 #endif

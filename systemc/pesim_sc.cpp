@@ -439,7 +439,9 @@ std::string accelerator::json() const
     run.layers = &result_;
     run.n = 1;
     pesim_sim_total(&arch, &result_, 1, &run.total);
-    struct pesim_report_ctx ctx = {&arch, wl.name, NULL};
+    /* the binding maps for latency (start()), or runs the mapping given */
+    struct pesim_report_ctx ctx = {&arch, wl.name, NULL, PESIM_OBJECTIVE_LATENCY,
+                                   r_[REG_MAPPING / 4] != 0};
     char *buf = nullptr;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);

@@ -33,6 +33,11 @@ struct pesim_noc_cfg {
     bool multicast;       /* one GLB read reaches every PE that needs it */
     uint32_t reload_width_words; /* outputs: psums sent back down take a bus
                                     of their own this wide (0: the same bus) */
+    /* The file left width_words out: the loader derives it from the array
+     * (the edge the bus feeds; docs/config.md, "Derived defaults") and
+     * derives it again when a --set changes the array. False in an arch
+     * built in C: its value stands. */
+    bool width_derived;
 };
 
 struct pesim_glb_cfg {
@@ -46,6 +51,10 @@ struct pesim_glb_cfg {
     bool double_buffer;         /* tiles take twice their size */
     bool halo;                  /* keeps a sliding window's overlap (level halo) */
     bool interleaved;           /* transfers of a data space share its banks */
+    /* Keys the file left out, derived by the loader from the NoC and what
+     * the GLB holds (docs/config.md, "Derived defaults"), as width_derived
+     * above. */
+    bool banks_derived, bank_words_derived, read_ports_derived, write_ports_derived;
 };
 
 /* A codec on the DRAM link for feature maps (inputs, outputs). RLC is
@@ -270,6 +279,12 @@ int pesim_arch_validate(const struct pesim_arch *arch, const char *file,
 int pesim_arch_get_number(const struct pesim_arch *arch, const char *path, double *out);
 /* Call each(path, ctx) for every numeric key path, in schema order. */
 void pesim_arch_number_keys(void (*each)(const char *path, void *ctx), void *ctx);
+/* Call each(path, value, ctx) for every key whose value the loader derived
+ * because the file left it out (docs/config.md, "Derived defaults"), in
+ * schema order, with the value used: what the reports list. None for an
+ * arch in the general form or built in C. */
+void pesim_arch_derived_keys(const struct pesim_arch *arch,
+                             void (*each)(const char *path, double value, void *ctx), void *ctx);
 
 /* Expand the shorthand keys (pe_array, noc, glb, dram, energy) into the
  * three-level list (DRAM, GLB with the array's fan-out below, RF). The

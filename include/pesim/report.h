@@ -24,6 +24,11 @@ struct pesim_report_ctx {
     const struct pesim_arch *arch;
     const char *workload; /* name */
     const char *command;  /* the command line that made it (JSON "command"); may be NULL */
+    /* What chose the mappings, stated by every format: the mapper's
+     * objective, or, when explicit_mapping (run --mapping), a mapping the
+     * user gave. */
+    enum pesim_objective objective;
+    bool explicit_mapping;
 };
 
 /* `pesim run` output. Returns 0 or PESIM_E_IO. */

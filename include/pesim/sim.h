@@ -31,6 +31,23 @@ enum pesim_stall {
     PESIM_STALL_COUNT
 };
 
+/* Which resource of a site a stall was charged to (a result's
+ * role_stalls): the partition of a data space at a storage level, or its
+ * bus below a fan-out, by the data space (DRAM's one channel counts as
+ * weights'); a network's own bus for psums brought back down; a level's
+ * read or write port pool; its read or write bandwidth (Timeloop's). */
+enum pesim_stall_role {
+    PESIM_ROLE_WEIGHTS,     /* = PESIM_DS_WEIGHTS, and the DRAM channel */
+    PESIM_ROLE_INPUTS,      /* = PESIM_DS_INPUTS */
+    PESIM_ROLE_OUTPUTS,     /* = PESIM_DS_OUTPUTS */
+    PESIM_ROLE_RELOAD,
+    PESIM_ROLE_READ_PORTS,
+    PESIM_ROLE_WRITE_PORTS,
+    PESIM_ROLE_READ_BANDWIDTH,
+    PESIM_ROLE_WRITE_BANDWIDTH,
+    PESIM_ROLE_COUNT
+};
+
 struct pesim_layer_result {
     struct pesim_layer layer;  /* as run: its im2col view on an im2col arch */
     struct pesim_layer source; /* as given */
@@ -62,6 +79,9 @@ struct pesim_layer_result {
      * channel is level 0), [PESIM_LEVELS_MAX + lv] the network below
      * level lv. */
     uint64_t site_stalls[2 * PESIM_LEVELS_MAX];
+    /* The same cycles by the resource of the site (enum pesim_stall_role):
+     * each row sums to its site_stalls. */
+    uint64_t role_stalls[2 * PESIM_LEVELS_MAX][PESIM_ROLE_COUNT];
     /* Per level, Timeloop's "bandwidth throttling" of the analysis: ideal
      * cycles over the level's cycles at its read_bandwidth and
      * write_bandwidth (pesim_map_level_bw_cycles), at most 1; 1 where it

@@ -517,10 +517,12 @@ static void test_explicit_mapping(void **state)
     struct proc_result b = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet",
                                "--layer", "CONV1", "--format", "csv", "--mapping",
                                "docs/examples/conv1-ws.yaml");
-    proc_expect(&a, 0, "\nws,CONV1,", NULL);
-    proc_expect(&b, 0, "\nmapping,CONV1,", NULL);
-    /* The same layer row once the dataflow column is set aside. */
-    char *ra = strstr(a.out, "\nws,") + 3, *rb = strstr(b.out, "\nmapping,") + 8;
+    proc_expect(&a, 0, "\nws,latency,CONV1,", NULL);
+    proc_expect(&b, 0, "\nmapping,explicit mapping,CONV1,", NULL);
+    /* The same layer row once the dataflow and objective columns are set
+     * aside. */
+    char *ra = strstr(a.out, "\nws,latency,") + 11;
+    char *rb = strstr(b.out, "\nmapping,explicit mapping,") + 25;
     *strchr(ra, '\n') = '\0';
     *strchr(rb, '\n') = '\0';
     assert_string_equal(ra, rb);
@@ -598,8 +600,8 @@ static void test_trace_option(void **state)
                                "--trace-window", "0:20000");
     struct proc_result b = RUN("run", "--arch", "eyeriss-v1", "--workload", "alexnet", "--layer",
                                "CONV1", "--dataflow", "rs", "--format", "csv");
-    proc_expect(&a, 0, "\nrs,CONV1,", NULL);
-    proc_expect(&b, 0, "\nrs,CONV1,", NULL);
+    proc_expect(&a, 0, "\nrs,latency,CONV1,", NULL);
+    proc_expect(&b, 0, "\nrs,latency,CONV1,", NULL);
     assert_string_equal(a.out, b.out);
     size_t len = 0;
     char *t = proc_read_file(path, &len);
@@ -641,8 +643,8 @@ static void test_import(void **state)
     struct proc_result x = RUN("run", "--arch", "eyeriss-v1", "--workload",
                                "docs/examples/repeats.yaml", "--format", "csv");
     struct proc_result y = RUN("run", "--arch", "eyeriss-v1", "--workload", path, "--format", "csv");
-    proc_expect(&x, 0, "\nws,d,", NULL);
-    proc_expect(&y, 0, "\nws,d,", NULL);
+    proc_expect(&x, 0, "\nws,latency,d,", NULL);
+    proc_expect(&y, 0, "\nws,latency,d,", NULL);
     assert_string_equal(x.out, y.out);
     struct proc_result n = RUN("import");
     proc_expect(&n, 2, NULL, "missing FILE");
@@ -666,7 +668,8 @@ static void test_main_job_json(void **state)
     proc_expect(&r, 0, NULL, NULL);
     struct json j;
     json_load(&j, r.out, r.out_len);
-    static const char *const top[] = {"pesim", "command", "arch", "workload", "dataflows", NULL};
+    static const char *const top[] = {"pesim", "command", "arch", "workload", "objective",
+                                      "derived", "dataflows", NULL};
     keys_are(&j, root(&j), top);
     assert_string_equal(scalar(get(&j, root(&j), "pesim")), pesim_version());
     assert_string_equal(scalar(get(&j, root(&j), "command")),
@@ -676,7 +679,7 @@ static void test_main_job_json(void **state)
     assert_string_equal(scalar(get(&j, root(&j), "workload")), "alexnet");
     yaml_node_t *dfs = get(&j, root(&j), "dataflows");
     assert_int_equal(count(dfs), pesim_df_count());
-    static const char *const run_keys[] = {"dataflow", "layers", "total", NULL};
+    static const char *const run_keys[] = {"dataflow", "layers", "total", "notes", NULL};
     for (size_t i = 0; i < count(dfs); i++) {
         yaml_node_t *d = item(&j, dfs, i);
         keys_are(&j, d, run_keys);
@@ -719,7 +722,8 @@ static void test_map_round_trip(void **state)
     remove(path);
     proc_expect(&a, 0, NULL, NULL);
     proc_expect(&b, 0, NULL, NULL);
-    /* compare line by line without the first (dataflow) column */
+    /* compare line by line without the first two (dataflow, objective)
+     * columns */
     char *pa = a.out, *pb = b.out;
     int lines = 0;
     while (*pa && *pb) {
@@ -727,7 +731,7 @@ static void test_map_round_trip(void **state)
         assert_non_null(ea);
         assert_non_null(eb);
         *ea = *eb = '\0';
-        assert_string_equal(skip_field(pa), skip_field(pb));
+        assert_string_equal(skip_field(skip_field(pa)), skip_field(skip_field(pb)));
         pa = ea + 1;
         pb = eb + 1;
         lines++;
@@ -751,7 +755,7 @@ static void test_map_round_trip(void **state)
                                  "--layers", "CONV1,CONV2", "--mapping",
                                  "docs/examples/conv1-ws.yaml");
     remove(path);
-    proc_expect(&a, 0, "\nmapping,CONV5,", NULL);
+    proc_expect(&a, 0, "\nmapping,explicit mapping,CONV5,", NULL);
     proc_expect(&b, 0, NULL, NULL);
     proc_expect(&miss, 2, NULL, "error: no mapping for layer FC6, expected an entry {layer: FC6");
     proc_expect(&one, 2, NULL, "holds one mapping, but 2 layers are selected");
@@ -761,7 +765,7 @@ static void test_map_round_trip(void **state)
     while (*pa && *pb) {
         char *ea = strchr(pa, '\n'), *eb = strchr(pb, '\n');
         *ea = *eb = '\0';
-        assert_string_equal(skip_field(pa), skip_field(pb));
+        assert_string_equal(skip_field(skip_field(pa)), skip_field(skip_field(pb)));
         pa = ea + 1;
         pb = eb + 1;
         lines++;
@@ -805,10 +809,11 @@ static void test_run_json(void **state)
     proc_expect(&r, 0, NULL, NULL);
     struct json j;
     json_load(&j, r.out, r.out_len);
-    static const char *const top[] = {"pesim", "command", "arch", "workload", "dataflow",
-                                      "layers", "total", NULL};
+    static const char *const top[] = {"pesim", "command", "arch", "workload", "objective",
+                                      "derived", "dataflow", "layers", "total", "notes", NULL};
     keys_are(&j, root(&j), top);
     assert_string_equal(scalar(get(&j, root(&j), "dataflow")), "ws");
+    assert_string_equal(scalar(get(&j, root(&j), "objective")), "latency");
     yaml_node_t *layers = get(&j, root(&j), "layers");
     assert_true(count(layers) >= 8); /* alexnet: five conv, three fc */
     check_run(&j, root(&j), count(layers));
@@ -907,7 +912,7 @@ static void test_csv_shape(void **state)
 {
     (void)state;
     struct proc_result r = main_job("csv");
-    proc_expect(&r, 0, "dataflow,layer,kind,dims.N,", NULL);
+    proc_expect(&r, 0, "dataflow,objective,layer,kind,dims.N,", NULL);
     assert_non_null(strstr(r.out, ",accesses.glb.inputs.reads,"));
     assert_non_null(strstr(r.out, ",energy.by_level.dram,"));
     size_t lines = 0, cols = 0;

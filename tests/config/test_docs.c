@@ -122,7 +122,8 @@ static void test_every_default_parses(void **state)
         "{shared: 1}}\nglb: {capacity_bytes: 2}\ndram: {bandwidth_gbps: 1}\n";
     assert_int_equal(pesim_arch_load_string(text, strlen(text), "m", &a, NULL), 0);
     assert_true(a.energy.dram_read == 200 && a.energy.glb_write == 6);
-    assert_int_equal(a.glb.read_ports, 1);
+    assert_int_equal(a.glb.read_ports, 3); /* derived: one per data space held */
+    assert_int_equal(a.pe_array.mac_latency_cycles, 1);
 }
 
 int main(void)

@@ -103,14 +103,115 @@ static void test_defaults(void **state)
     assert_true(a.pe_array.rf.shared);
     assert_int_equal(a.pe_array.rf.shared_words, 64);
     assert_int_equal(a.pe_array.mac_latency_cycles, 1);
-    assert_int_equal(a.noc[PESIM_DS_INPUTS].width_words, 1);
+    /* Derived from the 2 x 3 array (docs/config.md, "Derived defaults"):
+     * inputs enter along the 2 rows, weights and psums along the 3 columns;
+     * a 3-word bank and a read and a write port per data space held. */
+    assert_int_equal(a.noc[PESIM_DS_INPUTS].width_words, 2);
+    assert_int_equal(a.noc[PESIM_DS_WEIGHTS].width_words, 3);
+    assert_int_equal(a.noc[PESIM_DS_OUTPUTS].width_words, 3);
+    assert_true(a.noc[PESIM_DS_INPUTS].width_derived);
     assert_true(a.noc[PESIM_DS_INPUTS].multicast);
-    assert_int_equal(a.glb.banks, 1);
+    assert_int_equal(a.glb.banks, 3);
+    assert_int_equal(a.glb.bank_words_per_cycle, 3);
+    assert_int_equal(a.glb.read_ports, 3);
+    assert_int_equal(a.glb.write_ports, 3);
+    /* the levels every model reads have them too */
+    assert_int_equal(a.level[PESIM_LEVEL_GLB].fanout.net[PESIM_DS_INPUTS].width_words, 2);
+    assert_int_equal(a.level[PESIM_LEVEL_GLB].banks, 3);
     assert_true(a.glb.holds[0] && a.glb.holds[1] && a.glb.holds[2]);
     assert_false(a.glb.double_buffer);
     /* 25 ns at 100 MHz = 2.5 cycles, rounded up. */
     assert_int_equal(a.dram.latency_cycles, 3);
     assert_int_equal(a.word_bits[PESIM_DS_OUTPUTS], 16);
+    pesim_diags_destroy(d);
+}
+
+/* The derived defaults on a few arrays, by hand: widths from the edges,
+ * the GLB from the widths of what it holds. */
+static void load_min(const char *array, const char *glb, struct pesim_arch *a)
+{
+    char text[512];
+    snprintf(text, sizeof text,
+             "name: min\nclock_mhz: 100\npe_array: {%s, scratchpad: {shared: 64}}\n"
+             "glb: {capacity_bytes: 4096%s\ndram: {bandwidth_gbps: 2}\n",
+             array, *glb ? glb : "}");
+    assert_int_equal(pesim_arch_load_string(text, strlen(text), "min.yaml", a, NULL), 0);
+}
+
+static void assert_derived(const struct pesim_arch *a, uint32_t w, uint32_t in, uint32_t out,
+                           uint32_t banks, uint32_t bank_words, uint32_t ports)
+{
+    assert_int_equal(a->noc[PESIM_DS_WEIGHTS].width_words, w);
+    assert_int_equal(a->noc[PESIM_DS_INPUTS].width_words, in);
+    assert_int_equal(a->noc[PESIM_DS_OUTPUTS].width_words, out);
+    assert_int_equal(a->glb.banks, banks);
+    assert_int_equal(a->glb.bank_words_per_cycle, bank_words);
+    assert_int_equal(a->glb.read_ports, ports);
+    assert_int_equal(a->glb.write_ports, ports);
+}
+
+static void test_derived_defaults(void **state)
+{
+    (void)state;
+    struct pesim_arch a;
+    load_min("rows: 32, cols: 32", "", &a);
+    assert_derived(&a, 32, 32, 32, 3, 32, 3);
+    /* non-square: the widest bus sets the bank width */
+    load_min("rows: 16, cols: 64", "", &a);
+    assert_derived(&a, 64, 16, 64, 3, 64, 3);
+    load_min("rows: 64, cols: 16", "", &a);
+    assert_derived(&a, 16, 64, 16, 3, 64, 3);
+    /* one row: a single input word feeds the whole row */
+    load_min("rows: 1, cols: 8", "", &a);
+    assert_derived(&a, 8, 1, 8, 3, 8, 3);
+    /* a GLB holding two data spaces: two banks, two ports each way, as
+     * wide as the widest of their buses (the weights' is not fed from it) */
+    load_min("rows: 8, cols: 4", ", holds: [inputs, outputs]}", &a);
+    assert_derived(&a, 4, 8, 4, 2, 8, 2);
+    /* more banks given: the bank width splits the bus over a partition's
+     * banks (6 banks, 2 per data space, 32 / 2) */
+    load_min("rows: 32, cols: 32", ", banks: 6}", &a);
+    assert_derived(&a, 32, 32, 32, 6, 16, 3);
+    assert_false(a.glb.banks_derived);
+    /* an unlimited bus given: banks without a limit feed it */
+    load_min("rows: 4, cols: 4", "}\nnoc: {inputs: {width_words: 0}}", &a);
+    assert_derived(&a, 4, 0, 4, 3, 0, 3);
+    assert_false(a.noc[PESIM_DS_INPUTS].width_derived);
+}
+
+/* --set: a key set is the user's from then on; a change of the array
+ * derives the others again; a section replaced derives what it leaves out. */
+static void test_derived_set(void **state)
+{
+    (void)state;
+    struct pesim_arch a;
+    pesim_diags *d = pesim_diags_create();
+    load_min("rows: 32, cols: 32", "", &a);
+    assert_int_equal(pesim_arch_set(&a, "noc.inputs.width_words=1", d), 0);
+    assert_derived(&a, 32, 1, 32, 3, 32, 3);
+    assert_int_equal(pesim_arch_set(&a, "pe_array.rows=16", d), 0);
+    assert_int_equal(pesim_arch_set(&a, "pe_array.cols=8", d), 0);
+    assert_derived(&a, 8, 1, 8, 3, 8, 3);
+    assert_int_equal(a.level[PESIM_LEVEL_GLB].fanout.net[PESIM_DS_WEIGHTS].width_words, 8);
+    assert_int_equal(pesim_arch_set(&a, "noc={outputs: {multicast: false}}", d), 0);
+    assert_derived(&a, 8, 16, 8, 3, 16, 3);
+    assert_int_equal(pesim_arch_set(&a, "glb.read_ports=1", d), 0);
+    assert_int_equal(pesim_arch_set(&a, "glb.holds=[outputs]", d), 0);
+    assert_int_equal(a.glb.read_ports, 1);
+    assert_int_equal(a.glb.write_ports, 1);
+    assert_int_equal(a.glb.banks, 1);
+    assert_int_equal(a.glb.bank_words_per_cycle, 8);
+    double v = 0;
+    assert_int_equal(pesim_arch_get_number(&a, "glb.bank_words_per_cycle", &v), 0);
+    assert_true(v == 8);
+    /* the presets state every one of these keys: nothing derived */
+    assert_int_equal(pesim_arch_load("eyeriss-v1", &a, NULL), 0);
+    assert_false(a.noc[PESIM_DS_INPUTS].width_derived || a.glb.banks_derived ||
+                 a.glb.bank_words_derived || a.glb.read_ports_derived ||
+                 a.glb.write_ports_derived);
+    assert_int_equal(pesim_arch_set(&a, "pe_array.rows=4", d), 0);
+    assert_int_equal(a.noc[PESIM_DS_INPUTS].width_words, 1);
+    assert_int_equal(pesim_diags_count(d), 0);
     pesim_diags_destroy(d);
 }
 
@@ -180,6 +281,8 @@ int main(void)
         cmocka_unit_test(test_generic),
         cmocka_unit_test(test_load_path_matches_preset),
         cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_derived_defaults),
+        cmocka_unit_test(test_derived_set),
         cmocka_unit_test(test_set),
         cmocka_unit_test(test_validate),
     };

@@ -120,6 +120,14 @@ static void agree(const struct pesim_layer_result *ev, const struct pesim_layer_
     assert_true(ev->steady_cycles <= ev->cycles);
     assert_memory_equal(ev->stalls, st->stalls, sizeof ev->stalls);
     assert_memory_equal(ev->site_stalls, st->site_stalls, sizeof ev->site_stalls);
+    assert_memory_equal(ev->role_stalls, st->role_stalls, sizeof ev->role_stalls);
+    /* by role, each site's stalls split exactly */
+    for (int site = 0; site < 2 * PESIM_LEVELS_MAX; site++) {
+        uint64_t split = 0;
+        for (int w = 0; w < PESIM_ROLE_COUNT; w++)
+            split += ev->role_stalls[site][w];
+        assert_int_equal(split, ev->site_stalls[site]);
+    }
     uint64_t sum = 0;
     for (int s = 0; s < PESIM_STALL_COUNT; s++)
         sum += ev->stalls[s];
@@ -315,6 +323,9 @@ static void test_four_levels_by_hand(void **state)
     assert_int_equal(ev.stalls[PESIM_STALL_NOC], 8);
     assert_int_equal(ev.stalls[PESIM_STALL_GLB], 4 + 4);
     assert_int_equal(ev.stalls[PESIM_STALL_FILL_DRAIN], 0);
+    /* by resource: f1's weights bus (B), l1's psum banks (D and E) */
+    assert_int_equal(ev.role_stalls[PESIM_LEVELS_MAX + 1][PESIM_ROLE_WEIGHTS], 8);
+    assert_int_equal(ev.role_stalls[1][PESIM_ROLE_OUTPUTS], 4 + 4);
 
     /* t-1 and t: f1 twice as wide moves B to 4 cycles (DRAM and f1 tie:
      * DRAM), done at 2 + 4 + 2 = 8; compute 8-10; D: f1 4 / 2 = 2, l1 4:
