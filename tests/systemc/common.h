@@ -52,7 +52,7 @@ static inline std::string json_of(const struct pesim_arch &arch, const struct pe
     run.layers = &r;
     run.n = 1;
     pesim_sim_total(&arch, &r, 1, &run.total);
-    struct pesim_report_ctx ctx = {&arch, wl.name, NULL};
+    struct pesim_report_ctx ctx = {&arch, wl.name, NULL, PESIM_OBJECTIVE_LATENCY, false};
     char *buf = nullptr;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
