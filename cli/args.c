@@ -12,7 +12,7 @@ enum opt_id {
     OPT_ARCH, OPT_WORKLOAD, OPT_LAYER, OPT_LAYERS, OPT_BATCH, OPT_DATAFLOW,
     OPT_MAPPING, OPT_SET, OPT_FORMAT, OPT_OUTPUT, OPT_HELP, OPT_ENGINE, OPT_OBJECTIVE, OPT_ISO, OPT_THREADS,
     OPT_TRACE, OPT_TRACE_WINDOW, OPT_TRACE_MAX, OPT_ERT, OPT_CONSTRAINTS, OPT_EXPLAIN,
-    OPT_QUIET, OPT_PROGRESS,
+    OPT_QUIET, OPT_PROGRESS, OPT_DATAFLOWS,
 };
 
 /* The option table: long name, short name, takes a value, needs a flag. */
@@ -29,6 +29,7 @@ static const struct opt {
     {"--layers", NULL, OPT_LAYERS, true, 0},
     {"--batch", NULL, OPT_BATCH, true, 0},
     {"--dataflow", NULL, OPT_DATAFLOW, true, PESIM_CLI_OPT_DATAFLOW},
+    {"--dataflows", NULL, OPT_DATAFLOWS, true, PESIM_CLI_OPT_DATAFLOWS},
     {"--mapping", NULL, OPT_MAPPING, true, PESIM_CLI_OPT_MAPPING},
     {"--set", NULL, OPT_SET, true, 0},
     {"--ert", NULL, OPT_ERT, true, 0},
@@ -145,6 +146,7 @@ static int apply(struct pesim_cli_opts *o, const struct opt *op,
         o->have_batch = true;
         break;
     case OPT_DATAFLOW: o->dataflow = val; break;
+    case OPT_DATAFLOWS: o->dataflows = val; break;
     case OPT_MAPPING: o->mapping = val; break;
     case OPT_ERT:
         if (!val[0])

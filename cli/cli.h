@@ -16,6 +16,7 @@ enum {
     PESIM_CLI_OPT_TRACE = 1u << 3,
     PESIM_CLI_OPT_EXPLAIN = 1u << 4,
     PESIM_CLI_OPT_PROGRESS = 1u << 5,
+    PESIM_CLI_OPT_DATAFLOWS = 1u << 6,
 };
 
 /* Whether to show progress on stderr: when it is a terminal (default),
@@ -30,6 +31,7 @@ struct pesim_cli_opts {
     const char *workload;
     char *layers; /* joined selectors of every --layer/--layers; owned */
     const char *dataflow;
+    const char *dataflows; /* compare --dataflows LIST: comma-separated names, or NULL */
     const char *mapping;
     const char *ert;    /* --ert FILE: price the levels from an Accelergy ERT */
     const char *constraints; /* --constraints FILE: Timeloop mapspace constraints */

@@ -16,6 +16,8 @@ void pesim_cli_compare_help(FILE *out)
         "options:\n"
         PESIM_CLI_HELP_INPUTS
         "  --set KEY=VALUE      override an architecture key (repeatable)\n"
+        "  --dataflows LIST     only these dataflows, in this order (e.g.\n"
+        "                       ws,os,rs); default: every registered one\n"
         "  --iso-area           give every dataflow the storage area of ARCH,\n"
         "                       re-split between its RFs and the GLB\n"
         "                       (docs/dataflows.md, \"Iso-area\")\n"
@@ -53,6 +55,38 @@ static int write_compare(FILE *out, const void *data)
     return ferror(out) ? PESIM_E_IO : 0;
 }
 
+/* The dataflows to compare: --dataflows LIST in its order (each a
+ * registered name, once), else those the architecture's PEs can run.
+ * Fills `dfs` (room for `cap`); returns how many, 0 on a bad name. */
+static size_t chosen(const struct pesim_cli_opts *o, const struct pesim_arch *arch,
+                     const pesim_dataflow **dfs, size_t cap, pesim_diags *d)
+{
+    size_t n = 0;
+    if (!o->dataflows) {
+        for (size_t i = 0; i < pesim_df_compared_count(arch) && n < cap; i++)
+            dfs[n++] = pesim_df_compared(arch, i);
+        return n;
+    }
+    for (const char *p = o->dataflows; *p && n < cap;) {
+        char name[64];
+        size_t len = strcspn(p, ",");
+        snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), p);
+        const pesim_dataflow *df = len < 63 ? pesim_df_find(name) : NULL;
+        if (!df) {
+            pesim_diags_add(d, o->cmd, 0, 0, "--dataflows: no dataflow '%.*s' is registered",
+                            (int)len, p);
+            return 0;
+        }
+        bool seen = false;
+        for (size_t k = 0; k < n; k++)
+            seen = seen || dfs[k] == df;
+        if (!seen)
+            dfs[n++] = df;
+        p += len + (p[len] == ',');
+    }
+    return n;
+}
+
 int pesim_cli_compare(int argc, char **argv)
 {
     struct pesim_cli_opts o;
@@ -68,8 +102,9 @@ int pesim_cli_compare(int argc, char **argv)
         return PESIM_EXIT_SIM;
     }
 
-    int e = pesim_cli_parse(&o, "pesim compare", PESIM_CLI_OPT_ISO | PESIM_CLI_OPT_PROGRESS, argc,
-                            argv, d);
+    int e = pesim_cli_parse(&o, "pesim compare",
+                            PESIM_CLI_OPT_ISO | PESIM_CLI_OPT_PROGRESS | PESIM_CLI_OPT_DATAFLOWS,
+                            argc, argv, d);
     if (!e && o.help) {
         pesim_cli_compare_help(stdout);
         status = PESIM_EXIT_OK;
@@ -77,10 +112,12 @@ int pesim_cli_compare(int argc, char **argv)
     }
     if (e || pesim_cli_load(&o, &arch, &wl, d) != 0)
         goto out;
-    ndf = pesim_df_compared_count(&arch);
+    const pesim_dataflow *dfs[64];
+    ndf = chosen(&o, &arch, dfs, 64, d);
     if (ndf == 0) {
-        pesim_diags_add(d, o.cmd, 0, 0, "no dataflow is registered");
-        status = PESIM_EXIT_SIM;
+        if (!o.dataflows)
+            pesim_diags_add(d, o.cmd, 0, 0, "no dataflow is registered");
+        status = o.dataflows ? PESIM_EXIT_INPUT : PESIM_EXIT_SIM;
         goto out;
     }
 
@@ -98,7 +135,7 @@ int pesim_cli_compare(int argc, char **argv)
     pesim_cli_progress_start(&pr, "compare", o.progress);
     pr.df_n = ndf;
     for (size_t i = 0; i < ndf; i++) {
-        const pesim_dataflow *df = pesim_df_compared(&arch, i);
+        const pesim_dataflow *df = dfs[i];
         runs[i].dataflow = pesim_df_name(df);
         runs[i].layers = res + i * wl.count;
         runs[i].n = wl.count;

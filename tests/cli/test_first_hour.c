@@ -134,12 +134,48 @@ static void test_compare_objective(void **state)
     proc_free(&m);
 }
 
+/* compare --dataflows: those, in that order, each row the full compare's. */
+static void test_compare_dataflows(void **state)
+{
+    (void)state;
+    struct proc_result all = RUN("compare", "--arch", "eyeriss-v1", "--workload", "alexnet",
+                                 "--layers", "CONV1", "--engine", "analysis", "--format", "csv");
+    struct proc_result two = RUN("compare", "--arch", "eyeriss-v1", "--workload", "alexnet",
+                                 "--layers", "CONV1", "--engine", "analysis", "--format", "csv",
+                                 "--dataflows", "rs,ws,rs");
+    assert_int_equal(all.status, 0);
+    assert_int_equal(two.status, 0);
+    const char *rs = strstr(two.out, "\nrs,"), *ws = strstr(two.out, "\nws,");
+    assert_non_null(rs);
+    assert_non_null(ws);
+    assert_true(rs < ws); /* the list's order */
+    assert_null(strstr(two.out, "\nos,"));
+    /* rs once (its rows as many as in the full compare), each row equal */
+    size_t rows_two = 0, rows_all = 0;
+    for (const char *p = strstr(two.out, "\nrs,"); p; p = strstr(p + 1, "\nrs,")) {
+        char line[4096];
+        snprintf(line, sizeof line, "%.*s", (int)strcspn(p + 1, "\n") + 1, p);
+        assert_non_null(strstr(all.out, line));
+        rows_two++;
+    }
+    for (const char *p = strstr(all.out, "\nrs,"); p; p = strstr(p + 1, "\nrs,"))
+        rows_all++;
+    assert_int_equal(rows_two, rows_all);
+    proc_free(&all);
+    proc_free(&two);
+    struct proc_result bad = RUN("compare", "--arch", "eyeriss-v1", "--workload", "alexnet",
+                                 "--layers", "CONV1", "--dataflows", "rs,wss");
+    proc_expect(&bad, 2, NULL, "pesim compare: error: --dataflows: no dataflow 'wss' is registered\n");
+    proc_free(&bad);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_derived_defaults_run),
         cmocka_unit_test(test_bound_note),
         cmocka_unit_test(test_compare_objective),
+        cmocka_unit_test(test_compare_dataflows),
     };
     return cmocka_run_group_tests_name("first_hour", tests, NULL, NULL);
 }
