@@ -52,14 +52,16 @@ struct yaxis {
     int tic_chars;  /* the widest tick label */
 };
 
+/* The widest tick label of a linear axis up to `v`: gnuplot's ticks are
+ * round numbers, so its digits, and a decimal for an axis under 10. */
 static int chars_of(double v, bool si)
 {
     char buf[64];
-    if (si) {
-        /* "%.1s%c" writes at most "999.9M" */
-        return 6;
-    }
-    return snprintf(buf, sizeof buf, "%g", v);
+    if (si)
+        return 6; /* "%.1s%c" writes at most "999.9M" */
+    if (v < 1)
+        return 5; /* "0.025" */
+    return snprintf(buf, sizeof buf, "%.0f", floor(v)) + (v < 10 ? 2 : 0);
 }
 
 static bool use_si(double top) { return top >= 1e4; }
@@ -81,7 +83,8 @@ static struct yaxis log_axis(double lo, double hi)
     struct yaxis y = {.log = true, .cap = INFINITY};
     y.lo = pow(10, floor(log10(lo / 2)));
     y.hi = pow(10, ceil(log10(hi * 1.5)));
-    int a = chars_of(y.lo, false), b = chars_of(y.hi, false);
+    char buf[64];
+    int a = snprintf(buf, sizeof buf, "%g", y.lo), b = snprintf(buf, sizeof buf, "%g", y.hi);
     y.tic_chars = a > b ? a : b;
     return y;
 }
@@ -451,7 +454,8 @@ void pesim_rg_bars_pair(FILE *f, const struct pesim_rg_chart *c, const char *dat
     fr.r = 1.0;
     fr.t = 1.0;
     fr.b = 0.6 + (rot ? label_em + 0.6 : 1.9) + 0.3;
-    fr.h = fr.t + plot_height(c, fmt) + fr.b;
+    double ph = plot_height(c, fmt), ph2 = pesim_rg_text_em(c->y2label) + 1.0;
+    fr.h = fr.t + (ph2 > ph ? ph2 : ph) + fr.b;
     fr.pitch = (fr.w / 2 - panel_l - fr.r) / (double)fr.groups;
     pesim_rg_canvas(f, c, fmt, fr.w, fr.h);
     fputs("set encoding utf8\nunset title\nset termoption noenhanced\n"

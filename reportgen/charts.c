@@ -316,7 +316,11 @@ static int dataflow_chart(const struct pesim_rg_input *in, const char *prefix,
         return PESIM_E_NOMEM;
     SET_COLORS(c, series_colors);
     snprintf(y, sizeof y, "energy per MAC (%s)", unit_label(in));
-    if (chart_labels(c, "Dataflows: energy per MAC and latency of the network", "dataflow", y) ||
+    char title[160];
+    snprintf(title, sizeof title, "Dataflows: energy per MAC and latency of the network%s%s%s",
+             in->objective[0] ? " (each mapped for " : "", in->objective,
+             in->objective[0] ? ")" : "");
+    if (chart_labels(c, title, "dataflow", y) ||
         !(c->y2label = dupf("latency (ms)")))
         return PESIM_E_NOMEM;
     for (size_t d = 0; d < in->ndfs; d++) {
@@ -379,9 +383,80 @@ static bool has_stalls(const struct pesim_rg_input *in)
     return false;
 }
 
+/* The dataflow the objective ranks first (cycles when it is not stated). */
+static size_t best_dataflow(const struct pesim_rg_input *in)
+{
+    size_t best = 0;
+    for (size_t d = 1; d < in->ndfs; d++) {
+        const struct pesim_rg_result *a = &in->dfs[d].total, *b = &in->dfs[best].total;
+        double x = a->cycles, y = b->cycles;
+        if (strcmp(in->objective, "energy") == 0) {
+            x = a->energy_total;
+            y = b->energy_total;
+        } else if (strcmp(in->objective, "edp") == 0) {
+            x = a->energy_total * a->cycles;
+            y = b->energy_total * b->cycles;
+        }
+        best = x < y ? d : best;
+    }
+    return best;
+}
+
+static const struct pesim_rg_note *note_of(const struct pesim_rg_dataflow *df, const char *key)
+{
+    for (size_t k = 0; k < df->nnotes; k++)
+        if (strcmp(df->notes[k].key, key) == 0)
+            return &df->notes[k];
+    return NULL;
+}
+
+/* One page note per key that bounds a run: which dataflows it bounds and
+ * how much; and when it bounds others but not the one the objective ranks
+ * first, that the ranking turns on it — a value of the architecture's, to
+ * change with --set before trusting the ranking. */
+static int bound_notes(const struct pesim_rg_input *in, struct pesim_rg_chart_list *l)
+{
+    size_t best = best_dataflow(in);
+    for (size_t d = 0; d < in->ndfs; d++)
+        for (size_t k = 0; k < in->dfs[d].nnotes; k++) {
+            const struct pesim_rg_note *n = &in->dfs[d].notes[k];
+            bool first = true;
+            for (size_t e = 0; e < d && first; e++)
+                first = !note_of(&in->dfs[e], n->key);
+            if (!first)
+                continue;
+            char t[1024], v[64] = "";
+            size_t at = 0, bounded = 0;
+            if (isfinite(n->value))
+                snprintf(v, sizeof v, " = %g", n->value);
+            at += (size_t)snprintf(t, sizeof t, "%s%s (%s) bounds", n->key, v, n->cause);
+            for (size_t e = d; e < in->ndfs && at < sizeof t; e++) {
+                const struct pesim_rg_note *m = note_of(&in->dfs[e], n->key);
+                if (m)
+                    at += (size_t)snprintf(t + at, sizeof t - at, "%s %s (%.0f%% of its cycles)",
+                                           bounded++ ? "," : "", in->dfs[e].name,
+                                           100 * m->share);
+            }
+            if (at < sizeof t && in->ndfs > 1 && !note_of(&in->dfs[best], n->key))
+                snprintf(t + at, sizeof t - at,
+                         ", but not %s, first by %s: the ranking turns on this value of %s's; "
+                         "`--set %s=...` shows the dataflows without that limit.",
+                         in->dfs[best].name, in->objective[0] ? in->objective : "cycles",
+                         in->arch[0] ? in->arch : "the architecture", n->key);
+            else if (at < sizeof t)
+                snprintf(t + at, sizeof t - at, ": raise it to shorten %s.",
+                         bounded > 1 ? "them" : "it");
+            if (note(l, t))
+                return PESIM_E_NOMEM;
+        }
+    return 0;
+}
+
 static int run_charts(const struct pesim_rg_input *in, const char *prefix,
                       struct pesim_rg_chart_list *l)
 {
+    if (bound_notes(in, l))
+        return PESIM_E_NOMEM;
     if (too_many_bars(in)) {
         char t[256];
         snprintf(t, sizeof t,

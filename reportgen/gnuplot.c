@@ -107,7 +107,7 @@ bool pesim_rg_is_paper(enum pesim_rg_format f) { return f != PESIM_RG_HTML; }
 
 double pesim_rg_min_width_em(enum pesim_rg_format f)
 {
-    return pesim_rg_is_paper(f) ? 3.5 * 72 / 7 : 760 / 12.0;
+    return pesim_rg_is_paper(f) ? 3.5 * 72 / 7 : 1080 / 12.0; /* the page is 1160 px wide */
 }
 
 double pesim_rg_plot_height_em(enum pesim_rg_format f) { return pesim_rg_is_paper(f) ? 15 : 24; }

@@ -67,6 +67,21 @@ static void sweep_meta(FILE *out, const struct pesim_rg_input *in)
     fprintf(out, "</td></tr>\n<tr><th>points</th><td>%zu (%zu ok)</td></tr>\n", s->nrows, ok);
 }
 
+/* What chose the mappings, in words. */
+static const char *objective_text(const char *o)
+{
+    static const char *const map[][2] = {
+        {"latency", "latency: each layer mapped for its fewest cycles (then least energy)"},
+        {"energy", "energy: each layer mapped for its least energy (then fewest cycles)"},
+        {"edp", "edp: each layer mapped for its least energy x cycles"},
+        {"explicit mapping", "explicit mapping: the mappings the user gave (run --mapping)"},
+    };
+    for (size_t i = 0; o && i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(o, map[i][0]) == 0)
+            return map[i][1];
+    return o && o[0] ? o : "not stated (the input is from a pesim that did not write it)";
+}
+
 static void input_meta(FILE *out, const struct pesim_rg_input *in)
 {
     static const char *const kinds[] = {"pesim run (JSON)", "pesim compare (JSON)",
@@ -82,6 +97,7 @@ static void input_meta(FILE *out, const struct pesim_rg_input *in)
         meta_row(out, "architecture", in->arch, false);
         meta_row(out, "workload", in->workload, false);
         dataflow_list(out, in);
+        meta_row(out, "objective", objective_text(in->objective), false);
         meta_row(out, "engine", in->engine, false);
         meta_row(out, "energy unit", in->unit, false);
     }

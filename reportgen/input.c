@@ -140,6 +140,39 @@ static int result(struct jdoc *j, yaml_node_t *r, struct pesim_rg_result *out)
 }
 
 /* "layers" and "total" of one dataflow. */
+/* The "bound" entries of an optional `notes` array. */
+static int notes(struct jdoc *j, yaml_node_t *m, struct pesim_rg_dataflow *df)
+{
+    yaml_node_t *ns = find(j, m, "notes");
+    if (!ns)
+        return 0;
+    if (ns->type != YAML_SEQUENCE_NODE) {
+        bad(j, ns, "notes: expected an array%s%s", "", "");
+        return 0;
+    }
+    size_t n = (size_t)(ns->data.sequence.items.top - ns->data.sequence.items.start);
+    df->notes = calloc(n ? n : 1, sizeof *df->notes);
+    if (!df->notes)
+        return PESIM_E_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        yaml_node_t *e = node(j, ns->data.sequence.items.start[i]);
+        const char *kind = scalar(find(j, e, "kind"));
+        if (!kind || strcmp(kind, "bound") != 0)
+            continue;
+        struct pesim_rg_note *o = &df->notes[df->nnotes];
+        yaml_node_t *cause = need(j, e, "cause", YAML_SCALAR_NODE, "notes[].cause");
+        yaml_node_t *key = need(j, e, "key", YAML_SCALAR_NODE, "notes[].key");
+        o->share = number(j, e, "share", "notes[].share");
+        o->value = find(j, e, "value") ? number(j, e, "value", "notes[].value") : NAN;
+        o->cause = dup(scalar(cause));
+        o->key = dup(scalar(key));
+        df->nnotes++;
+        if (!o->cause || !o->key)
+            return PESIM_E_NOMEM;
+    }
+    return 0;
+}
+
 static int dataflow(struct jdoc *j, yaml_node_t *m, const char *name,
                     struct pesim_rg_dataflow *df)
 {
@@ -169,7 +202,7 @@ static int dataflow(struct jdoc *j, yaml_node_t *m, const char *name,
     }
     if (total && result(j, total, &df->total))
         return PESIM_E_NOMEM;
-    return 0;
+    return notes(j, m, df);
 }
 
 static int header_str(struct jdoc *j, yaml_node_t *root, const char *key, char **out)
@@ -184,7 +217,8 @@ static int run_doc(struct jdoc *j, yaml_node_t *root, struct pesim_rg_input *in)
     int rc = 0;
     if (header_str(j, root, "pesim", &in->pesim) || header_str(j, root, "command", &in->command) ||
         header_str(j, root, "arch", &in->arch) ||
-        header_str(j, root, "workload", &in->workload))
+        header_str(j, root, "workload", &in->workload) ||
+        header_str(j, root, "objective", &in->objective))
         return PESIM_E_NOMEM;
     if (!dfs && !find(j, root, "layers")) {
         bad(j, root, "unknown input: expected the JSON of `pesim run` (a \"layers\" key) or "
@@ -551,6 +585,11 @@ static void dataflow_free(struct pesim_rg_dataflow *df)
     free(df->layers);
     result_free(&df->total);
     free(df->name);
+    for (size_t k = 0; k < df->nnotes; k++) {
+        free(df->notes[k].cause);
+        free(df->notes[k].key);
+    }
+    free(df->notes);
 }
 
 /* Keep the dataflows named in `list` (comma-separated), in its order. */
@@ -617,5 +656,6 @@ void pesim_rg_input_free(struct pesim_rg_input *in)
     free(in->workload);
     free(in->unit);
     free(in->engine);
+    free(in->objective);
     memset(in, 0, sizeof *in);
 }

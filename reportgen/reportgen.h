@@ -38,11 +38,21 @@ struct pesim_rg_result {
     double stalls[PESIM_RG_STALLS];
 };
 
+/* A `notes` entry of kind "bound" (docs/cli.md, "Notes"): one resource
+ * charged `share` of the cycles, sized by `key` (its value `value`, NaN
+ * when the JSON gives none). Other kinds are skipped. */
+struct pesim_rg_note {
+    char *cause, *key; /* owned */
+    double share, value;
+};
+
 struct pesim_rg_dataflow {
     char *name; /* owned */
     struct pesim_rg_result *layers; /* n, owned */
     size_t n;
     struct pesim_rg_result total;
+    struct pesim_rg_note *notes; /* nnotes, owned */
+    size_t nnotes;
 };
 
 /* A sweep's results: the header's columns and the rows' cells as text. The
@@ -61,6 +71,7 @@ struct pesim_rg_input {
     char *path;
     enum pesim_rg_kind kind;
     char *pesim, *command, *arch, *workload, *unit, *engine;
+    char *objective; /* latency, energy, edp, explicit mapping; "" from an older pesim */
     struct pesim_rg_dataflow *dfs; /* ndfs: one for a run */
     size_t ndfs;
     struct pesim_rg_sweep sweep;

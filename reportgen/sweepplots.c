@@ -119,6 +119,20 @@ static int num_format(FILE *f, const char *axis, double max)
     return a > b ? a : b;
 }
 
+/* The colour bar's room on the right: a gap, the bar, its tick labels (6
+ * characters at most: "%.1s%c" or the cells' format), its label. */
+static const double CB_EM = 1.2 + 1.2 + 0.6 + 6 * 0.64 + 0.8 + 1.4 + 0.4;
+
+/* The colour bar's label, on its side at the canvas's right edge (pesim's
+ * place: gnuplot's cblabel offset guesses the tick labels' width). */
+static void cb_label(FILE *f, const char *text, const struct box *bx)
+{
+    fputs("unset cblabel\nset label 998 ", f);
+    pesim_rg_qs(f, text);
+    fprintf(f, " at screen %.6f, screen %.6f center rotate by 90 front\n", 1 - 1.0 / bx->w,
+            (bx->b + (bx->h - bx->t - bx->b) / 2) / bx->h);
+}
+
 /* ---- heatmap -------------------------------------------------------------- */
 
 void pesim_rg_plot_heatmap(FILE *f, const struct pesim_rg_chart *c, const char *dat,
@@ -145,8 +159,7 @@ void pesim_rg_plot_heatmap(FILE *f, const struct pesim_rg_chart *c, const char *
     bool rot = xl_em + 0.6 > cell_w;
     struct box bx = {.t = 1.0};
     bx.l = 0.6 + 1.6 + widest(ny, yl) + 0.8;
-    int cb_chars = nf.scale > 1 ? 6 : (int)strlen(sample);
-    bx.r = 1.2 + 1.2 + 0.64 * cb_chars + 1.2 + 1.6 + 0.8;
+    bx.r = CB_EM;
     bx.b = 0.4 + (rot ? xl_em : 1.3) + 0.4 + 1.6;
     double plot_h = 1.8 * (double)(ny ? ny : 1);
     plot_h = plot_h < 10 ? 10 : plot_h;
@@ -171,11 +184,11 @@ void pesim_rg_plot_heatmap(FILE *f, const struct pesim_rg_chart *c, const char *
     else
         fprintf(f, "set format cb \"%%.%df\"\n", nf.decimals);
     fputs("set palette defined (0 \"#440154\", 1 \"#3b528b\", 2 \"#21918c\", 3 \"#5ec962\", "
-          "4 \"#fde725\")\nset cblabel ",
+          "4 \"#fde725\")\n",
           f);
-    pesim_rg_qs(f, t->cols[t->nkeys + 2]);
+    cb_label(f, t->cols[t->nkeys + 2], &bx);
     double mid = t->nrows ? (lo + hi) / 2 : 0;
-    fprintf(f, " offset 0.8,0\nset style fill solid 1.0 border lc rgb \"#ffffff\"\nunset key\n"
+    fprintf(f, "set style fill solid 1.0 border lc rgb \"#ffffff\"\nunset key\n"
                "plot '%s' using 3:4:(0.5):(0.5):5 with boxxyerror fc palette, \\\n"
                "     '' using 3:4:($5 < %.15g ? ",
             dat, mid);
@@ -377,7 +390,7 @@ void pesim_rg_plot_scatter(FILE *f, const struct pesim_rg_chart *c, const char *
     const struct pesim_rg_table *t = &c->t;
     bool three = t->nvals == 4; /* x, y, colour, front */
     struct xaxis xa = data_axis(t, 0), ya = data_axis(t, 1);
-    struct box bx = {.t = 3.0, .r = three ? 9.0 : 1.5};
+    struct box bx = {.t = 3.0, .r = three ? CB_EM : 1.5};
     bx.l = 2.2 + 0.64 * 6 + 1.0;
     bx.b = 0.4 + 1.3 + 0.4 + 1.6;
     bx.w = pesim_rg_min_width_em(fmt);
@@ -403,11 +416,9 @@ void pesim_rg_plot_scatter(FILE *f, const struct pesim_rg_chart *c, const char *
     if (three) {
         fprintf(f,
                 "set colorbox user origin screen %.6f, screen %.6f size screen %.6f, screen "
-                "%.6f\nset palette defined (0 \"#440154\", 1 \"#21918c\", 2 \"#fde725\")\n"
-                "set cblabel ",
-                1 - 7.8 / bx.w, bx.b / bx.h, 1.2 / bx.w, ph / bx.h);
-        pesim_rg_qs(f, c->y2label);
-        fputs(" offset -0.5,0\n", f);
+                "%.6f\nset palette defined (0 \"#440154\", 1 \"#21918c\", 2 \"#fde725\")\n",
+                1 - (bx.r - 1.2) / bx.w, bx.b / bx.h, 1.2 / bx.w, ph / bx.h);
+        cb_label(f, c->y2label, &bx);
         num_format(f, "cb", col_max(t, 2));
     }
     front_labels(f, t, &xa, &ya, bx.w - bx.l - bx.r, ph);

@@ -2,7 +2,8 @@
 """Render every chart of `pesim report` and look at it as a reader would.
 
 For each input kind (a run, a one-layer run, a 54-layer run, the README's
-compare, a compare too big for per-layer bars, two sweeps) and each format
+compare, a compare too big for per-layer bars, two sweeps; and the compare
+with --dataflows, a sweep with a three-metric --pareto) and each format
 (html, svg, pdf, png) this draws the charts and fails when a figure has
   - two labels that overlap, or a label cut by the canvas's edge:
       HTML and SVG: the bounding box of every <text> as headless Chromium
@@ -42,6 +43,11 @@ INPUTS = [
                           "--engine", "analysis"], "json"),
     ("sweep-shape", ["sweep", os.path.join(ROOT, "docs/examples/sweep-shape.yaml")], "csv"),
     ("sweep-glb", ["sweep", os.path.join(ROOT, "docs/examples/sweep-glb.yaml")], "csv"),
+]
+# Inputs drawn again with report options: (name, input's name, options).
+VARIANTS = [
+    ("compare-ws-os-rs", "compare", ["--dataflows", "ws,os,rs"]),
+    ("sweep-shape-area", "sweep-shape", ["--pareto", "latency_us,energy_total,area"]),
 ]
 FORMATS = ["html", "svg", "pdf", "png"]
 
@@ -249,16 +255,25 @@ def main():
     work = sys.argv[2] if len(sys.argv) > 2 else tempfile.mkdtemp(prefix="pesim-render-")
     os.makedirs(work, exist_ok=True)
     checked = 0
-    for name, cmd, ext in INPUTS:
-        inp = os.path.join(work, name + "." + ext)
-        args = [pesim] + cmd + (["-o", inp] if ext == "csv" else ["--format", "json", "-o", inp])
-        r = run(args, cwd=work)
-        if r.returncode != 0:
-            fail("%s: %s exited %d: %s" % (name, " ".join(cmd), r.returncode, r.stderr.decode()))
-            continue
+    made = {}
+    jobs = [(n, c, e, None, []) for n, c, e in INPUTS] + \
+        [(n, None, None, src, opts) for n, src, opts in VARIANTS]
+    for name, cmd, ext, src, opts in jobs:
+        if src is not None:
+            if src not in made:
+                continue
+            inp = made[src]
+        else:
+            inp = os.path.join(work, name + "." + ext)
+            args = [pesim] + cmd + (["-o", inp] if ext == "csv" else ["--format", "json", "-o", inp])
+            r = run(args, cwd=work)
+            if r.returncode != 0:
+                fail("%s: %s exited %d: %s" % (name, " ".join(cmd), r.returncode, r.stderr.decode()))
+                continue
+            made[name] = inp
         # HTML: the page itself, with the checker appended.
         page = os.path.join(work, name + ".html")
-        r = run([pesim, "report", inp, "-o", page, "--keep-scripts", os.path.join(work, name + "-gp")])
+        r = run([pesim, "report", inp, "-o", page, "--keep-scripts", os.path.join(work, name + "-gp")] + opts)
         if r.returncode != 0:
             fail("%s html: report exited %d: %s" % (name, r.returncode, r.stderr.decode()))
             continue
@@ -271,7 +286,7 @@ def main():
         drawn = {}
         for fmt in ("svg", "pdf", "png"):
             d = os.path.join(work, name + "-" + fmt) + "/"
-            r = run([pesim, "report", inp, "--format", fmt, "-o", d])
+            r = run([pesim, "report", inp, "--format", fmt, "-o", d] + opts)
             if r.returncode != 0:
                 fail("%s %s: report exited %d: %s" % (name, fmt, r.returncode, r.stderr.decode()))
                 continue

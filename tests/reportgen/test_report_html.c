@@ -266,6 +266,13 @@ static void test_html_self_contained(void **state)
     assert_non_null(strstr(html, "eyeriss-v1"));
     assert_non_null(strstr(html, "alexnet"));
     assert_non_null(strstr(html, "<svg"));
+    /* the objective, and the note that the ranking turns on the preset's
+     * 1-word ifmap bus (item 4 of issue 18) */
+    assert_non_null(strstr(html, "<th>objective</th><td>latency: each layer mapped for its "
+                                 "fewest cycles"));
+    assert_non_null(strstr(html, "noc.inputs.width_words = 1 (noc.inputs) bounds ws ("));
+    assert_non_null(strstr(html, "but not rs, first by latency: the ranking turns on this "
+                                 "value of eyeriss-v1&#39;s"));
     free(html);
 }
 
