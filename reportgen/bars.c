@@ -286,6 +286,19 @@ static void clipped(char *out, size_t n, const char *e, const struct yaxis *y)
         snprintf(out, n, "(%s)", e);
 }
 
+/* Canvas, settings, margins, legend, y axis and its label of a one-panel
+ * bar chart. */
+static void head_script(FILE *f, const struct pesim_rg_chart *c, enum pesim_rg_format fmt,
+                        const struct frame *fr, const struct yaxis *y)
+{
+    pesim_rg_canvas(f, c, fmt, fr->w, fr->h);
+    pesim_rg_preamble(f, "ytics");
+    margins_script(f, fr);
+    key_script(f, fr);
+    axis_script(f, y);
+    ylabel_script(f, c->ylabel, fr, 0);
+}
+
 /* ---- stacked: a group per layer, a bar per dataflow, stacked parts ------ */
 
 void pesim_rg_bars_stacked(FILE *f, const struct pesim_rg_chart *c, const char *dat,
@@ -317,16 +330,8 @@ void pesim_rg_bars_stacked(FILE *f, const struct pesim_rg_chart *c, const char *
     key_layout(&fr, t->nvals, legend_em);
     fr.b = 0.5 + fr.group_em + (bar_labels ? 0.6 + bar_label_em + 0.5 : 0.5);
     fr.h = fr.t + plot_height(c, fmt) + fr.b;
-    pesim_rg_canvas(f, c, fmt, fr.w, fr.h);
-    fputs("set encoding utf8\nunset title\nset termoption noenhanced\n"
-          "set border 3 lw 1\nset tics nomirror\nset grid ytics lc rgb \"#d0d0d0\"\n"
-          "set style fill solid 1.0 border lc rgb \"#000000\"\n"
-          "set style textbox opaque noborder margins 1,1\n",
-          f);
-    margins_script(f, &fr);
-    key_script(f, &fr);
-    axis_script(f, &y);
-    ylabel_script(f, c->ylabel, &fr, 0);
+    head_script(f, c, fmt, &fr, &y);
+    fputs("set style textbox opaque noborder margins 1,1\n", f);
     if (bar_labels)
         bar_tics_script(f, &fr, t->keys + 1, t->nkeys, t->nrows);
     else
@@ -381,15 +386,7 @@ void pesim_rg_bars_cluster(FILE *f, const struct pesim_rg_chart *c, const char *
     key_layout(&fr, t->nvals > 1 ? t->nvals : 0, legend_em);
     fr.b = 0.5 + fr.group_em + 0.5;
     fr.h = fr.t + plot_height(c, fmt) + fr.b;
-    pesim_rg_canvas(f, c, fmt, fr.w, fr.h);
-    fputs("set encoding utf8\nunset title\nset termoption noenhanced\n"
-          "set border 3 lw 1\nset tics nomirror\nset grid ytics lc rgb \"#d0d0d0\"\n"
-          "set style fill solid 1.0 border lc rgb \"#000000\"\n",
-          f);
-    margins_script(f, &fr);
-    key_script(f, &fr);
-    axis_script(f, &y);
-    ylabel_script(f, c->ylabel, &fr, 0);
+    head_script(f, c, fmt, &fr, &y);
     no_xtics(f);
     group_label_script(f, &fr, t->keys, t->nkeys);
     fprintf(f, "hw = %.6f\nbase = %.15g\nplot ", half_bar(&fr, 0.85), y.lo);
@@ -458,10 +455,8 @@ void pesim_rg_bars_pair(FILE *f, const struct pesim_rg_chart *c, const char *dat
     fr.h = fr.t + (ph2 > ph ? ph2 : ph) + fr.b;
     fr.pitch = (fr.w / 2 - panel_l - fr.r) / (double)fr.groups;
     pesim_rg_canvas(f, c, fmt, fr.w, fr.h);
-    fputs("set encoding utf8\nunset title\nset termoption noenhanced\n"
-          "set border 3 lw 1\nset tics nomirror\nset grid ytics lc rgb \"#d0d0d0\"\n"
-          "set style fill solid 1.0 border lc rgb \"#000000\"\nunset key\n",
-          f);
+    pesim_rg_preamble(f, "ytics");
+    fputs("unset key\n", f);
     for (size_t r = 0; r < t->nrows; r++)
         fprintf(f, "set linetype %zu lc rgb \"%s\"\n", r + 1, pesim_rg_color(c, r));
     fprintf(f, "set xrange [-0.5:%.6f]\nhw = %.6f\n", (double)fr.groups - 0.5,

@@ -24,6 +24,11 @@ bool pesim_rg_is_paper(enum pesim_rg_format f);
 void pesim_rg_canvas(FILE *f, const struct pesim_rg_chart *c, enum pesim_rg_format fmt,
                      double w_em, double h_em);
 
+/* What every chart's script sets: UTF-8, no title, no enhanced text (a
+ * `_` stays a `_`), an L-shaped border, black-bordered fills, and grey
+ * grid lines on `grid` ("ytics", "xtics ytics"; NULL: none). */
+void pesim_rg_preamble(FILE *f, const char *grid);
+
 /* A label in a script, single-quoted (see pesim_rg_gp_text). */
 void pesim_rg_qs(FILE *f, const char *s);
 /* The colour of value column (or series) i. */

@@ -159,6 +159,16 @@ void pesim_rg_canvas(FILE *f, const struct pesim_rg_chart *c, enum pesim_rg_form
     fprintf(f, "set output '%s.%s'\n", c->name, pesim_rg_format_ext(fmt));
 }
 
+void pesim_rg_preamble(FILE *f, const char *grid)
+{
+    fputs("set encoding utf8\nunset title\nset termoption noenhanced\n"
+          "set border 3 lw 1\nset tics nomirror\n"
+          "set style fill solid 1.0 border lc rgb \"#000000\"\n",
+          f);
+    if (grid)
+        fprintf(f, "set grid %s lc rgb \"#d0d0d0\"\n", grid);
+}
+
 const char *pesim_rg_color(const struct pesim_rg_chart *c, size_t i)
 {
     return c->ncolors ? c->colors[i % c->ncolors] : "#404040";

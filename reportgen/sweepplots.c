@@ -24,14 +24,6 @@ static void margins(FILE *f, const struct box *bx)
             bx->l / bx->w, 1 - bx->r / bx->w, bx->b / bx->h, 1 - bx->t / bx->h);
 }
 
-static void preamble(FILE *f)
-{
-    fputs("set encoding utf8\nunset title\nset termoption noenhanced\n"
-          "set border 3 lw 1\nset tics nomirror\n"
-          "set style fill solid 1.0 border lc rgb \"#000000\"\n",
-          f);
-}
-
 /* The x label under the tick labels (gnuplot's place), the y label at
  * 1 em from the left edge (pesim's). */
 static void axis_labels(FILE *f, const struct pesim_rg_chart *c, const struct box *bx)
@@ -168,7 +160,7 @@ void pesim_rg_plot_heatmap(FILE *f, const struct pesim_rg_chart *c, const char *
     bx.w = bx.w < minw ? minw : bx.w;
     bx.h = bx.t + plot_h + bx.b;
     pesim_rg_canvas(f, c, fmt, bx.w, bx.h);
-    preamble(f);
+    pesim_rg_preamble(f, NULL);
     margins(f, &bx);
     axis_labels(f, c, &bx);
     tic_list(f, "x", nx, xp, xl, rot);
@@ -273,8 +265,7 @@ void pesim_rg_plot_lines(FILE *f, const struct pesim_rg_chart *c, const char *da
     bx.b = 0.4 + (rot ? xl_em : 1.3) + 0.4 + 1.6;
     bx.h = bx.t + plot_h + bx.b;
     pesim_rg_canvas(f, c, fmt, bx.w, bx.h);
-    preamble(f);
-    fputs("set grid ytics lc rgb \"#d0d0d0\"\n", f);
+    pesim_rg_preamble(f, "ytics");
     margins(f, &bx);
     axis_labels(f, c, &bx);
     if (xa.log)
@@ -397,8 +388,7 @@ void pesim_rg_plot_scatter(FILE *f, const struct pesim_rg_chart *c, const char *
     double ph = pesim_rg_plot_height_em(fmt) + 4;
     bx.h = bx.t + ph + bx.b;
     pesim_rg_canvas(f, c, fmt, bx.w, bx.h);
-    preamble(f);
-    fputs("set grid xtics ytics lc rgb \"#d0d0d0\"\n", f);
+    pesim_rg_preamble(f, "xtics ytics");
     margins(f, &bx);
     axis_labels(f, c, &bx);
     if (xa.log)
