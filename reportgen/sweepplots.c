@@ -34,6 +34,16 @@ static void axis_labels(FILE *f, const struct pesim_rg_chart *c, const struct bo
     pesim_rg_ylabel_at(f, c->ylabel, 1.0 / bx->w, (bx->b + (bx->h - bx->t - bx->b) / 2) / bx->h);
 }
 
+/* Canvas, settings, grid, margins and axis labels of a sweep chart. */
+static void head(FILE *f, const struct pesim_rg_chart *c, enum pesim_rg_format fmt,
+                 const struct box *bx, const char *grid)
+{
+    pesim_rg_canvas(f, c, fmt, bx->w, bx->h);
+    pesim_rg_preamble(f, grid);
+    margins(f, bx);
+    axis_labels(f, c, bx);
+}
+
 static bool ends_with(const char *s, const char *tail)
 {
     size_t n = strlen(s), k = strlen(tail);
@@ -159,10 +169,7 @@ void pesim_rg_plot_heatmap(FILE *f, const struct pesim_rg_chart *c, const char *
     double minw = pesim_rg_min_width_em(fmt);
     bx.w = bx.w < minw ? minw : bx.w;
     bx.h = bx.t + plot_h + bx.b;
-    pesim_rg_canvas(f, c, fmt, bx.w, bx.h);
-    pesim_rg_preamble(f, NULL);
-    margins(f, &bx);
-    axis_labels(f, c, &bx);
+    head(f, c, fmt, &bx, NULL);
     tic_list(f, "x", nx, xp, xl, rot);
     tic_list(f, "y", ny, yp, yl, false);
     fprintf(f, "set xrange [-0.5:%.6f]\nset yrange [-0.5:%.6f]\n", (double)nx - 0.5,
@@ -264,10 +271,7 @@ void pesim_rg_plot_lines(FILE *f, const struct pesim_rg_chart *c, const char *da
     bx.t = rows > 1 || ns > 1 ? 0.6 + 1.35 * (double)rows + 0.5 : 1.0;
     bx.b = 0.4 + (rot ? xl_em : 1.3) + 0.4 + 1.6;
     bx.h = bx.t + plot_h + bx.b;
-    pesim_rg_canvas(f, c, fmt, bx.w, bx.h);
-    pesim_rg_preamble(f, "ytics");
-    margins(f, &bx);
-    axis_labels(f, c, &bx);
+    head(f, c, fmt, &bx, "ytics");
     if (xa.log)
         fputs("set logscale x 2\n", f);
     fprintf(f, "set xrange [%.15g:%.15g]\n", xa.lo, xa.hi);
@@ -387,10 +391,7 @@ void pesim_rg_plot_scatter(FILE *f, const struct pesim_rg_chart *c, const char *
     bx.w = pesim_rg_min_width_em(fmt);
     double ph = pesim_rg_plot_height_em(fmt) + 4;
     bx.h = bx.t + ph + bx.b;
-    pesim_rg_canvas(f, c, fmt, bx.w, bx.h);
-    pesim_rg_preamble(f, "xtics ytics");
-    margins(f, &bx);
-    axis_labels(f, c, &bx);
+    head(f, c, fmt, &bx, "xtics ytics");
     if (xa.log)
         fputs("set logscale x 10\n", f);
     if (ya.log)
