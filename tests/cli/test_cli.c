@@ -400,7 +400,7 @@ static void test_help_everywhere(void **state)
         size_t n = help_options(h.out, names, 40);
         assert_true(n >= 2);
         for (size_t i = 0; i < n; i++) {
-            char typo[40], want[80];
+            char typo[40], want[2800];
             snprintf(typo, sizeof typo, "--q%s", names[i] + 2);
             snprintf(want, sizeof want, "unknown option '%s'; did you mean '%s'?", typo, names[i]);
             struct proc_result r = cmds[c][1] ? RUN(cmds[c][0], cmds[c][1], typo)
